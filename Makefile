@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine:
+#   make run    set up, build the graph from seeds/ into ./.kg and open the shell
+#   make test   set up (with the test servers) and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup system-deps system-deps-test bench lint clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system-deps:
+	scripts/system-deps.sh
+
+system-deps-test:
+	scripts/system-deps.sh --test
+
+run: system-deps setup
+	$(BIN)/kg build seeds
+	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/kg shell; else echo "(not on a terminal: run '$(BIN)/kg shell' to explore)"; fi
+
+test: system-deps-test setup
+	$(BIN)/python -m pytest -q
+
+bench: system-deps setup
+	$(BIN)/python benchmarks/run.py
+
+lint: setup
+	$(BIN)/ruff check kg tests benchmarks
+
+clean:
+	rm -rf $(VENV) .kg

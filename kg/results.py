@@ -1,0 +1,154 @@
+"""Writing query results: the W3C SPARQL 1.1 result formats (CSV, TSV, JSON), Turtle for graphs,
+and a plain table for people. Formatting is kept apart from execution: every writer takes a
+`QueryResult` and a text stream."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TextIO
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.ontology import PREFIXES, shorten
+from kg.store import QueryResult, Term
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+def term_csv(term: Term | None) -> str:
+    """CSV is lossy by design: bare IRIs, lexical forms, `_:` for blank nodes."""
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def term_tsv(term: Term | None) -> str:
+    """TSV keeps terms in Turtle/SPARQL syntax (lossless)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        if term.datatype in (XSD.integer, XSD.decimal, XSD.boolean) and term.language is None:
+            return str(term)
+        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        text = text.replace("\r", "\\r").replace("\t", "\\t")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype and term.datatype != XSD.string:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return str(term)
+
+
+def term_json(term: Term) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def write_csv(result: QueryResult, out: TextIO) -> None:
+    if result.kind == "ask":
+        out.write("_askResult\r\n" + ("true" if result.boolean else "false") + "\r\n")
+        return
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.vars)
+    for row in result.rows:
+        writer.writerow([term_csv(t) for t in row])
+
+
+def write_tsv(result: QueryResult, out: TextIO) -> None:
+    if result.kind == "ask":
+        out.write("?_askResult\n" + ("true" if result.boolean else "false") + "\n")
+        return
+    out.write("\t".join(f"?{v}" for v in result.vars) + "\n")
+    for row in result.rows:
+        out.write("\t".join(term_tsv(t) for t in row) + "\n")
+
+
+def write_json(result: QueryResult, out: TextIO) -> None:
+    if result.kind == "ask":
+        json.dump({"head": {}, "boolean": bool(result.boolean)}, out)
+        out.write("\n")
+        return
+    bindings = [
+        {v: term_json(t) for v, t in zip(result.vars, row) if t is not None} for row in result.rows
+    ]
+    json.dump({"head": {"vars": result.vars}, "results": {"bindings": bindings}}, out, ensure_ascii=False)
+    out.write("\n")
+
+
+def turtle(result: QueryResult) -> str:
+    """Triples of a CONSTRUCT/DESCRIBE result as Turtle with the project's prefixes."""
+    g = Graph(bind_namespaces="none")
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    for t in result.triples:
+        g.add(t)
+    return g.serialize(format="turtle")
+
+
+def display(term: Term | None, labels: dict[str, str] | None = None) -> str:
+    """A term as people read it: a label when known, a prefixed name, or the literal's text."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        if labels and str(term) in labels:
+            return labels[str(term)]
+        return shorten(str(term))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def write_table(result: QueryResult, out: TextIO, labels: dict[str, str] | None = None) -> None:
+    """A plain aligned text table (the shell has a richer one)."""
+    if result.kind == "ask":
+        out.write(("true" if result.boolean else "false") + "\n")
+        return
+    if result.kind == "graph":
+        out.write(turtle(result))
+        return
+    cells = [[display(t, labels) for t in row] for row in result.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.vars)]
+    sep = "+".join("-" * (w + 2) for w in widths)
+    out.write(" | ".join(v.ljust(w) for v, w in zip(result.vars, widths)).rstrip() + "\n")
+    out.write(sep + "\n")
+    for r in cells:
+        out.write(" | ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+
+
+def write(result: QueryResult, out: TextIO, fmt: str = "table", labels: dict[str, str] | None = None) -> None:
+    if result.kind == "graph" and fmt != "json":
+        out.write(turtle(result))
+        return
+    if result.kind == "graph":
+        g = Graph()
+        for t in result.triples:
+            g.add(t)
+        out.write(g.serialize(format="json-ld"))
+        return
+    {"csv": write_csv, "tsv": write_tsv, "json": write_json}.get(fmt, lambda r, o: write_table(r, o, labels))(
+        result, out
+    )
+
+
+def to_text(result: QueryResult, fmt: str = "table") -> str:
+    buf = io.StringIO()
+    write(result, buf, fmt)
+    return buf.getvalue()

@@ -1,0 +1,175 @@
+"""Saved queries: `queries/*.rq` shipped with kg, plus the user's own in `$XDG_CONFIG_HOME/kg/queries/`.
+
+Each file starts with a comment header:
+
+    #+ title: Officials
+    #+ description: Every official with the title and the country they serve.
+    #+ param: country iri optional -- only officials of this country
+
+Parameters are variables named `?_NAME` in the query. Their values are bound as RDF terms in a
+VALUES block at the head of the WHERE clause, never pasted into the query text, so a value such as
+`x" } ; DROP ALL ; #` stays one literal and means the same on every store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.errors import UsageError
+from kg.ontology import PREFIXES, project_dir
+
+PARAM_TYPES = ("literal", "iri", "date", "integer")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@dataclass
+class Param:
+    name: str
+    type: str = "literal"
+    optional: bool = False
+    description: str = ""
+
+
+@dataclass
+class SavedQuery:
+    name: str
+    text: str
+    path: Path
+    title: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    builtin: bool = True
+
+
+def user_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "kg" / "queries"
+
+
+def parse(path: Path, builtin: bool = True) -> SavedQuery:
+    text = path.read_text(encoding="utf-8")
+    sq = SavedQuery(name=path.stem, text=text, path=path, builtin=builtin)
+    for line in text.splitlines():
+        m = re.match(r"#\+\s*(\w+)\s*:\s*(.*)", line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "title":
+            sq.title = value
+        elif key in ("description", "summary"):
+            sq.description = (sq.description + " " + value).strip()
+        elif key == "param":
+            head, _, desc = value.partition("--")
+            words = head.split()
+            if not words:
+                continue
+            ptype = next((w for w in words[1:] if w in PARAM_TYPES), "literal")
+            sq.params.append(Param(words[0], ptype, "optional" in words[1:], desc.strip()))
+    return sq
+
+
+def all_queries() -> dict[str, SavedQuery]:
+    """Built-in queries, overridden by the user's own of the same name."""
+    found: dict[str, SavedQuery] = {}
+    for p in sorted(project_dir("queries").glob("*.rq")):
+        found[p.stem] = parse(p)
+    udir = user_dir()
+    if udir.is_dir():
+        for p in sorted(udir.glob("*.rq")):
+            found[p.stem] = parse(p, builtin=False)
+    return found
+
+
+def get(name: str) -> SavedQuery:
+    queries = all_queries()
+    if name not in queries:
+        known = ", ".join(sorted(queries)) or "none"
+        raise UsageError(f"no saved query named '{name}' (saved queries: {known})")
+    return queries[name]
+
+
+def save(name: str, text: str, description: str = "") -> Path:
+    if not _NAME.match(name):
+        raise UsageError(f"'{name}' is not a valid query name (letters, digits, '-' and '_')")
+    udir = user_dir()
+    udir.mkdir(parents=True, exist_ok=True)
+    header = f"#+ title: {name}\n" + (f"#+ description: {description}\n" if description else "")
+    body = "\n".join(line for line in text.strip().splitlines() if not line.startswith("#+"))
+    path = udir / f"{name}.rq"
+    path.write_text(header + body + "\n", encoding="utf-8")
+    return path
+
+
+def delete(name: str) -> Path:
+    path = user_dir() / f"{name}.rq"
+    if not path.exists():
+        if name in all_queries():
+            raise UsageError(f"'{name}' is a built-in query and cannot be deleted")
+        raise UsageError(f"no saved query named '{name}'")
+    path.unlink()
+    return path
+
+
+def to_term(value: str, ptype: str, name: str = "") -> URIRef | Literal:
+    """A parameter value as an RDF term of the declared type."""
+    value = value.strip() if ptype != "literal" else value
+    if ptype == "iri":
+        if value.startswith("<") and value.endswith(">"):
+            value = value[1:-1]
+        else:
+            prefix, colon, local = value.partition(":")
+            if colon and prefix in PREFIXES and not local.startswith("//"):
+                value = PREFIXES[prefix] + local
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+            raise UsageError(f"parameter {name}: '{value}' is not an IRI (write <http://...> or prefix:name)")
+        return URIRef(value)
+    if ptype == "date":
+        for pattern, dtype in ((r"\d{4}-\d{2}-\d{2}", XSD.date), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}", XSD.gYear)):
+            if re.fullmatch(pattern, value):
+                return Literal(value, datatype=dtype)
+        raise UsageError(f"parameter {name}: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    if ptype == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise UsageError(f"parameter {name}: '{value}' is not an integer")
+        return Literal(int(value))
+    return Literal(value)
+
+
+def _sparql_term(term: URIRef | Literal) -> str:
+    # rdflib's n3() escapes quotes, backslashes and newlines: the value can never end the literal.
+    return term.n3()
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name.strip():
+            raise UsageError(f"parameter '{pair}' is not of the form name=value")
+        out[name.strip()] = value
+    return out
+
+
+def bind(query: SavedQuery, values: dict[str, str]) -> str:
+    """The query text with its parameters bound; missing required parameters are named first."""
+    declared = {p.name: p for p in query.params}
+    unknown = [n for n in values if n not in declared]
+    if unknown:
+        names = ", ".join(declared) or "none"
+        raise UsageError(f"saved query '{query.name}' has no parameter {', '.join(unknown)} (parameters: {names})")
+    missing = [p.name for p in query.params if not p.optional and p.name not in values]
+    if missing:
+        raise UsageError(f"saved query '{query.name}' needs the parameter(s): {', '.join(missing)}")
+    if not values:
+        return query.text
+    rows = " ".join(f"VALUES ?_{n} {{ {_sparql_term(to_term(v, declared[n].type, n))} }}" for n, v in values.items())
+    m = re.search(r"(?i)\bWHERE\s*\{", query.text)
+    if not m:
+        raise UsageError(f"saved query '{query.name}' has no WHERE clause to bind parameters in")
+    return query.text[: m.end()] + " " + rows + query.text[m.end():]

@@ -1,0 +1,295 @@
+"""The store behind one small interface: an embedded Oxigraph folder, or a SPARQL 1.1 endpoint.
+
+Everything above this module speaks rdflib terms and `QueryResult`; nothing else imports pyoxigraph.
+Named graphs hold one article each, and queries see the union of them as their default graph.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal as TypingLiteral
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier, Node
+
+from kg.errors import QuerySyntaxError, StoreError, StoreLockedError, UpdateRefused
+from kg.ontology import PREFIXES
+
+Term = Identifier
+Triple = tuple[Node, Node, Node]
+Quad = tuple[Node, Node, Node, Node]
+
+DEFAULT_STORE = ".kg"
+
+
+@dataclass
+class QueryResult:
+    """What every query returns, whatever the store: a table, a boolean, or triples."""
+
+    kind: TypingLiteral["select", "ask", "graph"]
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        if self.kind == "select":
+            return len(self.rows)
+        if self.kind == "graph":
+            return len(self.triples)
+        return 1
+
+    def dicts(self) -> list[dict[str, Term | None]]:
+        return [dict(zip(self.vars, row)) for row in self.rows]
+
+
+class Store(ABC):
+    """A dataset of one named graph per article, queried as their union."""
+
+    location: str
+
+    @abstractmethod
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult: ...
+
+    @abstractmethod
+    def update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Make `graph` hold exactly `triples`, atomically: readers see the old graph or the new one."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None: ...
+
+    @abstractmethod
+    def quads(self) -> Iterator[Quad]:
+        """Every quad in the store (for dumps and whole-graph work)."""
+
+    def load_quads(self, quads: Iterable[Quad]) -> int:
+        """Add quads grouped by graph, each graph replaced as a whole. Returns the count added."""
+        by_graph: dict[str, list[Triple]] = {}
+        for s, p, o, g in quads:
+            by_graph.setdefault(str(g), []).append((s, p, o))
+        for g, triples in by_graph.items():
+            self.replace_graph(g, triples)
+        return sum(len(t) for t in by_graph.values())
+
+    def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing open
+        pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- terms ----------------------------------------------------------------------------------------
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib(term: object) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
+    raise StoreError(f"unsupported RDF term in a result: {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise StoreError(f"unsupported RDF term: {term!r}")
+
+
+# --- query text -----------------------------------------------------------------------------------
+
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*\n?|(?i:prefix)\s+[\w.-]*:\s*<[^>]*>|(?i:base)\s*<[^>]*>)*")
+_UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
+_DESTRUCTIVE = ("delete", "clear", "drop")
+
+
+def first_keyword(sparql: str) -> str:
+    """The first keyword after the prologue (PREFIX/BASE declarations and comments), lower case."""
+    rest = sparql[_PROLOGUE.match(sparql).end():]
+    m = re.match(r"[A-Za-z]+", rest)
+    return m.group(0).lower() if m else ""
+
+
+def is_update(sparql: str) -> bool:
+    return first_keyword(sparql) in _UPDATE_WORDS
+
+
+def is_destructive(sparql: str) -> bool:
+    """Updates that remove data anywhere in the request (DROP, CLEAR, DELETE)."""
+    body = re.sub(r"#[^\n]*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|<[^>\s]*>", " ", sparql)
+    return any(re.search(rf"(?i)\b{w}\b", body) for w in _DESTRUCTIVE)
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
+    """Turn a parser message into one clear line with the position in the user's text."""
+    m = _POSITION.match(message)
+    if not m:
+        return QuerySyntaxError(message.splitlines()[0] if message else "invalid query", sparql)
+    line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
+    if "Prefix not found" in detail:
+        lines = sparql.splitlines() or [""]
+        text = lines[min(line, len(lines)) - 1][: column - 1]
+        pm = re.search(r"([A-Za-z][\w.-]*)?:$", text)
+        name = pm.group(1) or "" if pm else "?"
+        if pm:
+            column = pm.start() + 1
+        detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
+    else:
+        detail = " ".join(detail.split())
+        if len(detail) > 160:
+            detail = detail[:157] + "..."
+    return QuerySyntaxError(detail, sparql, line, column)
+
+
+# --- the embedded store ---------------------------------------------------------------------------
+
+
+class OxigraphStore(Store):
+    """An embedded, persistent Oxigraph store in a folder.
+
+    Writers hold the folder's lock for as long as the store is open; readers open a read-only
+    snapshot, so `kg query` during a build reads what was committed when it started.
+    """
+
+    PID_FILE = "kg.pid"
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.read_only = read_only
+        if read_only:
+            if not (self.path / "CURRENT").exists():
+                raise StoreError(f"no store at {self.path} (build one with: kg build --store {self.path} ARTICLES)")
+            try:
+                self._db = ox.Store.read_only(str(self.path))
+            except OSError as e:
+                raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+            return
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._db = ox.Store(str(self.path))
+        except OSError as e:
+            if "lock" in str(e).lower():
+                raise StoreLockedError(f"store {self.path} is locked by process {self._holder()}") from None
+            raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+        (self.path / self.PID_FILE).write_text(str(os.getpid()))
+
+    def _holder(self) -> str:
+        try:
+            return (self.path / self.PID_FILE).read_text().strip() or "?"
+        except OSError:
+            return "?"
+
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
+        if is_update(sparql):
+            raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
+        try:
+            result = self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise syntax_error(str(e), sparql) from None
+        except OSError as e:
+            raise StoreError(f"query failed: {e}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result]
+            return QueryResult("select", vars=names, rows=rows)
+        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+        return QueryResult("graph", triples=triples)
+
+    def update(self, sparql: str) -> None:
+        self._writable()
+        try:
+            self._db.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise syntax_error(str(e), sparql) from None
+        except OSError as e:
+            raise StoreError(f"update failed: {e}") from None
+
+    def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        self._writable()
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g) for s, p, o in triples]
+        # One update request is one transaction in Oxigraph: the old graph and the new one
+        # are never both visible, and a crash leaves one of them whole.
+        if self._db.contains_named_graph(g):
+            body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            self._db.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+        else:
+            self._db.extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        self._writable()
+        self._db.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def quads(self) -> Iterator[Quad]:
+        for q in self._db.quads_for_pattern(None, None, None, None):
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                continue
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
+
+    def dump(self, out: IO[bytes], mime: str) -> None:
+        self._db.dump(out, format=ox.RdfFormat.from_media_type(mime))
+
+    def close(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is None:
+            return
+        if not self.read_only:
+            db.flush()
+            try:
+                (self.path / self.PID_FILE).unlink()
+            except OSError:
+                pass
+        self._db = None
+        del db
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} is open read-only")
+
+
+def default_location() -> str:
+    return os.environ.get("KG_STORE") or DEFAULT_STORE
+
+
+def open_store(location: str | None = None, *, read_only: bool = False) -> Store:
+    """Open a store by folder path or SPARQL endpoint URL (default `$KG_STORE` or `./.kg`)."""
+    location = location or default_location()
+    if re.match(r"(?i)https?://", location):
+        from kg.endpoint import EndpointStore  # only when a server is used
+
+        return EndpointStore(location)
+    return OxigraphStore(location, read_only=read_only)
