@@ -1,0 +1,404 @@
+"""`kg export` and the shell's `\\export`: draw the graph, a query result or an entity's neighbourhood
+with Graphviz (PNG, SVG, PDF) or write the DOT text.
+
+Drawings are made for people: node text is the entity's label (the IRI is the tooltip and, in SVG,
+the link), the class is the node's colour and shape (explained in a legend), edge labels are short
+property names, and typing, provenance and literals stay out of the picture unless asked for.
+Node names in the DOT text are synthetic (`n0`, `n1`, ...) and every attribute value is quoted and
+escaped by this module: an IRI as a node name, or a label that looks like `<...>`, would otherwise
+turn into ports or HTML labels without any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import EXIT_OK, KgError, UsageError
+
+if TYPE_CHECKING:
+    import pydot
+
+    from kg.netgraph import DisplayGraph, EntityGraph
+    from kg.store import QueryResult, Store
+
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": "dot"}
+ENGINES = ("dot", "neato", "fdp", "sfdp", "circo")
+DEFAULT_MAX_NODES = 150
+DEFAULT_DEPTH = 1
+RENDER_TIMEOUT = 300
+
+# kind -> (shape, extra style, fill colour, border colour)
+STYLES: dict[str, tuple[str, str, str, str]] = {
+    "Country": ("ellipse", "", "#a6cee3", "#1f78b4"),
+    "Official": ("box", "rounded", "#fdbf6f", "#e66101"),
+    "Dialogue": ("hexagon", "", "#b2df8a", "#33a02c"),
+    "Treaty": ("note", "", "#cab2d6", "#6a3d9a"),
+    "Policy": ("tab", "", "#fb9a99", "#e31a1c"),
+    "Place": ("house", "", "#ffff99", "#b15928"),
+    "Organization": ("component", "", "#d9d9d9", "#525252"),
+    "Post": ("box", "dashed", "#ffffff", "#737373"),
+    "TreatyEvent": ("cds", "", "#e7d4e8", "#762a83"),
+    "Other": ("ellipse", "", "#ffffff", "#000000"),
+}
+KIND_NAMES = {"TreatyEvent": "Treaty event", "Other": "Other entity"}
+FONT = "Helvetica"
+
+
+def quoted(text: str) -> str:
+    """A DOT double-quoted string; pydot leaves strings that are already quoted untouched."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def html_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# --- options --------------------------------------------------------------------------------------
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """Reports bad options as a `UsageError` (one line) instead of exiting: used by the shell."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _add_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
+    src = parser.add_argument_group("what to draw" + (" (default: the last query's result)" if shell else ""))
+    src.add_argument("--all", action="store_true", help="the whole graph")
+    src.add_argument("--saved", metavar="NAME", help="the result of a saved query (see kg saved)")
+    src.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                     help="saved-query parameter (repeatable)")
+    src.add_argument("--query", "-q", metavar="Q", help="the result of a SPARQL query (CONSTRUCT: its triples; "
+                     "SELECT: the entities in its rows and the edges among them)")
+    src.add_argument("--entity", "-e", metavar="E", help="the neighbourhood of an entity (label, prefixed name or IRI)")
+    src.add_argument("--depth", "-d", type=int, default=DEFAULT_DEPTH, metavar="N",
+                     help=f"with --entity: how many steps away (default {DEFAULT_DEPTH})")
+    look = parser.add_argument_group("how to draw it")
+    look.add_argument("--engine", choices=ENGINES, default="dot", help="Graphviz layout engine (default dot)")
+    look.add_argument("--rankdir", choices=("LR", "TB"), default="LR", type=str.upper,
+                      help="direction of the dot layout (default LR)")
+    look.add_argument("--literals", action="store_true", help="draw literal values (dates, titles, codes) as nodes")
+    look.add_argument("--no-fold", dest="fold", action="store_false",
+                      help="draw posts and treaty events as nodes instead of edge labels")
+    look.add_argument("--by-article", action="store_true",
+                      help="one box per source article (entities from several articles stay outside)")
+    look.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
+                      help=f"refuse drawings with more nodes than this (default {DEFAULT_MAX_NODES})")
+    parser.add_argument("--force", "-f", action="store_true", help="overwrite FILE if it exists")
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", "-o", metavar="FILE", required=True,
+                        help="output file: .png, .svg, .pdf or .dot")
+    _add_options(parser, shell=False)
+    parser.epilog = "Exactly one of --all, --saved, --query, --entity is needed."
+
+
+def shell_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(prog="\\export", add_help=False,
+                             description="Draw the last query's result (or --all, --entity ...) to FILE.")
+    parser.add_argument("output", metavar="FILE", help="output file: .png, .svg, .pdf or .dot")
+    _add_options(parser, shell=True)
+    return parser
+
+
+# --- choosing what to draw ------------------------------------------------------------------------
+
+
+@dataclass
+class Selection:
+    view: DisplayGraph
+    nodes: list[str]
+    title: str
+    articles: dict[str, str]
+
+
+def _sources(args: argparse.Namespace) -> list[str]:
+    return [name for name in ("all", "saved", "query", "entity") if getattr(args, name)]
+
+
+def _result_selection(store: Store, eg: EntityGraph, result: QueryResult, fold: bool, title: str) -> Selection:
+    from kg.netgraph import EntityGraph as EG
+
+    if result.kind == "graph":
+        drawn = EG.from_quads((s, p, o, None) for s, p, o in result.triples)
+        drawn.enrich_from(eg)
+        view = drawn.view(fold)
+        return Selection(view, sorted(view.graph.nodes), title, drawn.articles)
+    if result.kind == "ask":
+        raise UsageError("an ASK query has nothing to draw (use SELECT or CONSTRUCT)")
+    view = eg.view(fold)
+    found = {view.canonical(str(t)) for row in result.rows for t in row if t is not None}
+    return Selection(view, sorted(n for n in found if n), title, eg.articles)
+
+
+def select(store: Store, args: argparse.Namespace, last_query: str | None = None,
+           last_result: QueryResult | None = None) -> Selection:
+    """The nodes to draw, as the options (or, in the shell, the last query) ask."""
+    import networkx as nx
+
+    from kg import netgraph, saved
+
+    sources = _sources(args)
+    if len(sources) > 1:
+        raise UsageError("give only one of --all, --saved, --query, --entity")
+    if args.param and not args.saved:
+        raise UsageError("--param goes with --saved")
+    if args.depth < 0:
+        raise UsageError("--depth must be 0 or more")
+    eg = netgraph.entity_graph(store)
+    if args.all:
+        view = eg.view(args.fold)
+        return Selection(view, sorted(view.graph.nodes), "Whole graph", eg.articles)
+    if args.entity:
+        view = eg.view(args.fold)
+        centre = netgraph.resolve(store, args.entity, eg, args.fold)
+        near = nx.single_source_shortest_path_length(view.undirected, centre, cutoff=args.depth)
+        title = f"{view.label(centre)}: neighbourhood, depth {args.depth}"
+        return Selection(view, sorted(near), title, eg.articles)
+    if args.saved:
+        text = saved.bind(saved.get(args.saved), saved.parse_assignments(args.param))
+        return _result_selection(store, eg, store.query(text), args.fold, f"Saved query {args.saved}")
+    if args.query:
+        return _result_selection(store, eg, store.query(args.query), args.fold, "Query result")
+    if last_result is not None:
+        return _result_selection(store, eg, last_result, args.fold, "Query result")
+    if last_query:
+        return _result_selection(store, eg, store.query(last_query), args.fold, "Query result")
+    raise UsageError("nothing to draw yet: run a query first, or give --all, --entity NAME, --saved NAME or --query Q")
+
+
+# --- DOT ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Drawing:
+    dot: pydot.Dot
+    nodes: int
+    edges: int
+
+    def text(self) -> str:
+        return self.dot.to_string()
+
+
+def _legend(kinds: Iterable[str], literals: bool, folded: bool) -> str:
+    rows = ['<TR><TD COLSPAN="2" BORDER="0"><B>Legend</B></TD></TR>']
+    for kind in kinds:
+        shape, style, fill, border = STYLES[kind]
+        rows.append(f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" WIDTH="24"> </TD>'
+                    f'<TD ALIGN="LEFT" BORDER="0">{html_text(KIND_NAMES.get(kind, kind))}</TD></TR>')
+    if literals:
+        rows.append('<TR><TD BORDER="0"><FONT COLOR="#555555">"…"</FONT></TD>'
+                    '<TD ALIGN="LEFT" BORDER="0">literal value</TD></TR>')
+    if folded:
+        rows.append('<TR><TD COLSPAN="2" BORDER="0"><FONT POINT-SIZE="9">posts and treaty events'
+                    '<BR/>are drawn as edge labels</FONT></TD></TR>')
+    return '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3">' + "".join(rows) + "</TABLE>>"
+
+
+def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", literals: bool = False,
+              by_article: bool = False, fold: bool = True, max_nodes: int = DEFAULT_MAX_NODES) -> Drawing:
+    """The pydot graph for a selection, refused when it has more than `max_nodes` nodes."""
+    import pydot
+
+    from kg.netgraph import property_label
+
+    view, graph = sel.view, sel.view.graph
+    chosen = set(sel.nodes)
+    literal_count = sum(len(graph.nodes[n]["literals"]) for n in sel.nodes) if literals else 0
+    total = len(sel.nodes) + literal_count
+    if total == 0:
+        raise KgError("nothing to draw: no entities were selected")
+    if total > max_nodes:
+        raise UsageError(
+            f"the drawing would have {total} nodes, more than {max_nodes}: draw a neighbourhood with "
+            f"--entity NAME --depth 1, or raise the cap with --max-nodes {total}"
+        )
+
+    dot = pydot.Dot("kg", graph_type="digraph")
+    graph_attrs = {
+        "label": quoted(sel.title), "labelloc": "t", "fontsize": "16", "fontname": quoted(FONT),
+        "bgcolor": quoted("white"), "pad": "0.3", "tooltip": quoted(sel.title),
+    }
+    if engine == "dot":
+        graph_attrs.update(rankdir=rankdir, nodesep="0.3", ranksep="0.6")
+    else:
+        graph_attrs.update(overlap="false", splines="true", sep=quoted("+12"))
+    for k, v in graph_attrs.items():
+        dot.set(k, v)
+    dot.set_node_defaults(fontname=quoted(FONT), fontsize="11", penwidth="1.2")
+    dot.set_edge_defaults(fontname=quoted(FONT), fontsize="9", fontcolor=quoted("#404040"),
+                          color=quoted("#606060"), arrowsize="0.7")
+
+    # Entities seen in exactly one drawn article go in that article's box.
+    containers: dict[str, pydot.Dot | pydot.Cluster] = {}
+    home: dict[str, str] = {}
+    if by_article:
+        for n in sel.nodes:
+            arts = sorted(a for a in graph.nodes[n]["articles"] if a in sel.articles)
+            if len(arts) == 1:
+                home[n] = arts[0]
+        for i, article in enumerate(sorted(set(home.values()))):
+            cluster = pydot.Cluster(f"article{i}", label=quoted(sel.articles.get(article, article)),
+                                    style=quoted("rounded,dashed"), color=quoted("#888888"),
+                                    fontsize="12", URL=quoted(article), tooltip=quoted(article))
+            dot.add_subgraph(cluster)
+            containers[article] = cluster
+
+    ids: dict[str, str] = {}
+    kinds: set[str] = set()
+    for i, n in enumerate(sel.nodes):
+        ids[n] = f"n{i}"
+        kind = view.kind(n)
+        kinds.add(kind)
+        shape, style, fill, border = STYLES.get(kind, STYLES["Other"])
+        iri = graph.nodes[n]["iri"]
+        node = pydot.Node(
+            ids[n], label=quoted(view.node_text(n)), shape=shape,
+            style=quoted(",".join(x for x in ("filled", style) if x)),
+            fillcolor=quoted(fill), color=quoted(border), tooltip=quoted(iri),
+        )
+        if not iri.startswith("_:"):
+            node.set("URL", quoted(iri))
+        containers.get(home.get(n, ""), dot).add_node(node)
+
+    edges = 0
+    for u in sel.nodes:
+        # Parallel edges between two nodes are drawn as one, with their labels stacked.
+        by_target: dict[str, list[str]] = {}
+        for _, v, key in graph.out_edges(u, keys=True):
+            if v in chosen:
+                by_target.setdefault(v, []).append(key)
+        for v, keys in sorted(by_target.items()):
+            label = "\n".join(sorted(keys))
+            dot.add_edge(pydot.Edge(ids[u], ids[v], label=quoted(label), tooltip=quoted(label)))
+            edges += 1
+
+    lit = 0
+    if literals:
+        for n in sel.nodes:
+            for predicate, text in graph.nodes[n]["literals"]:
+                short = text if len(text) <= 48 else text[:47] + "…"
+                lid = f"l{lit}"
+                lit += 1
+                containers.get(home.get(n, ""), dot).add_node(pydot.Node(
+                    lid, label=quoted(short), shape="plaintext", fontcolor=quoted("#555555"),
+                    fontsize="10", tooltip=quoted(text)))
+                dot.add_edge(pydot.Edge(ids[n], lid, label=quoted(property_label(predicate)),
+                                        style="dashed", color=quoted("#a0a0a0")))
+                edges += 1
+
+    ordered = [k for k in STYLES if k in kinds]
+    dot.add_node(pydot.Node("legend", label=_legend(ordered, literals and lit > 0, fold), shape="none",
+                            margin="0", fontsize="10", tooltip=quoted("Legend")))
+    return Drawing(dot, total, edges)
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+def output_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"{path}: unknown output type '{path.suffix or '(none)'}' (use .png, .svg, .pdf or .dot)")
+    return fmt
+
+
+def check_output(path: Path, force: bool) -> str:
+    """The format for `path`, after refusing what cannot work before any drawing is made."""
+    fmt = output_format(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a file name")
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists (use --force to overwrite it)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise KgError(f"cannot write {path}: there is no folder {parent}")
+    return fmt
+
+
+def render(dot_text: str, fmt: str, engine: str = "dot") -> bytes:
+    """Run Graphviz on DOT text (an argument list, never a shell) and return the picture."""
+    if fmt == "dot":
+        return dot_text.encode("utf-8")
+    program = shutil.which(engine)
+    if program is None:
+        raise KgError(
+            f"Graphviz is not installed: no '{engine}' program found on PATH "
+            "(install Graphviz, e.g. apt-get install graphviz, or write a .dot file instead)"
+        )
+    try:
+        done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode("utf-8"),
+                              capture_output=True, timeout=RENDER_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise KgError(f"Graphviz '{engine}' took more than {RENDER_TIMEOUT} s; try --engine sfdp or fewer nodes") from None
+    except OSError as e:
+        raise KgError(f"cannot run Graphviz '{engine}': {e.strerror or e}") from None
+    if done.returncode != 0 or not done.stdout:
+        lines = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        raise KgError(f"Graphviz '{engine}' failed: {lines[0] if lines else f'exit status {done.returncode}'}")
+    return done.stdout
+
+
+def write_file(path: Path, data: bytes, force: bool) -> None:
+    """Write `data` to `path`; without `force` an existing file is never replaced (even one made
+    while Graphviz was running)."""
+    try:
+        with open(path, "wb" if force else "xb") as out:
+            out.write(data)
+    except FileExistsError:
+        raise UsageError(f"{path} exists (use --force to overwrite it)") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a file name") from None
+    except FileNotFoundError:
+        raise KgError(f"cannot write {path}: there is no folder {path.parent}") from None
+    except PermissionError:
+        raise KgError(f"cannot write {path}: permission denied") from None
+    except OSError as e:
+        raise KgError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def export(store: Store, args: argparse.Namespace, last_query: str | None = None,
+           last_result: QueryResult | None = None) -> str:
+    """Draw what `args` asks for into `args.output`; returns a one-line report."""
+    path = Path(args.output)
+    fmt = check_output(path, args.force)
+    if args.max_nodes < 1:
+        raise UsageError("--max-nodes must be 1 or more")
+    sel = select(store, args, last_query, last_result)
+    drawing = build_dot(sel, engine=args.engine, rankdir=args.rankdir, literals=args.literals,
+                       by_article=args.by_article, fold=args.fold, max_nodes=args.max_nodes)
+    write_file(path, render(drawing.text(), fmt, args.engine), args.force)
+    return f"wrote {path}: {drawing.nodes} nodes, {drawing.edges} edges"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from kg.store import open_store
+
+    if not _sources(args):
+        raise UsageError("say what to draw: --all, --saved NAME, --query Q or --entity E")
+    output_format(Path(args.output))
+    with open_store(args.store, read_only=True) as store:
+        print(export(store, args))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def shell_export(store: Store, argv: list[str], last_query: str | None, last_result: QueryResult | None) -> str:
+    """`\\export FILE [options]` in the shell. Draws the last CONSTRUCT result, or the entities in
+    the last SELECT result's rows, unless an option names something else. Returns one line;
+    bad input raises `KgError`."""
+    parser = shell_parser()
+    if any(a in ("-h", "--help") for a in argv):
+        return parser.format_help().rstrip()
+    args = parser.parse_args(argv)
+    return export(store, args, last_query, last_result)
