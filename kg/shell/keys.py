@@ -1,0 +1,38 @@
+"""Keys: Enter runs a complete query and otherwise starts a new line; Alt-Enter always starts
+a new line. Ctrl-X Ctrl-E ($EDITOR), Ctrl-R (history search), Tab and Ctrl-C/Ctrl-D come from
+prompt_toolkit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def shell_bindings() -> Any:
+    from prompt_toolkit.key_binding import KeyBindings
+
+    from kg.shell.buffer import is_complete
+
+    kb = KeyBindings()
+
+    @kb.add("enter")
+    def _enter(event: Any) -> None:
+        buf = event.current_buffer
+        state = buf.complete_state
+        if state is not None and state.current_completion is not None:
+            # Enter on a chosen completion takes it, as in every menu.
+            buf.apply_completion(state.current_completion)
+            return
+        if buf.complete_state is not None:
+            buf.cancel_completion()
+        # In the middle of the text Enter splits the line, unless it is a one-line command.
+        at_end = buf.document.is_cursor_at_the_end or buf.text.lstrip().startswith("\\")
+        if at_end and is_complete(buf.text):
+            buf.validate_and_handle()
+            return
+        buf.newline(copy_margin=True)
+
+    @kb.add("escape", "enter")
+    def _newline(event: Any) -> None:
+        event.current_buffer.newline(copy_margin=True)
+
+    return kb

@@ -1,0 +1,485 @@
+"""The shell itself: the prompt loop on a terminal, the same commands read from a script, and
+everything they share (running queries on a worker thread, printing results, the pager)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from kg.errors import EXIT_OK, KgError, QuerySyntaxError, UpdateRefused, UsageError
+from kg.shell.buffer import is_command, split_script
+from kg.shell.commands import Quit, dispatch
+from kg.shell.formatting import Painter, footer, result_lines, table_lines
+from kg.shell.metadata import GraphMetadata, MetadataRefresher
+from kg.shell.style import colors_for
+from kg.store import QueryResult, Store, default_location, is_destructive, is_update, open_store
+
+T = TypeVar("T")
+ASK_ABOVE_ROWS = 1000  # on a terminal, ask before printing more rows than this
+LABEL_BATCH = 500
+
+
+class Cancelled(Exception):
+    """Ctrl-C while a query ran."""
+
+
+def history_path() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "kg" / "history"
+
+
+class Shell:
+    """State of one shell: the store, settings, the last query and result, and the output."""
+
+    def __init__(
+        self,
+        location: str | None = None,
+        *,
+        allow_update: bool = False,
+        color: bool = True,
+        fmt: str = "table",
+        interactive: bool = False,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+        pt_input: Any = None,
+        pt_output: Any = None,
+        width: int | None = None,
+        history: Path | None = None,
+    ) -> None:
+        self.location = location or default_location()
+        self.allow_update = allow_update
+        self.interactive = interactive
+        self.format = fmt
+        self.labels = True
+        self.timing = True
+        self.next_output: str | None = None
+        self.next_text = ""
+        self.last_query: str | None = None
+        self.last_result: QueryResult | None = None
+        self.last_count: int | None = None
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.color = color
+        self.painter = Painter(colors_for(self.out, color))
+        self.err_painter = Painter(colors_for(self.err, color))
+        self.pt_input, self.pt_output = pt_input, pt_output
+        self.width = width
+        self.history = history
+        self.metadata = GraphMetadata()
+        self.refresher = MetadataRefresher()
+        self.store: Store | None = None
+        self.open_store()
+
+    # --- the store --------------------------------------------------------------------------------
+
+    def open_store(self) -> None:
+        self.store = open_store(self.location, read_only=not self.allow_update)
+
+    def close_store(self) -> None:
+        self.refresher.wait()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def close(self) -> None:
+        self.close_store()
+
+    def refresh_metadata(self) -> None:
+        def done(meta: GraphMetadata) -> None:
+            self.metadata = meta
+
+        self.refresher.refresh(self.store, done)
+
+    # --- running things ---------------------------------------------------------------------------
+
+    def execute(self, text: str) -> None:
+        """Run one query or backslash command."""
+        if is_command(text):
+            dispatch(self, text)
+        else:
+            self.run_query(text)
+
+    def run_query(self, text: str, record: str | None = None) -> None:
+        self.last_query = record or text
+        if is_update(text):
+            self._run_update(text)
+            return
+        store = self._store()
+        result, elapsed = self._in_worker(lambda: store.query(text))
+        self.last_result = result
+        self.show_result(result, elapsed=elapsed)
+
+    def _run_update(self, text: str) -> None:
+        if not self.allow_update:
+            raise UpdateRefused("SPARQL Update is refused: start the shell with --allow-update to change the store")
+        if is_destructive(text) and self.interactive and not self.confirm("This update removes data. Run it?"):
+            self.notice("not run")
+            return
+        store = self._store()
+        _, elapsed = self._in_worker(lambda: store.update(text))
+        self.notice("update done" + (f" · {elapsed:.3f} s" if self.timing else ""))
+        self.refresh_metadata()
+
+    def _store(self) -> Store:
+        if self.store is None:
+            raise KgError("the store is closed")
+        return self.store
+
+    def _in_worker(self, work: Callable[[], T]) -> tuple[T, float]:
+        """Run `work` on a thread so Ctrl-C returns to the prompt at once; the abandoned query
+        finishes on its own and its result is dropped."""
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def run() -> None:
+            start = time.perf_counter()
+            try:
+                box["value"] = work()
+            except BaseException as e:  # handed to the waiting thread
+                box["error"] = e
+            box["elapsed"] = time.perf_counter() - start
+            done.set()
+
+        threading.Thread(target=run, name="kg-query", daemon=True).start()
+        try:
+            while not done.wait(0.05):
+                pass
+        except KeyboardInterrupt:
+            raise Cancelled() from None
+        if "error" in box:
+            raise box["error"]
+        return box["value"], box["elapsed"]
+
+    def run_statements(self, text: str, source: str = "<stdin>") -> int:
+        """Run a script's queries and commands in order; the exit status is the worst seen
+        (0 ok, 1 a failed query, 2 a syntax or usage error). Later statements still run."""
+        status = EXIT_OK
+        for st in split_script(text):
+            try:
+                self.execute(st.text)
+            except Quit:
+                break
+            except KgError as e:
+                self.report(e, where=f"{source}:{st.line + ((e.line or 1) - 1 if isinstance(e, QuerySyntaxError) else 0)}")
+                status = max(status, e.exit_code)
+            except Cancelled:
+                raise KeyboardInterrupt() from None
+        return status
+
+    # --- output -----------------------------------------------------------------------------------
+
+    def term_width(self) -> int | None:
+        if self.width is not None:
+            return self.width
+        if self._is_tty(self.out):
+            return shutil.get_terminal_size().columns
+        return None
+
+    @staticmethod
+    def _is_tty(stream: TextIO) -> bool:
+        try:
+            return stream.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def emit(self, text: str, highlight: bool = False) -> None:
+        """Print text for the user, through a pager when it does not fit the terminal."""
+        if highlight and self.painter.enabled:
+            text = _highlight(text)
+        if not text.endswith("\n"):
+            text += "\n"
+        if self.interactive and self._is_tty(self.out) and not self._fits(text):
+            if self._page(text):
+                return
+        self.out.write(text)
+        self.out.flush()
+
+    def _fits(self, text: str) -> bool:
+        size = shutil.get_terminal_size()
+        lines = text.splitlines()
+        from kg.shell.formatting import width_of
+
+        return len(lines) < size.lines - 2 and all(width_of(_strip_ansi(x)) <= size.columns for x in lines)
+
+    def _page(self, text: str) -> bool:
+        pager = os.environ.get("PAGER") or "less -SRFX"
+        try:
+            proc = subprocess.Popen(shlex.split(pager), stdin=subprocess.PIPE, text=True)
+            assert proc.stdin is not None
+            try:
+                proc.stdin.write(text)
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+            proc.wait()
+            return True
+        except (OSError, ValueError):
+            return False
+
+    def notice(self, text: str) -> None:
+        """A short status line: on screen in the shell, on stderr in scripts (stdout stays data)."""
+        if self.interactive:
+            self.out.write(self.painter.dim(text) + "\n")
+            self.out.flush()
+        else:
+            self.err.write(text + "\n")
+            self.err.flush()
+
+    def report(self, error: BaseException, where: str = "") -> None:
+        prefix = f"{where}: " if where else ""
+        stream = self.out if self.interactive else self.err
+        paint = self.painter if self.interactive else self.err_painter
+        stream.write(paint.error(f"{prefix}{error}") + "\n")
+        caret = error.caret() if isinstance(error, QuerySyntaxError) else ""
+        if caret:
+            stream.write(caret + "\n")
+        stream.flush()
+
+    def emit_rows(self, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        self.emit("\n".join(table_lines(headers, rows, width=self.term_width(), painter=self.painter)))
+
+    def display_iri(self, iri: object) -> str:
+        from kg.ontology import shorten
+
+        label = self.metadata.labels().get(str(iri)) if self.labels else None
+        return f"{label} ({shorten(str(iri))})" if label else shorten(str(iri))
+
+    def show_result(
+        self,
+        result: QueryResult,
+        *,
+        elapsed: float | None = None,
+        title: str | None = None,
+        labels: bool | None = None,
+    ) -> None:
+        """Print a result in the current format, to the screen or to the file named by `\\o`."""
+        self.last_count = len(result)
+        if self.next_output:
+            path, self.next_output = self.next_output, None
+            self._write_file(result, path)
+            return
+        if title and self.format == "table":
+            self.out.write(self.painter.header(title) + "\n")
+        if result.kind == "graph":
+            from kg import results
+
+            buf = io.StringIO()
+            results.write(result, buf, "json" if self.format == "json" else "turtle")
+            self.emit(buf.getvalue().rstrip("\n"), highlight=True)
+            if self.format == "table":
+                self._footer(len(result.triples), elapsed, "triple")
+            return
+        if self.format != "table":
+            from kg import results
+
+            buf = io.StringIO()
+            results.write(result, buf, self.format)
+            self.out.write(buf.getvalue())
+            self.out.flush()
+            return
+        limit = None
+        count = len(result.rows)
+        if result.kind == "select" and count > ASK_ABOVE_ROWS and self.interactive and self._is_tty(self.out):
+            if not self.confirm(f"The result has {count:,} rows. Print them all?"):
+                limit = ASK_ABOVE_ROWS
+        use_labels = self.labels if labels is None else labels
+        label_map = self.label_map(result, limit) if use_labels and result.kind == "select" else None
+        lines = result_lines(result, width=self.term_width(), labels=label_map, painter=self.painter, limit=limit)
+        self.emit("\n".join(lines))
+        if result.kind == "select":
+            if limit is not None:
+                self.notice(f"(the first {limit:,} of {count:,} rows; \\o FILE writes them all)")
+            self._footer(count, elapsed)
+
+    def _footer(self, count: int, elapsed: float | None, noun: str = "row") -> None:
+        self.out.write(self.painter.dim(footer(count, elapsed if self.timing else None, noun)) + "\n")
+        self.out.flush()
+
+    def _write_file(self, result: QueryResult, path: str) -> None:
+        from kg import results
+
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                if self.format == "table" and result.kind == "select":
+                    label_map = self.label_map(result) if self.labels else None
+                    f.write("\n".join(result_lines(result, width=None, labels=label_map)) + "\n")
+                else:
+                    results.write(result, f, self.format if result.kind != "graph" or self.format == "json" else "turtle")
+        except OSError as e:
+            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+        noun = "triple" if result.kind == "graph" else "row"
+        self.notice(f"wrote {footer(len(result), None, noun)} to {path}")
+
+    def label_map(self, result: QueryResult, limit: int | None = None) -> dict[str, str]:
+        """rdfs:label of the IRIs in the result, looked up in the store."""
+        from rdflib import URIRef
+
+        rows = result.rows if limit is None else result.rows[:limit]
+        iris = sorted({str(t) for row in rows for t in row if isinstance(t, URIRef)})
+        labels: dict[str, str] = {}
+        store = self._store()
+        for i in range(0, len(iris), LABEL_BATCH):
+            values = " ".join(f"<{iri}>" for iri in iris[i : i + LABEL_BATCH] if ">" not in iri and " " not in iri)
+            if not values:
+                continue
+            found = store.query(
+                f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }} GROUP BY ?s"
+            )
+            labels.update({str(s): str(label) for s, label in found.rows if label is not None})
+        return labels
+
+    def last_result_iris(self) -> list[Any]:
+        from rdflib import URIRef
+
+        result = self.last_result
+        if result is None:
+            return []
+        terms = [t for row in result.rows for t in row] if result.kind == "select" else [
+            t for triple in result.triples for t in (triple[0], triple[2])
+        ]
+        seen: dict[str, Any] = {}
+        for t in terms:
+            if isinstance(t, URIRef):
+                seen.setdefault(str(t), t)
+        return list(seen.values())
+
+    # --- talking to the user ----------------------------------------------------------------------
+
+    def confirm(self, question: str) -> bool:
+        if not self.interactive:
+            return True
+        from prompt_toolkit import PromptSession
+
+        session: PromptSession[str] = PromptSession(input=self.pt_input, output=self.pt_output)
+        try:
+            answer = session.prompt(f"{question} [y/N] ")
+        except (EOFError, KeyboardInterrupt):
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+    def edit(self, text: str) -> str:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile("w", suffix=".rq", delete=False, encoding="utf-8") as f:
+            f.write(text)
+            name = f.name
+        try:
+            subprocess.call([*shlex.split(editor), name])
+            return Path(name).read_text(encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"cannot start the editor '{editor}': {e.strerror or e}") from None
+        finally:
+            os.unlink(name)
+
+    def toolbar(self) -> list[tuple[str, str]]:
+        rows = "–" if self.last_count is None else f"{self.last_count:,}"
+        mode = "updates allowed" if self.allow_update else "read-only"
+        busy = " · loading completions" if self.refresher.busy() else ""
+        problem = f" · {self.refresher.error}" if self.refresher.error else ""
+        return [
+            ("class:bottom-toolbar", f" {self.location} · "),
+            ("class:bottom-toolbar.key", f"{rows} rows"),
+            ("class:bottom-toolbar", f" · {self.format} · timing {'on' if self.timing else 'off'}"),
+            ("class:bottom-toolbar", f" · labels {'on' if self.labels else 'off'} · {mode}{busy}{problem} "),
+        ]
+
+    # --- the prompt loop --------------------------------------------------------------------------
+
+    def session(self) -> Any:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+        from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+        from prompt_toolkit.lexers import PygmentsLexer
+        from prompt_toolkit.output import ColorDepth
+        from pygments.lexers.rdf import SparqlLexer
+
+        from kg.shell.completer import SparqlCompleter
+        from kg.shell.keys import shell_bindings
+        from kg.shell.style import prompt_style
+
+        history: History
+        path = self.history or history_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(exist_ok=True)
+            history = FileHistory(str(path))
+        except OSError:
+            history = InMemoryHistory()
+
+        def continuation(width: int, line_number: int, wrap_count: int) -> list[tuple[str, str]]:
+            return [("class:continuation", "...> ".rjust(width))]
+
+        return PromptSession(
+            message=[("class:prompt", "kg> ")],
+            multiline=True,
+            prompt_continuation=continuation,
+            lexer=PygmentsLexer(SparqlLexer) if self.color else None,
+            completer=SparqlCompleter(lambda: self.metadata),
+            complete_in_thread=True,
+            complete_while_typing=True,
+            auto_suggest=AutoSuggestFromHistory(),
+            history=history,
+            search_ignore_case=True,
+            key_bindings=shell_bindings(),
+            bottom_toolbar=self.toolbar,
+            style=prompt_style(self.color),
+            include_default_pygments_style=False,
+            color_depth=None if self.color else ColorDepth.MONOCHROME,
+            enable_open_in_editor=True,
+            tempfile_suffix=".rq",
+            input=self.pt_input,
+            output=self.pt_output,
+        )
+
+    def run_interactive(self) -> int:
+        session = self.session()
+        self.refresh_metadata()
+        mode = "updates allowed" if self.allow_update else "read-only"
+        self.out.write(self.painter.dim(f"kg shell · {self.location} ({mode}) · \\? for help · Ctrl-D to leave") + "\n")
+        while True:
+            try:
+                text = session.prompt(default=self.next_text)
+            except KeyboardInterrupt:
+                self.next_text = ""
+                continue
+            except EOFError:
+                break
+            self.next_text = ""
+            if not text.strip():
+                continue
+            try:
+                self.execute(text.strip("\n"))
+            except Quit:
+                break
+            except (Cancelled, KeyboardInterrupt):
+                self.notice("cancelled")
+            except KgError as e:
+                self.report(e)
+            except Exception as e:  # keep the shell alive whatever a store or command does
+                self.report(KgError(f"{type(e).__name__}: {e}"))
+        self.close()
+        return EXIT_OK
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _highlight(text: str) -> str:
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers.rdf import SparqlLexer, TurtleLexer
+
+    lexer = TurtleLexer() if text.lstrip().startswith("@prefix") else SparqlLexer()
+    return highlight(text, lexer, TerminalFormatter()).rstrip("\n")
