@@ -63,7 +63,9 @@ class NodeInfo:
 
     @property
     def label(self) -> str:
-        return self.labels[0] if self.labels else local_name(self.iri)
+        if self.labels:
+            return self.labels[0]
+        return self.literal(str(KG.title)) or local_name(self.iri)
 
     @property
     def kind(self) -> str:
@@ -218,7 +220,8 @@ class DisplayGraph:
     """What is drawn and analysed: a networkx MultiDiGraph keyed by entity IRI.
 
     Node attributes: `label`, `kind`, `iri`, `notes` (extra label lines), `literals`, `articles`.
-    Edge key: the edge's short label; attributes: `facts` (list of `Fact`), `articles`.
+    Edge key: the edge's short label; attributes: `facts` (list of `Fact`), `articles`, `folded`
+    (the label is a post's title or a treaty event, not a property name).
     """
 
     graph: nx.MultiDiGraph
@@ -246,14 +249,14 @@ class DisplayGraph:
             g.add_node(key, iri=key, label=node.label, kind=node.kind, literals=list(node.literals),
                        articles=set(node.articles), notes=note)
 
-        def add(u: str, v: str, label: str, facts: list[Fact]) -> None:
+        def add(u: str, v: str, label: str, facts: list[Fact], folded_edge: bool = False) -> None:
             if g.has_edge(u, v, key=label):
                 data = g.edges[u, v, label]
                 data["facts"].extend(f for f in facts if f not in data["facts"])
                 for f in facts:
                     data["articles"] |= f.articles
             else:
-                g.add_edge(u, v, key=label, label=label, facts=list(facts),
+                g.add_edge(u, v, key=label, label=label, facts=list(facts), folded=folded_edge,
                            articles=set().union(*(f.articles for f in facts)))
 
         facts = [Fact(s, p, o, frozenset(a)) for (s, p, o), a in sorted(eg.facts.items())]
@@ -279,7 +282,7 @@ class DisplayGraph:
                     if not out:
                         notes[fin.subject].append(text)
                     for fout in out:
-                        add(fin.subject, fout.object, text, [fin, fout])
+                        add(fin.subject, fout.object, text, [fin, fout], True)
                         titled_pairs.add((fin.subject, fout.object))
             else:  # a treaty event: "<actor> —signed 1951→ <treaty>"
                 text = " ".join(x for x in (node.literal(str(KG.eventType)) or node.label,
@@ -292,9 +295,9 @@ class DisplayGraph:
                     if not actors:
                         notes[fin.subject].append(text)
                     for fa in actors:
-                        add(fa.object, fin.subject, text, [fin, fa])
+                        add(fa.object, fin.subject, text, [fin, fa], True)
                     for fo in others:
-                        add(fin.subject, fo.object, f"{text}: {property_label(fo.predicate)}", [fin, fo])
+                        add(fin.subject, fo.object, f"{text}: {property_label(fo.predicate)}", [fin, fo], True)
         # "represents" says less than the post's title between the same two nodes.
         represents = property_label(str(KG.represents))
         for u, v in titled_pairs:
