@@ -1,0 +1,620 @@
+"""A SPARQL 1.1 endpoint as the store: the SPARQL 1.1 Protocol for queries and updates, and the
+Graph Store Protocol (when the server has one) for pushing whole graphs.
+
+Configuration comes from the environment, never from the command line:
+
+- the location (`--store URL` or `$KG_STORE`) is the query endpoint, e.g. `http://host:8890/sparql`;
+- `$KG_UPDATE_URL`: a separate update endpoint (default: the query endpoint);
+- `$KG_GSP_URL`: the Graph Store Protocol endpoint (default: guessed for Virtuoso, Fuseki and
+  Oxigraph server from the query URL; `none` to push graphs with SPARQL Update only);
+- `$KG_USER` and `$KG_PASSWORD`, or the host's entry in `~/.netrc`: credentials (HTTP Basic or Digest);
+- `$KG_HTTP_TIMEOUT`: seconds to wait for a server answer when no query timeout is given (default 300).
+
+The server must present the union of the named graphs as the default graph (see the README for
+Fuseki, GraphDB, Oxigraph server and Neptune; Virtuoso does so out of the box).
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import netrc
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterable, Iterator
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
+from kg.ontology import PREFIXES
+from kg.store import Quad, QueryResult, Store, Term, Triple, first_keyword, is_update, syntax_error
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+STAGING_PREFIX = "urn:kg:staging:"
+
+# Graphs a server keeps for itself; they are not part of the knowledge graph (dumps skip them).
+_SYSTEM_GRAPHS = re.compile(
+    r"^(?:http://www\.openlinksw\.com/|http://www\.w3\.org/ns/ldp#$|http://localuriqaserver/|"
+    + re.escape(STAGING_PREFIX)
+    + ")"
+)
+
+# Characters that could end an IRI early in SPARQL or N-Triples text (and so inject statements).
+_IRI_FORBIDDEN = re.compile(r'[<>"\\\x00-\x1f]')
+
+_RETRIES = 3
+_BACKOFF = 0.5  # seconds, doubled after each attempt
+_BATCH = 2000  # triples per SPARQL Update or Graph Store request
+
+
+class _Retryable(Exception):
+    """A connection-level failure worth trying again."""
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f"${name} must be a number of seconds, not {value!r}") from None
+
+
+def guess_graph_store(query_url: str) -> str | None:
+    """The Graph Store Protocol endpoint of well-known servers, guessed from their query endpoint URL."""
+    parts = urllib.parse.urlsplit(query_url)
+    path = parts.path.rstrip("/")
+
+    def at(new_path: str) -> str:
+        return urllib.parse.urlunsplit(parts._replace(path=new_path, query="", fragment=""))
+
+    if re.search(r"/repositories/[^/]+$", path):  # GraphDB, RDF4J
+        return at(path + "/rdf-graphs/service")
+    m = re.fullmatch(r"(/[^/]+)/(?:sparql|query)", path)
+    if m:  # Fuseki: /dataset/sparql or /dataset/query
+        return at(m.group(1) + "/data")
+    if path == "/sparql-auth":  # Virtuoso, authenticated
+        return at("/sparql-graph-crud-auth")
+    if path == "/sparql":  # Virtuoso
+        return at("/sparql-graph-crud")
+    if path == "/query":  # Oxigraph server
+        return at("/store")
+    return None
+
+
+class EndpointStore(Store):
+    """The `Store` interface over HTTP: one named graph per article, queried as their union."""
+
+    def __init__(
+        self,
+        location: str,
+        *,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        batch_size: int = _BATCH,
+    ) -> None:
+        parts = urllib.parse.urlsplit(location)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"not a SPARQL endpoint URL: {location}")
+        if parts.username or parts.password:
+            raise UsageError(
+                "credentials do not go in the store URL: set KG_USER and KG_PASSWORD or use ~/.netrc"
+            )
+        self.location = location
+        self.update_url = update_url or os.environ.get("KG_UPDATE_URL") or location
+        gsp = graph_store_url if graph_store_url is not None else os.environ.get("KG_GSP_URL")
+        # A guessed endpoint that turns out not to exist is dropped for SPARQL Update; a given one must work.
+        self._graph_store_guessed = gsp is None
+        if gsp is None:
+            gsp = guess_graph_store(location)
+        self.graph_store_url = None if not gsp or gsp.lower() == "none" else gsp
+        self.batch_size = max(1, batch_size)
+        self.http_timeout = _env_float("KG_HTTP_TIMEOUT", 300.0)
+        self._credentials = _credentials(parts.hostname)
+        self._opener = self._build_opener()
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    def _build_opener(self) -> urllib.request.OpenerDirector:
+        handlers: list[urllib.request.BaseHandler] = []
+        if self._credentials:
+            user, password = self._credentials
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in {self.location, self.update_url, self.graph_store_url}:
+                if url:
+                    manager.add_password(None, url, user, password)
+            handlers += [urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)]
+        return urllib.request.build_opener(*handlers)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+        idempotent: bool = True,
+        what: str = "request",
+    ) -> tuple[bytes, dict[str, str]]:
+        """One HTTP exchange with bounded retries; returns the body and the response headers.
+
+        Connection failures are retried with backoff: every kind for idempotent requests, only
+        refused connections (the request never reached the server) for updates.
+        """
+        delay = _BACKOFF
+        for attempt in range(_RETRIES + 1):
+            try:
+                return self._exchange(method, url, body, headers or {}, timeout, idempotent, what)
+            except _Retryable as e:
+                if attempt == _RETRIES:
+                    raise StoreError(f"cannot reach {_short(url)} after {_RETRIES + 1} attempts: {e}") from None
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        timeout: float | None,
+        idempotent: bool,
+        what: str,
+    ) -> tuple[bytes, dict[str, str]]:
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
+        wait = timeout if timeout is not None else self.http_timeout
+        try:
+            with self._opener.open(request, timeout=wait) as response:
+                return response.read(), {k.lower(): v for k, v in response.headers.items()}
+        except urllib.error.HTTPError as e:
+            detail = _server_message(e.read() if e.fp else b"")
+            if e.code in (502, 503, 504) and idempotent:
+                raise _Retryable(f"HTTP {e.code}") from None
+            raise _http_error(e.code, url, what, detail, bool(self._credentials)) from None
+        except TimeoutError:
+            if timeout is not None:
+                raise StoreError(f"the {what} timed out after {timeout:g} s at {_short(url)}") from None
+            raise StoreError(
+                f"{_short(url)} did not answer within {wait:g} s (set $KG_HTTP_TIMEOUT to wait longer)"
+            ) from None
+        except urllib.error.URLError as e:
+            reason = e.reason
+            if isinstance(reason, TimeoutError):
+                raise StoreError(f"the {what} timed out after {wait:g} s at {_short(url)}") from None
+            if isinstance(reason, ConnectionRefusedError) or idempotent:
+                raise _Retryable(str(reason)) from None
+            raise StoreError(f"connection to {_short(url)} failed during the {what}: {reason}") from None
+        except ConnectionRefusedError as e:
+            raise _Retryable(str(e)) from None
+        except (ConnectionError, http.client.HTTPException, OSError) as e:
+            if idempotent:
+                raise _Retryable(str(e) or type(e).__name__) from None
+            raise StoreError(f"connection to {_short(url)} failed during the {what}: {e}") from None
+
+    def _post_form(self, url: str, fields: dict[str, str], accept: str, **kw: object) -> tuple[bytes, dict[str, str]]:
+        body = urllib.parse.urlencode(fields).encode("utf-8")
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "Accept": accept}
+        return self._send("POST", url, body=body, headers=headers, **kw)  # type: ignore[arg-type]
+
+    # --- queries ------------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
+        if is_update(sparql):
+            raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
+        text, added_lines = with_prefixes(sparql)
+        kind = first_keyword(sparql)
+        graph_result = kind in ("construct", "describe")
+        accept = (
+            "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+            if graph_result
+            else "application/sparql-results+json"
+        )
+        try:
+            body, headers = self._post_form(self.location, {"query": text}, accept, timeout=timeout, what="query")
+        except _ServerRefused as e:
+            raise _query_error(e.detail, sparql, added_lines) from None
+        if headers.get("x-sql-state") == "S1TAT":
+            # Virtuoso's "anytime" answer: a partial result after its time limit. Never pass it off as whole.
+            raise StoreError("the server stopped the query at its time limit and sent a partial result")
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if graph_result:
+            return QueryResult("graph", triples=_parse_triples(body, content_type))
+        if content_type not in ("application/sparql-results+json", "application/json"):
+            raise StoreError(f"{_short(self.location)} answered a query with {content_type or 'no content type'}, not SPARQL JSON results")
+        return _parse_results(body)
+
+    def update(self, sparql: str) -> None:
+        text, added_lines = with_prefixes(sparql)
+        try:
+            self._update_raw(text)
+        except _ServerRefused as e:
+            raise _query_error(e.detail, sparql, added_lines) from None
+
+    def _update_raw(self, text: str) -> None:
+        self._post_form(self.update_url, {"update": text}, "*/*", idempotent=False, what="update")
+
+    # --- graphs -------------------------------------------------------------------------------
+
+    def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Make `graph` hold exactly `triples`; readers see the old graph or the new one, never half.
+
+        Small graphs go in one update request (`DROP SILENT GRAPH; INSERT DATA`), which SPARQL 1.1
+        servers run as one transaction. Otherwise the triples are loaded into a staging graph (Graph
+        Store Protocol where available, else SPARQL Update in bounded batches) and one update request
+        moves it over the old graph. A failure before that leaves the old graph untouched.
+        """
+        target = _iri(graph)
+        batches = list(_batches(list(triples), self.batch_size))
+        if not batches:
+            self.drop_graph(graph)
+            return
+        if len(batches) == 1:
+            self._refused_as_store_error(f"DROP SILENT GRAPH {target} ;\n{_insert(target, batches[0])}", graph)
+            return
+        staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
+        try:
+            for i, batch in enumerate(batches):
+                if self.graph_store_url and self._graph_store_write("PUT" if i == 0 else "POST", staging, batch, graph):
+                    continue
+                self._refused_as_store_error(_insert(f"<{staging}>", batch), graph)
+            self._refused_as_store_error(f"MOVE <{staging}> TO {target}", graph)
+        except BaseException:
+            try:
+                self._update_raw(f"DROP SILENT GRAPH <{staging}>")
+            except StoreError:
+                pass
+            raise
+
+    def _refused_as_store_error(self, text: str, graph: str) -> None:
+        try:
+            self._update_raw(text)
+        except _ServerRefused as e:
+            raise StoreError(f"the server refused graph <{graph}>: {e.detail}") from None
+
+    def _graph_store_write(self, method: str, graph: str, ntriples: str, target: str) -> bool:
+        """Upload through the Graph Store Protocol; False if a guessed endpoint turned out not to exist."""
+        assert self.graph_store_url is not None
+        sep = "&" if "?" in self.graph_store_url else "?"
+        url = f"{self.graph_store_url}{sep}{urllib.parse.urlencode({'graph': graph})}"
+        try:
+            self._send(
+                method,
+                url,
+                body=ntriples.encode("utf-8"),
+                headers={"Content-Type": "application/n-triples; charset=UTF-8"},
+                idempotent=method == "PUT",
+                what="graph upload",
+            )
+        except _ServerRefused as e:
+            raise StoreError(f"the server refused graph <{target}>: {e.detail}") from None
+        except _NoGraphStore:
+            if not self._graph_store_guessed:
+                raise
+            self.graph_store_url = None
+            return False
+        return True
+
+    def drop_graph(self, graph: str) -> None:
+        self._update_raw(f"DROP SILENT GRAPH {_iri(graph)}")
+
+    def graphs(self) -> dict[str, int]:
+        """The knowledge graph's named graphs with their triple counts (server-internal graphs left out)."""
+        result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        counts: dict[str, int] = {}
+        for g, n in result.rows:
+            if isinstance(g, URIRef) and not _SYSTEM_GRAPHS.match(str(g)):
+                counts[str(g)] = int(n)  # type: ignore[arg-type]
+        return counts
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad of the article graphs, read in pages.
+
+        Servers cap result sizes (Virtuoso's ResultSetMaxRows, 10,000 by default) without saying so;
+        a short page is taken as the cap and paging goes on from there, and the total is checked
+        against the graph's count so a truncated read is an error, not a smaller dump.
+        """
+        for graph, expected in sorted(self.graphs().items()):
+            got = 0
+            page = 10000
+            while got < expected:
+                result = self.query(
+                    f"SELECT ?s ?p ?o WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }} "
+                    f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {got}"
+                )
+                if not result.rows:
+                    break
+                g = URIRef(graph)
+                for s, p, o in result.rows:
+                    yield (s, p, o, g)  # type: ignore[misc]
+                got += len(result.rows)
+                page = min(page, len(result.rows))
+            if got < expected:
+                raise StoreError(f"read only {got} of {expected} triples of graph <{graph}> from {_short(self.location)}")
+
+
+# --- query text -----------------------------------------------------------------------------------
+
+_DECLARED = re.compile(r"(?i)\bprefix\s+([A-Za-z][\w.-]*)?:")
+
+
+def with_prefixes(sparql: str) -> tuple[str, int]:
+    """The query with the project's PREFIX declarations it lacks, on one added line.
+
+    Returns the text and the number of lines added before the user's first line (0 or 1), so a
+    position the server reports can be mapped back to the user's text.
+    """
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(sparql)}
+    missing = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared]
+    if not missing:
+        return sparql, 0
+    return " ".join(missing) + "\n" + sparql, 1
+
+
+class _NoGraphStore(StoreError):
+    """The Graph Store Protocol endpoint does not exist or does not take uploads."""
+
+
+class _ServerRefused(StoreError):
+    """HTTP 400: the server refused the request text (syntax or a value it cannot store)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+_LINE = re.compile(r"(?i)\bline (\d+)(?:, column (\d+))?")
+
+
+def _query_error(detail: str, sparql: str, added_lines: int) -> KgErrorType:
+    """A server's 400 answer as a query error positioned in the user's text where possible.
+
+    Oxigraph parses the query locally first: if it finds an error, its message and position are the
+    same ones the embedded store gives. Otherwise the server's message is used, with its line number
+    shifted back over the prefix line this module added.
+    """
+    local = _local_syntax_error(sparql)
+    if local is not None:
+        return local
+    m = _LINE.search(detail)
+    message = " ".join(detail.split())
+    if m and added_lines:
+        line = int(m.group(1)) - added_lines
+        if line >= 1:
+            message = message[: m.start()] + f"line {line}" + (f", column {m.group(2)}" if m.group(2) else "") + message[m.end():]
+            message = _clip(message)
+            column = int(m.group(2)) if m.group(2) else None
+            return QuerySyntaxError(f"the server refused the query: {message}", sparql, line, column)
+    return QuerySyntaxError(f"the server refused the query: {_clip(message)}", sparql)
+
+
+KgErrorType = QuerySyntaxError | StoreError
+
+
+def _local_syntax_error(sparql: str) -> QuerySyntaxError | None:
+    import pyoxigraph as ox
+
+    try:
+        if is_update(sparql):
+            ox.Store().update(sparql, prefixes=PREFIXES)
+        else:
+            ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as e:
+        return syntax_error(str(e), sparql)
+    except Exception:  # noqa: BLE001 - anything but a syntax error is the server's business
+        return None
+    return None
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- terms ----------------------------------------------------------------------------------------
+
+
+def _iri(value: str) -> str:
+    if _IRI_FORBIDDEN.search(value):
+        raise StoreError(f"invalid IRI {value!r}: it contains a character IRIs cannot hold")
+    return f"<{value}>"
+
+
+def _bnode_label(value: str) -> str:
+    """A blank node label that N-Triples, SPARQL and Turtle all accept."""
+    label = re.sub(r"[^A-Za-z0-9_]", "_", value)
+    return label if label[:1].isalpha() else "b" + label
+
+
+def nt_term(term: Node) -> str:
+    """A term in N-Triples syntax (also valid in SPARQL INSERT DATA)."""
+    if isinstance(term, URIRef):
+        return _iri(str(term))
+    if isinstance(term, BNode):
+        return "_:" + _bnode_label(str(term))
+    if isinstance(term, Literal):
+        text = (
+            str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        )
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f'"{text}"^^{_iri(str(term.datatype))}'
+        return f'"{text}"'
+    raise StoreError(f"unsupported RDF term: {term!r}")
+
+
+def _batches(triples: list[Triple], size: int) -> Iterator[str]:
+    """N-Triples text in chunks of about `size` triples.
+
+    Blank node labels only mean the same node within one request, so all triples that share a
+    blank node (directly or through a chain) go into the same chunk.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    groups: dict[str | int, list[Triple]] = {}
+    for s, _p, o in triples:
+        nodes = [str(t) for t in (s, o) if isinstance(t, BNode)]
+        for other in nodes[1:]:
+            parent[find(other)] = find(nodes[0])
+    for i, (s, p, o) in enumerate(triples):
+        bnode = next((str(t) for t in (s, o) if isinstance(t, BNode)), None)
+        key: str | int = find(bnode) if bnode is not None else i
+        groups.setdefault(key, []).append((s, p, o))
+    chunk: list[str] = []
+    for group in groups.values():
+        if chunk and len(chunk) + len(group) > size:
+            yield "".join(chunk)
+            chunk = []
+        chunk.extend(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in group)
+    if chunk:
+        yield "".join(chunk)
+
+
+def _insert(graph: str, ntriples: str) -> str:
+    """An update adding N-Triples text to a graph.
+
+    Virtuoso refuses blank nodes in INSERT DATA ("not allowed in a constant clause"), so a batch
+    with blank nodes becomes a template instantiated once (`INSERT {...} WHERE {}`), which every
+    SPARQL 1.1 server reads the same way: one fresh node per label.
+    """
+    if "_:" in ntriples and re.search(r"(?m)(?:^|\s)_:", _strip_literals(ntriples)):
+        return f"INSERT {{ GRAPH {graph} {{\n{ntriples}}} }} WHERE {{}}"
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples}}} }}"
+
+
+def _strip_literals(text: str) -> str:
+    return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+
+
+def _json_term(value: dict[str, str] | None) -> Term | None:
+    if value is None:
+        return None
+    kind = value.get("type")
+    text = value.get("value", "")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(_bnode_label(text))
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        if lang:
+            return Literal(text, lang=lang)
+        datatype = value.get("datatype")
+        return Literal(text, datatype=URIRef(datatype) if datatype and datatype != _XSD_STRING else None)
+    raise StoreError(f"unsupported term in the server's results: {value!r}")
+
+
+def _parse_results(body: bytes) -> QueryResult:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise StoreError(f"the server sent results that are not JSON: {e}") from None
+    if "boolean" in data:
+        return QueryResult("ask", boolean=bool(data["boolean"]))
+    names = list(data.get("head", {}).get("vars", []))
+    rows = [tuple(_json_term(b.get(n)) for n in names) for b in data.get("results", {}).get("bindings", [])]
+    return QueryResult("select", vars=names, rows=rows)
+
+
+_RDF_FORMATS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "text/rdf+n3": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
+
+
+def _parse_triples(body: bytes, content_type: str) -> list[Triple]:
+    fmt = _RDF_FORMATS.get(content_type)
+    if fmt is None:
+        raise StoreError(f"the server answered a graph query with {content_type or 'no content type'}")
+    graph = Graph()
+    try:
+        graph.parse(io.BytesIO(body), format=fmt)
+    except Exception as e:  # noqa: BLE001 - rdflib parsers raise many kinds
+        raise StoreError(f"cannot read the server's {content_type} answer: {e}") from None
+    triples: list[Triple] = []
+    for s, p, o in graph:
+        triples.append(tuple(BNode(_bnode_label(str(t))) if isinstance(t, BNode) else t for t in (s, p, o)))  # type: ignore[arg-type]
+    return triples
+
+
+# --- errors and credentials -----------------------------------------------------------------------
+
+
+def _short(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(query="", fragment=""))
+
+
+def _server_message(body: bytes) -> str:
+    """The useful part of an error page: Virtuoso and Fuseki send text, some servers HTML."""
+    text = body.decode("utf-8", errors="replace")
+    m = re.search(r"<xmp>(.*?)</xmp>", text, re.S)
+    if m:
+        text = m.group(1)
+    text = re.sub(r"<[^>]+>", " ", text)
+    # Virtuoso echoes the whole query after its message.
+    text = re.split(r"\n\s*SPARQL (?:query|request):", text)[0]
+    return _clip(" ".join(text.split()))
+
+
+def _http_error(code: int, url: str, what: str, detail: str, has_credentials: bool) -> StoreError:
+    where = _short(url)
+    if code == 400:
+        return _ServerRefused(detail or "bad request")
+    if code == 401:
+        hint = (
+            "the credentials were refused (check KG_USER/KG_PASSWORD or ~/.netrc)"
+            if has_credentials
+            else "it needs credentials (set KG_USER and KG_PASSWORD, or add the host to ~/.netrc)"
+        )
+        return StoreError(f"{where} refused the {what} (HTTP 401): {hint}")
+    if code == 403:
+        return StoreError(f"{where} forbids the {what} (HTTP 403): the user lacks the rights for it")
+    if code == 404:
+        return StoreError(f"nothing at {where} (HTTP 404): check the endpoint URL")
+    if code in (404, 405, 415, 501) and what == "graph upload":
+        return _NoGraphStore(
+            f"{where} does not take Graph Store Protocol uploads (HTTP {code}): set KG_GSP_URL to the "
+            "server's graph store endpoint, or KG_GSP_URL=none to use SPARQL Update"
+        )
+    tail = f": {detail}" if detail else ""
+    return StoreError(f"{where} failed the {what} (HTTP {code}){tail}")
+
+
+def _credentials(host: str) -> tuple[str, str] | None:
+    user, password = os.environ.get("KG_USER"), os.environ.get("KG_PASSWORD")
+    if user:
+        if password is None:
+            raise UsageError("KG_USER is set but KG_PASSWORD is not")
+        return user, password
+    path = os.path.join(os.path.expanduser("~"), ".netrc")
+    if not os.path.exists(path):
+        return None
+    try:
+        entry = netrc.netrc(path).authenticators(host)
+    except (netrc.NetrcParseError, OSError) as e:
+        raise UsageError(f"cannot read {path}: {e}") from None
+    if not entry:
+        return None
+    login, _account, secret = entry
+    return login, secret or ""

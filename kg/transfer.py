@@ -1,0 +1,144 @@
+"""`kg dump` and `kg load`: move graphs between stores as RDF files, keeping the named graphs.
+
+    kg dump [--store S] [--format trig|nquads|turtle|jsonld] [-o FILE]
+    kg load [--store S] [--graph IRI] FILE
+
+Both work on the embedded store and on SPARQL endpoints alike, so `kg dump --store .kg -o kg.trig`
+followed by `kg load --store http://host/sparql kg.trig` copies a graph to a server (and back).
+Each graph in a loaded file replaces the graph of the same name in the store, as a whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.errors import EXIT_OK, UsageError
+from kg.ontology import PREFIXES
+
+# --format name -> (rdflib format, keeps named graphs)
+FORMATS: dict[str, tuple[str, bool]] = {
+    "trig": ("trig", True),
+    "nquads": ("nquads", True),
+    "turtle": ("turtle", False),
+    "jsonld": ("json-ld", True),
+}
+
+EXTENSIONS: dict[str, str] = {
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nquads": "nquads",
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
+
+_PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+
+# rdflib's name for triples outside any named graph.
+_RDFLIB_DEFAULT = "urn:x-rdflib:default"
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name == "dump":
+        parser.add_argument(
+            "--format",
+            choices=list(FORMATS),
+            help="RDF format (default: from the -o extension, else trig); turtle merges the graphs into one",
+        )
+        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    else:
+        parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt need --graph")
+        parser.add_argument(
+            "--graph",
+            metavar="IRI",
+            help="named graph for triples outside any graph (required for .ttl and .nt files)",
+        )
+
+
+def dump_format(fmt: str | None, output: str | None) -> str:
+    if fmt:
+        return fmt
+    if output:
+        by_ext = EXTENSIONS.get(Path(output).suffix.lower())
+        if by_ext in FORMATS:
+            return by_ext
+        if by_ext == "ntriples":
+            raise UsageError(f"{output}: N-Triples cannot hold named graphs; use .nq (N-Quads) or --format turtle")
+    return "trig"
+
+
+def run_dump(args: argparse.Namespace) -> int:
+    from rdflib import Dataset, Graph
+
+    from kg.store import open_store
+
+    fmt = dump_format(args.format, args.output)
+    rdflib_format, keeps_graphs = FORMATS[fmt]
+    with open_store(args.store, read_only=True) as store:
+        data: Dataset | Graph = Dataset() if keeps_graphs else Graph()
+        for prefix, iri in PREFIXES.items():
+            data.bind(prefix, iri, replace=True)
+        count = 0
+        for s, p, o, g in store.quads():
+            if keeps_graphs:
+                data.add((s, p, o, g))  # type: ignore[arg-type]
+            else:
+                data.add((s, p, o))  # type: ignore[arg-type]
+            count += 1
+    text = data.serialize(format=rdflib_format, encoding="utf-8")
+    if args.output:
+        try:
+            Path(args.output).write_bytes(text)
+        except OSError as e:
+            raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
+        print(f"wrote {count} triples to {args.output} ({fmt})", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object, object, object]]:
+    """The quads of an RDF file (format by extension); triples outside a named graph go to `graph`."""
+    from rdflib import Dataset, URIRef
+
+    fmt = EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise UsageError(f"{path}: unknown RDF format (file extensions: {known})")
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such file")
+    data = Dataset()
+    try:
+        data.parse(path, format=_PARSERS[fmt])
+    except Exception as e:  # noqa: BLE001 - rdflib's parsers raise many kinds
+        message = " ".join(str(e).split()) or type(e).__name__
+        raise UsageError(f"{path}: not valid {fmt}: {message[:300]}") from None
+    quads = []
+    loose = 0
+    for s, p, o, g in data.quads((None, None, None, None)):
+        if g is None or str(g) == _RDFLIB_DEFAULT:
+            if graph is None:
+                loose += 1
+                continue
+            g = URIRef(graph)
+        quads.append((s, p, o, g))
+    if loose:
+        raise UsageError(f"{path}: {loose} triples are outside any named graph; say where they go with --graph IRI")
+    return quads
+
+
+def run_load(args: argparse.Namespace) -> int:
+    from kg.store import open_store
+
+    quads = read_quads(args.file, args.graph)
+    graphs = len({str(q[3]) for q in quads})
+    with open_store(args.store) as store:
+        count = store.load_quads(quads)  # type: ignore[arg-type]
+        where = store.location
+    print(f"loaded {count} triples in {graphs} graphs from {args.file} into {where}", file=sys.stderr)
+    return EXIT_OK
