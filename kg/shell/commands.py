@@ -364,8 +364,9 @@ def load_command(shell: Shell, rest: str) -> None:
         report = build_paths(shell.location, paths, progress=shell.interactive)
     finally:
         shell.open_store()
-    summary = report.summary() if hasattr(report, "summary") else str(report)
-    shell.notice(summary)
+    for path, problem in getattr(report, "failed", []):
+        shell.report(KgError(f"{path}: {problem}"))
+    shell.notice(report.summary(shell.location))
     shell.refresh_metadata()
 
 

@@ -128,6 +128,8 @@ def context(text: str) -> Context:
             return Context(())  # the word is the tail of a longer token (a number, a literal's tag)
     elif word:
         word = ""
+    if not word and toks and text.endswith(toks[-1].text) and toks[-1].kind in ("number", "string", "iri"):
+        return Context(())  # right after a literal or IRI: a space comes first
     if word.startswith(("?", "$")):
         return Context(("variable",), word)
     return _pattern_context(toks, word)
@@ -326,8 +328,9 @@ def variables(text: str, word: str = "") -> list[str]:
     for tok in tokens(text):
         if tok.kind == "var" and len(tok.text) > 1:
             seen.setdefault("?" + tok.text[1:], None)
-    stem = word[1:] if word[:1] in "?$" else word
-    marker = word[:1] if word[:1] in "?$" else "?"
+    sigil = word[:1] if word[:1] in ("?", "$") else ""
+    stem = word[len(sigil):]
+    marker = sigil or "?"
     return [marker + v[1:] for v in seen if v[1:].lower().startswith(stem.lower()) and v[1:] != stem]
 
 
@@ -393,10 +396,10 @@ def _unique(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _commands(word: str) -> list[Candidate]:
-    out, seen = [], set()
+    out = []
     for name, cmd in sorted(COMMANDS.items()):
-        if name.startswith(word) and cmd.name not in seen or name.startswith(word) and name != cmd.name:
-            seen.add(cmd.name)
+        # An alias is offered only when the command's own name does not fit what was typed.
+        if name.startswith(word) and (name == cmd.name or not cmd.name.startswith(word)):
             out.append(Candidate(name, cmd.usage if name == cmd.name else name, cmd.help, -len(word)))
     # Exact names first, so `\n` then Tab keeps `\n` before `\np`, `\ns`, `\nd`.
     out.sort(key=lambda c: (c.text != word, len(c.text), c.text))

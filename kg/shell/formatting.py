@@ -8,7 +8,10 @@ from collections.abc import Sequence
 
 from wcwidth import wcswidth, wcwidth
 
+from rdflib import URIRef
+
 from kg.results import display
+from kg.shell.metadata import readable_name
 from kg.store import QueryResult, Term
 
 MAX_CELL = 60  # columns; longer values are cut with an ellipsis
@@ -45,6 +48,8 @@ def pad(text: str, width: int, right: bool = False) -> str:
 
 
 def cell_text(term: Term | None, labels: dict[str, str] | None) -> str:
+    if isinstance(term, URIRef) and not (labels and str(term) in labels):
+        return readable_name(str(term))
     text = display(term, labels)
     return " ".join(text.split()) if ("\n" in text or "\t" in text or "\r" in text) else text
 

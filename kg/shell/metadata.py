@@ -4,6 +4,7 @@ never waits for it; refreshed after `\\load`."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,27 @@ from kg.ontology import PREFIXES, shorten
 if TYPE_CHECKING:
     from kg.store import Store
 
-ENTITY_LIMIT = 50_000  # labels kept for completion; beyond this the store is queried directly
+ENTITY_LIMIT = 50_000  # entity labels kept for completion
+
+_LOCAL = re.compile(r"[\w\-./%]+")
+
+
+def sparql_name(iri: str) -> str:
+    """The shortest way to write an IRI in a query: a prefixed name (with `/` escaped as `\\/`,
+    which SPARQL 1.1 allows in local names), else `<iri>`."""
+    short = shorten(iri)
+    if not short.startswith("<"):
+        return short
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        local = iri[len(ns):]
+        if iri.startswith(ns) and _LOCAL.fullmatch(local) and not local.endswith((".", "/")) and local[0] != ".":
+            return f"{prefix}:" + local.replace("/", "\\/")
+    return short
+
+
+def readable_name(iri: str) -> str:
+    """A prefixed name for people (`kgid:person/leon-panetta`), not necessarily valid SPARQL."""
+    return sparql_name(iri).replace("\\/", "/")
 
 
 @dataclass(frozen=True)
@@ -105,7 +126,7 @@ def load_metadata(store: Store | None) -> GraphMetadata:
             if s is None or type(s).__name__ != "URIRef":
                 continue
             tnames = tuple(shorten(t) for t in str(types or "").split())
-            meta.entities.append(Named(str(s), shorten(str(s)), str(label), "entity", tnames))
+            meta.entities.append(Named(str(s), sparql_name(str(s)), str(label), "entity", tnames))
     meta.classes = sorted(by_iri.values(), key=lambda n: (-n.count, n.name))
     meta.properties = sorted(prop_by_iri.values(), key=lambda n: (-n.count, n.name))
     meta.entities.sort(key=lambda n: n.label.lower())

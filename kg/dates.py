@@ -1,0 +1,167 @@
+"""Dates as precise as the text says them, resolved against the article's own date.
+
+"1986" stays a year (xsd:gYear), "March 2026" a month (xsd:gYearMonth), "February 2, 2026" a day
+(xsd:date). Relative expressions ("today", "last month", "sixty years ago", "in March") are
+resolved against the article's date when it has one, and dropped when it has none.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_WEEKDAY = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100, "a": 1, "an": 1,
+}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        if self.day and self.month:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @property
+    def xsd(self) -> str:
+        return "date" if self.day else ("gYearMonth" if self.month else "gYear")
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip())
+        if not m:
+            raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+        date = cls(y, int(mo) if mo else None, int(d) if d else None)
+        date.validate()
+        return date
+
+    def validate(self) -> None:
+        dt.date(self.year, self.month or 1, self.day or 1)
+
+    def shift_months(self, n: int) -> PartialDate:
+        month = (self.month or 1) - 1 + n
+        return PartialDate(self.year + month // 12, month % 12 + 1)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    date: PartialDate
+    relative: bool = False
+    future: bool = False
+
+
+def _valid(y: int, m: int | None, d: int | None) -> PartialDate | None:
+    try:
+        date = PartialDate(y, m, d)
+        date.validate()
+        return date
+    except ValueError:
+        return None
+
+
+_ABSOLUTE = [
+    # February 2, 2026 / Feb. 2 2026 / Thursday, February 2, 2026
+    re.compile(_WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
+    # 2 February 2026 / Thursday 13 March 2025
+    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
+    # 2026-02-02
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    # March 2026
+    re.compile(r"\b" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
+    # a year on its own
+    re.compile(r"(?<![\d,.$-])\b(?P<year>(?:19|20)\d{2})\b(?![-\d%]|\s*(?:years?|people|troops|km|miles))"),
+]
+# Day and month with no year: dated only against the article's year.
+_NO_YEAR = [
+    re.compile(_WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d{2})"),
+    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!,?\s*(?:19|20)\d{2})"),
+    re.compile(r"\b(?:in|since|until|by|from|during|this|next|last)\s+" + _MONTH + r"(?!\s*\d)"),
+]
+_RELATIVE = re.compile(
+    r"\b(?P<rel>today|tonight|yesterday|tomorrow|this (?:week|month|year)|later this (?:week|month|year)|"
+    r"earlier this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|"
+    r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|a hundred|a|an)\s+(?P<unit>years?|months?)\s+ago)\b",
+    re.I,
+)
+
+
+def find_dates(text: str, anchor: PartialDate | None) -> list[DateMention]:
+    """Every date in `text`, most specific first where two overlap."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(s: int, e: int, date: PartialDate | None, relative: bool = False, future: bool = False) -> None:
+        if date and free(s, e):
+            found.append(DateMention(s, e, date, relative, future))
+            taken.append((s, e))
+
+    for pattern in _ABSOLUTE:
+        for m in pattern.finditer(text):
+            g = m.groupdict()
+            month = MONTHS.get((g.get("month") or "").lower().rstrip(".")) or (int(g["mnum"]) if g.get("mnum") else None)
+            day = int(g["day"]) if g.get("day") else None
+            add(m.start(), m.end(), _valid(int(g["year"]), month, day))
+    if anchor:
+        for pattern in _NO_YEAR:
+            for m in pattern.finditer(text):
+                month = MONTHS[m.group("month").lower().rstrip(".")]
+                day = int(m.group("day")) if m.groupdict().get("day") else None
+                add(m.start("month") if not day else m.start(), m.end(), _valid(anchor.year, month, day), True)
+        for m in _RELATIVE.finditer(text):
+            rel = m.group("rel").lower()
+            date, future = _relative(rel, m, anchor)
+            add(m.start(), m.end(), date, True, future)
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _relative(rel: str, m: re.Match[str], a: PartialDate) -> tuple[PartialDate | None, bool]:
+    if m.group("unit"):
+        n = m.group("n").lower()
+        count = int(n) if n.isdigit() else NUMBER_WORDS.get(n, 0)
+        if m.group("unit").startswith("year"):
+            return _valid(a.year - count, None, None), False
+        return (a.shift_months(-count) if a.month else None), False
+    if rel in ("today", "tonight"):
+        return (a if a.day else None), False
+    if rel in ("yesterday", "tomorrow"):
+        if not a.day:
+            return None, False
+        day = dt.date(a.year, a.month or 1, a.day) + dt.timedelta(days=-1 if rel == "yesterday" else 1)
+        return PartialDate(day.year, day.month, day.day), rel == "tomorrow"
+    unit = rel.split()[-1]
+    offset = -1 if rel.startswith("last") else (1 if rel.startswith("next") else 0)
+    future = offset > 0 or rel.startswith("later")
+    if unit == "year":
+        return PartialDate(a.year + offset), future
+    if not a.month:
+        return None, future
+    if unit == "month":
+        return a.shift_months(offset), future
+    # weeks: the month is as precise as we can be
+    if a.day:
+        day = dt.date(a.year, a.month, a.day) + dt.timedelta(weeks=offset)
+        return PartialDate(day.year, day.month), future
+    return PartialDate(a.year, a.month), future

@@ -1,0 +1,791 @@
+"""From mentions to facts: officials with their posts, dialogues, treaties and policies.
+
+Rules over spaCy's parse, one sentence at a time, with the article's context for what a sentence
+leaves implicit: who "he", "I" and "the minister" are, which country an official serves, and which
+earlier event "the dialogue" or "this Treaty" refers to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from kg.articles import Article
+from kg.dates import DateMention, PartialDate
+from kg.facts import ArticleFacts, Dialogue, Evidence, Official, PlaceRef, Policy, Post, Treaty, TreatyEvent
+from kg.gazetteer import fold, gazetteer
+from kg.mentions import (
+    NAME_SUFFIXES,
+    CountryMention,
+    Mentions,
+    PersonMention,
+    PlaceMention,
+    find_mentions,
+    style_country,
+    title_excludes,
+)
+
+# --- vocabularies of events (general English) -----------------------------------------------------
+
+DIALOGUE_NOUNS = {
+    "meeting": "meeting", "talks": "talks", "talk": "talks", "visit": "visit", "trip": "visit", "tour": "visit",
+    "summit": "summit", "conference": "conference", "briefing": "press briefing", "lunch": "working lunch",
+    "dinner": "dinner", "call": "call", "conversation": "conversation", "dialogue": "dialogue",
+    "discussions": "talks", "discussion": "talks", "consultations": "consultations", "meetings": "meeting",
+}
+DIALOGUE_VERBS = {"meet": "meeting", "visit": "visit", "host": "meeting", "speak": "call", "call": "call",
+                  "travel": "visit", "telephone": "call", "phone": "call"}
+PLANNED_WORDS = re.compile(r"\b(will|shall|to be held|upcoming|next (week|month|year)|later this|is to|are to|"
+                           r"plans? to|scheduled|would)\b", re.I)
+NEGATION = re.compile(r"\b(did not|didn't|not meet|never|no plans?|cancel(?:led|ed)?|postponed)\b", re.I)
+
+TREATY_HEADS = ("Treaty", "Agreement", "Accord", "Pact", "Alliance", "Declaration", "Framework", "Partnership",
+                "Convention", "Guidelines", "Roadmap", "Protocol", "Charter", "Compact", "Arrangement")
+TREATY_MODIFIERS = ("defence", "defense", "security", "mutual", "trade", "free trade", "nuclear", "strategic",
+                    "trilateral", "bilateral", "comprehensive", "enhanced", "peace", "arms control", "military",
+                    "economic", "comprehensive strategic", "enhanced strategic")
+TREATY_EVENTS = {
+    "sign": "signed", "signing": "signed", "ratify": "ratified", "ratification": "ratified",
+    "suspend": "suspended", "suspension": "suspended", "withdraw": "withdrew from", "withdrawal": "withdrew from",
+    "propose": "proposed", "proposal": "proposed", "negotiate": "negotiated", "negotiation": "negotiated",
+    "conclude": "concluded", "invoke": "invoked", "announce": "announced", "creation": "announced",
+    "create": "announced", "launch": "launched", "establish": "established", "celebrate": "celebrated",
+    "anniversary": "anniversary", "adopt": "adopted", "renew": "renewed", "terminate": "terminated",
+    "finalize": "concluded", "finalise": "concluded", "commemorate": "celebrated",
+}
+POLICY_HEADS = {"policy", "ban", "strategy", "position", "programme", "program", "initiative", "rebalance",
+                "pivot", "doctrine"}
+POLICY_VERBS = {"ban": "banned", "acquire": "adopted", "procure": "adopted", "select": "adopted",
+                "adopt": "adopted", "introduce": "introduced", "announce": "announced"}
+ACQUISITION_VERBS = {"acquire": "acquisition", "procure": "procurement", "select": "selection"}
+
+FIRST_PERSON = {"i", "we", "our", "my", "us"}
+THIRD_PERSON = {"he", "she"}
+
+
+def person_key(name: str) -> str:
+    """First and last name, folded; initials and suffixes dropped ("Lloyd J. Austin III" -> "lloyd austin")."""
+    tokens = [t for t in re.split(r"\s+", fold(name)) if t]
+    tokens = [t for t in tokens if t.rstrip(".") not in {s.rstrip(".") for s in NAME_SUFFIXES}]
+    tokens = [t for t in tokens if not re.fullmatch(r"[a-z]\.", t)]
+    tokens = [re.sub(r"[^\w-]", "", t) for t in tokens]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return fold(name)
+    return tokens[0] if len(tokens) == 1 else f"{tokens[0]} {tokens[-1]}"
+
+
+class Extractor:
+    """Loads the spaCy pipeline once and turns articles into facts."""
+
+    def __init__(self, model: str | None = None) -> None:
+        from kg import nlp
+
+        self.nlp = nlp.load(model)
+        _install_infixes(self.nlp)
+
+    def extract(self, article: Article) -> ArticleFacts:
+        return extract_doc(self.nlp(article.text), article)
+
+    def extract_many(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 8) -> Iterator[tuple[Article, ArticleFacts]]:
+        pairs = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+            yield article, extract_doc(doc, article)
+
+
+def _install_infixes(nlp: Any) -> None:
+    """Split "U.S.–New Zealand" and "U.S.-Philippines" into their countries."""
+    from spacy.util import compile_infix_regex
+
+    if getattr(nlp, "_kg_infixes", False):
+        return
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])", r"(?<=[a-z])[–—](?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp._kg_infixes = True
+
+
+# --- the article ----------------------------------------------------------------------------------
+
+
+class _Context:
+    """What the article says around a sentence: resolved people, speakers, the main countries."""
+
+    def __init__(self, doc: Any, article: Article, mentions: Mentions) -> None:
+        self.doc, self.article, self.m = doc, article, mentions
+        self.gz = gazetteer()
+        self.facts = ArticleFacts()
+        for c in mentions.countries:
+            self.facts.countries[c.code] = self.facts.countries.get(c.code, 0) + 1
+        self.main_countries = [c for c, _ in Counter(self.facts.countries).most_common()]
+        self.resolved: list[tuple[int, int, str]] = []  # (start, end, official key) for every mention
+        self.last_subject: str | None = None
+
+    def evidence(self, start: int, end: int, confidence: float = 0.8) -> Evidence:
+        sent = self.doc.char_span(start, end, alignment_mode="expand")
+        if sent is not None:
+            s = sent.sent
+            start, end = s.start_char, s.end_char
+        quote = self.doc.text[start:end].strip()
+        return Evidence(start, end, quote, confidence)
+
+    def sentence_evidence(self, sent: Any, confidence: float = 0.8) -> Evidence:
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        return Evidence(sent.start_char + lead, sent.start_char + len(text.rstrip()), text.strip(), confidence)
+
+
+def extract_doc(doc: Any, article: Article) -> ArticleFacts:
+    mentions = find_mentions(doc, article.date)
+    ctx = _Context(doc, article, mentions)
+    _resolve_officials(ctx)
+    _assign_countries(ctx)
+    dialogues: list[Dialogue] = []
+    for sent in doc.sents:
+        _sentence_dialogues(ctx, sent, dialogues)
+        _sentence_treaties(ctx, sent)
+        _sentence_policies(ctx, sent)
+    ctx.facts.dialogues = _merge_dialogues(ctx, dialogues)
+    _fill_dialogue_countries(ctx)
+    _finish_treaties(ctx)
+    return ctx.facts
+
+
+# --- officials ------------------------------------------------------------------------------------
+
+
+def _resolve_officials(ctx: _Context) -> None:
+    facts, people = ctx.facts, ctx.m.people
+    by_surname: dict[str, str] = {}
+    # full names first, so that surnames and titles can refer back (or forward) to them
+    for pm in people:
+        if pm.kind == "full" and pm.name:
+            key = person_key(pm.name)
+            off = facts.officials.get(key)
+            if off is None:
+                off = facts.officials[key] = Official(key=key, name=pm.name)
+            elif len(pm.name) > len(off.name):
+                off.name = pm.name
+            by_surname.setdefault(fold(pm.surname), key)
+    for pm in people:
+        if pm.kind == "surname" and pm.name:
+            key = by_surname.get(fold(pm.surname))
+            if key is None:
+                key = person_key(pm.name)
+                facts.officials.setdefault(key, Official(key=key, name=pm.name))
+                by_surname[fold(pm.surname)] = key
+            pm.name = facts.officials[key].name
+    for pm in people:
+        if pm.kind in ("full", "surname") and pm.name:
+            key = person_key(pm.name) if pm.kind == "full" else by_surname[fold(pm.surname)]
+            off = facts.officials[key]
+            ev = ctx.evidence(pm.start, pm.end, 0.9)
+            off.evidence.append(ev)
+            if pm.title:
+                off.posts.append(Post(pm.title, pm.country, ev))
+            ctx.resolved.append((pm.start, pm.end, key))
+    # title-only mentions: the official with that kind of title ("the minister", "the Deputy Prime Minister")
+    for pm in people:
+        if pm.kind != "title" or not pm.title:
+            continue
+        head = pm.title.split()[-1]
+        best = None
+        for off in facts.officials.values():
+            titles = [p.title for p in off.posts]
+            if any(t == pm.title for t in titles) or any(re.search(rf"\b{re.escape(pm.title)}\b", t) for t in titles):
+                best = off
+                break
+            if best is None and any(t.split()[-1] == head or f" {head} " in f" {t} " for t in titles):
+                best = off
+        if best is not None:
+            ctx.resolved.append((pm.start, pm.end, best.key))
+    # bare surnames spaCy sees as people ("Teodoro", "Mr Peters")
+    for ent in ctx.doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        words = [w for w in re.split(r"\s+", ent.text.strip()) if w]
+        if not words:
+            continue
+        last = fold(words[-1]).rstrip(".")
+        if last in NAME_SUFFIXES and len(words) > 1:
+            last = fold(words[-2])
+        key = by_surname.get(last)
+        if key and not any(s <= ent.start_char < e for s, e, _ in ctx.resolved):
+            ctx.resolved.append((ent.start_char, ent.end_char, key))
+    ctx.resolved.sort()
+
+
+def _assign_countries(ctx: _Context) -> None:
+    facts, people = ctx.facts, ctx.m.people
+    # list continuation: "New Zealand's Secretary ... John Allen; Chief of Defence Force Rhys Jones; ..."
+    previous: PersonMention | None = None
+    for pm in people:
+        if pm.country is None and pm.list_continuation and previous is not None and previous.country and \
+                ctx.doc.text[previous.end: pm.start].count(".") == 0 and pm.start - previous.end < 20:
+            pm.country = previous.country
+        if pm.name:
+            previous = pm
+    for pm in people:
+        if pm.country is None:
+            pm.country = style_country(pm.title)
+    for off in facts.officials.values():
+        for post in off.posts:
+            if post.country is None:
+                mention = next((p for p in people if p.title == post.title and p.name and person_key(p.name) == off.key), None)
+                post.country = mention.country if mention else style_country(post.title)
+        votes = Counter(p.country for p in off.posts if p.country)
+        if votes:
+            off.country = votes.most_common(1)[0][0]
+            off.country_evidence = next(p.evidence for p in off.posts if p.country == off.country)
+    # what is left: the other side of a dialogue, or the article's main country a title allows
+    for off in facts.officials.values():
+        if off.country or not off.posts:
+            continue
+        excluded: set[str] = set()
+        for p in off.posts:
+            excluded |= title_excludes(p.title)
+        others = {o.country for o in facts.officials.values() if o.country and o.key != off.key}
+        candidates = [c for c in ctx.main_countries if c not in excluded]
+        counterpart = [c for c in candidates if c not in others]
+        choice = (counterpart or candidates or [None])[0]
+        if choice:
+            off.country = choice
+            off.country_evidence = off.posts[0].evidence
+    for off in facts.officials.values():
+        for post in off.posts:
+            if post.country is None:
+                post.country = off.country
+    # an official is someone with an office
+    for key in [k for k, o in facts.officials.items() if not o.posts or not o.country]:
+        del facts.officials[key]
+
+
+def _people_in(ctx: _Context, start: int, end: int) -> list[tuple[int, str]]:
+    return [(s, k) for s, e, k in ctx.resolved if start <= s < end and k in ctx.facts.officials]
+
+
+def _speaker_at(ctx: _Context, offset: int) -> str | None:
+    name = None
+    for pos, who in ctx.m.speakers:
+        if pos <= offset:
+            name = who
+    if name is None:
+        return None
+    key = person_key(name)
+    if key in ctx.facts.officials:
+        return key
+    # a speaker label with a surname only ("SECRETARY BLINKEN")
+    surname = fold(name.split()[-1])
+    return next((k for k in ctx.facts.officials if k.split()[-1] == surname), None)
+
+
+def _sentence_people(ctx: _Context, sent: Any) -> list[str]:
+    """Officials a sentence speaks of, including "he" (the last subject) and "I"/"we" (the speaker)."""
+    found = [k for _, k in _people_in(ctx, sent.start_char, sent.end_char)]
+    for tok in sent:
+        low = tok.text.lower()
+        if low in THIRD_PERSON and tok.dep_ in ("nsubj", "nsubjpass") and ctx.last_subject:
+            found.append(ctx.last_subject)
+        elif low in ("i",) and tok.dep_ in ("nsubj", "conj"):
+            sp = _speaker_at(ctx, tok.idx)
+            if sp:
+                found.append(sp)
+    unique = list(dict.fromkeys(found))
+    subjects = [k for s, k in _people_in(ctx, sent.start_char, sent.end_char)]
+    if subjects:
+        ctx.last_subject = subjects[0]
+    return unique
+
+
+# --- dialogues ------------------------------------------------------------------------------------
+
+
+def _places_in(ctx: _Context, start: int, end: int) -> list[PlaceMention]:
+    out = []
+    text = ctx.doc.text
+    for p in ctx.m.places:
+        if start <= p.start < end:
+            before = text[max(start, p.start - 12): p.start].lower()
+            if p.kind == "country" and not re.search(r"\b(in|to|at|visit|visited|visiting)\s+(the\s+)?$", before):
+                continue
+            out.append(p)
+    return out
+
+
+def _dates_in(ctx: _Context, start: int, end: int) -> list[DateMention]:
+    return [d for d in ctx.m.dates if start <= d.start < end]
+
+
+def _named_event(sent: Any, tok: Any) -> str | None:
+    """The proper name of an event ("New Zealand–United States Strategic Dialogue"), if the trigger is one."""
+    if not tok.text[0].isupper():
+        return None
+    i = tok.i
+    j = i
+    while j - 1 >= sent.start:
+        prev = tok.doc[j - 1]
+        if prev.text in ("–", "-", "—") or (prev.text[:1].isupper() and prev.pos_ in ("PROPN", "ADJ", "NOUN", "NUM")) \
+                or prev.like_num:
+            j -= 1
+            continue
+        break
+    while j < i and (tok.doc[j].text in ("–", "-", "—") or tok.doc[j].like_num):
+        j += 1
+    if j == i:
+        return None
+    return tok.doc[j: i + 1].text
+
+
+def _trigger_type(tok: Any) -> tuple[str, str] | None:
+    low = tok.text.lower()
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in ("NOUN", "PROPN") and low in DIALOGUE_NOUNS:
+        kind = DIALOGUE_NOUNS[low]
+        if kind == "conference":
+            prev = tok.doc[tok.i - 1].text.lower() if tok.i > 0 else ""
+            if prev not in ("news", "press"):
+                return None
+            kind = "news conference"
+        if low == "call" and tok.i > 0 and tok.doc[tok.i - 1].text.lower() in ("phone", "telephone", "video"):
+            kind = "call"
+        return kind, "noun"
+    if tok.pos_ == "VERB" and lemma in DIALOGUE_VERBS:
+        if lemma == "speak" and not any(c.text.lower() in ("with", "to") for c in tok.children):
+            return None
+        if lemma == "call" and not any(c.dep_ == "dobj" for c in tok.children):
+            return None
+        if lemma == "host" and not any(c.dep_ == "dobj" for c in tok.children):
+            return None
+        return DIALOGUE_VERBS[lemma], "verb"
+    if tok.pos_ in ("PROPN",) and low in ("calls", "visits", "meets", "hosts"):
+        return DIALOGUE_VERBS.get(low[:-1], "meeting"), "verb"
+    return None
+
+
+def _noun_label(tok: Any) -> str:
+    """The trigger with its modifiers ("joint news conference", "meeting of Pacific army chiefs")."""
+    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ != "DET"
+            and c.text.lower() not in ("successful", "productive", "positive", "first", "second", "very", "high", "level")]
+    start = min([c.i for c in left] + [tok.i])
+    if start < tok.i and tok.doc[start].text.lower() in ("high", "-"):
+        start = tok.i
+    # keep contiguous words only
+    while start < tok.i and tok.doc[start].is_punct:
+        start += 1
+    words = tok.doc[start: tok.i + 1].text
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.text.lower() == "of":
+            obj = [x for x in c.children if x.dep_ == "pobj"]
+            if obj:
+                o = obj[0]
+                span = [x for x in o.lefts if x.dep_ in ("compound", "amod")] + [o]
+                words += " of " + " ".join(x.text for x in sorted(span, key=lambda x: x.i))
+    return words
+
+
+def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
+    text = sent.text
+    people = _sentence_people(ctx, sent)
+    if NEGATION.search(text):
+        return
+    seen_types: set[str] = set()
+    for tok in sent:
+        trig = _trigger_type(tok)
+        if not trig:
+            continue
+        kind, pos = trig
+        named = _named_event(sent, tok) if pos == "noun" and kind in ("dialogue", "summit", "talks", "meeting") else None
+        plural = pos == "noun" and tok.tag_ in ("NNS", "NNPS") and kind not in ("talks",)
+        definite = pos == "noun" and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
+        possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
+        places = _places_in(ctx, sent.start_char, sent.end_char)
+        dates = _dates_in(ctx, sent.start_char, sent.end_char)
+        if plural and not named and not (tok.head.lemma_ == "hold"):
+            continue
+        if kind in seen_types and not named:
+            continue
+        seen_types.add(kind)
+        is_title_line = sent.start_char == 0 or "\n" not in ctx.doc.text[: sent.start_char].strip()
+        planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to" and pos == "verb") \
+            or any(d.future for d in dates)
+        if named is None and not people and not places and not dates and not definite and not possessive and not is_title_line:
+            continue
+        date = _pick_date(dates)
+        if date is None and is_title_line and ctx.article.date:
+            date = ctx.article.date
+        d = Dialogue(
+            label=named or _noun_label(tok) if pos == "noun" else (named or kind),
+            type=kind,
+            participants=list(people),
+            places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in places],
+            date=date,
+            status="planned" if planned else "held",
+            named=named is not None,
+            evidence=[ctx.sentence_evidence(sent, 0.75 if named or people else 0.6)],
+        )
+        d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
+        d._definite = (definite or possessive) and not named  # type: ignore[attr-defined]
+        d._title = is_title_line  # type: ignore[attr-defined]
+        out.append(d)
+
+
+def _pick_date(dates: list[DateMention]) -> PartialDate | None:
+    if not dates:
+        return None
+    return max(dates, key=lambda d: (d.date.day is not None, d.date.month is not None, not d.relative)).date
+
+
+def _event_key(d: Dialogue) -> str:
+    """Named events match across wordings: "US–New Zealand Strategic Dialogue" = "New Zealand–United States ..."."""
+    gz = gazetteer()
+    words = re.findall(r"[A-Za-z][A-Za-z.]*", d.label)
+    kept = [w.lower() for w in words if not gz.country(w) and w.lower() not in ("new", "zealand", "united", "states", "the", "of")]
+    return " ".join(kept)
+
+
+def _compatible(a: Dialogue, b: Dialogue) -> bool:
+    if a.status != b.status:
+        return False
+    if a.date and b.date and not (a.date.iso().startswith(b.date.iso()) or b.date.iso().startswith(a.date.iso())):
+        return False
+    cities_a = {p.name for p in a.places if p.kind == "city"}
+    cities_b = {p.name for p in b.places if p.kind == "city"}
+    if cities_a and cities_b and not cities_a & cities_b:
+        return False
+    if a.named and b.named and _event_key(a) != _event_key(b):
+        return False
+    return True
+
+
+def _absorb(into: Dialogue, other: Dialogue) -> None:
+    for p in other.participants:
+        if p not in into.participants:
+            into.participants.append(p)
+    for pl in other.places:
+        if pl not in into.places:
+            into.places.append(pl)
+    if other.date and (into.date is None or len(other.date.iso()) > len(into.date.iso())):
+        into.date = other.date
+    into.countries |= other.countries
+    into.evidence += other.evidence
+    if other.named and not into.named:
+        into.label, into.named, into.type = other.label, True, other.type
+    elif not into.named and _TYPE_RANK.get(other.type, 0) > _TYPE_RANK.get(into.type, 0):
+        into.label, into.type = other.label, other.type
+
+
+_TYPE_RANK = {"talks": 1, "meeting": 2, "conversation": 2, "visit": 3, "working lunch": 4, "press briefing": 4,
+              "news conference": 5, "call": 5, "dialogue": 6, "summit": 6}
+
+
+def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
+    merged: list[Dialogue] = []
+    for d in found:
+        target = None
+        if d.named:
+            target = next((m for m in merged if m.named and _event_key(m) == _event_key(d)), None)
+        if target is None and d.participants:
+            target = next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
+                           and not (m.named and d.named)), None)
+        if target is None and getattr(d, "_definite", False):
+            target = next((m for m in reversed(merged) if _compatible(m, d) and (m.type == d.type or d.type in ("talks", "meeting", "dialogue", "visit"))), None)
+        if target is None and not d.participants and not d.named:
+            target = next((m for m in merged if _compatible(m, d) and m.status == "held"), None)
+        if target is None and d.named and not d.participants:
+            target = next((m for m in merged if not m.named and not m.participants and _compatible(m, d)), None)
+            if target is not None:
+                _absorb(d, target)
+                merged.remove(target)
+                target = None
+        if target is None and d.named:
+            # a generic mention earlier in the article ("high-level talks") may be this named event
+            target = next((m for m in merged if not m.named and _compatible(m, d) and not set(m.participants) - set(d.participants)), None)
+            if target is not None:
+                _absorb(d, target)
+                merged.remove(target)
+                target = None
+        if target is not None:
+            _absorb(target, d)
+        else:
+            merged.append(d)
+    # the place of the dateline for the article's main event when the text gives none
+    dateline = ctx.article.dateline_place
+    result = []
+    for d in merged:
+        if not d.participants and not d.named and not d.places:
+            continue
+        if not d.places and dateline and d is merged[0] and d.status == "held":
+            city = ctx.gz.city(dateline)
+            if city:
+                d.places.append(PlaceRef("Washington, D.C." if city.name == "Washington" and city.country == "USA" else city.name,
+                                         city.country, city.geonameid, "city"))
+        result.append(d)
+    for d in result:
+        d.label = _dialogue_label(ctx, d)
+    return result
+
+
+def _dialogue_label(ctx: _Context, d: Dialogue) -> str:
+    base = re.sub(r"\s+", " ", d.label).strip()
+    if d.named:
+        if d.date and d.date.iso()[:4] not in base:
+            base = f"{base} {d.date.iso()[:4]}"
+        return base
+    base = base[0].lower() + base[1:] if base[:2] != base[:2].upper() else base
+    names = [ctx.facts.officials[k].name.split()[-1] if ctx.facts.officials[k].name.split()[-1].lower().rstrip(".") not in NAME_SUFFIXES
+             else ctx.facts.officials[k].name.split()[-2] for k in d.participants if k in ctx.facts.officials]
+    label = base
+    if names:
+        label += " of " + " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    cities = [p.name for p in d.places]
+    if cities:
+        label += " in " + " and ".join(cities[:2])
+    if d.date:
+        label += f", {d.date.iso()}"
+    return label
+
+
+def _fill_dialogue_countries(ctx: _Context) -> None:
+    for d in ctx.facts.dialogues:
+        d.participants = [p for p in d.participants if p in ctx.facts.officials]
+        for p in d.participants:
+            c = ctx.facts.officials[p].country
+            if c:
+                d.countries.add(c)
+
+
+# --- treaties -------------------------------------------------------------------------------------
+
+_HEADS_RE = "|".join(TREATY_HEADS)
+_NAMED_TREATY = re.compile(
+    r"(?P<name>(?:(?:[A-Z][\w.'’]*|U\.S\.)(?:[-–—](?:[A-Z][\w.'’]*))*\s+){0,7}(?P<head>" + _HEADS_RE + r")"
+    r"(?:\s+(?:of|on|for)\s+(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|on|the))*)?)(?![\w-])"
+)
+_LOWER_TREATY = re.compile(
+    r"(?P<name>(?:(?:[A-Z][\w.'’]*(?:[-–—][A-Z][\w.'’]*)*)\s+)+(?P<head>treaty|agreement|declaration|accord|pact|alliance|framework|partnership)"
+    r"|(?:" + "|".join(TREATY_MODIFIERS) + r")(?:\s+(?:" + "|".join(TREATY_MODIFIERS) + r"))*\s+(?P<head2>treaty|agreement|alliance|partnership|pact|accord))"
+    r"(?!\s+(?:commitment|commitments|talks|dialogue|relationship|ties))(?![\w-])"
+)
+_CALLED = re.compile(r"(?:called|named|known as)\s+[“\"']?(?P<name>[A-Z][A-Za-z0-9-]{1,20})[”\"']?")
+_ANAPHOR = re.compile(r"\b(?:the|this|that|our|its|their)\s+(?P<head>Treaty|Alliance|Agreement|treaty|alliance|agreement|Declaration|Partnership)\b(?!\s+(?:of|on)\s+[A-Z])")
+_NOT_TREATY_START = {"The", "This", "That", "Our", "Its", "Their", "A", "An", "As", "In", "On", "By", "Under",
+                     "Through", "Signing", "Anniversary", "Sixtieth", "Statement", "Joint", "JOINT", "STATEMENT"}
+
+
+def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, head) for each treaty-like name in a sentence."""
+    spans: list[tuple[int, int, str, str]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b, _, _ in spans)
+
+    for m in _CALLED.finditer(text):
+        before = text[max(0, m.start() - 80): m.start()].lower()
+        if any(h.lower() in before for h in TREATY_HEADS):
+            spans.append((m.start("name"), m.end("name"), m.group("name"), "partnership"))
+    for regex in (_NAMED_TREATY, _LOWER_TREATY):
+        for m in regex.finditer(text):
+            s, e = m.start("name"), m.end("name")
+            label = m.group("name")
+            words = label.split()
+            while words and (words[0] in _NOT_TREATY_START or words[0].lower() in ("the", "a", "an", "its", "their", "our")):
+                s += len(words[0]) + 1
+                words = words[1:]
+            if not words:
+                continue
+            label = " ".join(words)
+            head = (m.group("head") if "head" in m.groupdict() and m.group("head") else None) or m.groupdict().get("head2") or ""
+            if len(words) == 1:
+                continue  # a bare "Alliance" is an anaphor, handled apart
+            if free(s, e):
+                spans.append((s, e, label, head.lower()))
+    spans.sort()
+    return spans
+
+
+def _sentence_treaties(ctx: _Context, sent: Any) -> None:
+    text = sent.text
+    base = sent.start_char
+    spans = _treaty_spans(text)
+    anaphors = [m for m in _ANAPHOR.finditer(text) if not any(s <= m.start("head") < e for s, e, _, _ in spans)]
+    if not spans and not anaphors:
+        return
+    countries = [c for c in ctx.m.countries if base <= c.start < sent.end_char]
+    dates = _dates_in(ctx, base, sent.end_char)
+    events = _treaty_events(sent)
+    ev = ctx.sentence_evidence(sent, 0.7)
+    found: list[tuple[Treaty, int]] = []
+    for s, e, label, head in spans:
+        in_name = [c.code for c in countries if base + s <= c.start < base + e]
+        treaty = _get_treaty(ctx, label, in_name)
+        treaty.evidence.append(ev)
+        found.append((treaty, s))
+    for m in anaphors:
+        head = m.group("head").lower()
+        prior = next((t for t in reversed(ctx.facts.treaties) if head in t.label.lower() or head == "treaty"
+                      and "alliance" not in t.label.lower()), None)
+        if prior is None and m.group("head")[0].isupper() and head in ("alliance", "treaty", "partnership"):
+            parties = [c for c in ctx.main_countries[:2]]
+            label = "–".join(ctx.gz.name(c) for c in parties) + f" {head}" if parties else head
+            prior = _get_treaty(ctx, label, parties)
+        if prior is not None:
+            prior.evidence.append(ev)
+            found.append((prior, m.start()))
+    sentence_parties = {c.code for c in countries if c.kind != "body"}
+    for treaty, pos in found:
+        if not getattr(treaty, "_named_parties", False):
+            treaty.parties |= sentence_parties
+        for ev_pos, ev_type in events:
+            # an event word governs the treaty names after it, or the nearest before it
+            if ev_pos <= pos or not any(p <= ev_pos for _, p in found if p < ev_pos) and ev_pos - pos < 60:
+                actor = next((c.code for c in countries if c.start - base < ev_pos and c.kind in ("name", "capital")), None)
+                date = _nearest_date(dates, base + ev_pos)
+                if not any(x.type == ev_type and x.date == date for x in treaty.events):
+                    treaty.events.append(TreatyEvent(ev_type, date, actor, ev))
+
+
+def _nearest_date(dates: list[DateMention], pos: int) -> PartialDate | None:
+    if not dates:
+        return None
+    return min(dates, key=lambda d: abs(d.start - pos)).date
+
+
+def _treaty_events(sent: Any) -> list[tuple[int, str]]:
+    out = []
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        low = tok.text.lower()
+        key = lemma if lemma in TREATY_EVENTS else (low if low in TREATY_EVENTS else None)
+        if key is None:
+            continue
+        if tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        if key in ("announce", "create") and not any(x.lower_ in ("creation", "partnership", "alliance", "agreement", "treaty") for x in sent):
+            continue
+        out.append((tok.idx - sent.start_char, TREATY_EVENTS[key]))
+    return out
+
+
+def _get_treaty(ctx: _Context, label: str, in_name: list[str]) -> Treaty:
+    label = re.sub(r"\s+", " ", label.strip())
+    key = re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-")
+    for t in ctx.facts.treaties:
+        if t.key == key:
+            return t
+    t = Treaty(key=key, label=label)
+    if in_name:
+        t.parties |= set(in_name)
+        t._named_parties = len(set(in_name)) >= 2  # type: ignore[attr-defined]
+    ctx.facts.treaties.append(t)
+    return t
+
+
+def _finish_treaties(ctx: _Context) -> None:
+    for t in ctx.facts.treaties:
+        want = 3 if re.search(r"(?i)trilateral|three", " ".join(e.quote for e in t.evidence)) else 2
+        for c in ctx.main_countries:
+            if len(t.parties) >= want:
+                break
+            t.parties.add(c)
+        # a generic name gets its parties so that two countries' "defence treaty" stay apart
+        if t.label[:1].islower():
+            names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
+            t.label = f"{names} {t.label}" if names else t.label
+            t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")
+        elif t.key and len(t.label.split()) <= 2 and t.parties and not any(ctx.gz.country(w) for w in t.label.split()):
+            pass
+
+
+# --- policies -------------------------------------------------------------------------------------
+
+
+def _np_text(tok: Any) -> tuple[int, int]:
+    """Token range of a policy noun phrase: left modifiers and a short 'to/of/on' complement."""
+    lefts = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "npadvmod", "poss", "nummod") and c.pos_ != "DET"]
+    start = tok.i
+    for c in lefts:
+        start = min(start, c.left_edge.i)
+    end = tok.i + 1
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.text.lower() in ("to", "of", "on", "against"):
+            end = c.right_edge.i + 1
+            # keep complements short: stop at a comma or a relative clause
+            for k in range(c.i, end):
+                if tok.doc[k].text in (",", ";") or tok.doc[k].dep_ in ("relcl", "cc"):
+                    end = k
+                    break
+            break
+    return start, end
+
+
+def _country_of_span(ctx: _Context, start: int, end: int) -> str | None:
+    for c in ctx.m.countries:
+        if start <= c.start < end and c.kind in ("name", "demonym", "capital", "alias"):
+            return c.code
+    return None
+
+
+def _sentence_policies(ctx: _Context, sent: Any) -> None:
+    doc = ctx.doc
+    dates = _dates_in(ctx, sent.start_char, sent.end_char)
+    ev = ctx.sentence_evidence(sent, 0.65)
+    people = [k for _, k in _people_in(ctx, sent.start_char, sent.end_char)]
+    for tok in sent:
+        low = tok.lower_
+        label = None
+        action = "holds"
+        country = None
+        if low in POLICY_HEADS and tok.pos_ in ("NOUN", "PROPN") and tok.tag_ not in ("NNS", "NNPS") and tok.dep_ != "compound":
+            s, e = _np_text(tok)
+            span = doc[s:e]
+            if e - s < 2:
+                continue
+            label = span.text
+            country = _country_of_span(ctx, span.start_char, span.end_char)
+            if any(x.lower_ in ("our", "we") for x in span) and country is None:
+                sp = _speaker_at(ctx, tok.idx)
+                country = ctx.facts.officials[sp].country if sp else None
+        elif low == "change" and any(c.lower_ == "policy" and c.dep_ == "compound" for c in tok.lefts):
+            label = "policy change"
+            action = "announced"
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in POLICY_VERBS:
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            if not objs:
+                continue
+            obj = objs[0]
+            s = min([c.left_edge.i for c in obj.lefts if c.dep_ != "det"] + [obj.i])
+            obj_text = doc[s: obj.i + 1].text
+            lemma = tok.lemma_.lower()
+            if lemma == "ban":
+                label = f"ban on {obj_text}"
+            elif lemma in ACQUISITION_VERBS:
+                label = f"{ACQUISITION_VERBS[lemma]} of {obj_text}"
+            else:
+                continue
+            action = POLICY_VERBS[lemma]
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subj:
+                country = _country_of_span(ctx, subj[0].left_edge.idx, subj[0].idx + len(subj[0].text))
+            if country is None:
+                before = [c for c in ctx.m.countries if sent.start_char <= c.start < tok.idx and c.kind != "body"]
+                country = before[-1].code if before else None
+        elif low == "vision" and any(c.text.lower() == "of" for c in tok.rights):
+            prep = next(c for c in tok.rights if c.text.lower() == "of")
+            objs = [c for c in prep.children if c.dep_ == "pobj"]
+            if not objs or objs[0].pos_ != "PROPN":
+                continue
+            s, e = prep.i + 1, objs[0].i + 1
+            label = doc[s:e].text
+            label = re.sub(r"^(a|an|the)\s+", "", label)
+        if not label:
+            continue
+        if country is None and people:
+            country = ctx.facts.officials[people[0]].country if people[0] in ctx.facts.officials else None
+        if country is None and tok.lower_ in ("rebalance", "pivot", "strategy"):
+            country = _country_of_span(ctx, sent.start_char, sent.end_char)
+        label = re.sub(r"^(?:the|a|an|its|their|our|his|her)\s+", "", label, flags=re.I)
+        label = label.strip(" ”“\"'’,")
+        if country and not ctx.gz.country(label.split(" ")[0].rstrip("’'s")):
+            label = f"{label} ({ctx.gz.name(country)})"
+        ctx.facts.policies.append(Policy(label, country, _pick_date(dates), action, ev))

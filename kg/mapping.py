@@ -1,0 +1,196 @@
+"""From facts to triples: one named graph per article, in the ontology's terms.
+
+IRIs are minted from what identifies a thing across articles (a country's ISO code, a person's
+first and last name, a place's GeoNames id, a treaty's name), so the same official read in two
+articles is one node. Each fact gets a kg:Evidence node with its sentence and offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from kg.articles import Article
+from kg.dates import PartialDate
+from kg.facts import ArticleFacts, Evidence, PlaceRef
+from kg.gazetteer import fold, gazetteer
+from kg.ontology import KG, KGID
+from kg.store import Triple
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80] or "x"
+
+
+def article_iri(source: str) -> URIRef:
+    """The article's graph: named after its file, so a changed file replaces its own facts."""
+    ident = source if source.startswith("<") else os.path.abspath(source)
+    return KGID[f"article/{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:16]}"]
+
+
+def country_iri(code: str) -> URIRef:
+    return KGID[f"country/{code}"]
+
+
+def person_iri(key: str) -> URIRef:
+    return KGID[f"person/{slug(key)}"]
+
+
+def place_iri(place: PlaceRef) -> URIRef:
+    if place.kind == "country" and place.country:
+        return country_iri(place.country)
+    if place.geonameid:
+        return KGID[f"place/{place.geonameid}"]
+    return KGID[f"place/{slug(place.name)}"]
+
+
+def date_literal(date: PartialDate) -> Literal:
+    return Literal(date.iso(), datatype=XSD[date.xsd])
+
+
+class _Graph:
+    def __init__(self, article: Article) -> None:
+        self.triples: list[Triple] = []
+        self.article = article
+        self.graph = article_iri(article.source)
+        self._n = 0
+        self._typed: set[URIRef] = set()
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.triples.append((s, p, o))
+
+    def entity(self, iri: URIRef, cls: URIRef, label: str) -> URIRef:
+        if iri not in self._typed:
+            self._typed.add(iri)
+            self.add(iri, RDF.type, cls)
+            self.add(iri, RDFS.label, Literal(label))
+            self.add(iri, KG.mentionedIn, self.graph)
+        return iri
+
+    def evidence(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence) -> None:
+        self._n += 1
+        node = KGID[f"evidence/{self.graph.split('/')[-1]}-{self._n}"]
+        self.add(node, RDF.type, KG.Evidence)
+        self.add(node, RDF.subject, s)
+        self.add(node, RDF.predicate, p)
+        self.add(node, RDF.object, o)
+        self.add(node, KG.quote, Literal(ev.quote))
+        self.add(node, KG.startOffset, Literal(ev.start))
+        self.add(node, KG.endOffset, Literal(ev.end))
+        self.add(node, KG.confidence, Literal(round(ev.confidence, 2), datatype=XSD.decimal))
+        self.add(node, PROV.wasDerivedFrom, self.graph)
+
+    def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
+        self.add(s, p, o)
+        if ev is not None:
+            self.evidence(s, p, o, ev)
+
+    def country(self, code: str) -> URIRef:
+        iri = country_iri(code)
+        if iri not in self._typed:
+            self.entity(iri, KG.Country, gazetteer().name(code))
+            self.add(iri, KG.isoCode, Literal(code))
+        return iri
+
+    def place(self, place: PlaceRef) -> URIRef:
+        if place.kind == "country" and place.country:
+            return self.country(place.country)
+        iri = place_iri(place)
+        if iri not in self._typed:
+            self.entity(iri, KG.Place, place.name)
+            if place.country:
+                self.add(iri, KG.inCountry, self.country(place.country))
+        return iri
+
+
+def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Triple]]:
+    """The article's named graph and its triples."""
+    g = _Graph(article)
+    a = g.graph
+    g.add(a, RDF.type, KG.Article)
+    g.add(a, RDFS.label, Literal(article.title or os.path.basename(article.source)))
+    g.add(a, DCTERMS.title, Literal(article.title))
+    g.add(a, KG.sourcePath, Literal(article.source))
+    g.add(a, DCTERMS.source, Literal(article.source))
+    g.add(a, KG.contentHash, Literal(article.content_hash))
+    if article.date:
+        g.add(a, DCTERMS.date, date_literal(article.date))
+    if article.author:
+        g.add(a, DCTERMS.creator, Literal(article.author))
+
+    for code in facts.countries:
+        g.country(code)
+
+    for off in facts.officials.values():
+        p = g.entity(person_iri(off.key), KG.Official, off.name)
+        if off.country:
+            g.fact(p, KG.represents, g.country(off.country), off.country_evidence)
+        seen_posts: set[URIRef] = set()
+        for post in off.posts:
+            country = post.country or off.country
+            piri = KGID[f"post/{slug(off.key)}--{slug(post.title)}--{country or 'x'}"]
+            if piri in seen_posts:
+                continue
+            seen_posts.add(piri)
+            g.fact(p, KG.holdsPost, piri, post.evidence)
+            g.add(piri, RDF.type, KG.Post)
+            g.add(piri, RDFS.label, Literal(f"{post.title} ({off.name})"))
+            g.add(piri, KG.title, Literal(post.title))
+            if country:
+                g.add(piri, KG.postCountry, g.country(country))
+            if article.date:
+                g.add(piri, KG.date, date_literal(article.date))
+
+    for n, d in enumerate(facts.dialogues, 1):
+        iri = KGID[f"dialogue/{a.split('/')[-1]}-{n}"]
+        g.entity(iri, KG.Dialogue, d.label)
+        ev = d.evidence[0] if d.evidence else None
+        g.add(iri, KG.dialogueType, Literal(d.type))
+        g.add(iri, KG.status, Literal(d.status))
+        for k in d.participants:
+            if k in facts.officials:
+                g.fact(iri, KG.participant, person_iri(k), _evidence_naming(d.evidence, facts.officials[k].name) or ev)
+        for c in sorted(d.countries):
+            g.add(iri, KG.participantCountry, g.country(c))
+        for pl in d.places:
+            g.fact(iri, KG.place, g.place(pl), _evidence_naming(d.evidence, pl.name) or ev)
+        if d.date:
+            g.fact(iri, KG.date, date_literal(d.date), ev)
+
+    for t in facts.treaties:
+        iri = KGID[f"treaty/{t.key}"]
+        g.entity(iri, KG.Treaty, t.label)
+        ev = t.evidence[0] if t.evidence else None
+        for c in sorted(t.parties):
+            g.fact(iri, KG.party, g.country(c), ev)
+        for e in t.events:
+            eiri = KGID[f"treaty-event/{t.key}--{slug(e.type)}--{e.date.iso() if e.date else 'undated'}"]
+            g.fact(iri, KG.hasEvent, eiri, e.evidence)
+            g.add(eiri, RDF.type, KG.TreatyEvent)
+            g.add(eiri, RDFS.label, Literal(f"{t.label} {e.type}" + (f" {e.date.iso()}" if e.date else "")))
+            g.add(eiri, KG.eventType, Literal(e.type))
+            if e.date:
+                g.add(eiri, KG.date, date_literal(e.date))
+            if e.actor:
+                g.add(eiri, KG.actor, g.country(e.actor))
+
+    for pol in facts.policies:
+        iri = KGID[f"policy/{slug(pol.label)}"]
+        g.entity(iri, KG.Policy, pol.label)
+        g.add(iri, KG.action, Literal(pol.action))
+        if pol.country:
+            g.fact(iri, KG.adoptedBy, g.country(pol.country), pol.evidence)
+        else:
+            g.evidence(iri, RDF.type, KG.Policy, pol.evidence)
+        if pol.date:
+            g.fact(iri, KG.date, date_literal(pol.date), pol.evidence)
+    return a, g.triples
+
+
+def _evidence_naming(evidence: list[Evidence], name: str) -> Evidence | None:
+    surname = name.split()[0] if name else ""
+    return next((e for e in evidence if name in e.quote or (surname and surname in e.quote)), None)

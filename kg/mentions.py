@@ -1,0 +1,496 @@
+"""Mentions in one article: countries, places, dates and people with their titles.
+
+Countries are found by name, alias, demonym, capital or government body; people through office
+titles ("U.S. Deputy Secretary of State Christopher Landau", "Panetta, the US defence secretary",
+a name line followed by title lines, "SECRETARY BLINKEN:" speaker labels) with spaCy's PERSON
+entities for the names that stand alone. Every mention carries character offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from kg.dates import DateMention, PartialDate, find_dates
+from kg.gazetteer import COUNTRY_STYLE_TITLES, GOVERNMENT_BODIES, Gazetteer, fold, gazetteer
+
+# --- office titles (general knowledge of how offices are named) -------------------------------------
+
+TITLE_MODIFIERS = {
+    "deputy", "vice", "under", "assistant", "associate", "principal", "acting", "senior", "special",
+    "permanent", "executive", "former", "lieutenant", "rear", "major", "parliamentary",
+}
+TITLE_HEADS = {
+    "minister", "secretary", "president", "premier", "chancellor", "ambassador", "envoy", "spokesperson",
+    "spokesman", "spokeswoman", "commander", "admiral", "general", "chief", "director", "adviser", "advisor",
+    "chairman", "chairwoman", "consul", "governor", "king", "queen", "emperor", "senator", "commissioner",
+    "undersecretary", "secretary-general", "attaché", "attache", "counsellor", "counselor", "colonel",
+    "brigadier", "vice-president", "vice-chairman", "leader", "ministers", "secretaries",
+}
+# Heads that are also common words: only a title when capitalized or followed by a name.
+WEAK_HEADS = {"general", "chief", "director", "commander", "leader", "governor", "king", "queen", "adviser",
+              "advisor", "counsellor", "counselor", "chairman", "president", "colonel", "brigadier"}
+TITLE_DOMAINS = {
+    "defence", "defense", "foreign", "trade", "finance", "treasury", "home", "interior", "justice", "health",
+    "energy", "commerce", "agriculture", "education", "economy", "environment", "climate", "security", "prime",
+    "navy", "army", "intelligence", "immigration", "police", "transport", "industry", "cabinet", "state",
+    "pentagon", "military", "naval", "fleet", "joint", "national", "defence-force", "affairs", "policy",
+}
+# Words that may stand in the "of/for/to ..." part of a title.
+COMPLEMENT_WORDS = {
+    "state", "defense", "defence", "national", "foreign", "affairs", "and", "trade", "treasury", "the", "force",
+    "forces", "staff", "joint", "chiefs", "of", "security", "homeland", "east", "asian", "pacific", "south",
+    "north", "west", "western", "european", "europe", "eurasian", "asia", "africa", "african", "american",
+    "hemisphere", "political", "economic", "arms", "control", "international", "navy", "army", "air", "marine",
+    "corps", "finance", "justice", "health", "energy", "commerce", "interior", "home", "environment", "climate",
+    "change", "development", "cooperation", "co-operation", "industry", "police", "immigration", "intelligence",
+    "policy", "public", "diplomacy", "global", "operations", "veterans", "education", "agriculture", "labor",
+    "labour", "transport", "transportation", "infrastructure", "culture", "fisheries", "oceans", "regional",
+    "science", "technology", "resources", "indo-pacific", "asia-pacific", "oceania", "disarmament", "planning",
+    "command", "acquisition", "sustainment", "research", "engineering", "personnel", "readiness", "logistics",
+    "space", "cyber", "nuclear", "strategy", "plans", "capabilities", "budget", "management", "legislative",
+    "multilateral", "relations", "treasury's", "for", "to", "external", "overseas", "commonwealth", "central",
+    "middle", "near", "eastern", "southeast", "southern", "northern", "latin", "america", "americas",
+    "caribbean", "emergency", "national-security", "islands", "cabinet", "prime", "minister", "office",
+}
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.",
+              "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+NOT_NAME_WORDS = {
+    "department", "ministry", "office", "forum", "summit", "dialogue", "room", "building", "program", "programme",
+    "agreement", "treaty", "administration", "government", "forces", "force", "navy", "army", "embassy",
+    "council", "committee", "commission", "islands", "pacific", "asia", "house", "news", "press", "briefing",
+    "good", "morning", "afternoon", "thank", "thanks", "today", "yesterday", "presenter", "by", "and", "the",
+    "of", "for", "on", "in", "at", "with", "statement", "joint", "remarks", "readout", "transcript", "said",
+    "says", "told", "spoke", "met", "will", "has", "had", "was", "is", "to", "before", "after", "their",
+    "calls", "visits", "meets", "hosts", "travels", "welcomes", "hold", "holds", "also", "alliance",
+    "initiative", "policy", "strategy", "partnership", "framework", "declaration", "coast", "guard", "self",
+    "defense", "defence", "state", "foreign", "affairs", "trade", "minister", "secretary", "president",
+}
+MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+               "saturday", "sunday"}
+
+
+@dataclass
+class CountryMention:
+    start: int
+    end: int
+    code: str
+    kind: str  # name, demonym, capital, body, alias
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    name: str  # as written, title-cased when the text was in capitals
+    title: str | None = None
+    country: str | None = None
+    organization: str | None = None
+    kind: str = "full"  # full, surname, title, speaker, pronoun
+    list_continuation: bool = False  # follows another official in a list ("; Chief of ... X")
+
+    @property
+    def surname(self) -> str:
+        tokens = [t for t in self.name.split() if fold(t).rstrip(".") not in {s.rstrip(".") for s in NAME_SUFFIXES}]
+        return tokens[-1] if tokens else self.name
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    name: str
+    country: str | None
+    geonameid: int | None
+    kind: str  # city, country, venue
+
+
+@dataclass
+class Mentions:
+    countries: list[CountryMention] = field(default_factory=list)
+    people: list[PersonMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, person name) speaker turns
+
+
+# --- countries ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _country_regex() -> tuple[Any, Any, dict[str, tuple[str, str]]]:
+    gz = gazetteer()
+    table: dict[str, tuple[str, str]] = {}
+    for name, code in gz.country_names.items():
+        table.setdefault(name, (code, "name"))
+    for name, code in gz.demonyms.items():
+        table.setdefault(name, (code, "demonym"))
+    for name, code in gz.capitals.items():
+        table.setdefault(name, (code, "capital"))
+    for name, code in GOVERNMENT_BODIES.items():
+        table.setdefault(fold(name), (code, "body"))
+    # Short capitalised aliases ("US", "UK", "PRC") are matched case-sensitively: "us" is a pronoun.
+    exact = sorted({n for n in table if len(n.replace(".", "")) <= 4 and n not in gz.demonyms}, key=len, reverse=True)
+    loose = sorted((n for n in table if n not in exact), key=len, reverse=True)
+    exact_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n.upper()) for n in exact) + r")(?![\w])")
+    loose_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in loose) + r")(?![\w])", re.I)
+    return exact_re, loose_re, table
+
+
+def _plain(text: str) -> str:
+    return text.replace("’", "'").replace("–", "-").replace("—", "-")
+
+
+def find_countries(text: str) -> list[CountryMention]:
+    exact_re, loose_re, table = _country_regex()
+    plain = _plain(text)
+    found: list[CountryMention] = []
+    taken: list[tuple[int, int]] = []
+    for regex in (loose_re, exact_re):
+        for m in regex.finditer(plain):
+            s, e = m.start(1), m.end(1)
+            if any(not (e <= a or s >= b) for a, b in taken):
+                continue
+            key = fold(m.group(1))
+            if key not in table:
+                key = key.rstrip(".")
+            if key not in table:
+                continue
+            code, kind = table[key]
+            # "U.S." at a sentence end keeps its dot; "the US" needs the capitals
+            found.append(CountryMention(s, e, code, kind))
+            taken.append((s, e))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+
+def _is_cap(tok: Any) -> bool:
+    t = tok.text
+    return bool(t) and t[0].isupper()
+
+
+def _lower(tok: Any) -> str:
+    return tok.text.lower().replace("’", "'")
+
+
+def _title_at(doc: Any, i: int, end_limit: int) -> tuple[int, str] | None:
+    """If a title starts at token i, (index after the title, title text in lower case)."""
+    j = i
+    words: list[str] = []
+    saw_head = False
+    while j < end_limit:
+        tok = doc[j]
+        low = _lower(tok)
+        if tok.is_space or "\n" in tok.text:
+            break
+        if low in TITLE_MODIFIERS or low in TITLE_DOMAINS:
+            words.append(low)
+            j += 1
+            continue
+        if low == "prime" and j + 1 < end_limit and _lower(doc[j + 1]) == "minister":
+            words += ["prime", "minister"]
+            j += 2
+            saw_head = True
+        elif low in TITLE_HEADS:
+            if low in WEAK_HEADS and not _is_cap(tok):
+                # "chief" after "Pentagon", "defence" etc. is a title; a bare lower-case "general" is not
+                if not words:
+                    return None
+            words.append(low)
+            j += 1
+            saw_head = True
+        else:
+            break
+        # complements: of/for/to [the] WORDS
+        while j < end_limit and _lower(doc[j]) in ("of", "for", "to") and j + 1 < end_limit:
+            k = j + 1
+            comp: list[str] = [_lower(doc[j])]
+            while k < end_limit and not doc[k].is_space and _lower(doc[k]) in COMPLEMENT_WORDS:
+                comp.append(_lower(doc[k]))
+                k += 1
+            while comp and comp[-1] in ("and", "of", "the", "for", "to"):
+                comp.pop()
+                k -= 1
+            if len(comp) <= 1:
+                break
+            words += comp
+            j = k
+        # conjoined titles: "Deputy Prime Minister and Foreign Minister"
+        if j + 1 < end_limit and _lower(doc[j]) == "and":
+            nxt = _title_at(doc, j + 1, end_limit)
+            if nxt:
+                return nxt[0], " ".join(words) + " and " + nxt[1]
+        break
+    if not saw_head:
+        return None
+    # trailing domain words belong to the next thing ("Secretary State" never happens); keep as is
+    return j, " ".join(words)
+
+
+def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tuple[int, str] | None:
+    """A person's name starting at token i: capitalised words, initials and a suffix."""
+    j = i
+    while j < end_limit and _lower(doc[j]).rstrip(".") in {h.rstrip(".") for h in HONORIFICS} and _is_cap(doc[j]):
+        j += 1
+    start = j
+    parts: list[str] = []
+    while j < end_limit and len(parts) < 5:
+        tok = doc[j]
+        t = tok.text
+        low = t.lower()
+        if tok.is_space or "\n" in t:
+            break
+        if low in NAME_SUFFIXES and parts:
+            parts.append(t if not caps else t.title())
+            j += 1
+            continue
+        if re.fullmatch(r"[A-Z]\.", t) and parts:
+            parts.append(t)
+            j += 1
+            continue
+        if not t[0].isupper() or not re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*", t):
+            break
+        if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or low in TITLE_MODIFIERS:
+            break
+        if gz.country(t) or gz.demonym(t):
+            break
+        if caps and not t.isupper():
+            break
+        parts.append(t.title() if caps and t.isupper() else t)
+        j += 1
+    if j < end_limit and doc[j].text in ("'s", "’s"):
+        return None  # "Lockheed Martin's": an owner, not a person after a title
+    while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"[A-Z]\.", parts[-1])) and len(parts) > 1 \
+            and not fold(parts[-1]) in NAME_SUFFIXES:
+        parts.pop()
+        j -= 1
+    core = [p for p in parts if not re.fullmatch(r"[A-Z]\.", p) and fold(p) not in NAME_SUFFIXES]
+    if not core:
+        return None
+    if j == start:
+        return None
+    return j, " ".join(parts)
+
+
+def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok: bool = True) -> str | None:
+    """A country (or government body) that ends right before token i, allowing "'s" and "the"."""
+    k = i - 1
+    if k >= 0 and doc[k].text in ("'s", "’s", "'", "’"):
+        k -= 1
+    if k < 0:
+        return None
+    end = doc[k].idx + len(doc[k].text)
+    for c in countries:
+        if c.end == end or (c.end <= end and c.end >= doc[k].idx):
+            if c.kind == "body" and not bodies_ok:
+                continue
+            return c.code
+    return None
+
+
+def _sentence_end(doc: Any, i: int) -> int:
+    return doc[i].sent.end
+
+
+def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer) -> tuple[list[PersonMention], list[tuple[int, str]]]:
+    people: list[PersonMention] = []
+    covered: set[int] = set()
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if i in covered or tok.is_space:
+            i += 1
+            continue
+        limit = _sentence_end(doc, i)
+        # also stop at line breaks: header lines and speaker labels are their own units
+        title = _title_at(doc, i, n)
+        if title is None:
+            i += 1
+            continue
+        after, title_text = title
+        caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
+        name = _name_at(doc, after, max(limit, min(n, after + 6)), caps, gz)
+        country = _country_before(doc, i, countries)
+        title_lower = title_text
+        start_char = doc[i].idx
+        if country is None:
+            prev = _country_before(doc, i, countries)
+            country = prev
+        if name:
+            end_tok, name_text = name
+            end_char = doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
+            kind = "full" if len([p for p in name_text.split() if not re.fullmatch(r"[A-Z]\.", p)]) > 1 else "surname"
+            pm = PersonMention(start_char, end_char, name_text, title_lower, country, kind=kind)
+            pm.list_continuation = _in_list(doc, i)
+            people.append(pm)
+            covered.update(range(i, end_tok))
+            i = end_tok
+            continue
+        # a title with no name: apposition to a name before it ("Panetta, the US defence secretary"),
+        # a title line under a name line, or a title-only mention for coreference ("the minister")
+        people.append(PersonMention(start_char, doc[after - 1].idx + len(doc[after - 1].text), "", title_lower,
+                                    country, kind="title"))
+        i = after
+    people.sort(key=lambda p: p.start)
+    _attach_appositions(doc, people, countries, gz)
+    speakers = _speakers(doc, people)
+    return people, speakers
+
+
+def _in_list(doc: Any, i: int) -> bool:
+    """True when the title at token i follows a list separator after another official."""
+    k = i - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k >= 0 and doc[k].text == "and":
+        k -= 1
+    return k >= 0 and doc[k].text in (";", ",")
+
+
+def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[CountryMention], gz: Gazetteer) -> None:
+    """Give a name to title-only mentions that stand in apposition to a PERSON entity."""
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    text = doc.text
+    for pm in people:
+        if pm.kind != "title":
+            continue
+        # "NAME, the US defence secretary" / "NAME\nDeputy Prime Minister"
+        before = text[: pm.start]
+        m = re.search(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$", before)
+        if not m:
+            continue
+        window_start = m.start(1)
+        cand = [e for e in persons if e.end_char <= pm.start and e.end_char >= window_start - 1
+                and text[e.end_char: pm.start].strip(" ,\n").lower() in ("", "the", "a")
+                or (e.end_char <= pm.start and re.fullmatch(r",?\s*(the\s+|a\s+)?[\w.'’ -]{0,30}", text[e.end_char: pm.start])
+                    and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
+        if not cand:
+            # a name line above a title line ("Rt Hon Winston Peters\nDeputy Prime Minister")
+            lines = before.rstrip(" ").split("\n")
+            if before.rstrip(" ").endswith("\n") and len(lines) >= 2:
+                prev_line = lines[-2].strip()
+                nm = re.sub(r"^(?:(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir)\s+)+", "", prev_line)
+                if re.fullmatch(r"(?:[A-Z][\w'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,4}", nm) and \
+                        not gz.country(nm) and not any(w.lower() in NOT_NAME_WORDS for w in nm.split()):
+                    pm.name = nm
+                    pm.kind = "full"
+            else:
+                # a title line directly under a person already titled: a second post of that person
+                pass
+            continue
+        e = cand[-1]
+        name = e.text.strip()
+        if any(w.lower() in NOT_NAME_WORDS for w in name.split()):
+            continue
+        pm.name = name
+        pm.kind = "full" if len(name.split()) > 1 else "surname"
+        if pm.country is None:
+            for c in countries:
+                if e.end_char <= c.start < pm.start:
+                    pm.country = c.code
+    # a title line under another title line of a named person ("...\nDeputy Prime Minister\nMinister of X")
+    for a, b in zip(people, people[1:]):
+        if b.kind == "title" and a.name and a.kind == "full" and text[a.end: b.start].strip() == "" and "\n" in text[a.end: b.start]:
+            b.name, b.kind = a.name, "full"
+
+
+def _country_span(between: str, countries: list[CountryMention], s: int, e: int) -> bool:
+    return any(s <= c.start and c.end <= e for c in countries)
+
+
+_SPEAKER = re.compile(r"^\s*([A-Z][A-Z .'’-]{2,80}?):", re.M)
+_PRESENTER = re.compile(r"^\s*(?:Presenter|Speaker|By)\s*:\s*(.+)$", re.M)
+
+
+def _speakers(doc: Any, people: list[PersonMention]) -> list[tuple[int, str]]:
+    """Speaker turns of a transcript: "SECRETARY BLINKEN:" labels and a "Presenter:" line."""
+    turns: list[tuple[int, str]] = []
+    text = doc.text
+    for m in list(_SPEAKER.finditer(text)) + list(_PRESENTER.finditer(text)):
+        for pm in people:
+            if m.start(1) <= pm.start < m.end(1) and pm.name:
+                turns.append((m.start(), pm.name))
+                break
+    turns.sort()
+    return turns
+
+
+# --- places ---------------------------------------------------------------------------------------
+
+
+def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer: set[str]) -> list[PlaceMention]:
+    places: list[PlaceMention] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC", "ORG"):
+            continue
+        text = ent.text.strip()
+        text = re.sub(r"^(?i:the)\s+", "", text)
+        if ent.label_ in ("GPE", "LOC"):
+            if gz.country(text) and not gz.capital(text):
+                places.append(PlaceMention(ent.start_char, ent.end_char, gz.name(gz.country(text)), gz.country(text), None, "country"))
+                continue
+            full = text
+            nxt = doc.text[ent.end_char: ent.end_char + 8]
+            m = re.match(r",?\s*(D\.?C\.?)\b", nxt)
+            if m:
+                full = text + ", D.C."
+            city = gz.city(full, prefer)
+            if city:
+                name = "Washington, D.C." if city.name == "Washington" and city.country == "USA" else city.name
+                places.append(PlaceMention(ent.start_char, ent.end_char, name, city.country, city.geonameid, "city"))
+        else:
+            body = gz.government_body(text)
+            if body and ent.label_ in ("FAC", "ORG") and fold(text).split()[-1] in ("pentagon", "department", "house", "state", "room"):
+                places.append(PlaceMention(ent.start_char, ent.end_char, text, body, None, "venue"))
+    # venues spaCy may label oddly: "the Pentagon", "the State Department"
+    for m in re.finditer(r"\b(?:the\s+)?(Pentagon|State Department|Department of State|White House|Kremlin)\b", doc.text):
+        if not any(p.start <= m.start(1) < p.end for p in places):
+            places.append(PlaceMention(m.start(1), m.end(1), m.group(1), gz.government_body(m.group(1)), None, "venue"))
+    places.sort(key=lambda p: p.start)
+    return places
+
+
+# --- all of it ------------------------------------------------------------------------------------
+
+
+def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
+    gz = gazetteer()
+    countries = find_countries(doc.text)
+    freq: dict[str, int] = {}
+    for c in countries:
+        freq[c.code] = freq.get(c.code, 0) + 1
+    people, speakers = find_people(doc, countries, gz)
+    for pm in people:
+        if pm.title and not pm.country:
+            pm.organization = None
+    places = find_places(doc, countries, gz, set(freq))
+    dates = find_dates(doc.text, anchor)
+    return Mentions(countries, people, places, dates, speakers)
+
+
+def style_country(title: str | None) -> str | None:
+    """The country an office's wording belongs to, when only one government uses it."""
+    if not title:
+        return None
+    t = title.replace("defence", "defense")
+    for prefix in sorted(COUNTRY_STYLE_TITLES, key=len, reverse=True):
+        if t.startswith(prefix) or t == prefix:
+            return COUNTRY_STYLE_TITLES[prefix] or None
+    if "pentagon" in t:
+        return "USA"
+    return None
+
+
+def title_excludes(title: str | None) -> set[str]:
+    """Countries a title rules out: the US government has no ministers."""
+    if title and re.search(r"\bminister\b", title):
+        return {"USA"}
+    return set()
