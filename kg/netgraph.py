@@ -310,12 +310,12 @@ class DisplayGraph:
     def node_text(self, key: str, width: int = 28) -> str:
         """The text drawn in a node: the label, wrapped, then its notes (dates, titles, events)."""
         data = self.graph.nodes[key]
-        lines = textwrap.wrap(data["label"], width, break_on_hyphens=False) or [data["label"]]
+        lines = textwrap.wrap(data["label"], width, break_on_hyphens=False, break_long_words=False) or [data["label"]]
         seen: set[str] = set()
         for note in data["notes"]:
             if note not in seen:
                 seen.add(note)
-                lines.extend(textwrap.wrap(note, width) or [note])
+                lines.extend(textwrap.wrap(note, width, break_long_words=False) or [note])
         return "\n".join(lines)
 
     def label(self, key: str) -> str:
