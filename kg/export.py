@@ -119,11 +119,16 @@ class Selection:
     view: DisplayGraph
     nodes: list[str]
     title: str
-    articles: dict[str, str]
+    articles: dict[str, str]  # article IRI -> caption for --by-article boxes
+    focus: str | None = None  # the entity a neighbourhood is drawn around
 
 
 def _sources(args: argparse.Namespace) -> list[str]:
     return [name for name in ("all", "saved", "query", "entity") if getattr(args, name)]
+
+
+def _captions(eg: EntityGraph) -> dict[str, str]:
+    return {a: eg.article_caption(a) for a in eg.articles}
 
 
 def _result_selection(store: Store, eg: EntityGraph, result: QueryResult, fold: bool, title: str) -> Selection:
@@ -133,12 +138,12 @@ def _result_selection(store: Store, eg: EntityGraph, result: QueryResult, fold: 
         drawn = EG.from_quads((s, p, o, None) for s, p, o in result.triples)
         drawn.enrich_from(eg)
         view = drawn.view(fold)
-        return Selection(view, sorted(view.graph.nodes), title, drawn.articles)
+        return Selection(view, sorted(view.graph.nodes), title, _captions(drawn))
     if result.kind == "ask":
         raise UsageError("an ASK query has nothing to draw (use SELECT or CONSTRUCT)")
     view = eg.view(fold)
     found = {view.canonical(str(t)) for row in result.rows for t in row if t is not None}
-    return Selection(view, sorted(n for n in found if n), title, eg.articles)
+    return Selection(view, sorted(n for n in found if n), title, _captions(eg))
 
 
 def select(store: Store, args: argparse.Namespace, last_query: str | None = None,
@@ -158,13 +163,13 @@ def select(store: Store, args: argparse.Namespace, last_query: str | None = None
     eg = netgraph.entity_graph(store)
     if args.all:
         view = eg.view(args.fold)
-        return Selection(view, sorted(view.graph.nodes), "Whole graph", eg.articles)
+        return Selection(view, sorted(view.graph.nodes), "Whole graph", _captions(eg))
     if args.entity:
         view = eg.view(args.fold)
         centre = netgraph.resolve(store, args.entity, eg, args.fold)
         near = nx.single_source_shortest_path_length(view.undirected, centre, cutoff=args.depth)
         title = f"{view.label(centre)}: neighbourhood, depth {args.depth}"
-        return Selection(view, sorted(near), title, eg.articles)
+        return Selection(view, sorted(near), title, _captions(eg), centre)
     if args.saved:
         text = saved.bind(saved.get(args.saved), saved.parse_assignments(args.param))
         return _result_selection(store, eg, store.query(text), args.fold, f"Saved query {args.saved}")
@@ -206,7 +211,7 @@ def _legend(kinds: Iterable[str], literals: bool, folded: bool) -> str:
 
 
 def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", literals: bool = False,
-              by_article: bool = False, fold: bool = True, max_nodes: int = DEFAULT_MAX_NODES) -> Drawing:
+              by_article: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> Drawing:
     """The pydot graph for a selection, refused when it has more than `max_nodes` nodes."""
     import pydot
 
@@ -269,6 +274,8 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
         )
         if not iri.startswith("_:"):
             node.set("URL", quoted(iri))
+        if n == sel.focus:
+            node.set("penwidth", "3")
         containers.get(home.get(n, ""), dot).add_node(node)
 
     edges = 0
@@ -298,7 +305,8 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
                 edges += 1
 
     ordered = [k for k in STYLES if k in kinds]
-    dot.add_node(pydot.Node("legend", label=_legend(ordered, literals and lit > 0, fold), shape="none",
+    folded = any(graph.edges[e]["folded"] for e in graph.subgraph(sel.nodes).edges(keys=True))
+    dot.add_node(pydot.Node("legend", label=_legend(ordered, literals and lit > 0, folded), shape="none",
                             margin="0", fontsize="10", tooltip=quoted("Legend")))
     return Drawing(dot, total, edges)
 
@@ -376,7 +384,7 @@ def export(store: Store, args: argparse.Namespace, last_query: str | None = None
         raise UsageError("--max-nodes must be 1 or more")
     sel = select(store, args, last_query, last_result)
     drawing = build_dot(sel, engine=args.engine, rankdir=args.rankdir, literals=args.literals,
-                       by_article=args.by_article, fold=args.fold, max_nodes=args.max_nodes)
+                       by_article=args.by_article, max_nodes=args.max_nodes)
     write_file(path, render(drawing.text(), fmt, args.engine), args.force)
     return f"wrote {path}: {drawing.nodes} nodes, {drawing.edges} edges"
 

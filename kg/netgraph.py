@@ -116,7 +116,8 @@ class EntityGraph:
     def __init__(self) -> None:
         self.nodes: dict[str, NodeInfo] = {}
         self.facts: dict[tuple[str, str, str], set[str]] = {}
-        self.articles: dict[str, str] = {}  # article IRI -> short name for people
+        self.articles: dict[str, str] = {}  # article IRI -> its file name (or title)
+        self.article_titles: dict[str, str] = {}
 
     # --- building -------------------------------------------------------------------------------
 
@@ -161,8 +162,10 @@ class EntityGraph:
                 if graph:
                     self.facts[(sk, pk, ok)].add(graph)
         for node in self.nodes.values():
-            node.labels.sort(key=lambda t: (len(t) > 60, t))
-            node.literals.sort()
+            # The same fact is often stated by several articles: keep it once.
+            node.labels = sorted(set(node.labels), key=lambda t: (len(t) > 60, t))
+            node.aliases = sorted(set(node.aliases))
+            node.literals = sorted(set(node.literals))
         articles = {a for n in self.nodes.values() for a in n.articles}
         articles |= {g for f in self.facts.values() for g in f}
         for a in sorted(articles):
@@ -170,6 +173,8 @@ class EntityGraph:
             path = info.get(str(KG.sourcePath))
             title = info.get(str(DCTERMS.title))
             self.articles[a] = PurePosixPath(path.replace("\\", "/")).name if path else title or local_name(a)
+            if title:
+                self.article_titles[a] = title
         return self
 
     def _node(self, key: str) -> NodeInfo:
@@ -193,6 +198,18 @@ class EntityGraph:
             node.articles |= known.articles
         for a, name in background.articles.items():
             self.articles.setdefault(a, name)
+        for a, title in background.article_titles.items():
+            self.article_titles.setdefault(a, title)
+
+    def article_caption(self, iri: str, width: int = 60) -> str:
+        """An article as a box title: its headline (shortened), then its file name."""
+        name = self.articles.get(iri, local_name(iri))
+        title = self.article_titles.get(iri)
+        if not title or title == name:
+            return name
+        lines = textwrap.wrap(title, width, break_long_words=False)
+        head = lines[0] + (" …" if len(lines) > 1 else "")
+        return f"{head}\n{name}"
 
     # --- views ------------------------------------------------------------------------------------
 
@@ -243,7 +260,7 @@ class DisplayGraph:
             note = []
             if node.kind in ("Dialogue", "Policy"):
                 date = node.literal(str(KG.date))
-                if date:
+                if date and date not in node.label:
                     note.append(date)
             notes[key] = note
             g.add_node(key, iri=key, label=node.label, kind=node.kind, literals=list(node.literals),

@@ -323,8 +323,9 @@ def test_by_article_clusters(store, tmp_path):
     out = tmp_path / "art.dot"
     draw(store, [str(out), "--all", "--by-article"])
     dot = parse_dot(out)
-    clusters = {unquote(s.get("label")): s for s in dot.get_subgraphs()}
-    assert set(clusters) == {"panetta.txt", "dialogue.txt"}
+    captions = {unquote(s.get("label")): s for s in dot.get_subgraphs()}
+    assert set(captions) == {"Panetta in New Zealand\npanetta.txt", "US-New Zealand Strategic Dialogue\ndialogue.txt"}
+    clusters = {caption.split("\n")[-1]: sub for caption, sub in captions.items()}
     inside = {
         name: {unquote(n.get("label")).split("\n")[0] for n in sub.get_nodes() if n.get("label")}
         for name, sub in clusters.items()
