@@ -62,6 +62,9 @@ POLICY_VERBS = {"ban": "banned", "acquire": "adopted", "procure": "adopted", "se
 ACQUISITION_VERBS = {"acquire": "acquisition", "procure": "procurement", "select": "selection"}
 
 FIRST_PERSON = {"i", "we", "our", "my", "us"}
+# Modifiers that say nothing of what a policy is ("the first initiative", "a new strategy").
+_BLAND = {"first", "second", "third", "new", "major", "key", "important", "latest", "next", "current", "this",
+          "that", "its", "their", "our", "his", "her", "same", "other", "such", "overall", "whole", "broader"}
 THIRD_PERSON = {"he", "she"}
 
 
@@ -306,15 +309,28 @@ def _places_in(ctx: _Context, start: int, end: int) -> list[PlaceMention]:
     text = ctx.doc.text
     for p in ctx.m.places:
         if start <= p.start < end:
-            before = text[max(start, p.start - 12): p.start].lower()
-            if p.kind == "country" and not re.search(r"\b(in|to|at|visit|visited|visiting)\s+(the\s+)?$", before):
+            before = text[max(start, p.start - 16): p.start].lower()
+            after = text[p.end: p.end + 2]
+            if p.kind == "country" and (not re.search(r"\b(in|visit|visited|visiting|visits|travel to|trip to)\s+(the\s+)?$", before)
+                                        or after[:1] in ("–", "-", "—")):
+                continue
+            if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
                 continue
             out.append(p)
     return out
 
 
-def _dates_in(ctx: _Context, start: int, end: int) -> list[DateMention]:
-    return [d for d in ctx.m.dates if start <= d.start < end]
+def _dates_in(ctx: _Context, start: int, end: int, clauses: bool = False) -> list[DateMention]:
+    """Dates in a span, except (unless `clauses`) those of a "since ..." or "until ..." clause."""
+    text = ctx.doc.text
+    out = []
+    for d in ctx.m.dates:
+        if start <= d.start < end:
+            clause = text[max(start, d.start - 60): d.start]
+            if not clauses and re.search(r"\b(since|until|before|after)\b[^,;]*$", clause, re.I):
+                continue
+            out.append(d)
+    return out
 
 
 def _named_event(sent: Any, tok: Any) -> str | None:
@@ -407,7 +423,7 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             continue
         seen_types.add(kind)
         is_title_line = sent.start_char == 0 or "\n" not in ctx.doc.text[: sent.start_char].strip()
-        planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to" and pos == "verb") \
+        planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to") \
             or any(d.future for d in dates)
         if named is None and not people and not places and not dates and not definite and not possessive and not is_title_line:
             continue
@@ -445,7 +461,7 @@ def _event_key(d: Dialogue) -> str:
 
 
 def _compatible(a: Dialogue, b: Dialogue) -> bool:
-    if a.status != b.status:
+    if a.status != b.status and not (set(a.participants) & set(b.participants)):
         return False
     if a.date and b.date and not (a.date.iso().startswith(b.date.iso()) or b.date.iso().startswith(a.date.iso())):
         return False
@@ -456,6 +472,12 @@ def _compatible(a: Dialogue, b: Dialogue) -> bool:
     if a.named and b.named and _event_key(a) != _event_key(b):
         return False
     return True
+
+
+def _as_status(d: Dialogue, status: str) -> Dialogue:
+    from dataclasses import replace
+
+    return replace(d, status=status)
 
 
 def _absorb(into: Dialogue, other: Dialogue) -> None:
@@ -469,6 +491,8 @@ def _absorb(into: Dialogue, other: Dialogue) -> None:
         into.date = other.date
     into.countries |= other.countries
     into.evidence += other.evidence
+    if other.status == "planned":
+        into.status = "planned"
     if other.named and not into.named:
         into.label, into.named, into.type = other.label, True, other.type
     elif not into.named and _TYPE_RANK.get(other.type, 0) > _TYPE_RANK.get(into.type, 0):
@@ -489,7 +513,8 @@ def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
             target = next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
                            and not (m.named and d.named)), None)
         if target is None and getattr(d, "_definite", False):
-            target = next((m for m in reversed(merged) if _compatible(m, d) and (m.type == d.type or d.type in ("talks", "meeting", "dialogue", "visit"))), None)
+            # "this visit", "the dialogue": the latest event of that kind, planned or not
+            target = next((m for m in reversed(merged) if _compatible(m, _as_status(d, m.status)) and (m.type == d.type or d.type in ("talks", "meeting", "dialogue", "visit"))), None)
         if target is None and not d.participants and not d.named:
             target = next((m for m in merged if _compatible(m, d) and m.status == "held"), None)
         if target is None and d.named and not d.participants:
@@ -559,7 +584,7 @@ def _fill_dialogue_countries(ctx: _Context) -> None:
 
 _HEADS_RE = "|".join(TREATY_HEADS)
 _NAMED_TREATY = re.compile(
-    r"(?P<name>(?:(?:[A-Z][\w.'’]*|U\.S\.)(?:[-–—](?:[A-Z][\w.'’]*))*\s+){0,7}(?P<head>" + _HEADS_RE + r")"
+    r"(?P<name>(?:(?:[A-Z][\w.'’]*|U\.S\.)(?:[-–—](?:[A-Z][\w.'’]*))*\s+(?:(?:of|and|on|for)\s+(?=[A-Z]))?){0,7}(?P<head>" + _HEADS_RE + r")"
     r"(?:\s+(?:of|on|for)\s+(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|on|the))*)?)(?![\w-])"
 )
 _LOWER_TREATY = re.compile(
@@ -598,6 +623,10 @@ def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
             head = (m.group("head") if "head" in m.groupdict() and m.group("head") else None) or m.groupdict().get("head2") or ""
             if len(words) == 1:
                 continue  # a bare "Alliance" is an anaphor, handled apart
+            if words[0] in ("of", "and", "on", "for"):
+                continue
+            if m.groupdict().get("head2") and not re.match(r"\s+(?:between|with)\s+(?:the\s+)?[A-Z]", text[e:]):
+                head = "generic:" + head  # whose it is must come from the name itself
             if free(s, e):
                 spans.append((s, e, label, head.lower()))
     spans.sort()
@@ -612,12 +641,14 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     if not spans and not anaphors:
         return
     countries = [c for c in ctx.m.countries if base <= c.start < sent.end_char]
-    dates = _dates_in(ctx, base, sent.end_char)
+    dates = _dates_in(ctx, base, sent.end_char, clauses=True)
     events = _treaty_events(sent)
     ev = ctx.sentence_evidence(sent, 0.7)
     found: list[tuple[Treaty, int]] = []
     for s, e, label, head in spans:
         in_name = [c.code for c in countries if base + s <= c.start < base + e]
+        if head.startswith("generic:") and not in_name:
+            continue  # "their strategic partnership": no parties named, not a fact about an agreement
         treaty = _get_treaty(ctx, label, in_name)
         treaty.evidence.append(ev)
         found.append((treaty, s))
@@ -632,17 +663,52 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         if prior is not None:
             prior.evidence.append(ev)
             found.append((prior, m.start()))
+    _proposals(ctx, sent, found)
     sentence_parties = {c.code for c in countries if c.kind != "body"}
-    for treaty, pos in found:
+    for treaty, _ in found:
         if not getattr(treaty, "_named_parties", False):
             treaty.parties |= sentence_parties
-        for ev_pos, ev_type in events:
-            # an event word governs the treaty names after it, or the nearest before it
-            if ev_pos <= pos or not any(p <= ev_pos for _, p in found if p < ev_pos) and ev_pos - pos < 60:
-                actor = next((c.code for c in countries if c.start - base < ev_pos and c.kind in ("name", "capital")), None)
-                date = _nearest_date(dates, base + ev_pos)
-                if not any(x.type == ev_type and x.date == date for x in treaty.events):
-                    treaty.events.append(TreatyEvent(ev_type, date, actor, ev))
+    for ev_pos, ev_type in events:
+        # an event word governs the agreements named after it (up to the next event word),
+        # or else the nearest one before it ("the declaration was signed")
+        # chains name one agreement: "celebrate the anniversary of the signing of this Treaty"
+        first_after = min([p for _, p in found if p >= ev_pos], default=None)
+        targets = []
+        if first_after is not None and not any(ev_pos < p2 < first_after and any(q < p2 for _, q in found if q > ev_pos)
+                                               for p2, _ in events):
+            next_ev = min([p for p, _ in events if p > first_after], default=len(text))
+            targets = [t for t, p in found if first_after <= p < next_ev]
+        if not targets:
+            before = [(p, t) for t, p in found if p < ev_pos]
+            targets = [max(before, key=lambda x: x[0])[1]] if before else []
+        actor = next((c.code for c in reversed(countries) if c.start - base < ev_pos and c.kind in ("name", "capital")), None)
+        date = _nearest_date(dates, base + ev_pos)
+        for treaty in targets:
+            if not any(x.type == ev_type and x.date == date for x in treaty.events):
+                treaty.events.append(TreatyEvent(ev_type, date, actor, ev))
+
+
+def _proposals(ctx: _Context, sent: Any, found: list[tuple[Treaty, int]]) -> None:
+    """A joint proposal of two or more countries "to create/establish X" is an agreement in the making."""
+    for tok in sent:
+        if tok.lower_ not in ("proposal", "plan", "initiative") or tok.tag_ in ("NNS", "NNPS"):
+            continue
+        s, e = tok.left_edge.idx, tok.idx + len(tok.text)
+        owners = {c.code for c in ctx.m.countries if s <= c.start < e and c.kind != "body"}
+        if len(owners) < 2:
+            continue
+        verbs = [c for c in tok.children if c.dep_ in ("acl", "relcl") and c.lemma_ in ("create", "establish", "set", "form", "build")]
+        objs = [o for v in verbs for o in v.children if o.dep_ == "dobj"]
+        if not objs:
+            continue
+        obj = objs[0]
+        span = ctx.doc[obj.left_edge.i: obj.right_edge.i + 1]
+        label = re.sub(r"^(?:the|a|an)\s+", "", span.text)
+        treaty = _get_treaty(ctx, label, sorted(owners))
+        treaty._named_parties = True  # type: ignore[attr-defined]
+        treaty.evidence.append(ctx.sentence_evidence(sent, 0.6))
+        date = _pick_date(_dates_in(ctx, sent.start_char, sent.end_char))
+        treaty.events.append(TreatyEvent("proposed", date, None, ctx.sentence_evidence(sent, 0.6)))
 
 
 def _nearest_date(dates: list[DateMention], pos: int) -> PartialDate | None:
@@ -739,7 +805,8 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
         if low in POLICY_HEADS and tok.pos_ in ("NOUN", "PROPN") and tok.tag_ not in ("NNS", "NNPS") and tok.dep_ != "compound":
             s, e = _np_text(tok)
             span = doc[s:e]
-            if e - s < 2:
+            content = [x for x in span if x.i != tok.i and x.is_alpha and x.lower_ not in _BLAND and x.pos_ != "DET"]
+            if e - s < 2 or not content:
                 continue
             label = span.text
             country = _country_of_span(ctx, span.start_char, span.end_char)

@@ -137,7 +137,7 @@ def _country_regex() -> tuple[Any, Any, dict[str, tuple[str, str]]]:
     exact = sorted({n for n in table if len(n.replace(".", "")) <= 4 and n not in gz.demonyms}, key=len, reverse=True)
     loose = sorted((n for n in table if n not in exact), key=len, reverse=True)
     exact_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n.upper()) for n in exact) + r")(?![\w])")
-    loose_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in loose) + r")(?![\w])", re.I)
+    loose_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in loose) + r")(?![\w])", re.I)
     return exact_re, loose_re, table
 
 
@@ -259,7 +259,7 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
             break
         if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or low in TITLE_MODIFIERS:
             break
-        if gz.country(t) or gz.demonym(t):
+        if gz.country(t) or gz.demonym(t) or low in COMPLEMENT_WORDS:
             break
         if caps and not t.isupper():
             break
@@ -267,6 +267,8 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
         j += 1
     if j < end_limit and doc[j].text in ("'s", "’s"):
         return None  # "Lockheed Martin's": an owner, not a person after a title
+    if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper():
+        return None  # "General Security of Information Agreement": a name of a thing
     while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"[A-Z]\.", parts[-1])) and len(parts) > 1 \
             and not fold(parts[-1]) in NAME_SUFFIXES:
         parts.pop()
