@@ -326,7 +326,7 @@ def _dates_in(ctx: _Context, start: int, end: int, clauses: bool = False) -> lis
     out = []
     for d in ctx.m.dates:
         if start <= d.start < end:
-            clause = text[max(start, d.start - 60): d.start]
+            clause = text[max(start, d.start - 160): d.start]
             if not clauses and re.search(r"\b(since|until|before|after)\b[^,;]*$", clause, re.I):
                 continue
             out.append(d)
