@@ -794,7 +794,7 @@ def _country_of_span(ctx: _Context, start: int, end: int) -> str | None:
 
 def _sentence_policies(ctx: _Context, sent: Any) -> None:
     doc = ctx.doc
-    dates = _dates_in(ctx, sent.start_char, sent.end_char)
+    dates = _dates_in(ctx, sent.start_char, sent.end_char, clauses=True)
     ev = ctx.sentence_evidence(sent, 0.65)
     people = [k for _, k in _people_in(ctx, sent.start_char, sent.end_char)]
     for tok in sent:
@@ -853,6 +853,12 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
             country = _country_of_span(ctx, sent.start_char, sent.end_char)
         label = re.sub(r"^(?:the|a|an|its|their|our|his|her)\s+", "", label, flags=re.I)
         label = label.strip(" ”“\"'’,")
-        if country and not ctx.gz.country(label.split(" ")[0].rstrip("’'s")):
+        if country and not _names_country(ctx, label):
             label = f"{label} ({ctx.gz.name(country)})"
         ctx.facts.policies.append(Policy(label, country, _pick_date(dates), action, ev))
+
+
+def _names_country(ctx: _Context, text: str) -> bool:
+    from kg.mentions import find_countries
+
+    return any(c.kind in ("name", "demonym", "alias") for c in find_countries(text))
