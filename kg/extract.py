@@ -88,6 +88,7 @@ class Extractor:
 
         self.nlp = nlp.load(model)
         _install_infixes(self.nlp)
+        _install_line_sentences(self.nlp)
 
     def extract(self, article: Article) -> ArticleFacts:
         return extract_doc(self.nlp(article.text), article)
@@ -96,6 +97,31 @@ class Extractor:
         pairs = ((a.text, a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
             yield article, extract_doc(doc, article)
+
+
+def _line_sentences(doc: Any) -> Any:
+    """Headlines, datelines and paragraphs are sentences of their own: a sentence starts after a blank
+    line, or after a line break when the next line starts with a capital and the line before is short."""
+    text = doc.text
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and "\n" in prev.text:
+            line_start = text.rfind("\n", 0, prev.idx) + 1
+            short = prev.idx - line_start < 120
+            if "\n\n" in prev.text or (tok.text[:1].isupper() and short) or tok.text[:1] in "•-*":
+                tok.is_sent_start = True
+        elif "\n" in prev.text and not prev.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
+def _install_line_sentences(nlp: Any) -> None:
+    from spacy.language import Language
+
+    if "kg_line_sentences" not in Language.factories:
+        Language.component("kg_line_sentences", func=_line_sentences)
+    if "kg_line_sentences" not in nlp.pipe_names:
+        nlp.add_pipe("kg_line_sentences", before="parser" if "parser" in nlp.pipe_names else None)
 
 
 def _install_infixes(nlp: Any) -> None:
@@ -638,13 +664,14 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     base = sent.start_char
     spans = _treaty_spans(text)
     anaphors = [m for m in _ANAPHOR.finditer(text) if not any(s <= m.start("head") < e for s, e, _, _ in spans)]
-    if not spans and not anaphors:
+    found: list[tuple[Treaty, int]] = []
+    _proposals(ctx, sent, found)
+    if not spans and not anaphors and not found:
         return
     countries = [c for c in ctx.m.countries if base <= c.start < sent.end_char]
     dates = _dates_in(ctx, base, sent.end_char, clauses=True)
     events = _treaty_events(sent)
     ev = ctx.sentence_evidence(sent, 0.7)
-    found: list[tuple[Treaty, int]] = []
     for s, e, label, head in spans:
         in_name = [c.code for c in countries if base + s <= c.start < base + e]
         if head.startswith("generic:") and not in_name:
@@ -663,7 +690,6 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         if prior is not None:
             prior.evidence.append(ev)
             found.append((prior, m.start()))
-    _proposals(ctx, sent, found)
     sentence_parties = {c.code for c in countries if c.kind != "body"}
     for treaty, _ in found:
         if not getattr(treaty, "_named_parties", False):

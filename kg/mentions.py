@@ -69,6 +69,13 @@ NOT_NAME_WORDS = {
     "initiative", "policy", "strategy", "partnership", "framework", "declaration", "coast", "guard", "self",
     "defense", "defence", "state", "foreign", "affairs", "trade", "minister", "secretary", "president",
 }
+# Words that end the names of companies and bodies, not people ("General Dynamics Land Systems").
+ORG_WORDS = {
+    "systems", "dynamics", "corporation", "corp", "inc", "ltd", "limited", "group", "industries", "technologies",
+    "aerospace", "motors", "electric", "company", "co", "airlines", "airways", "bank", "holdings", "media",
+    "labs", "laboratories", "university", "institute", "foundation", "association", "agency", "authority",
+    "party", "union", "times", "post", "journal", "network", "broadcasting", "shipbuilding", "works", "electronics",
+}
 MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday"}
@@ -134,9 +141,12 @@ def _country_regex() -> tuple[Any, Any, dict[str, tuple[str, str]]]:
     for name, code in GOVERNMENT_BODIES.items():
         table.setdefault(fold(name), (code, "body"))
     # Short capitalised aliases ("US", "UK", "PRC") are matched case-sensitively: "us" is a pronoun.
-    exact = sorted({n for n in table if len(n.replace(".", "")) <= 4 and n not in gz.demonyms}, key=len, reverse=True)
+    from kg.gazetteer import EXTRA_COUNTRY_NAMES
+
+    abbreviations = {n for names in EXTRA_COUNTRY_NAMES.values() for n in names if n.replace(".", "").isupper()}
+    exact = sorted({fold(n) for n in abbreviations}, key=len, reverse=True)
     loose = sorted((n for n in table if n not in exact), key=len, reverse=True)
-    exact_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n.upper()) for n in exact) + r")(?![\w])")
+    exact_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(abbreviations, key=len, reverse=True)) + r")(?![\w])")
     loose_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in loose) + r")(?![\w])", re.I)
     return exact_re, loose_re, table
 
@@ -169,6 +179,14 @@ def find_countries(text: str) -> list[CountryMention]:
 
 
 # --- people ---------------------------------------------------------------------------------------
+
+
+_HONORIFIC_PREFIX = re.compile(r"^(?:(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|The|Honourable|Honorable)\s+)+")
+
+
+def clean_name(name: str) -> str:
+    """A person's name without honorifics ("Rt Hon Anna Berg" -> "Anna Berg")."""
+    return _HONORIFIC_PREFIX.sub("", name.strip()).strip()
 
 
 def _is_cap(tok: Any) -> bool:
@@ -276,6 +294,9 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
     core = [p for p in parts if not re.fullmatch(r"[A-Z]\.", p) and fold(p) not in NAME_SUFFIXES]
     if not core:
         return None
+    following = doc[j].text.lower() if j < len(doc) else ""
+    if any(fold(p) in ORG_WORDS for p in parts) or following in ORG_WORDS:
+        return None
     if j == start:
         return None
     return j, " ".join(parts)
@@ -286,7 +307,7 @@ def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok
     k = i - 1
     if k >= 0 and doc[k].text in ("'s", "’s", "'", "’"):
         k -= 1
-    if k < 0:
+    if k < 0 or doc[k].is_punct or doc[k].is_space:
         return None
     end = doc[k].idx + len(doc[k].text)
     for c in countries:
@@ -389,7 +410,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
                 pass
             continue
         e = cand[-1]
-        name = e.text.strip()
+        name = clean_name(e.text)
         if any(w.lower() in NOT_NAME_WORDS for w in name.split()):
             continue
         pm.name = name
@@ -470,12 +491,22 @@ def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
     for c in countries:
         freq[c.code] = freq.get(c.code, 0) + 1
     people, speakers = find_people(doc, countries, gz)
+    # "Lima" in "Ana Lima" is a surname, not Peru's capital
+    names = [(p.start, p.end) for p in people if p.kind != "title"]
+    names += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    countries = [c for c in countries if not any(s <= c.start < e and c.kind in ("capital", "name") and
+                                                 not _starts_title(doc.text[s:c.start]) for s, e in names)]
     for pm in people:
         if pm.title and not pm.country:
             pm.organization = None
     places = find_places(doc, countries, gz, set(freq))
     dates = find_dates(doc.text, anchor)
     return Mentions(countries, people, places, dates, speakers)
+
+
+def _starts_title(text: str) -> bool:
+    """True when a name span begins with a title or country ("U.S. Secretary ..."), not with the name."""
+    return bool(text.strip()) and not text.strip()[0].isupper() or any(w.lower() in TITLE_HEADS | TITLE_MODIFIERS for w in text.split())
 
 
 def style_country(title: str | None) -> str | None:

@@ -1,0 +1,156 @@
+"""The extractor on short texts written for each phenomenon (none taken from the seed or dev articles)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.articles import parse_article
+from kg.dates import PartialDate
+from kg.facts import ArticleFacts
+
+
+@pytest.fixture
+def extract(extractor):
+    def run(text: str, date: PartialDate | None = None) -> ArticleFacts:
+        article = parse_article("test.txt", text.encode("utf-8"), date)
+        return extractor.extract(article)
+
+    return run
+
+
+def officials(facts: ArticleFacts) -> dict[str, tuple[str | None, list[str]]]:
+    return {o.name: (o.country, [p.title for p in o.posts]) for o in facts.officials.values()}
+
+
+def test_title_before_name_with_country_prefix(extract):
+    facts = extract("Talks\n\nU.S. Deputy Secretary of State Maria Fontaine met officials in Rome on Monday.")
+    assert officials(facts)["Maria Fontaine"] == ("USA", ["deputy secretary of state"])
+
+
+def test_possessive_country_and_long_title(extract):
+    facts = extract("Visit\n\nCanada's Minister for Foreign Affairs and Trade Harold Vance arrived in Tokyo.")
+    country, titles = officials(facts)["Harold Vance"]
+    assert country == "CAN" and titles == ["minister for foreign affairs and trade"]
+
+
+def test_apposition_after_name(extract):
+    facts = extract("Report\n\nKessler, the German defence minister, told reporters the plan was sound.")
+    assert officials(facts)["Kessler"] == ("DEU", ["defence minister"])
+
+
+def test_surname_and_title_only_mentions_resolve_to_one_person(extract):
+    text = ("Meeting\n\nFrench Foreign Minister Claire Dubois met Indian Foreign Minister Ravi Menon in Delhi. "
+            "Minister Dubois said the talks went well. Later Menon hosted a dinner.")
+    facts = extract(text)
+    names = sorted(o.name for o in facts.officials.values())
+    assert names == ["Claire Dubois", "Ravi Menon"]
+    assert facts.officials["claire dubois"].country == "FRA"
+    assert facts.officials["ravi menon"].country == "IND"
+
+
+def test_list_of_officials_inherits_country(extract):
+    text = ("Dialogue\n\nThe Japanese Minister of Defense Ken Ito opened talks with Brazil's Secretary of Foreign "
+            "Affairs Ana Lima; Chief of Defence Force Paulo Reis; and Deputy Secretary of Defence Rita Gomes today.")
+    facts = extract(text, PartialDate(2024, 5, 2))
+    got = officials(facts)
+    assert got["Paulo Reis"][0] == "BRA" and got["Rita Gomes"][0] == "BRA" and got["Ken Ito"][0] == "JPN"
+
+
+def test_products_and_companies_are_not_officials(extract):
+    facts = extract("Deal\n\nItaly chose Leonardo's AW101 Merlin helicopters. General Dynamics Land Systems will build them.")
+    assert facts.officials == {}
+
+
+def test_title_line_under_a_name_line(extract):
+    text = "Rt Hon Anna Berg\nMinister of Defence\n\nAnna Berg will travel to Oslo next week for talks with Norway."
+    facts = extract(text)
+    assert "Anna Berg" in officials(facts)
+
+
+def test_country_aliases_are_one_country(extract):
+    facts = extract("Note\n\nThe US and the United States of America and U.S. officials and America.")
+    assert set(facts.countries) == {"USA"} and facts.countries["USA"] == 4
+
+
+def test_meeting_with_place_and_dateline_date(extract):
+    text = ("Ministers meet\n\nLISBON | March 3, 2024\n\nPortuguese Defence Minister Rui Costa met Spanish Defence "
+            "Minister Elena Ruiz in Lisbon today to discuss maritime patrols.")
+    facts = extract(text)
+    meetings = [d for d in facts.dialogues if len(d.participants) == 2]
+    assert len(meetings) == 1
+    d = meetings[0]
+    assert {facts.officials[p].name for p in d.participants} == {"Rui Costa", "Elena Ruiz"}
+    assert [p.name for p in d.places] == ["Lisbon"]
+    assert d.date == PartialDate(2024, 3, 3) and d.status == "held"
+
+
+def test_pronoun_subject_joins_the_news_conference(extract):
+    text = ("Tour\n\nPolish Foreign Minister Jan Nowak arrived on Tuesday. He spoke in Warsaw at a joint news "
+            "conference with Czech Foreign Minister Petr Horak.")
+    facts = extract(text)
+    conf = next(d for d in facts.dialogues if d.type == "news conference")
+    assert {facts.officials[p].name for p in conf.participants} == {"Jan Nowak", "Petr Horak"}
+
+
+def test_phone_call_is_a_dialogue(extract):
+    text = "Readout\n\nSecretary of Defense Tom Hale spoke with Kenyan Defence Cabinet Secretary Amos Otieno today."
+    facts = extract(text)
+    calls = [d for d in facts.dialogues if d.type == "call"]
+    assert calls and len(calls[0].participants) == 2
+    assert facts.officials["tom hale"].country == "USA"
+
+
+def test_planned_visit_is_marked_planned(extract):
+    text = "Trip\n\nIrish Foreign Minister Sean Byrne will visit Ottawa next week to meet Canadian Foreign Minister Jean Roy."
+    facts = extract(text, PartialDate(2023, 6, 1))
+    assert facts.dialogues and all(d.status == "planned" for d in facts.dialogues)
+
+
+def test_negated_meeting_is_not_a_dialogue(extract):
+    text = "Snub\n\nItalian Foreign Minister Luca Bianchi did not meet Austrian Foreign Minister Karl Huber in Vienna."
+    assert extract(text).dialogues == []
+
+
+def test_treaty_event_with_actor_and_year(extract):
+    text = "History\n\nMoscow suspended its arms control treaty with Finland in 1999."
+    facts = extract(text)
+    treaty = facts.treaties[0]
+    assert treaty.parties == {"RUS", "FIN"}
+    assert [(e.type, e.date, e.actor) for e in treaty.events] == [("suspended", PartialDate(1999), "RUS")]
+
+
+def test_named_treaty_signed_by_two_countries(extract):
+    text = "Pact\n\nChile and Peru signed the Pacific Fisheries Cooperation Agreement in May 2015."
+    facts = extract(text)
+    treaty = next(t for t in facts.treaties if "Fisheries" in t.label)
+    assert treaty.parties == {"CHL", "PER"}
+    assert treaty.events[0].type == "signed" and treaty.events[0].date == PartialDate(2015, 5)
+
+
+def test_generic_agreement_without_parties_is_not_a_fact(extract):
+    text = "Ties\n\nThey are strengthening their strategic partnership in many ways."
+    assert extract(text).treaties == []
+
+
+def test_policy_ban_with_country_and_date(extract):
+    text = "Ban\n\nNorway banned cluster munitions from its territory in 2008."
+    facts = extract(text)
+    pol = facts.policies[0]
+    assert "cluster munitions" in pol.label and pol.country == "NOR" and pol.date == PartialDate(2008)
+
+
+def test_relative_dates_resolve_against_the_article_date(extract):
+    text = ("Talks\n\nMay 20, 2019\n\nKorean officials said the meeting of naval chiefs held in Busan last month "
+            "went well.")
+    facts = extract(text)
+    d = next(d for d in facts.dialogues if "naval chiefs" in d.label)
+    assert d.date == PartialDate(2019, 4)
+
+
+def test_page_chrome_gives_no_facts(extract):
+    text = ("Headline\n\nAdvertisement\n\nDutch Defence Minister Eva Smit met Belgian Defence Minister Luc Peeters.\n"
+            "Advertisement\n"
+            "President Oscar Diaz of Mexico has vetoed a bill on…\n"
+            "Prime Minister Ana Souza announced new tariffs on…\n")
+    facts = extract(text)
+    assert set(officials(facts)) == {"Eva Smit", "Luc Peeters"}
