@@ -51,7 +51,9 @@ _IRI_FORBIDDEN = re.compile(r'[<>"\\\x00-\x1f]')
 
 _RETRIES = 3
 _BACKOFF = 0.5  # seconds, doubled after each attempt
-_BATCH = 2000  # triples per SPARQL Update or Graph Store request
+# Triples per request. Virtuoso 7 refuses an INSERT DATA of more than about 1,000 triples ("generated
+# SQL text has exceeded 10000 lines"); graphs above this go through a staging graph.
+_BATCH = 500
 
 
 class _Retryable(Exception):
@@ -120,6 +122,7 @@ class EndpointStore(Store):
         self.http_timeout = _env_float("KG_HTTP_TIMEOUT", 300.0)
         self._credentials = _credentials(parts.hostname)
         self._opener = self._build_opener()
+        self._virtuoso: bool | None = None  # learnt from the first answer's Server header
 
     # --- HTTP ---------------------------------------------------------------------------------
 
@@ -175,7 +178,10 @@ class EndpointStore(Store):
         wait = timeout if timeout is not None else self.http_timeout
         try:
             with self._opener.open(request, timeout=wait) as response:
-                return response.read(), {k.lower(): v for k, v in response.headers.items()}
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                if self._virtuoso is None:
+                    self._virtuoso = "virtuoso" in headers.get("server", "").lower()
+                return response.read(), headers
         except urllib.error.HTTPError as e:
             detail = _server_message(e.read() if e.fp else b"")
             if e.code in (502, 503, 504) and idempotent:
@@ -219,19 +225,32 @@ class EndpointStore(Store):
             if graph_result
             else "application/sparql-results+json"
         )
+        fields = {"query": text}
+        if timeout is not None:
+            if self._virtuoso is None:
+                self._probe()
+            if self._virtuoso:
+                # Virtuoso stops a query after this many milliseconds (and flags the partial answer,
+                # refused below); without it the server goes on computing after the client gave up.
+                fields["timeout"] = str(max(1, int(timeout * 1000)))
         try:
-            body, headers = self._post_form(self.location, {"query": text}, accept, timeout=timeout, what="query")
+            body, headers = self._post_form(self.location, fields, accept, timeout=timeout, what="query")
         except _ServerRefused as e:
             raise _query_error(e.detail, sparql, added_lines) from None
         if headers.get("x-sql-state") == "S1TAT":
             # Virtuoso's "anytime" answer: a partial result after its time limit. Never pass it off as whole.
-            raise StoreError("the server stopped the query at its time limit and sent a partial result")
+            limit = f" after {timeout:g} s" if timeout is not None else " at the server's time limit"
+            raise StoreError(f"the query timed out{limit} (the server sent a partial result, not shown)")
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if graph_result:
             return QueryResult("graph", triples=_parse_triples(body, content_type))
         if content_type not in ("application/sparql-results+json", "application/json"):
             raise StoreError(f"{_short(self.location)} answered a query with {content_type or 'no content type'}, not SPARQL JSON results")
         return _parse_results(body)
+
+    def _probe(self) -> None:
+        """One trivial query, to learn which server this is."""
+        self._post_form(self.location, {"query": "ASK {}"}, "application/sparql-results+json", what="query")
 
     def update(self, sparql: str) -> None:
         text, added_lines = with_prefixes(sparql)
@@ -246,12 +265,15 @@ class EndpointStore(Store):
     # --- graphs -------------------------------------------------------------------------------
 
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
-        """Make `graph` hold exactly `triples`; readers see the old graph or the new one, never half.
+        """Make `graph` hold exactly `triples`: a failure leaves the old graph or the new one, never half.
 
-        Small graphs go in one update request (`DROP SILENT GRAPH; INSERT DATA`), which SPARQL 1.1
-        servers run as one transaction. Otherwise the triples are loaded into a staging graph (Graph
-        Store Protocol where available, else SPARQL Update in bounded batches) and one update request
-        moves it over the old graph. A failure before that leaves the old graph untouched.
+        A graph that fits in one batch goes in one update request (`DROP SILENT GRAPH; INSERT DATA`),
+        which a SPARQL 1.1 server commits or rolls back as a whole. A larger one is loaded into a
+        staging graph (Graph Store Protocol where available, else SPARQL Update in batches) and one
+        update request then moves it over the old graph; a failure before that leaves the old graph
+        untouched and the staging graph is dropped. (Virtuoso commits each request as a whole, but
+        its SPARQL readers are not isolated from a request in progress: a query running during the
+        move can count a graph half replaced.)
         """
         target = _iri(graph)
         batches = list(_batches(list(triples), self.batch_size))
@@ -389,11 +411,15 @@ def _query_error(detail: str, sparql: str, added_lines: int) -> KgErrorType:
     message = " ".join(detail.split())
     if m and added_lines:
         line = int(m.group(1)) - added_lines
-        if line >= 1:
-            message = message[: m.start()] + f"line {line}" + (f", column {m.group(2)}" if m.group(2) else "") + message[m.end():]
-            message = _clip(message)
+        lines = sparql.splitlines()
+        if 1 <= line <= len(lines):
             column = int(m.group(2)) if m.group(2) else None
-            return QuerySyntaxError(f"the server refused the query: {message}", sparql, line, column)
+            token = re.search(r"at '([^']+)'", detail)
+            if column is None and token and token.group(1) in lines[line - 1]:
+                # Virtuoso names the token, not the column: find it on that line.
+                column = lines[line - 1].index(token.group(1)) + 1
+            message = message[: m.start()] + f"line {line}" + message[m.end():]
+            return QuerySyntaxError(f"the server refused the query: {_clip(message)}", sparql, line, column)
     return QuerySyntaxError(f"the server refused the query: {_clip(message)}", sparql)
 
 
@@ -579,7 +605,8 @@ def _server_message(body: bytes) -> str:
 
 def _http_error(code: int, url: str, what: str, detail: str, has_credentials: bool) -> StoreError:
     where = _short(url)
-    if code == 400:
+    if code == 400 or (code == 500 and what == "graph upload" and detail):
+        # Virtuoso answers an upload it cannot parse or store with 500 and the loader's message.
         return _ServerRefused(detail or "bad request")
     if code == 401:
         hint = (
@@ -598,6 +625,9 @@ def _http_error(code: int, url: str, what: str, detail: str, has_credentials: bo
             "server's graph store endpoint, or KG_GSP_URL=none to use SPARQL Update"
         )
     tail = f": {detail}" if detail else ""
+    if re.search(r"(?i)SR186|no permission|permission denied|not authori[sz]ed", detail):
+        # Virtuoso answers a missing right with 500 and SR186, not 403.
+        return StoreError(f"{where} refused the {what}: the user lacks the rights for it (HTTP {code}{tail})")
     return StoreError(f"{where} failed the {what} (HTTP {code}){tail}")
 
 
