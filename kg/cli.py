@@ -133,7 +133,7 @@ def _register(name: str, module: str, p: argparse.ArgumentParser) -> None:
     except ImportError:
         p.set_defaults(func=lambda a, n=name: _missing(n))
         return
-    getattr(mod, "add_arguments")(name, p)
+    mod.add_arguments(name, p)
     p.set_defaults(func=_lazy(module, f"run_{name}"))
 
 

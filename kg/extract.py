@@ -18,7 +18,6 @@ from kg.facts import ArticleFacts, Dialogue, Evidence, Official, PlaceRef, Polic
 from kg.gazetteer import fold, gazetteer
 from kg.mentions import (
     NAME_SUFFIXES,
-    CountryMention,
     Mentions,
     PersonMention,
     PlaceMention,
@@ -152,12 +151,10 @@ class _Context:
         self.last_subject: str | None = None
 
     def evidence(self, start: int, end: int, confidence: float = 0.8) -> Evidence:
-        sent = self.doc.char_span(start, end, alignment_mode="expand")
-        if sent is not None:
-            s = sent.sent
-            start, end = s.start_char, s.end_char
-        quote = self.doc.text[start:end].strip()
-        return Evidence(start, end, quote, confidence)
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            return self.sentence_evidence(span.sent, confidence)
+        return Evidence(start, end, self.doc.text[start:end], confidence)
 
     def sentence_evidence(self, sent: Any, confidence: float = 0.8) -> Evidence:
         text = sent.text

@@ -153,7 +153,9 @@ def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Trip
         g.add(iri, KG.status, Literal(d.status))
         for k in d.participants:
             if k in facts.officials:
-                g.fact(iri, KG.participant, person_iri(k), _evidence_naming(d.evidence, facts.officials[k].name) or ev)
+                g.add(iri, KG.participant, person_iri(k))
+                for e in d.evidence[:3]:  # the sentences that together make the event
+                    g.evidence(iri, KG.participant, person_iri(k), e)
         for c in sorted(d.countries):
             g.add(iri, KG.participantCountry, g.country(c))
         for pl in d.places:
@@ -192,5 +194,4 @@ def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Trip
 
 
 def _evidence_naming(evidence: list[Evidence], name: str) -> Evidence | None:
-    surname = name.split()[0] if name else ""
-    return next((e for e in evidence if name in e.quote or (surname and surname in e.quote)), None)
+    return next((e for e in evidence if name and name in e.quote), None)

@@ -288,7 +288,7 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
     if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper():
         return None  # "General Security of Information Agreement": a name of a thing
     while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"[A-Z]\.", parts[-1])) and len(parts) > 1 \
-            and not fold(parts[-1]) in NAME_SUFFIXES:
+            and fold(parts[-1]) not in NAME_SUFFIXES:
         parts.pop()
         j -= 1
     core = [p for p in parts if not re.fullmatch(r"[A-Z]\.", p) and fold(p) not in NAME_SUFFIXES]

@@ -1,0 +1,103 @@
+"""Saved queries (typed parameters, headers) and the W3C result formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg import saved
+from kg.errors import UsageError
+from kg.results import write
+from kg.store import OxigraphStore, QueryResult
+
+CONTRACT = {
+    "officials": ["name", "title", "country"],
+    "officials-who-met-counterparts": ["name", "country", "counterpart", "counterpartCountry", "place", "date"],
+    "dialogues": ["dialogue", "date", "place", "participant"],
+    "treaties": ["treaty", "party", "event", "date"],
+    "policies": ["policy", "country", "date"],
+}
+
+
+def test_the_five_saved_queries_have_their_columns_in_order(seeds_store):
+    store = OxigraphStore(seeds_store, read_only=True)
+    try:
+        for name, columns in CONTRACT.items():
+            query = saved.get(name)
+            assert query.title and query.description
+            assert store.query(query.text).vars == columns
+    finally:
+        store.close()
+
+
+def test_parameters_are_bound_as_typed_terms():
+    q = saved.get("officials-of-country")
+    text = saved.bind(q, {"country": 'x" } ; DROP ALL ; #'})
+    assert 'VALUES ?_country { "x\\" } ; DROP ALL ; #" }' in text
+    assert saved.to_term("2024-03", "date") == Literal("2024-03", datatype=XSD.gYearMonth)
+    assert saved.to_term("kgid:country/NZL", "iri") == URIRef("https://w3id.org/kg-news/id/country/NZL")
+    with pytest.raises(UsageError, match="not an IRI"):
+        saved.to_term("a b", "iri")
+
+
+def test_hostile_parameter_changes_nothing(seeds_store):
+    store = OxigraphStore(seeds_store, read_only=True)
+    try:
+        before = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
+        text = saved.bind(saved.get("officials-of-country"), {"country": 'x" } ; DROP ALL ; #'})
+        assert store.query(text).rows == []
+        assert store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows == before
+        nz = store.query(saved.bind(saved.get("officials-of-country"), {"country": "NZL"}))
+        assert {str(r[0]) for r in nz.rows} == {"Jonathan Coleman", "Bede Corry"}
+    finally:
+        store.close()
+
+
+def test_missing_and_unknown_parameters_are_named():
+    q = saved.get("officials-of-country")
+    with pytest.raises(UsageError, match="needs the parameter"):
+        saved.bind(q, {})
+    with pytest.raises(UsageError, match="has no parameter colour"):
+        saved.bind(q, {"country": "NZL", "colour": "red"})
+
+
+def test_user_saved_query_round_trip(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    saved.save("mine", "SELECT ?s WHERE { ?s a kg:Country }", "all countries")
+    assert saved.get("mine").description == "all countries" and not saved.get("mine").builtin
+    saved.delete("mine")
+    with pytest.raises(UsageError):
+        saved.get("mine")
+    with pytest.raises(UsageError, match="built-in"):
+        saved.delete("officials")
+
+
+RESULT = QueryResult(
+    "select",
+    vars=["b", "a"],
+    rows=[(URIRef("http://x/1"), Literal('say "hi",\nthere')), (None, Literal("2024", datatype=XSD.gYear))],
+)
+
+
+def test_w3c_csv_tsv_json_keep_projection_order():
+    buf = io.StringIO()
+    write(RESULT, buf, "csv")
+    assert buf.getvalue().startswith("b,a\r\n")
+    assert list(csv.reader(io.StringIO(buf.getvalue())))[1] == ["http://x/1", 'say "hi",\nthere']
+    buf = io.StringIO()
+    write(RESULT, buf, "tsv")
+    lines = buf.getvalue().splitlines()
+    assert lines[0] == "?b\t?a"
+    assert lines[1] == '<http://x/1>\t"say \\"hi\\",\\nthere"'
+    assert lines[2] == '\t"2024"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    buf = io.StringIO()
+    write(RESULT, buf, "json")
+    doc = json.loads(buf.getvalue())
+    assert doc["head"]["vars"] == ["b", "a"]
+    assert doc["results"]["bindings"][1] == {"a": {"type": "literal", "value": "2024",
+                                                   "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}}
