@@ -12,7 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal as TypingLiteral
+from typing import IO
+from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -46,7 +47,7 @@ class QueryResult:
         return 1
 
     def dicts(self) -> list[dict[str, Term | None]]:
-        return [dict(zip(self.vars, row)) for row in self.rows]
+        return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
 
 class Store(ABC):
@@ -111,17 +112,47 @@ def to_rdflib(term: object) -> Term | None:
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    kind = type(term)
+    if kind is URIRef:
+        return _named_node(term)
+    if kind is Literal:
+        return _literal(term)  # type: ignore[arg-type]
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+        return _literal(term)
     raise StoreError(f"unsupported RDF term: {term!r}")
+
+
+# IRIs recur across a build (predicates, classes, countries, officials): converting each once
+# halves the Python cost of a load. Bounded, so a long build cannot grow it without limit.
+_NODES: dict[str, ox.NamedNode] = {}
+_NODES_MAX = 200_000
+
+
+def _named_node(iri: str) -> ox.NamedNode:
+    node = _NODES.get(iri)
+    if node is None:
+        if len(_NODES) >= _NODES_MAX:
+            _NODES.clear()
+        node = _NODES[iri] = ox.NamedNode(iri)
+    return node
+
+
+def _literal(term: Literal) -> ox.Literal:
+    if term.language:
+        return ox.Literal(term, language=term.language)
+    datatype = term.datatype
+    if datatype is not None:
+        return ox.Literal(term, datatype=_named_node(datatype))
+    return ox.Literal(term)
+
+
+def _oxigraph_quads(graph: ox.NamedNode, triples: Iterable[Triple]) -> list[ox.Quad]:
+    quad, conv = ox.Quad, to_oxigraph
+    return [quad(conv(s), conv(p), conv(o), graph) for s, p, o in triples]
 
 
 # --- query text -----------------------------------------------------------------------------------
@@ -160,7 +191,8 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
     if "Prefix not found" in detail:
         lines = sparql.splitlines() or [""]
         text = lines[min(line, len(lines)) - 1][: column - 1]
-        pm = re.search(r"([A-Za-z][\w.-]*)?:$", text)
+        # Oxigraph points after the local name: find the prefixed name that ends there.
+        pm = re.search(r"(?<![\w?$])([A-Za-z][\w.-]*)?:[\w.-]*$", text)
         name = pm.group(1) or "" if pm else "?"
         if pm:
             column = pm.start() + 1
@@ -240,15 +272,54 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         self._writable()
-        g = ox.NamedNode(graph)
-        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g) for s, p, o in triples]
-        # One update request is one transaction in Oxigraph: the old graph and the new one
-        # are never both visible, and a crash leaves one of them whole.
-        if self._db.contains_named_graph(g):
-            body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            self._db.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
-        else:
-            self._db.extend(quads)
+        g = _named_node(graph)
+        quads = _oxigraph_quads(g, triples)
+        try:
+            if self._db.contains_named_graph(g):
+                # One update request is one transaction in Oxigraph: the old graph and the new
+                # one are never both visible, and a crash leaves one of them whole.
+                body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+                self._db.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+            else:
+                # `extend` is one transaction too; `add_graph` keeps an empty article graph visible.
+                self._db.extend(quads) if quads else self._db.add_graph(g)
+        except OSError as e:
+            raise StoreError(f"cannot write graph {graph}: {e}") from None
+
+    def load_quads(self, quads: Iterable[Quad]) -> int:
+        """Add quads, each graph replaced as a whole.
+
+        Graphs the store does not hold yet stream through Oxigraph's bulk loader (several times
+        faster than transactions, but not atomic: an interrupted load can leave part of a new
+        graph, which a second load of the same file replaces). Graphs it already holds are
+        collected and replaced one transaction each, so their old content never mixes with the new.
+        """
+        self._writable()
+        existing: dict[str, bool] = {}
+        replaced: dict[str, list[Triple]] = {}
+        count = 0
+
+        def new_graph_quads() -> Iterator[ox.Quad]:
+            nonlocal count
+            quad, conv = ox.Quad, to_oxigraph
+            for s, p, o, g in quads:
+                name = str(g)
+                held = existing.get(name)
+                if held is None:
+                    held = existing[name] = self._db.contains_named_graph(_named_node(name))
+                count += 1
+                if held:
+                    replaced.setdefault(name, []).append((s, p, o))
+                else:
+                    yield quad(conv(s), conv(p), conv(o), _named_node(name))
+
+        try:
+            self._db.bulk_extend(new_graph_quads())
+        except OSError as e:
+            raise StoreError(f"load failed: {e}") from None
+        for name, triples in replaced.items():
+            self.replace_graph(name, triples)
+        return count
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
