@@ -352,3 +352,34 @@ def test_separate_update_endpoint(
     assert store.update_url.endswith("/no-update-here")
     with pytest.raises(StoreError, match="HTTP 404"):
         store.update(f"INSERT DATA {{ GRAPH <{article(13)}> {{ <urn:a> <urn:b> <urn:c> }} }}")
+
+
+# --- through the command line ---------------------------------------------------------------------
+
+
+def test_cli_errors_are_one_line_with_their_exit_status(
+    virtuoso: _virtuoso.Virtuoso, endpoint: EndpointStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.cli import main
+
+    assert main(["query", "--store", f"{virtuoso.base}/nothing-here", "ASK {}"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "HTTP 404" in err
+    assert main(["query", "--store", virtuoso.sparql, "SELECT ?x WHERE {\n  ?x a kg:Official ."]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("kg: query syntax error at line 2") and err[1] == "  ?x a kg:Official ."
+    assert main(["query", "--store", virtuoso.sparql, "DROP ALL"]) == 2
+    assert "SPARQL Update" in capsys.readouterr().err
+
+
+def test_cli_query_formats(virtuoso: _virtuoso.Virtuoso, endpoint: EndpointStore, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kg.cli import main
+
+    g = article(14)
+    endpoint.replace_graph(g, sample(g, 2))
+    assert main(["query", "--store", virtuoso.sparql, "--format", "json",
+                 "SELECT ?o WHERE { ?o rdfs:label ?l FILTER(LANG(?l) = 'en') } ORDER BY ?o"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [b["o"]["value"] for b in data["results"]["bindings"]] == [str(KGID["official/o0"]), str(KGID["official/o1"])]
