@@ -78,6 +78,8 @@ def guess_graph_store(query_url: str) -> str | None:
     def at(new_path: str) -> str:
         return urllib.parse.urlunsplit(parts._replace(path=new_path, query="", fragment=""))
 
+    if (parts.hostname or "").endswith(".neptune.amazonaws.com") and path == "/sparql":
+        return at("/sparql/gsp/")
     if re.search(r"/repositories/[^/]+$", path):  # GraphDB, RDF4J
         return at(path + "/rdf-graphs/service")
     m = re.fullmatch(r"(/[^/]+)/(?:sparql|query)", path)

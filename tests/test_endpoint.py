@@ -81,6 +81,8 @@ def test_credentials_in_the_url_are_refused() -> None:
         ("http://h:3030/ds/query", "http://h:3030/ds/data"),
         ("http://h:7878/query", "http://h:7878/store"),
         ("http://h:7200/repositories/kg", "http://h:7200/repositories/kg/rdf-graphs/service"),
+        ("https://db.cluster-x.eu-west-1.neptune.amazonaws.com:8182/sparql",
+         "https://db.cluster-x.eu-west-1.neptune.amazonaws.com:8182/sparql/gsp/"),
         ("http://h/other/path/endpoint", None),
     ],
 )
