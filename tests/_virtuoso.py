@@ -227,6 +227,7 @@ def start(wait: float = 120.0) -> Virtuoso:
 
 
 _shared: Virtuoso | None = None
+_failed: str | None = None  # a server that would not start is not retried for every test
 
 
 def shared() -> Virtuoso:
@@ -234,16 +235,22 @@ def shared() -> Virtuoso:
 
     Under CI (`CI=true`) a missing Virtuoso fails the tests; elsewhere they are skipped.
     """
-    global _shared
+    global _shared, _failed
     import pytest
 
     if _shared is not None:
         return _shared
+    if _failed is not None:
+        pytest.fail(_failed)
     if not available():
         message = f"Virtuoso is not installed ({SERVER}, {ISQL}): run scripts/system-deps.sh --test"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)
-    _shared = start()
+    try:
+        _shared = start()
+    except RuntimeError as e:
+        _failed = str(e)
+        raise
     atexit.register(_shared.stop)
     return _shared
