@@ -385,3 +385,25 @@ def test_cli_query_formats(virtuoso: _virtuoso.Virtuoso, endpoint: EndpointStore
                  "SELECT ?o WHERE { ?o rdfs:label ?l FILTER(LANG(?l) = 'en') } ORDER BY ?o"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [b["o"]["value"] for b in data["results"]["bindings"]] == [str(KGID["official/o0"]), str(KGID["official/o1"])]
+
+
+def test_a_guessed_graph_store_that_does_not_exist_falls_back_to_update(
+    virtuoso: _virtuoso.Virtuoso, endpoint: EndpointStore
+) -> None:
+    store = EndpointStore(virtuoso.sparql, batch_size=2)
+    store.graph_store_url = f"{virtuoso.base}/no-graph-store-here"  # as a wrong guess would be
+    g = article(15)
+    store.replace_graph(g, sample(g, 5))
+    assert store.graph_store_url is None
+    assert len(graph_of(endpoint, g)) == 7
+
+
+def test_a_given_graph_store_that_does_not_exist_is_an_error(
+    virtuoso: _virtuoso.Virtuoso, endpoint: EndpointStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_GSP_URL", f"{virtuoso.base}/no-graph-store-here")
+    store = EndpointStore(virtuoso.sparql, batch_size=2)
+    g = article(16)
+    with pytest.raises(StoreError, match="does not take Graph Store Protocol uploads .*KG_GSP_URL=none"):
+        store.replace_graph(g, sample(g, 5))
+    assert g not in endpoint.graphs()
