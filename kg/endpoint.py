@@ -217,6 +217,10 @@ class EndpointStore(Store):
     # --- queries ------------------------------------------------------------------------------
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
+        return self._query(sparql, timeout, paging=False)
+
+    def _query(self, sparql: str, timeout: float | None, *, paging: bool) -> QueryResult:
+        """Run a query; `paging` callers handle a server's row cap themselves."""
         if is_update(sparql):
             raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
         text, added_lines = with_prefixes(sparql)
@@ -248,7 +252,15 @@ class EndpointStore(Store):
             return QueryResult("graph", triples=_parse_triples(body, content_type))
         if content_type not in ("application/sparql-results+json", "application/json"):
             raise StoreError(f"{_short(self.location)} answered a query with {content_type or 'no content type'}, not SPARQL JSON results")
-        return _parse_results(body)
+        result = _parse_results(body)
+        cap = headers.get("x-sparql-maxrows", "")
+        if not paging and cap.isdigit() and len(result.rows) >= int(cap) and not _limited_to(sparql, int(cap)):
+            # Virtuoso cuts results at its ResultSetMaxRows and only says so in this header.
+            raise StoreError(
+                f"the server cut the result off at {cap} rows (its result row limit): page through it "
+                "with LIMIT and OFFSET, or raise the limit on the server (Virtuoso: ResultSetMaxRows)"
+            )
+        return result
 
     def _probe(self) -> None:
         """One trivial query, to learn which server this is."""
@@ -333,7 +345,9 @@ class EndpointStore(Store):
 
     def graphs(self) -> dict[str, int]:
         """The knowledge graph's named graphs with their triple counts (server-internal graphs left out)."""
-        result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        result = self._query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", None, paging=False
+        )
         counts: dict[str, int] = {}
         for g, n in result.rows:
             if isinstance(g, URIRef) and not _SYSTEM_GRAPHS.match(str(g)):
@@ -351,9 +365,11 @@ class EndpointStore(Store):
             got = 0
             page = 10000
             while got < expected:
-                result = self.query(
+                result = self._query(
                     f"SELECT ?s ?p ?o WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }} "
-                    f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {got}"
+                    f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {got}",
+                    None,
+                    paging=True,
                 )
                 if not result.rows:
                     break
@@ -367,6 +383,16 @@ class EndpointStore(Store):
 
 
 # --- query text -----------------------------------------------------------------------------------
+
+_TRAILING_LIMIT = re.compile(r"(?is)\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*(?:#[^\n]*\s*)*$")
+
+
+def _limited_to(sparql: str, rows: int) -> bool:
+    """Whether the query's own final LIMIT asks for at most `rows` rows."""
+    m = _TRAILING_LIMIT.search(sparql) or re.search(
+        r"(?is)\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*(?:#[^\n]*\s*)*$", sparql
+    )
+    return bool(m) and int(m.group(1)) <= rows
 
 _DECLARED = re.compile(r"(?i)\bprefix\s+([A-Za-z][\w.-]*)?:")
 
