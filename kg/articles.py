@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,14 @@ from kg.dates import PartialDate, find_dates
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_BYTES = 50 * 1024 * 1024
+# The longest article text a build accepts. Extraction runs at roughly 15,000 characters a second
+# on one core, so this is about a minute; a bigger file is almost never one news article.
+MAX_CHARS = 1_000_000
+# Long articles are read in pieces of about this many characters, cut at paragraph breaks: spaCy's
+# memory and the rules' time both grow faster than linearly with the length of one text.
+PIECE_CHARS = 20_000
+# An HTML page counts as an article only if some paragraph of its text has this many words.
+MIN_HTML_WORDS = 8
 
 
 class ArticleError(Exception):
@@ -38,6 +47,52 @@ class Article:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+
+def max_chars() -> int:
+    """The article length limit: `$KG_MAX_ARTICLE_CHARS`, else MAX_CHARS."""
+    value = os.environ.get("KG_MAX_ARTICLE_CHARS", "")
+    return int(value) if value.strip().isdigit() and int(value) > 0 else MAX_CHARS
+
+
+def source_name(path: str) -> str:
+    """The path as stored in the graph: undecodable bytes of a file name become backslash escapes
+    (a name from `os.fsdecode` may hold lone surrogates, which no RDF store accepts)."""
+    if path == "-":
+        return "<stdin>"
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if _has_surrogates(path) else path
+
+
+def display_path(path: str) -> str:
+    """The path on one line of a message: control characters (a newline in a file name) escaped."""
+    name = source_name(path)
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "".join(c if ord(c) >= 32 and ord(c) != 127 else repr(c)[1:-1] for c in name)
+    return name
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) covering `text` exactly, each piece at most `size` characters, cut after a
+    blank line where possible, else after a line break, a sentence end, or a space."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = 0
+        for pattern in ("\n\n", "\n", ". ", " "):
+            at = window.rfind(pattern, size // 4)
+            if at != -1:
+                cut = at + len(pattern)
+                break
+        cut = cut or size
+        out.append((start, text[start : start + cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
 
 
 # --- finding files --------------------------------------------------------------------------------
@@ -68,29 +123,64 @@ def article_paths(paths: list[str]) -> Iterator[tuple[str, str | None]]:
 # --- decoding -------------------------------------------------------------------------------------
 
 
+_BINARY_SIGNATURES = {
+    b"%PDF": "a PDF file", b"PK\x03\x04": "a ZIP archive (or a Word/OpenDocument file)",
+    b"\x1f\x8b": "a gzip file", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image", b"\x7fELF": "a program", b"\xd0\xcf\x11\xe0": "an old Word/Excel file",
+}
+
+
 def decode(data: bytes) -> str:
-    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1.
-    Binary data and PDFs are refused."""
-    if data.startswith(b"%PDF"):
-        raise ArticleError("a PDF file, not text")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ArticleError("invalid UTF-16 text") from None
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM, UTF-16 without one,
+    else Windows-1252 (Latin-1 for the bytes it leaves undefined). Binary data is refused."""
+    for magic, what in _BINARY_SIGNATURES.items():
+        if data.startswith(magic):
+            raise ArticleError(f"{what}, not text")
+    # UTF-32's little-endian BOM begins with UTF-16's, so it is tried first.
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(codec))
+            except UnicodeDecodeError:
+                raise ArticleError(f"invalid {codec.upper()} text") from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     sample = data[:8192]
     if b"\x00" in sample:
-        raise ArticleError("binary data, not text")
+        codec = _utf16_without_bom(sample)
+        if codec is None:
+            raise ArticleError("binary data, not text")
+        try:
+            return _check_text(data.decode(codec))
+        except UnicodeDecodeError:
+            raise ArticleError("binary data, not text") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
-    if controls > 0.01 * max(1, len(text[:8192])):
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    return _check_text(text)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text without a BOM has a zero byte in every other position (for Latin script)."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) >= 4 and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if len(sample) >= 4 and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _check_text(text: str) -> str:
+    head = text[:8192]
+    controls = sum(1 for c in head if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\x00")
+    if controls > 0.01 * max(1, len(head)):
         raise ArticleError("binary data, not text")
-    return text
+    return text.replace("\x00", "")
 
 
 def looks_like_html(text: str, suffix: str) -> bool:
@@ -182,9 +272,14 @@ def dateline_place(text: str) -> str | None:
 
 
 def parse_article(source: str, data: bytes, default_date: PartialDate | None = None) -> Article:
+    """An article from the bytes of a file; ArticleError says in a few words why there is none."""
     if len(data) > MAX_BYTES:
         raise ArticleError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if not data:
+        raise ArticleError("empty file")
     raw = decode(data)
+    if not raw.strip():
+        raise ArticleError("only whitespace, no article text")
     title = author = None
     html_date: PartialDate | None = None
     if looks_like_html(raw, Path(source).suffix.lower()):
@@ -192,6 +287,12 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
     text = strip_chrome(raw)
     if not text.strip():
         raise ArticleError("no article text")
+    limit = max_chars()
+    if len(text) > limit:
+        raise ArticleError(
+            f"article text is {len(text):,} characters, more than the {limit:,} one article may have "
+            "(split it into several files, or raise KG_MAX_ARTICLE_CHARS)"
+        )
     if title and not text.startswith(title):
         text = title + "\n\n" + text
     date = header_date(text) or html_date or default_date
@@ -218,6 +319,9 @@ def _from_html(html: str) -> tuple[str, str | None, str | None, PartialDate | No
         raise ArticleError("HTML page with no article text")
     meta = json.loads(extracted)
     body = meta.get("text") or ""
+    # Menus and footers come back as short lines; an article has at least one real paragraph.
+    if not any(len(line.split()) >= MIN_HTML_WORDS for line in body.splitlines()):
+        raise ArticleError("HTML page with no article text")
     date = None
     if meta.get("date"):
         found = find_dates(meta["date"], None)
@@ -226,12 +330,18 @@ def _from_html(html: str) -> tuple[str, str | None, str | None, PartialDate | No
 
 
 def read_article(path: str, default_date: PartialDate | None = None) -> Article:
+    """The article in a file (`-` for standard input); ArticleError says why there is none."""
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
             return parse_article("<stdin>", data, default_date)
         with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_BYTES:
+                raise ArticleError(f"{size / (1024 * 1024):.0f} MB, larger than {MAX_BYTES // (1024 * 1024)} MB")
             data = f.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise ArticleError("a folder, not a file") from None
     except OSError as e:
-        raise ArticleError(e.strerror or str(e)) from None
-    return parse_article(path, data, default_date)
+        raise ArticleError((e.strerror or str(e)).lower()) from None
+    return parse_article(source_name(path), data, default_date)

@@ -3,25 +3,38 @@
 Idempotent and incremental: an article whose bytes have not changed is skipped, a changed one
 replaces its own graph (atomically), nothing else is touched. Articles stream through the
 pipeline one at a time, so memory stays flat however large the corpus.
+
+Failure is per article: a file that cannot be read or extracted is reported on one line (its path
+and why) and the build goes on. Each article's graph is written in one transaction, so a build
+killed at any moment leaves every earlier article whole and nothing of the one in flight; running
+the same command again builds the rest. Ctrl-C stops between articles.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any
 
-from kg.articles import Article, ArticleError, article_paths, read_article
+from kg.articles import Article, ArticleError, article_paths, display_path, pieces, read_article, source_name
 from kg.dates import PartialDate
-from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError
+from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError
+from kg.facts import ArticleFacts, Evidence
 from kg.mapping import article_iri, to_triples
 from kg.store import Store, open_store
 
 INDEX_QUERY = """
 SELECT ?g ?hash WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash } }
 """
+# Builds of more articles than this show a progress bar (on a terminal only).
+PROGRESS_MIN = 3
 
 
 @dataclass
@@ -34,6 +47,8 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     interrupted: bool = False
+    found: int = 0  # articles named or found under the folders given, bad ones included
+    not_built: int = 0  # articles left for the next run by an interruption
 
     def summary(self, location: str) -> str:
         parts = [f"built {self.built} article{'s' if self.built != 1 else ''}"]
@@ -42,6 +57,8 @@ class BuildReport:
             extra.append(f"{self.unchanged} unchanged")
         if self.failed:
             extra.append(f"{len(self.failed)} failed")
+        if self.interrupted:
+            extra.append(f"{self.not_built} not built: interrupted")
         if extra:
             parts[0] += f" ({', '.join(extra)})"
         if self.built:
@@ -55,6 +72,36 @@ def _index(store: Store) -> dict[str, str]:
     return {str(g): str(h) for g, h in result.rows if g is not None and h is not None}
 
 
+class _StopRequest:
+    """Ctrl-C asks the build to stop after the article in hand; a second Ctrl-C stops at once."""
+
+    def __init__(self, notice: Callable[[str], None]) -> None:
+        self.requested = False
+        self._notice = notice
+        self._pid = os.getpid()
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> _StopRequest:
+        # Signal handlers can only be set from the main thread; elsewhere Ctrl-C is the caller's.
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
+        return self
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if os.getpid() != self._pid:
+            return  # an extraction worker (forked with this handler): the parent decides
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        self._notice("kg: stopping after the current article (Ctrl-C again to stop at once)")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def build_paths(
     location: str | None,
     paths: list[str],
@@ -65,24 +112,71 @@ def build_paths(
     force: bool = False,
     progress: bool = False,
     errors: list[str] | None = None,
+    on_failure: Callable[[str, str], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build the articles under `paths` into the store at `location`."""
+    """Build the articles under `paths` into the store at `location`.
+
+    `on_failure(path, reason)` is called as each article fails (the report keeps them all too);
+    `notice(text)` gets status lines such as the one Ctrl-C prints.
+    """
     started = time.perf_counter()
     report = BuildReport()
-    with open_store(location) as store:
+    bar: _Progress | None = None
+
+    def failed(path: str, why: str) -> None:
+        report.failed.append((path, why))
+        if errors is not None:
+            errors.append(f"{path}: {why}")
+        if on_failure is not None:
+            if bar is not None:
+                with bar.suspended():
+                    on_failure(path, why)
+            else:
+                on_failure(path, why)
+
+    def say(text: str) -> None:
+        if notice is None:
+            return
+        if bar is not None:
+            with bar.suspended():
+                notice(text)
+        else:
+            notice(text)
+
+    with open_store(location) as store, _StopRequest(say) as stop:
         index = _index(store)
-        todo = list(_pending(paths, index, date, force, report))
-        if not todo:
+        todo = list(_pending(paths, index, force, failed, report))
+        if not todo or stop.requested:
+            report.interrupted = stop.requested
+            report.not_built = len(todo) if stop.requested else 0
             report.seconds = time.perf_counter() - started
             return report
         from kg.extract import Extractor
 
         extractor = Extractor(model)
-        bar = _progress(len(todo)) if progress and len(todo) > 3 else None
+        if stop.requested:
+            report.interrupted, report.not_built = True, len(todo)
+            report.seconds = time.perf_counter() - started
+            return report
+        bar = _Progress(len(todo)) if progress and len(todo) > PROGRESS_MIN else None
+        before = len(report.failed)
         try:
-            for article, facts in extractor.extract_many(_read_all(todo, date, report), n_process=max(1, jobs)):
-                graph, triples = to_triples(article, facts)
-                store.replace_graph(str(graph), triples)
+            articles = _read_all(todo, date, failed, stop)
+            for article, facts in extract_articles(extractor, articles, jobs=jobs, on_failure=failed,
+                                                   stop=lambda: stop.requested):
+                try:
+                    graph, triples = to_triples(article, facts)
+                except Exception as e:  # one article's odd facts must not end the build
+                    failed(article.source, f"cannot map its facts to RDF ({_oneline(e)})")
+                    continue
+                try:
+                    store.replace_graph(str(graph), triples)
+                except OSError as e:
+                    raise StoreError(f"writing {display_path(article.source)} to the store failed: {_oneline(e)}") from None
+                except (ValueError, SyntaxError) as e:
+                    failed(article.source, f"the store refused its triples ({_oneline(e)})")
+                    continue
                 report.built += 1
                 report.triples += len(triples)
                 report.words += article.words
@@ -91,57 +185,189 @@ def build_paths(
                     report.counts[name] = report.counts.get(name, 0) + n
                 if bar:
                     bar.advance()
+                if stop.requested:
+                    break
         except KeyboardInterrupt:
-            report.interrupted = True
+            stop.requested = True
         finally:
             if bar:
                 bar.stop()
+                bar = None
+            report.interrupted = stop.requested
+            if report.interrupted:
+                report.not_built = max(0, len(todo) - report.built - (len(report.failed) - before))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _pending(paths: list[str], index: dict[str, str], date: PartialDate | None, force: bool,
+def _pending(paths: list[str], index: dict[str, str], force: bool, failed: Callable[[str, str], None],
              report: BuildReport) -> Iterator[str]:
     """Paths whose content is new or changed (read once here only to hash them)."""
-    import hashlib
-
     for path, error in article_paths(paths):
+        report.found += 1
         if error:
-            report.failed.append((path, error))
+            failed(path, error)
             continue
         if path == "-":
             yield path
             continue
         try:
-            with open(path, "rb") as f:
-                digest = hashlib.sha256(f.read()).hexdigest()
+            digest = _file_hash(path)
         except OSError as e:
-            report.failed.append((path, e.strerror or str(e)))
+            failed(path, (e.strerror or str(e)).lower())
             continue
-        if not force and index.get(str(article_iri(path))) == digest:
+        if not force and index.get(str(article_iri(source_name(path)))) == digest:
             report.unchanged += 1
             continue
         yield path
 
 
-def _read_all(paths: list[str], date: PartialDate | None, report: BuildReport) -> Iterator[Article]:
+def _file_hash(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_all(paths: list[str], date: PartialDate | None, failed: Callable[[str, str], None],
+              stop: _StopRequest) -> Iterator[Article]:
     for path in paths:
+        if stop.requested:
+            return
         try:
             yield read_article(path, date)
         except ArticleError as e:
-            report.failed.append((path if path != "-" else "<stdin>", str(e)))
+            failed(path if path != "-" else "<stdin>", str(e))
+        except (KeyboardInterrupt, GeneratorExit):
+            raise
+        except Exception as e:  # a reader library failing on one odd file
+            failed(path if path != "-" else "<stdin>", f"cannot read it ({_oneline(e)})")
 
 
-class _progress:
-    """A rich progress bar with articles/s and ETA, only on a terminal."""
+# --- extraction in pieces -------------------------------------------------------------------------
+
+
+def extract_articles(
+    extractor: Any,
+    articles: Iterable[Article],
+    *,
+    jobs: int = 1,
+    on_failure: Callable[[str, str], None],
+    stop: Callable[[], bool] = lambda: False,
+    piece_chars: int | None = None,
+) -> Iterator[tuple[Article, ArticleFacts]]:
+    """(article, facts) for each article, in order, with failures reported instead of raised.
+
+    Articles longer than `piece_chars` are parsed in paragraph-aligned pieces (spaCy's memory and
+    the rules' time grow faster than the text); the pieces' facts are merged with their evidence
+    offsets moved back into the whole article's text. This is what `Extractor.extract_many` does
+    (`nlp.pipe`, then `extract_doc`), with each article's failure kept to that article.
+    """
+    from kg.articles import PIECE_CHARS
+    from kg.extract import extract_doc
+
+    size = piece_chars or PIECE_CHARS
+
+    def split() -> Iterator[tuple[str, tuple[Article, Article, int, int]]]:
+        for article in articles:
+            parts = pieces(article.text, size) if len(article.text) > size else [(0, article.text)]
+            for i, (offset, text) in enumerate(parts):
+                part = article if len(parts) == 1 else replace(article, text=text)
+                yield text, (article, part, offset, len(parts) - 1 - i)
+
+    partial: list[ArticleFacts] = []
+    broken: str | None = None
+    for doc, (article, part, offset, left) in extractor.nlp.pipe(split(), as_tuples=True,
+                                                                 n_process=max(1, jobs), batch_size=8):
+        if broken is None:
+            try:
+                facts = extract_doc(doc, part)
+                partial.append(_shifted(facts, offset) if offset else facts)
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception as e:  # a rule tripping on one odd text: report it, keep building
+                broken = f"extraction failed ({_oneline(e)})"
+        if left:
+            if stop():
+                return  # the article in flight is dropped whole; nothing of it was written
+            continue
+        if broken is not None:
+            on_failure(article.source, broken)
+        else:
+            yield article, partial[0] if len(partial) == 1 else merge_facts(partial)
+        partial, broken = [], None
+        if stop():
+            return
+
+
+def _shifted(value: Any, offset: int) -> Any:
+    """A copy of facts with every Evidence moved `offset` characters on."""
+    if isinstance(value, Evidence):
+        return replace(value, start=value.start + offset, end=value.end + offset)
+    if isinstance(value, list):
+        return [_shifted(v, offset) for v in value]
+    if isinstance(value, dict):
+        return {k: _shifted(v, offset) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        if type(value).__dataclass_params__.frozen:
+            return value
+        for f in fields(value):
+            setattr(value, f.name, _shifted(getattr(value, f.name), offset))
+    return value
+
+
+def merge_facts(parts: list[ArticleFacts]) -> ArticleFacts:
+    """One article's facts from those of its pieces: officials and treaties by key, the rest appended."""
+    merged = ArticleFacts()
+    for facts in parts:
+        for key, off in facts.officials.items():
+            mine = merged.officials.get(key)
+            if mine is None:
+                merged.officials[key] = off
+                continue
+            mine.posts.extend(off.posts)
+            mine.evidence.extend(off.evidence)
+            if len(off.name) > len(mine.name):
+                mine.name = off.name
+            if mine.country is None and off.country is not None:
+                mine.country, mine.country_evidence = off.country, off.country_evidence
+        merged.dialogues.extend(facts.dialogues)
+        for treaty in facts.treaties:
+            mine_t = next((t for t in merged.treaties if t.key == treaty.key), None)
+            if mine_t is None:
+                merged.treaties.append(treaty)
+            else:
+                mine_t.parties |= treaty.parties
+                mine_t.events.extend(treaty.events)
+                mine_t.evidence.extend(treaty.evidence)
+        merged.policies.extend(facts.policies)
+        for code, n in facts.countries.items():
+            merged.countries[code] = merged.countries.get(code, 0) + n
+    return merged
+
+
+def _oneline(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    text = f"{type(e).__name__}: {text}" if text else type(e).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+# --- progress -------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A rich progress bar with articles/s and ETA on standard error (shown only on a terminal)."""
 
     def __init__(self, total: int) -> None:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+        self.console = Console(stderr=True)
         self._p = Progress(
             TextColumn("building"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-            transient=True, console=None,
+            transient=True, console=self.console,
         )
         self._started = time.perf_counter()
         self._task = self._p.add_task("build", total=total, rate="")
@@ -153,8 +379,35 @@ class _progress:
         rate = self._done / max(1e-6, time.perf_counter() - self._started)
         self._p.update(self._task, advance=1, rate=f"{rate:.1f} articles/s")
 
+    def suspended(self) -> Any:
+        """A context in which plain writes to stderr land above the bar, never inside it."""
+        return _Suspended(self._p)
+
     def stop(self) -> None:
         self._p.stop()
+
+
+class _Suspended:
+    def __init__(self, progress: Any) -> None:
+        self._p = progress
+
+    def __enter__(self) -> None:
+        self._p.live.stop()
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stderr.flush()
+        self._p.live.start()
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def _error_line(path: str, why: str) -> None:
+    print(f"kg: {display_path(path)}: {why}", file=sys.stderr, flush=True)
+
+
+def _notice_line(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def build_command(args: argparse.Namespace) -> int:
@@ -166,19 +419,23 @@ def build_command(args: argparse.Namespace) -> int:
             raise UsageError(f"--date: {e}") from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    location = args.store
-    report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, force=args.force,
-                         progress=sys.stderr.isatty() and not args.quiet)
-    for path, why in report.failed:
-        print(f"kg: {path}: {why}", file=sys.stderr)
-    if not args.quiet:
-        from kg.store import default_location
+    from kg.store import default_location
 
-        print(report.summary(location or default_location()))
+    location = args.store or default_location()
+    report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, force=args.force,
+                         progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
+                         notice=_notice_line)
+    if not args.quiet or report.interrupted:
+        print(report.summary(location), flush=True)
     if report.interrupted:
-        print("kg: interrupted; the articles built so far are kept", file=sys.stderr)
+        print(f"kg: interrupted; the {report.built} article{'s' if report.built != 1 else ''} built are kept "
+              "(run the same command again to build the rest)", file=sys.stderr)
         return EXIT_INTERRUPTED
     if report.failed:
-        print(f"kg: {len(report.failed)} article{'s' if len(report.failed) != 1 else ''} failed", file=sys.stderr)
+        n, total = len(report.failed), report.found
+        print(f"kg: {n} of {total} article{'s' if total != 1 else ''} failed (listed above)", file=sys.stderr)
         return EXIT_FAILURE
     return EXIT_OK
+
+
+__all__ = ["BuildReport", "build_command", "build_paths", "extract_articles", "merge_facts", "EXIT_FAILURE"]
