@@ -1,15 +1,23 @@
-"""`kg query`: one query (text, file or saved) against the store, printed in a chosen format."""
+"""`kg query`: one query (text, file or saved) against the store, printed in a chosen format.
+
+Queries open the store read-only and never run SPARQL Update. With `--timeout`, a query on an
+embedded store runs in a child process that is killed when the time is up (Oxigraph itself has no
+query timeout); an endpoint store gets the timeout as its HTTP deadline.
+"""
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from kg import saved
-from kg.errors import EXIT_OK, UsageError
+from kg.errors import EXIT_FAILURE, EXIT_OK, KgError, UpdateRefused, UsageError
 from kg.results import write
-from kg.store import open_store
+from kg.store import QueryResult, default_location, is_update, open_store
 
 
 def query_text(args: argparse.Namespace) -> str:
@@ -24,14 +32,80 @@ def query_text(args: argparse.Namespace) -> str:
     if args.file:
         try:
             return Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise UsageError(f"cannot read {args.file}: {e}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"cannot read {args.file}: not UTF-8 text") from None
+        except OSError as e:
+            raise UsageError(f"cannot read {args.file}: {(e.strerror or str(e)).lower()}") from None
     return args.query
 
 
 def query_command(args: argparse.Namespace) -> int:
     text = query_text(args)
-    with open_store(args.store, read_only=True) as store:
-        result = store.query(text, timeout=args.timeout)
+    if is_update(text):
+        raise UpdateRefused("this is a SPARQL Update, not a query: kg query only reads the store")
+    timeout = args.timeout
+    if timeout is not None and not timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    location = args.store or default_location()
+    if timeout is not None and not re.match(r"(?i)https?://", location):
+        result = run_with_timeout(location, text, timeout)
+    else:
+        with open_store(location, read_only=True) as store:
+            result = store.query(text, timeout=timeout)
     write(result, sys.stdout, args.format)
     return EXIT_OK
+
+
+# --- a query that can be stopped ------------------------------------------------------------------
+
+
+class RemoteError(KgError):
+    """An error raised by the query in the child process, carried back with its exit status and caret."""
+
+    def __init__(self, message: str, exit_code: int, caret_text: str) -> None:
+        super().__init__(message, exit_code)
+        self._caret = caret_text
+
+    def caret(self) -> str:
+        return self._caret
+
+
+def _child(location: str, text: str, conn: Any) -> None:
+    try:
+        with open_store(location, read_only=True) as store:
+            result = store.query(text)
+        conn.send(("ok", result))
+    except KgError as e:
+        caret = getattr(e, "caret", None)
+        conn.send(("error", str(e), e.exit_code, caret() if caret else ""))
+    except BaseException as e:  # anything else still reaches the user as one line
+        conn.send(("error", f"query failed: {type(e).__name__}: {e}", EXIT_FAILURE, ""))
+    finally:
+        conn.close()
+
+
+def run_with_timeout(location: str, text: str, timeout: float) -> QueryResult:
+    """Run a read-only query in a child process; kill it and raise KgError after `timeout` seconds."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(location, text, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise KgError(f"query stopped after {timeout:g} s (--timeout {timeout:g}); "
+                          "narrow it with LIMIT or more specific patterns, or allow more time")
+        try:
+            message = receiver.recv()
+        except EOFError:
+            raise KgError(f"the query process ended without an answer (exit status {child.exitcode})") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if message[0] == "ok":
+        return message[1]
+    _, text_, code, caret = message
+    raise RemoteError(text_, code, caret)
