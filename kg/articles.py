@@ -168,10 +168,11 @@ def decode(data: bytes) -> str:
 def _utf16_without_bom(sample: bytes) -> str | None:
     """UTF-16 text without a BOM has a zero byte in every other position (for Latin script)."""
     even, odd = sample[0::2], sample[1::2]
+    # ...and, being text, has spaces or line breaks among its other bytes.
     if len(sample) >= 4 and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
-        return "utf-16-le"
+        return "utf-16-le" if b" " in even or b"\n" in even else None
     if len(sample) >= 4 and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
-        return "utf-16-be"
+        return "utf-16-be" if b" " in odd or b"\n" in odd else None
     return None
 
 

@@ -77,6 +77,11 @@ def test_known_binary_formats_are_named(data: bytes, what: str) -> None:
         decode(data)
 
 
+def test_zero_bytes_without_the_shape_of_utf16_text_are_binary() -> None:
+    with pytest.raises(ArticleError, match="binary"):
+        decode(b"\x00\xff" * 100)
+
+
 def test_text_full_of_control_characters_is_binary() -> None:
     with pytest.raises(ArticleError, match="binary"):
         decode(b"abc\x01\x02\x03\x04def\x05\x06" * 20)
