@@ -62,7 +62,7 @@ _TOKEN = re.compile(
                   |"(?:[^"\\\n]|\\.)*(?:"|$)|'(?:[^'\\\n]|\\.)*(?:'|$))
       | (?P<iri><[^<>"{}|^`\\\s]*>?)
       | (?P<var>[?$][\w]*)
-      | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w:%-]|\.(?=[\w:%-]))*)
+      | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w:%-]|\\/|\.(?=[\w:%-]))*)
       | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+))
       | (?P<word>[A-Za-z_]\w*)
       | (?P<punct>\^\^|&&|\|\||[{}()\[\].,;=!<>*/+|^@-])
@@ -106,7 +106,7 @@ def _unterminated(tok: Token) -> bool:
 
 # --- where the cursor is --------------------------------------------------------------------------
 
-_PARTIAL = re.compile(r"(?:[?$]\w*|(?:[A-Za-z][\w.-]*)?:[\w.%-]*|[A-Za-z_][\w-]*)$")
+_PARTIAL = re.compile(r"(?:[?$]\w*|(?:[A-Za-z][\w.-]*)?:(?:[\w.%-]|\\/)*|[A-Za-z_][\w-]*)$")
 _TERM_KINDS = ("var", "iri", "pname", "string", "number")
 
 
@@ -353,7 +353,8 @@ def _named(items: list[Named], word: str, start: int, by_label: bool = True) -> 
         name = n.name.lower()
         local = name.split(":", 1)[1] if ":" in name and not name.startswith("<") else name
         meta = n.kind if not n.types else f"{n.kind} {n.types[0]}"
-        display = n.name if not n.label or n.kind != "entity" else f"{n.name}  {n.label}"
+        shown = n.name.replace("\\/", "/")
+        display = shown if not n.label or n.kind != "entity" else f"{shown}  {n.label}"
         cand = Candidate(n.name, display, meta, start)
         if not w or name.startswith(w) or (":" not in w and local.startswith(w)):
             first.append(cand)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from wcwidth import wcswidth, wcwidth
-
 from rdflib import URIRef
+from wcwidth import wcswidth, wcwidth
 
 from kg.results import display
 from kg.shell.metadata import readable_name

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from kg.errors import EXIT_OK, KgError, QuerySyntaxError, UpdateRefused, UsageError
+from kg.errors import EXIT_OK, KgError, QuerySyntaxError, StoreError, UpdateRefused, UsageError
 from kg.shell.buffer import is_command, split_script
 from kg.shell.commands import Quit, dispatch
 from kg.shell.formatting import Painter, footer, result_lines, table_lines
@@ -55,6 +55,7 @@ class Shell:
         pt_output: Any = None,
         width: int | None = None,
         history: Path | None = None,
+        terminal: bool | None = None,
     ) -> None:
         self.location = location or default_location()
         self.allow_update = allow_update
@@ -75,6 +76,9 @@ class Shell:
         self.pt_input, self.pt_output = pt_input, pt_output
         self.width = width
         self.history = history
+        # Whether a person reads the output: then long results need a yes before they print.
+        self.terminal = interactive and self._is_tty(self.out) if terminal is None else terminal
+        self.prompt_session: Any = None
         self.metadata = GraphMetadata()
         self.refresher = MetadataRefresher()
         self.store: Store | None = None
@@ -145,8 +149,13 @@ class Shell:
             start = time.perf_counter()
             try:
                 box["value"] = work()
-            except BaseException as e:  # handed to the waiting thread
-                box["error"] = e
+            except KgError as e:
+                box["error"] = e.with_traceback(None)
+            except Exception as e:
+                # Store-level failures (a SERVICE that cannot be reached, a result that breaks
+                # while it streams) become one-line errors. The traceback is dropped here, on
+                # this thread: it holds pyoxigraph objects that must not die on another one.
+                box["error"] = StoreError(f"query failed: {' '.join(str(e).split()) or type(e).__name__}")
             box["elapsed"] = time.perf_counter() - start
             done.set()
 
@@ -249,10 +258,10 @@ class Shell:
         self.emit("\n".join(table_lines(headers, rows, width=self.term_width(), painter=self.painter)))
 
     def display_iri(self, iri: object) -> str:
-        from kg.ontology import shorten
+        from kg.shell.metadata import readable_name
 
         label = self.metadata.labels().get(str(iri)) if self.labels else None
-        return f"{label} ({shorten(str(iri))})" if label else shorten(str(iri))
+        return f"{label} ({readable_name(str(iri))})" if label else readable_name(str(iri))
 
     def show_result(
         self,
@@ -289,7 +298,7 @@ class Shell:
             return
         limit = None
         count = len(result.rows)
-        if result.kind == "select" and count > ASK_ABOVE_ROWS and self.interactive and self._is_tty(self.out):
+        if result.kind == "select" and count > ASK_ABOVE_ROWS and self.terminal:
             if not self.confirm(f"The result has {count:,} rows. Print them all?"):
                 limit = ASK_ABOVE_ROWS
         use_labels = self.labels if labels is None else labels
@@ -441,7 +450,7 @@ class Shell:
         )
 
     def run_interactive(self) -> int:
-        session = self.session()
+        session = self.prompt_session = self.session()
         self.refresh_metadata()
         mode = "updates allowed" if self.allow_update else "read-only"
         self.out.write(self.painter.dim(f"kg shell · {self.location} ({mode}) · \\? for help · Ctrl-D to leave") + "\n")
@@ -457,7 +466,7 @@ class Shell:
             if not text.strip():
                 continue
             try:
-                self.execute(text.strip("\n"))
+                self.execute(text.rstrip().strip("\n"))
             except Quit:
                 break
             except (Cancelled, KeyboardInterrupt):

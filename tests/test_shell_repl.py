@@ -1,0 +1,378 @@
+"""The shell driven through prompt_toolkit's pipe input, on a real Oxigraph store; and scripts
+piped into `kg shell`."""
+
+from __future__ import annotations
+
+import _thread
+import io
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from kg.ontology import KG, KGID
+from kg.shell.metadata import load_metadata
+from kg.shell.repl import Cancelled, Shell
+from kg.store import OxigraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTER, ALT_ENTER, TAB, CTRL_C, CTRL_D = "\r", "\x1b\r", "\t", "\x03", "\x04"
+
+
+def article_triples(article: URIRef) -> list[tuple]:
+    usa, nzl, lp, jc = KGID["country/USA"], KGID["country/NZL"], KGID["person/leon-panetta"], KGID["person/jonathan-coleman"]
+    talk, ev = KGID["dialogue/auckland-2012"], KGID["evidence/a1-1"]
+    t = [
+        (article, RDF.type, KG.Article),
+        (article, DCTERMS.title, Literal("Panetta in Auckland")),
+        (usa, RDF.type, KG.Country), (usa, RDFS.label, Literal("United States")), (usa, KG.isoCode, Literal("USA")),
+        (nzl, RDF.type, KG.Country), (nzl, RDFS.label, Literal("New Zealand")), (nzl, KG.isoCode, Literal("NZL")),
+        (lp, RDF.type, KG.Official), (lp, RDFS.label, Literal("Leon Panetta")), (lp, KG.represents, usa),
+        (jc, RDF.type, KG.Official), (jc, RDFS.label, Literal("Jonathan Coleman")), (jc, KG.represents, nzl),
+        (talk, RDF.type, KG.Dialogue), (talk, RDFS.label, Literal("Coleman and Panetta in Auckland")),
+        (talk, KG.participant, lp), (talk, KG.participant, jc),
+        (talk, KG.date, Literal("2012-09-21", datatype=XSD.date)),
+        (ev, RDF.type, KG.Evidence), (ev, RDF.subject, talk), (ev, RDF.predicate, KG.participant), (ev, RDF.object, lp),
+        (ev, KG.quote, Literal("Panetta met Coleman in Auckland.")),
+    ]
+    t += [(x, KG.mentionedIn, article) for x in (usa, nzl, lp, jc, talk)]
+    return t
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    store = OxigraphStore(path)
+    article = KGID["article/a1"]
+    store.replace_graph(str(article), article_triples(article))
+    # Many rows for the long-result question.
+    many = KGID["article/many"]
+    store.replace_graph(str(many), [(KGID[f"thing/{i}"], RDFS.comment, Literal(f"thing {i}")) for i in range(1205)])
+    store.close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def drive(store: Path, keys: str, **options) -> tuple[int, str, Shell]:
+    """Type `keys` into a real shell (prompt_toolkit reading a pipe) and return what it printed."""
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        shell = Shell(str(store), interactive=True, out=out, err=out, pt_input=pipe, pt_output=DummyOutput(),
+                      color=False, history=store.parent / "history", **options)
+        pipe.send_text(keys + CTRL_D)
+        status = shell.run_interactive()
+    return status, out.getvalue(), shell
+
+
+def test_multi_line_query_runs_when_complete(store_path):
+    # Enter keeps the indentation of the line above.
+    keys = "SELECT ?o ?c WHERE {" + ENTER + "  ?o a kg:Official ;" + ENTER + "kg:represents ?c }" + ENTER
+    keys += "ORDER BY ?o" + ENTER  # the query above already ran: this is a new (broken) statement
+    status, out, shell = drive(store_path, keys)
+    assert status == 0
+    assert "o                | c" in out
+    assert "Jonathan Coleman | New Zealand" in out
+    assert "Leon Panetta     | United States" in out
+    assert "2 rows · " in out and " s" in out
+    assert shell.last_query == "ORDER BY ?o"  # kept even when it fails, for \e to fix
+    assert "query syntax error" in out
+    history = (store_path.parent / "history").read_text()
+    assert "+SELECT ?o ?c WHERE {\n+  ?o a kg:Official ;\n+  kg:represents ?c }\n" in history
+
+
+def test_alt_enter_continues_a_complete_query(store_path):
+    keys = "SELECT ?n WHERE { ?c kg:isoCode ?n }" + ALT_ENTER + "ORDER BY DESC(?n)" + ENTER
+    _, out, shell = drive(store_path, keys)
+    assert shell.last_query.endswith("\nORDER BY DESC(?n)")
+    assert out.index("USA") < out.index("NZL")
+
+
+def test_empty_line_runs_what_was_typed(store_path):
+    keys = "SELECT ?x WHERE {" + ENTER + "  ?x kg:represents" + ENTER + ENTER + "ASK { ?s ?p ?o }" + ENTER
+    status, out, shell = drive(store_path, keys)
+    assert status == 0
+    assert "query syntax error at line 2, column" in out
+    assert out.rstrip().endswith("true")  # the shell went on
+
+
+def test_errors_show_line_column_and_caret(store_path):
+    keys = "SELECT ?x" + ALT_ENTER + "WHERE { ?x kg:represents ?y }" + ALT_ENTER + "LIMIT ten" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert "query syntax error at line 3, column 7" in out
+    assert "\nLIMIT ten\n      ^\n" in out
+
+
+def test_undeclared_prefix_is_named(store_path):
+    _, out, _ = drive(store_path, "SELECT ?x WHERE { ?x foaf:name ?n }" + ENTER)
+    assert "query syntax error at line 1, column" in out
+    assert "prefix" in out and "\\prefixes" in out
+
+
+def test_project_prefixes_need_no_declaration(store_path):
+    _, out, _ = drive(store_path, "\\prefixes" + ENTER + "ASK { kgid:person\\/leon-panetta a kg:Official }" + ENTER)
+    assert "PREFIX kg:   <https://w3id.org/kg-news/ontology#>" in out
+    assert "PREFIX dct:  <http://purl.org/dc/terms/>" in out
+    assert out.rstrip().endswith("true")
+
+
+def test_ctrl_c_clears_the_line(store_path):
+    _, out, shell = drive(store_path, "SELECT broken" + CTRL_C + "ASK { ?s a kg:Country }" + ENTER)
+    assert "error" not in out and out.rstrip().endswith("true")
+    assert shell.last_query == "ASK { ?s a kg:Country }"
+
+
+def test_ctrl_c_abandons_a_running_query(store_path):
+    shell = Shell(str(store_path), out=io.StringIO())
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> int:
+        started.set()
+        release.wait(30)
+        return 1
+
+    def interrupt() -> None:
+        started.wait(30)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt).start()
+    try:
+        with pytest.raises(Cancelled):
+            shell._in_worker(slow)
+    finally:
+        release.set()
+        shell.close()
+
+
+def test_labels_toggle_and_readable_names(store_path):
+    keys = "SELECT ?o WHERE { ?o kg:represents kgid:country\\/USA }" + ENTER + "\\labels off" + ENTER
+    keys += "SELECT ?o WHERE { ?o kg:represents kgid:country\\/USA }" + ENTER
+    _, out, _ = drive(store_path, keys)
+    first, second = out.split("labels: off")
+    assert "Leon Panetta" in first and "kgid:" not in first
+    assert "kgid:person/leon-panetta" in second and "Leon Panetta" not in second
+
+
+def test_formats_and_output_file(store_path, tmp_path):
+    target = tmp_path / "out.csv"
+    keys = "\\format csv" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
+    keys += f"\\o {target}" + ENTER + "SELECT ?c ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
+    keys += "\\format json" + ENTER + "ASK { ?s ?p ?o }" + ENTER
+    keys += "\\format table" + ENTER + "\\timing off" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n }" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert "n\r\nNZL\r\nUSA\r\n" in out
+    assert target.read_bytes().decode() == (
+        "c,n\r\nhttps://w3id.org/kg-news/id/country/NZL,NZL\r\nhttps://w3id.org/kg-news/id/country/USA,USA\r\n"
+    )
+    assert f"wrote 2 rows to {target}" in out
+    assert '{"head": {}, "boolean": true}' in out
+    assert out.rstrip().endswith("2 rows")  # timing off: no seconds
+
+
+def test_construct_prints_turtle(store_path):
+    _, out, _ = drive(store_path, "CONSTRUCT { ?o kg:represents ?c } WHERE { ?o kg:represents ?c }" + ENTER)
+    assert "@prefix kg: <https://w3id.org/kg-news/ontology#> ." in out
+    assert "kg:represents <https://w3id.org/kg-news/id/country/USA>" in out
+    assert "2 triples" in out
+
+
+def test_narrow_screen_turns_the_table_vertical(store_path):
+    query = "SELECT ?talk ?who ?date WHERE { ?talk kg:participant ?who ; kg:date ?date } ORDER BY ?who"
+    _, out, _ = drive(store_path, query + ENTER, width=40)
+    assert "-[ RECORD 1 ]" in out and "-[ RECORD 2 ]" in out
+    assert "talk | Coleman and Panetta in Auckland" in out
+    assert "who  | Jonathan Coleman" in out
+
+
+def test_long_results_ask_first(store_path):
+    query = "SELECT ?s ?c WHERE { ?s rdfs:comment ?c }"
+    _, out, _ = drive(store_path, query + ENTER + "n" + ENTER, terminal=True)
+    assert "1,205 rows" in out
+    assert "(the first 1,000 of 1,205 rows; \\o FILE writes them all)" in out
+    assert out.count("| thing ") == 1000
+    _, out, _ = drive(store_path, query + ENTER + "y" + ENTER, terminal=True)
+    assert out.count("| thing ") == 1205
+
+
+def test_updates_are_refused_without_allow_update(store_path):
+    _, out, _ = drive(store_path, "INSERT DATA { kgid:x a kg:Country }" + ENTER)
+    assert "SPARQL Update is refused: start the shell with --allow-update" in out
+
+
+def test_destructive_updates_ask_for_confirmation(store_path):
+    keys = "INSERT DATA { kgid:x a kg:Country }" + ENTER + "ASK { kgid:x a kg:Country }" + ENTER
+    keys += "DELETE WHERE { kgid:x ?p ?o }" + ENTER + "n" + ENTER + "ASK { kgid:x a kg:Country }" + ENTER
+    keys += "DELETE WHERE { kgid:x ?p ?o }" + ENTER + "y" + ENTER + "ASK { kgid:x a kg:Country }" + ENTER
+    _, out, _ = drive(store_path, keys, allow_update=True, terminal=True)
+    answers = [line for line in out.splitlines() if line in ("true", "false")]
+    assert answers == ["true", "true", "false"]
+    assert out.count("update done") == 2 and "not run" in out
+
+
+def test_saved_queries(store_path, tmp_path):
+    user = tmp_path / "config" / "kg" / "queries"
+    user.mkdir(parents=True)
+    (user / "officials-of.rq").write_text(
+        "#+ title: Officials of a country\n"
+        "#+ param: country iri -- the country\n"
+        "SELECT ?o WHERE { ?o kg:represents ?_country }\n"
+    )
+    keys = "\\n" + ENTER
+    keys += "\\n officials-of country=kgid:country\\/NZL" + ENTER
+    keys += "\\n officials-of" + ENTER
+    keys += "\\n officials-of 'country=x\" } ; DROP ALL ; #'" + ENTER
+    keys += "ASK { ?c kg:isoCode \"USA\" }" + ENTER + "\\ns usa-known is the USA there" + ENTER
+    keys += "\\np usa-known" + ENTER + "\\n usa-known" + ENTER + "\\nd usa-known" + ENTER + "\\np usa-known" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert "officials-of" in out and "country=<iri>" in out
+    assert "Jonathan Coleman" in out and "Leon Panetta" not in out
+    assert "saved query 'officials-of' needs the parameter(s): country" in out
+    assert "is not an IRI" in out  # typed binding: the value never becomes query text
+    assert "#+ description: is the USA there" in out and 'ASK { ?c kg:isoCode "USA" }' in out
+    assert "deleted usa-known" in out
+    assert "no saved query named 'usa-known'" in out
+
+
+def test_help_lists_every_registered_command(store_path):
+    from kg.shell.commands import unique_commands
+
+    _, out, _ = drive(store_path, "\\?" + ENTER + "\\? \\n" + ENTER + "\\nosuch" + ENTER)
+    for cmd in unique_commands():
+        assert cmd.usage in out
+    assert "list the saved queries, or run one with parameters" in out
+    assert "unknown command \\nosuch" in out
+
+
+def test_algebra_and_explain(store_path):
+    keys = "SELECT ?o WHERE { ?o a kg:Official FILTER(?o != kgid:x) }" + ENTER + "\\algebra" + ENTER
+    keys += "\\explain" + ENTER + "\\explain ASK { ?s kg:represents ?c }" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert out.count("Filter(expr=(?o != kgid:x))") == 2
+    assert "BGP\n        ?o a kg:Official\n" in out
+    assert "AskQuery" in out and "?s kg:represents ?c" in out
+
+
+def test_stats(store_path):
+    _, out, _ = drive(store_path, "\\stats" + ENTER)
+    assert "kg:Country  |         2" in out
+    assert "kg:Official |         2" in out
+    assert "Panetta in Auckland" in out
+
+
+def test_metadata_from_the_store(store_path):
+    store = OxigraphStore(store_path, read_only=True)
+    try:
+        meta = load_metadata(store)
+    finally:
+        store.close()
+    classes = {c.name: c.count for c in meta.classes}
+    assert classes["kg:Country"] == 2 and classes["kg:Official"] == 2
+    assert "kg:Treaty" in classes  # from the ontology, even with no treaty in the store
+    assert {p.name for p in meta.properties} >= {"kg:represents", "kg:participant", "rdfs:label"}
+    people = {e.label: e for e in meta.entities}
+    assert people["Leon Panetta"].name == "kgid:person\\/leon-panetta"
+    assert people["Leon Panetta"].types == ("kg:Official",)
+    assert meta.ranges.get("kg:represents") == "kg:Country"
+
+
+def test_tab_completion_in_the_running_shell(store_path):
+    """Completion needs the metadata loaded in the background, then a Tab on `kg:Off`."""
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        shell = Shell(str(store_path), interactive=True, out=out, err=out, pt_input=pipe,
+                      pt_output=DummyOutput(), color=False, history=store_path.parent / "history")
+        runner = threading.Thread(target=shell.run_interactive)
+        runner.start()
+        try:
+            _wait(lambda: shell.prompt_session is not None and shell.metadata.entities)
+            buffer = shell.prompt_session.app.current_buffer
+            # Like a person: type, see the menu, press Tab.
+            pipe.send_text("SELECT ?o WHERE { ?o a kg:Off")
+            _wait(lambda: buffer.complete_state is not None and buffer.text.endswith("kg:Off"))
+            pipe.send_text(TAB)
+            _wait(lambda: buffer.text.endswith("kg:Official"))
+            pipe.send_text(" ; kg:represents New")
+            _wait(lambda: buffer.complete_state is not None and buffer.text.endswith("New"))
+            pipe.send_text(TAB)
+            _wait(lambda: buffer.text.endswith("kgid:country\\/NZL"))
+            pipe.send_text(" }" + ENTER)
+            _wait(lambda: "1 row" in out.getvalue())
+        finally:
+            pipe.send_text(CTRL_D)
+            runner.join(30)
+    assert "Jonathan Coleman" in out.getvalue()
+
+
+def _wait(condition, limit: float = 30.0) -> None:
+    event = threading.Event()
+    for _ in range(int(limit / 0.02)):
+        if condition():
+            return
+        event.wait(0.02)
+    raise AssertionError("the shell did not get there")
+
+
+# --- scripts --------------------------------------------------------------------------------------
+
+
+def run_script(store: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "kg", "shell", "--store", str(store), *args],
+        input=script, capture_output=True, text=True, env=env, timeout=120, cwd=ROOT,
+    )
+
+
+def test_script_runs_queries_and_commands(store_path):
+    script = (
+        "# two queries and a command\n"
+        "SELECT ?n WHERE { ?c kg:isoCode ?n }\nORDER BY ?n\n"
+        "\\format tsv\n"
+        "SELECT ?c WHERE {\n  ?c a kg:Country ;\n     kg:isoCode \"USA\" }\n"
+    )
+    proc = run_script(store_path, script)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[:4] == ["n", "--+", "NZL", "USA"] or "NZL\nUSA" in proc.stdout
+    assert "?c\n<https://w3id.org/kg-news/id/country/USA>\n" in proc.stdout
+    assert "kg shell" not in proc.stdout  # no banner, no prompt
+    assert proc.stderr == "format: tsv\n"
+
+
+def test_script_exit_status_on_a_syntax_error(store_path):
+    proc = run_script(store_path, "ASK { ?s ?p ?o }\n\nSELECT ?x WHERE {\n  ?x ?p ?o .\n  ) }\n\nASK { ?s a kg:Country }\n")
+    assert proc.returncode == 2
+    assert proc.stdout == "true\ntrue\n"
+    assert proc.stderr.startswith("<stdin>:5: query syntax error at line 3, column")
+    assert "\n  ) }\n" in proc.stderr
+
+
+def test_script_exit_status_on_a_failed_query(store_path):
+    proc = run_script(store_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("<stdin>:1: query failed:")
+    assert "Traceback" not in proc.stderr
+
+
+def test_script_updates_need_allow_update(store_path):
+    proc = run_script(store_path, "INSERT DATA { kgid:y a kg:Country }\n")
+    assert proc.returncode == 2 and "--allow-update" in proc.stderr
+    proc = run_script(store_path, "INSERT DATA { kgid:y a kg:Country }\nASK { kgid:y a kg:Country }\n", "--allow-update")
+    assert proc.returncode == 0 and proc.stdout == "true\n"
+
+
+def test_missing_store_is_one_clear_line(tmp_path):
+    proc = run_script(tmp_path / "nothing-here", "ASK { ?s ?p ?o }\n")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("kg: no store at ") and proc.stderr.count("\n") == 1
