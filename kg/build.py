@@ -93,6 +93,11 @@ class _StopRequest:
         if os.getpid() != self._pid:
             return  # an extraction worker (forked with this handler): the parent decides
         if self.requested:
+            # Extraction workers are ended first: spaCy waits for them as the interrupt unwinds.
+            import multiprocessing
+
+            for child in multiprocessing.active_children():
+                child.terminate()
             raise KeyboardInterrupt
         self.requested = True
         self._notice("kg: stopping after the current article (Ctrl-C again to stop at once)")
@@ -185,8 +190,6 @@ def build_paths(
                     report.counts[name] = report.counts.get(name, 0) + n
                 if bar:
                     bar.advance()
-                if stop.requested:
-                    break
         except KeyboardInterrupt:
             stop.requested = True
         finally:
@@ -269,17 +272,24 @@ def extract_articles(
 
     size = piece_chars or PIECE_CHARS
 
+    # On a stop request the input simply ends and the articles already handed to spaCy are parsed
+    # and dropped: leaving `nlp.pipe` early makes it wait forever for its worker processes.
     def split() -> Iterator[tuple[str, tuple[Article, Article, int, int]]]:
         for article in articles:
             parts = pieces(article.text, size) if len(article.text) > size else [(0, article.text)]
             for i, (offset, text) in enumerate(parts):
+                if stop():
+                    return
                 part = article if len(parts) == 1 else replace(article, text=text)
                 yield text, (article, part, offset, len(parts) - 1 - i)
 
     partial: list[ArticleFacts] = []
     broken: str | None = None
+    stopping = False
     for doc, (article, part, offset, left) in extractor.nlp.pipe(split(), as_tuples=True,
                                                                  n_process=max(1, jobs), batch_size=8):
+        if stopping:
+            continue
         if broken is None:
             try:
                 facts = extract_doc(doc, part)
@@ -289,16 +299,15 @@ def extract_articles(
             except Exception as e:  # a rule tripping on one odd text: report it, keep building
                 broken = f"extraction failed ({_oneline(e)})"
         if left:
-            if stop():
-                return  # the article in flight is dropped whole; nothing of it was written
+            # the article in flight is dropped whole on a stop: nothing of it was written
+            stopping = stop()
             continue
         if broken is not None:
             on_failure(article.source, broken)
         else:
             yield article, partial[0] if len(partial) == 1 else merge_facts(partial)
         partial, broken = [], None
-        if stop():
-            return
+        stopping = stop()
 
 
 def _shifted(value: Any, offset: int) -> Any:

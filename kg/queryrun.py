@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from kg import saved
-from kg.errors import EXIT_FAILURE, EXIT_OK, KgError, UpdateRefused, UsageError
+from kg.errors import EXIT_FAILURE, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
 from kg.results import write
-from kg.store import QueryResult, default_location, is_update, open_store
+from kg.store import QueryResult, Store, default_location, is_update, open_store
 
 
 def query_text(args: argparse.Namespace) -> str:
@@ -50,10 +50,20 @@ def query_command(args: argparse.Namespace) -> int:
     if timeout is not None and not re.match(r"(?i)https?://", location):
         result = run_with_timeout(location, text, timeout)
     else:
-        with open_store(location, read_only=True) as store:
+        with open_read_only(location) as store:
             result = store.query(text, timeout=timeout)
     write(result, sys.stdout, args.format)
     return EXIT_OK
+
+
+def open_read_only(location: str) -> Store:
+    """The store opened for reading. RocksDB raises RuntimeError ("Column family not found") when
+    the folder is caught half-created by a build that has just started."""
+    try:
+        return open_store(location, read_only=True)
+    except RuntimeError as e:
+        raise StoreError(f"cannot open the store at {location} ({e}); "
+                         "a build may be creating it: try again in a moment") from None
 
 
 # --- a query that can be stopped ------------------------------------------------------------------
@@ -72,7 +82,7 @@ class RemoteError(KgError):
 
 def _child(location: str, text: str, conn: Any) -> None:
     try:
-        with open_store(location, read_only=True) as store:
+        with open_read_only(location) as store:
             result = store.query(text)
         conn.send(("ok", result))
     except KgError as e:
