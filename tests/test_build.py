@@ -160,3 +160,19 @@ def test_twenty_megabyte_article_memory(tmp_path: Path) -> None:
     reason, peak_kb = out.splitlines()
     assert "more than the 1,000,000 one article may have" in reason
     assert int(peak_kb) < 400 * 1024
+
+
+def test_odd_file_names_build_and_are_reported_on_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "odd"
+    corpus.mkdir()
+    undecodable = os.fsdecode(os.fsencode(str(corpus)) + b"/caf\xe9.txt")
+    shutil.copy(next(SEEDS.glob("*.txt")), undecodable)
+    (corpus / "bad\nname.txt").write_bytes(b"")
+    store = tmp_path / "store"
+
+    status = cli.main(["build", "--store", str(store), str(corpus)])
+    _, err = capsys.readouterr()
+
+    assert status == 1
+    assert err.splitlines() == [f"kg: {corpus}/bad\\nname.txt: empty file", "kg: 1 of 2 articles failed (listed above)"]
+    assert sources(store) == {f"{corpus}/caf\\xe9.txt"}
