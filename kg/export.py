@@ -395,7 +395,10 @@ def run_export(args: argparse.Namespace) -> int:
     if not _sources(args):
         raise UsageError("say what to draw: --all, --saved NAME, --query Q or --entity E")
     output_format(Path(args.output))
+    from kg.netgraph import entity_graph
+
     with open_store(args.store, read_only=True) as store:
+        entity_graph(store, disk=True)  # later calls find it in memory
         print(export(store, args))
     sys.stdout.flush()
     return EXIT_OK

@@ -16,12 +16,15 @@ fingerprint of the store (each article graph with its content hash and triple co
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+import tempfile
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
@@ -225,11 +228,12 @@ class EntityGraph:
         return self.display if fold else self.display_unfolded
 
 
-def _year_or_date(text: str | None) -> str:
+def _year(text: str | None) -> str:
+    """The year of an xsd:date, gYearMonth or gYear, for short edge labels ("signed 1951")."""
     if not text:
         return ""
-    m = re.match(r"(\d{4})(?:-\d\d)?(?:-\d\d)?$", text)
-    return text if m and len(text) > 4 else (m.group(1) if m else text)
+    m = re.match(r"(\d{4})(?:-\d\d){0,2}$", text)
+    return m.group(1) if m else text
 
 
 @dataclass
@@ -303,7 +307,7 @@ class DisplayGraph:
                         titled_pairs.add((fin.subject, fout.object))
             else:  # a treaty event: "<actor> —signed 1951→ <treaty>"
                 text = " ".join(x for x in (node.literal(str(KG.eventType)) or node.label,
-                                            _year_or_date(node.literal(str(KG.date)))) if x)
+                                            _year(node.literal(str(KG.date)))) if x)
                 treaties = [f for f in into if f.predicate == str(KG.hasEvent)] or into
                 actors = [f for f in out if f.predicate == str(KG.actor)]
                 others = [f for f in out if f.predicate != str(KG.actor)]
@@ -360,30 +364,75 @@ class DisplayGraph:
 
 # --- the store ------------------------------------------------------------------------------------
 
-_FINGERPRINT_QUERY = """
-SELECT ?g ?h (COUNT(*) AS ?n) WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  OPTIONAL { GRAPH ?g { ?g kg:contentHash ?h } }
-} GROUP BY ?g ?h
-"""
+# Two index-only queries (measured on 257k triples in 1,000 graphs: 0.01 s and 0.13 s); one
+# query joining the hash to the counts took 1.5 s.
+_HASHES_QUERY = "SELECT ?g ?h WHERE { GRAPH ?g { ?g kg:contentHash ?h } }"
+_COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 _CACHE: dict[str, tuple[str, EntityGraph]] = {}
+_DISK_FORMAT = 1  # bump when EntityGraph changes shape
 
 
 def fingerprint(store: Store) -> str:
-    """A cheap digest of the store's state: each article graph, its content hash and size."""
-    result = store.query(_FINGERPRINT_QUERY)
-    rows = sorted("\t".join("" if t is None else str(t) for t in row) for row in result.rows)
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    """A cheap digest of the store's state: each article graph with its content hash and size.
+    (An edit that keeps every graph's size and hash, such as one label changed in place by a
+    SPARQL update, goes unnoticed until the next change of size.)"""
+    rows = [f"h\t{g}\t{h}" for g, h in store.query(_HASHES_QUERY).rows]
+    rows += [f"n\t{g}\t{n}" for g, n in store.query(_COUNTS_QUERY).rows]
+    return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()
 
 
-def entity_graph(store: Store) -> EntityGraph:
-    """The store as an `EntityGraph`, converted once per store state and kept in memory."""
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kg" / "graphs"
+
+
+def _disk_path(location: str) -> Path:
+    if not re.match(r"(?i)https?://", location):
+        location = str(Path(location).resolve())
+    return cache_dir() / (hashlib.sha256(location.encode()).hexdigest()[:32] + ".pickle")
+
+
+def _read_disk(location: str, fp: str) -> EntityGraph | None:
+    try:
+        with open(_disk_path(location), "rb") as f:
+            stored = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    if isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (_DISK_FORMAT, fp):
+        return stored[2] if isinstance(stored[2], EntityGraph) else None
+    return None
+
+
+def _write_disk(location: str, fp: str, eg: EntityGraph) -> None:
+    """Best effort: a cache that cannot be written only costs time next run."""
+    path = _disk_path(location)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((_DISK_FORMAT, fp, eg), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+def entity_graph(store: Store, *, disk: bool = False) -> EntityGraph:
+    """The store as an `EntityGraph`, converted once per store state: kept in memory (the shell)
+    and, with `disk`, in `$XDG_CACHE_HOME/kg/graphs/` between runs (the command line)."""
     fp = fingerprint(store)
     cached = _CACHE.get(store.location)
     if cached and cached[0] == fp:
         return cached[1]
-    eg = EntityGraph.from_quads(store.quads())
+    eg = _read_disk(store.location, fp) if disk else None
+    if eg is None:
+        eg = EntityGraph.from_quads(store.quads())
+        if disk:
+            eg.display  # noqa: B018 - built now so that the cache holds it too
+            _write_disk(store.location, fp, eg)
     _CACHE[store.location] = (fp, eg)
     return eg
 
@@ -410,7 +459,9 @@ def resolve(store: Store, text: str, eg: EntityGraph, fold: bool = True) -> str:
         iri = lookup(eg, text)
     node = eg.view(fold).canonical(iri)
     if node is None:
-        raise UsageError(f"'{text}' is not an entity of the graph (it only appears in typing or provenance)")
+        if iri in eg.nodes:
+            raise UsageError(f"'{text}' is a post or treaty event without an owner; try --no-fold")
+        raise UsageError(f"no entity <{iri}> in the graph (articles and evidence are not part of it)")
     return node
 
 

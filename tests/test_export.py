@@ -106,8 +106,9 @@ def store(tmp_path: Path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(tmp_path, monkeypatch):
     netgraph.clear_cache()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def needs_graphviz() -> None:
@@ -347,8 +348,12 @@ def test_graphs_over_the_cap_are_refused(store, tmp_path):
 
 
 def test_unknown_entity_is_a_usage_error(store, tmp_path):
-    with pytest.raises(UsageError, match="Leon Panetta"):
-        draw(store, [str(tmp_path / "x.dot"), "--entity", "Panetta"])
+    with pytest.raises(UsageError, match="no entity labelled 'Nobody Known'"):
+        draw(store, [str(tmp_path / "x.dot"), "--entity", "Nobody Known"])
+    with pytest.raises(UsageError, match="no entity <https://w3id.org/kg-news/id/nobody> in the graph"):
+        draw(store, [str(tmp_path / "x.dot"), "--entity", "kgid:nobody"])
+    with pytest.raises(UsageError, match="no entity <https://w3id.org/kg-news/id/article/a1> in the graph"):
+        draw(store, [str(tmp_path / "x.dot"), "--entity", A1])
 
 
 # --- real Graphviz --------------------------------------------------------------------------------
