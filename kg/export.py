@@ -386,7 +386,11 @@ def export(store: Store, args: argparse.Namespace, last_query: str | None = None
     drawing = build_dot(sel, engine=args.engine, rankdir=args.rankdir, literals=args.literals,
                        by_article=args.by_article, max_nodes=args.max_nodes)
     write_file(path, render(drawing.text(), fmt, args.engine), args.force)
-    return f"wrote {path}: {drawing.nodes} nodes, {drawing.edges} edges"
+    return f"wrote {path}: {_count(drawing.nodes, 'node')}, {_count(drawing.edges, 'edge')}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def run_export(args: argparse.Namespace) -> int:

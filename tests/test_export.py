@@ -455,7 +455,7 @@ def test_cli_export(store, tmp_path, capsys):
     store.close()
     out = tmp_path / "cli.dot"
     assert cli.main(["export", "--store", location, "--entity", "Japan", "-o", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == f"wrote {out}: 2 nodes, 1 edges"
+    assert capsys.readouterr().out.strip() == f"wrote {out}: 2 nodes, 1 edge"
     assert cli.main(["export", "--store", location, "--entity", "Japan", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kg: ") and "--force" in err and err.count("\n") == 1
