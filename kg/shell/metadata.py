@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 ENTITY_LIMIT = 50_000  # entity labels kept for completion
 
+PROVENANCE = frozenset(
+    {
+        "rdf:subject", "rdf:predicate", "rdf:object", "kg:quote", "kg:startOffset", "kg:endOffset",
+        "kg:confidence", "prov:wasDerivedFrom", "kg:sourcePath", "kg:contentHash", "kg:mentionedIn",
+    }
+)
 _LOCAL = re.compile(r"[\w\-./%]+")
 
 
@@ -128,7 +134,9 @@ def load_metadata(store: Store | None) -> GraphMetadata:
             tnames = tuple(shorten(t) for t in str(types or "").split())
             meta.entities.append(Named(str(s), sparql_name(str(s)), str(label), "entity", tnames))
     meta.classes = sorted(by_iri.values(), key=lambda n: (-n.count, n.name))
-    meta.properties = sorted(prop_by_iri.values(), key=lambda n: (-n.count, n.name))
+    # Provenance bookkeeping (evidence nodes, article links) is the bulk of the triples but rarely
+    # what a query is about: it goes after the properties of the domain.
+    meta.properties = sorted(prop_by_iri.values(), key=lambda n: (n.name in PROVENANCE, -n.count, n.name))
     meta.entities.sort(key=lambda n: n.label.lower())
     meta.saved = saved_info()
     return meta

@@ -159,8 +159,8 @@ class Shell:
             box["elapsed"] = time.perf_counter() - start
             done.set()
 
-        threading.Thread(target=run, name="kg-query", daemon=True).start()
         try:
+            threading.Thread(target=run, name="kg-query", daemon=True).start()
             while not done.wait(0.05):
                 pass
         except KeyboardInterrupt:

@@ -1,0 +1,87 @@
+"""`kg shell` in a real pseudo-terminal, on a store built from the seed articles."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed articles built once for this module (spaCy takes a few seconds)."""
+    store = tmp_path_factory.mktemp("seeds") / "store"
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--quiet", "--store", str(store), str(ROOT / "seeds")],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return store
+
+
+def spawn_shell(store: Path, tmp_path: Path, *args: str) -> pexpect.spawn:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TERM": "xterm",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "EDITOR": "true",
+        # pexpect does not answer cursor-position requests; without this prompt_toolkit waits for them.
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(
+        sys.executable, ["-m", "kg", "shell", "--store", str(store), *args],
+        env=env, cwd=str(ROOT), dimensions=(40, 150), encoding="utf-8", timeout=60,
+    )
+    child.expect("kg>")
+    return child
+
+
+def test_typing_a_multi_line_query_with_tab_completion(seeds_store, tmp_path):
+    child = spawn_shell(seeds_store, tmp_path, "--no-color")
+    try:
+        child.send("SELECT ?o ?c WHERE {\r")
+        child.expect(r"\.\.\.>")  # Enter did not run the unfinished query: a continuation line
+        child.send("  ?o a kg:Off")
+        child.expect("kg:Official")  # the menu offers the class once the metadata has loaded
+        child.send("\t")
+        child.send(" ;\r")
+        child.expect(r"\.\.\.>")  # `;` does not end a SPARQL query
+        child.send("kg:represents ?c }\r")
+        child.expect(r"(\d+) rows? · \d+\.\d{3} s")
+        rows = int(child.match.group(1))
+        screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)  # the text, without terminal controls
+        assert rows == 4
+        for official, country in (("Leon Panetta", "United States"), ("Jonathan Coleman", "New Zealand")):
+            assert re.search(rf"{official}\s+\| {country}", screen), screen
+        assert re.search(r"\no\s+\| c\r?\n", screen)
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+
+
+def test_syntax_error_then_commands_then_quit(seeds_store, tmp_path):
+    child = spawn_shell(seeds_store, tmp_path)
+    try:
+        child.send("SELECT ?x WHERE { ?x foaf:name ?n }\r")
+        child.expect("undeclared prefix 'foaf:'")
+        child.expect(r"\^")
+        child.send("\\stats\r")
+        child.expect("kg:Official")
+        child.expect(r"per article")
+        child.send("\\q\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
