@@ -310,3 +310,46 @@ def test_cli_exit_statuses(store, capsys):
     assert "New Zealand" in capsys.readouterr().out
     assert cli.main(["groups", "--store", location]) == 0
     assert capsys.readouterr().out.startswith("2 groups of connected entities (11 entities)")
+
+
+# --- a SPARQL endpoint ----------------------------------------------------------------------------
+
+
+@pytest.mark.virtuoso
+def test_same_answers_from_a_sparql_endpoint(tmp_path, monkeypatch):
+    import _virtuoso
+
+    from kg import export
+    from kg.endpoint import EndpointStore
+
+    server = _virtuoso.shared()
+    for name in ("KG_USER", "KG_PASSWORD", "KG_UPDATE_URL", "KG_GSP_URL", "KG_HTTP_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    endpoint = EndpointStore(server.sparql)
+    for graph in endpoint.graphs():
+        endpoint.drop_graph(graph)
+    try:
+        load(endpoint, ARTICLE, TEXT)
+        assert analysis.path_text(endpoint, "Alice Ames", "Bruno Berg").splitlines()[0] == (
+            "Alice Ames —participant of→ Wellington talks —participant→ Bruno Berg"
+        )
+        assert analysis.path_text(endpoint, "kgid:usa", "Pacific Pact").splitlines()[0] == (
+            "United States —signed 1951→ Pacific Pact"
+        )
+        assert labels(endpoint, analysis.ranking(endpoint, "degree", top=3)) == [
+            ("New Zealand", 4), ("Bruno Berg", 3), ("Wellington talks", 3),
+        ]
+        assert analysis.groups_text(endpoint).startswith("2 groups of connected entities (11 entities)")
+        out = tmp_path / "endpoint.dot"
+        export.shell_export(endpoint, [str(out), "--entity", "Alice Ames"], None, None)
+        text = out.read_text()
+        for label in ("Alice Ames", "Wellington talks", "United States", "trade envoy"):
+            assert f'"{label}"' in text
+        # A change on the server is seen by the next command.
+        first = netgraph.entity_graph(endpoint)
+        load(endpoint, "https://w3id.org/kg-news/id/article/t2", TWINS)
+        assert netgraph.entity_graph(endpoint) is not first
+    finally:
+        for graph in endpoint.graphs():
+            endpoint.drop_graph(graph)
