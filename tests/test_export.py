@@ -461,3 +461,30 @@ def test_cli_export(store, tmp_path, capsys):
     assert err.startswith("kg: ") and "--force" in err and err.count("\n") == 1
     assert cli.main(["export", "--store", location, "-o", str(tmp_path / "y.dot")]) == 2
     assert "--all" in capsys.readouterr().err
+
+
+# --- the seed articles ----------------------------------------------------------------------------
+
+
+def test_seed_articles_draw_legibly(seeds_store, tmp_path):
+    """The graph built from seeds/: whole, around Leon Panetta, and who met whom."""
+    needs_graphviz()
+    store = OxigraphStore(seeds_store, read_only=True)
+    try:
+        whole = tmp_path / "seeds.dot"
+        draw(store, [str(whole), "--all"])
+        nodes = entity_nodes(parse_dot(whole))
+        assert {"Leon Panetta", "Jonathan Coleman", "New Zealand", "United States"} <= set(nodes)
+        assert len(nodes) <= export.DEFAULT_MAX_NODES
+        for text in nodes:
+            assert not re.match(r"<?https?://", text), text
+        around = tmp_path / "panetta.svg"
+        draw(store, [str(around), "--entity", "Leon Panetta", "--depth", "2"])
+        svg = around.read_text(encoding="utf-8")
+        assert ">Leon Panetta</text>" in svg and ">Legend</text>" in svg
+        met = tmp_path / "met.dot"
+        draw(store, [str(met), "--query", WHO_MET_WHOM])
+        pairs = {frozenset((a, b)) for a, _, b in edges_by_label(parse_dot(met))}
+        assert frozenset(("Leon Panetta", "Jonathan Coleman")) in pairs
+    finally:
+        store.close()
