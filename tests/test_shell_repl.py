@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import io
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from kg.ontology import KG, KGID
 from kg.shell.metadata import load_metadata
@@ -40,7 +41,8 @@ def article_triples(article: URIRef) -> list[tuple]:
         (talk, KG.participant, lp), (talk, KG.participant, jc),
         (talk, KG.date, Literal("2012-09-21", datatype=XSD.date)),
         (ev, RDF.type, KG.Evidence), (ev, RDF.subject, talk), (ev, RDF.predicate, KG.participant), (ev, RDF.object, lp),
-        (ev, KG.quote, Literal("Panetta met Coleman in Auckland.")),
+        (ev, KG.quote, Literal("Panetta met Coleman in Auckland.")), (ev, PROV.wasDerivedFrom, article),
+        (ev, KG.confidence, Literal(0.9)), (article, KG.sourcePath, Literal("seeds/a1.txt")),
     ]
     t += [(x, KG.mentionedIn, article) for x in (usa, nzl, lp, jc, talk)]
     return t
@@ -262,6 +264,21 @@ def test_algebra_and_explain(store_path):
     assert out.count("Filter(expr=(?o != kgid:x))") == 2
     assert "BGP\n        ?o a kg:Official\n" in out
     assert "AskQuery" in out and "?s kg:represents ?c" in out
+
+
+def test_describe_why_and_explain_an_entity(store_path):
+    keys = "\\describe Leon Panetta" + ENTER + "\\describe kgid:person\\/leon-panetta" + ENTER
+    keys += "SELECT ?who WHERE { ?talk kg:participant ?who } ORDER BY ?who" + ENTER + "\\why" + ENTER
+    keys += "\\explain Leon Panetta" + ENTER + "\\describe Nobody Here" + ENTER
+    _, out, _ = drive(store_path, keys)
+    described = out.split("Leon Panetta (kgid:person/leon-panetta)")
+    assert len(described) == 3  # the title, for the label and for the prefixed name
+    assert re.search(r"kg:represents +\| United States +\| out", described[1])
+    assert re.search(r"kg:participant +\| Coleman and Panetta in Auckland +\| in", described[1])
+    # \why: the evidence table (entity, fact, quote, article) for the entities of the last result
+    assert re.search(r"Leon Panetta +\| kg:participant +\| Panetta met Coleman in Auckland\. +\| seeds/a1\.txt", out)
+    assert "“Panetta met Coleman in Auckland.”  — seeds/a1.txt [0.90]" in out
+    assert "no entity labelled 'Nobody Here' in the store" in out
 
 
 def test_stats(store_path):

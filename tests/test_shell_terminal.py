@@ -64,6 +64,8 @@ def test_typing_a_multi_line_query_with_tab_completion(seeds_store, tmp_path):
         for official, country in (("Leon Panetta", "United States"), ("Jonathan Coleman", "New Zealand")):
             assert re.search(rf"{official}\s+\| {country}", screen), screen
         assert re.search(r"\no\s+\| c\r?\n", screen)
+        # Between prompts the terminal is in cooked mode, where Ctrl-D is not a key: wait for the prompt.
+        child.expect("kg>")
         child.sendcontrol("d")
         child.expect(pexpect.EOF)
     finally:
@@ -77,11 +79,43 @@ def test_syntax_error_then_commands_then_quit(seeds_store, tmp_path):
         child.send("SELECT ?x WHERE { ?x foaf:name ?n }\r")
         child.expect("undeclared prefix 'foaf:'")
         child.expect(r"\^")
+        child.expect("kg>")
         child.send("\\stats\r")
         child.expect("kg:Official")
         child.expect(r"per article")
+        child.expect("kg>")
         child.send("\\q\r")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_own_colours_follow_no_color(seeds_store, tmp_path, monkeypatch, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    child = spawn_shell(seeds_store, tmp_path) if not no_color else _spawn_keeping_env(seeds_store, tmp_path)
+    try:
+        child.send("SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n LIMIT 1\r")
+        child.expect(r"1 row")
+        bold_header = re.search(r"\x1b\[1mn *\x1b\[0m", child.before) is not None
+        # Between prompts the terminal is in cooked mode, where Ctrl-D is not a key: wait for the prompt.
+        child.expect("kg>")
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert bold_header is not no_color
+
+
+def _spawn_keeping_env(store: Path, tmp_path: Path) -> pexpect.spawn:
+    """spawn_shell drops NO_COLOR; this keeps it (set by the test)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    child = pexpect.spawn(sys.executable, ["-m", "kg", "shell", "--store", str(store)], env=env, cwd=str(ROOT),
+                          dimensions=(40, 150), encoding="utf-8", timeout=60)
+    child.expect("kg>")
+    return child

@@ -103,6 +103,9 @@ def _entity_text(rest: str) -> str:
         text = text[1:-1]
     if not text:
         raise UsageError("name an entity: a label (Leon Panetta), a prefixed name (kgid:...) or an <IRI>")
+    if re.fullmatch(r"[A-Za-z][\w.-]*:\S*", text):
+        # A prefixed name as completion inserts it (kgid:person\/leon-panetta): drop SPARQL's escapes.
+        text = re.sub(r"\\([_~.\-!$&'()*+,;=/?#@%])", r"\1", text)
     return text
 
 
@@ -320,8 +323,7 @@ def explain_command(shell: Shell, rest: str) -> None:
         algebra_command(shell, rest)
         return
     describe = _describe_module()
-    iri = describe.resolve_entity(shell.store, _entity_text(rest))
-    shell.show_result(describe.evidence(shell.store, [iri]), title=f"{shell.display_iri(iri)}")
+    shell.emit(describe.explain_text(shell.store, _entity_text(rest)))
 
 
 @command("\\algebra", "\\algebra [QUERY]", "the SPARQL algebra of a query (default: the last one)")
