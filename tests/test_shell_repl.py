@@ -393,3 +393,35 @@ def test_missing_store_is_one_clear_line(tmp_path):
     proc = run_script(tmp_path / "nothing-here", "ASK { ?s ?p ?o }\n")
     assert proc.returncode == 1
     assert proc.stderr.startswith("kg: no store at ") and proc.stderr.count("\n") == 1
+
+
+def test_edit_puts_the_edited_query_at_the_prompt(store_path, tmp_path, monkeypatch):
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/kg:Country/kg:Official/' \"$1\"\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    keys = "SELECT ?x WHERE { ?x a kg:Country }" + ENTER + "\\e" + ENTER + ENTER
+    _, out, shell = drive(store_path, keys)
+    assert shell.last_query == "SELECT ?x WHERE { ?x a kg:Official }"
+    assert "Leon Panetta" in out
+
+
+def test_path_and_central_come_from_the_analysis_module(store_path):
+    keys = '\\path "Leon Panetta" "New Zealand"' + ENTER + "\\central --class Country" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert "Leon Panetta" in out and "New Zealand" in out
+    assert "is not available" not in out and "Error" not in out
+
+
+@pytest.mark.slow
+def test_load_builds_articles_and_refreshes_completion(tmp_path):
+    store = tmp_path / "fresh"
+    OxigraphStore(store).close()  # an empty store to start from
+    keys = f"\\load {ROOT / 'seeds'}" + ENTER + "SELECT (COUNT(*) AS ?n) WHERE { ?o a kg:Official }" + ENTER
+    status, out, shell = drive(store, keys)
+    assert status == 0
+    assert "built 2 articles" in out
+    shell.refresher.wait()
+    assert any(e.label == "Leon Panetta" for e in shell.metadata.entities)
+    assert re.search(r"\nn\n-+\n *[1-9]\d*\n1 row", out)  # officials were built into the store
