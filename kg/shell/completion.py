@@ -437,17 +437,13 @@ def _arguments(ctx: Context, meta: GraphMetadata) -> list[Candidate]:
     if spec == "entity":
         if ":" in word:
             return _named(meta.entities, word, start, by_label=False)
-        return _quoted_entities(_entities(meta, word, start) if word else [])
+        # The prefixed name is inserted, never the label: it is one word and needs no quotes.
+        return _entities(meta, word, start) if word else []
     if spec == "class":
         return _named(meta.classes, word, start)
     if spec.startswith("choice:"):
         return [Candidate(c, c, cmd.name, start) for c in spec[7:].split("|") if c.startswith(word)]
     return []
-
-
-def _quoted_entities(cands: list[Candidate]) -> list[Candidate]:
-    # A command argument is one shell word: insert the prefixed name, which never needs quotes.
-    return cands
 
 
 def file_candidates(word: str) -> list[Candidate]:
