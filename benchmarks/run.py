@@ -334,7 +334,7 @@ def shell_prompt_seconds(store: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
     child_ = pexpect.spawn(KG, ["shell", "--store", str(store)], env=env, cwd=str(ROOT), timeout=20,
                            dimensions=(40, 120))
-    child_.expect("kg> ")
+    child_.expect("kg>")
     seconds = time.perf_counter() - start
     child_.sendcontrol("d")
     child_.expect(pexpect.EOF)
@@ -376,7 +376,7 @@ def bench_startup(work: Path, repeats: int) -> None:
 
     c = pexpect.spawn("/bin/sh", ["-c", f'"{PYTHON}" -X importtime -m kg shell --store "{store}" 2>"{shell_trace}"'],
                       env=env, cwd=str(ROOT), timeout=20)
-    c.expect("kg> ")
+    c.expect("kg>")
     c.sendcontrol("d")
     c.expect(pexpect.EOF)
     c.close()
