@@ -265,16 +265,19 @@ def _assign_countries(ctx: _Context) -> None:
             off.country = votes.most_common(1)[0][0]
             off.country_evidence = next(p.evidence for p in off.posts if p.country == off.country)
     # what is left: the other side of a dialogue, or the article's main country a title allows
+    known = {o.country for o in facts.officials.values() if o.country}
     for off in facts.officials.values():
         if off.country or not off.posts:
             continue
         excluded: set[str] = set()
         for p in off.posts:
             excluded |= title_excludes(p.title)
-        others = {o.country for o in facts.officials.values() if o.country and o.key != off.key}
+        others = known
         candidates = [c for c in ctx.main_countries if c not in excluded]
         counterpart = [c for c in candidates if c not in others]
-        choice = (counterpart or candidates or [None])[0]
+        # only a country the article speaks of that no other official here already stands for:
+        # a guess between counterparts of one country would more often be wrong than right
+        choice = (counterpart or [None])[0] if others else (candidates or [None])[0]
         if choice:
             off.country = choice
             off.country_evidence = off.posts[0].evidence

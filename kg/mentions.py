@@ -198,15 +198,38 @@ def _lower(tok: Any) -> str:
     return tok.text.lower().replace("’", "'")
 
 
-def _title_at(doc: Any, i: int, end_limit: int) -> tuple[int, str] | None:
+RANKS = {"gen.": "general", "adm.": "admiral", "lt.": "lieutenant", "col.": "colonel", "maj.": "major",
+         "brig.": "brigadier", "capt.": "captain", "cmdr.": "commander", "sgt.": "sergeant", "vice adm.": "vice admiral"}
+# Heads that follow another head to make one office: "Secretary General", "Attorney General".
+SECOND_HEADS = {"general", "chief", "minister"}
+
+
+def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
+    """How many tokens from k name a country ("Japan", "the United Kingdom"), 0 if none."""
+    for n in (4, 3, 2, 1):
+        if k + n <= end_limit:
+            span = doc[k: k + n].text
+            if gz.country(span) and not doc[k + n - 1].is_punct:
+                return n
+    return 0
+
+
+def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> tuple[int, str] | None:
     """If a title starts at token i, (index after the title, title text in lower case)."""
+    gz = gz or gazetteer()
     j = i
     words: list[str] = []
     saw_head = False
+    weak_lower = False
     while j < end_limit:
         tok = doc[j]
         low = _lower(tok)
         if tok.is_space or "\n" in tok.text:
+            break
+        if low in RANKS:
+            words.append(RANKS[low])
+            j += 1
+            saw_head = True
             break
         if low in TITLE_MODIFIERS or low in TITLE_DOMAINS:
             words.append(low)
@@ -217,19 +240,29 @@ def _title_at(doc: Any, i: int, end_limit: int) -> tuple[int, str] | None:
             j += 2
             saw_head = True
         elif low in TITLE_HEADS:
-            if low in WEAK_HEADS and not _is_cap(tok):
-                # "chief" after "Pentagon", "defence" etc. is a title; a bare lower-case "general" is not
-                if not words:
-                    return None
+            if low in WEAK_HEADS and not _is_cap(tok) and not words:
+                weak_lower = True  # "chairman of the Joint Chiefs": a title only with its complement
             words.append(low)
             j += 1
             saw_head = True
+            # "Secretary General", "Secretary-General", "Attorney General"
+            if j + 1 < end_limit and doc[j].text in ("-", "–") and _lower(doc[j + 1]) in SECOND_HEADS:
+                words[-1] += "-" + _lower(doc[j + 1])
+                j += 2
+            elif j < end_limit and _lower(doc[j]) in SECOND_HEADS and _lower(doc[j]) != low and _is_cap(doc[j]) == _is_cap(tok):
+                words.append(_lower(doc[j]))
+                j += 1
         else:
             break
-        # complements: of/for/to [the] WORDS
+        # complements: of/for/to [the] WORDS, or a country ("Ambassador to Japan")
+        took_complement = False
         while j < end_limit and _lower(doc[j]) in ("of", "for", "to") and j + 1 < end_limit:
             k = j + 1
             comp: list[str] = [_lower(doc[j])]
+            n_country = _country_words(doc, k, end_limit, gz) if comp[0] == "to" else 0
+            if n_country:
+                comp += [_lower(t) for t in doc[k: k + n_country]]
+                k += n_country
             while k < end_limit and not doc[k].is_space and _lower(doc[k]) in COMPLEMENT_WORDS:
                 comp.append(_lower(doc[k]))
                 k += 1
@@ -240,15 +273,17 @@ def _title_at(doc: Any, i: int, end_limit: int) -> tuple[int, str] | None:
                 break
             words += comp
             j = k
+            took_complement = True
+        if weak_lower and not took_complement:
+            return None
         # conjoined titles: "Deputy Prime Minister and Foreign Minister"
         if j + 1 < end_limit and _lower(doc[j]) == "and":
-            nxt = _title_at(doc, j + 1, end_limit)
+            nxt = _title_at(doc, j + 1, end_limit, gz)
             if nxt:
                 return nxt[0], " ".join(words) + " and " + nxt[1]
         break
     if not saw_head:
         return None
-    # trailing domain words belong to the next thing ("Secretary State" never happens); keep as is
     return j, " ".join(words)
 
 
@@ -269,9 +304,13 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
             parts.append(t if not caps else t.title())
             j += 1
             continue
-        if re.fullmatch(r"[A-Z]\.", t) and parts:
+        if re.fullmatch(r"[A-Z]\.", t) and (parts or (j + 1 < end_limit and doc[j + 1].text[:1].isupper())):
             parts.append(t)
             j += 1
+            continue
+        if parts and t in ("-", "‐") and not doc[j - 1].whitespace_ and j + 1 < end_limit and doc[j + 1].text[:1].isupper():
+            parts[-1] += "-" + doc[j + 1].text
+            j += 2
             continue
         if not t[0].isupper() or not re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*", t):
             break
@@ -334,14 +373,29 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer) -> tup
             continue
         limit = _sentence_end(doc, i)
         # also stop at line breaks: header lines and speaker labels are their own units
-        title = _title_at(doc, i, n)
+        title = _title_at(doc, i, n, gz)
         if title is None:
             i += 1
             continue
         after, title_text = title
+        before = doc.text[max(0, doc[i].idx - 60): doc[i].idx]
+        if _INTERNATIONAL_BEFORE.search(before):
+            # "NATO Secretary General X", "UN Secretary-General X": serves no country
+            skip = _name_at(doc, after, min(n, after + 6), False, gz)
+            i = skip[0] if skip else after
+            continue
         caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
         name = _name_at(doc, after, max(limit, min(n, after + 6)), caps, gz)
         country = _country_before(doc, i, countries)
+        k = i
+        # "Indian External Affairs Minister": capitalised words of the office between country and title
+        while country is None and k > 0 and i - k < 3 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha:
+            k -= 1
+            country = _country_before(doc, k, countries)
+        if country is None:
+            cm = _COUNTERPART_BEFORE.search(before)
+            if cm:
+                country = gz.country(cm.group(1)) or gz.demonym(cm.group(1))
         title_lower = title_text
         start_char = doc[i].idx
         if country is None:
@@ -366,6 +420,15 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer) -> tup
     _attach_appositions(doc, people, countries, gz)
     speakers = _speakers(doc, people)
     return people, speakers
+
+
+_INTERNATIONAL_BEFORE = re.compile(
+    r"\b(NATO|UN|U\.N\.|United Nations|EU|E\.U\.|European Union|European Commission|ASEAN|African Union|OSCE|"
+    r"WHO|IAEA|IMF|World Bank|WTO|OPEC|OECD|Interpol|ICC|Pacific Islands Forum|Commonwealth|Arab League|G7|G20)"
+    r"(?:['’]s)?\s*(?:(?:deputy|vice|assistant|under|special)\s+)?(?:foreign\s+policy\s+)?$",
+    re.I,
+)
+_COUNTERPART_BEFORE = re.compile(r"\b([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+counterparts?,?\s*$")
 
 
 def _in_list(doc: Any, i: int) -> bool:
