@@ -8,6 +8,7 @@ articles is one node. Each fact gets a kg:Evidence node with its sentence and of
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 import os
 import re
 
@@ -81,7 +82,7 @@ class _Graph:
         self.add(node, KG.quote, Literal(ev.quote))
         self.add(node, KG.startOffset, Literal(ev.start))
         self.add(node, KG.endOffset, Literal(ev.end))
-        self.add(node, KG.confidence, Literal(round(ev.confidence, 2), datatype=XSD.decimal))
+        self.add(node, KG.confidence, Literal(Decimal(f"{ev.confidence:.2f}"), datatype=XSD.decimal))
         self.add(node, PROV.wasDerivedFrom, self.graph)
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:

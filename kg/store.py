@@ -241,7 +241,7 @@ class OxigraphStore(Store):
                 raise StoreError(f"no store at {self.path} (build one with: kg build --store {self.path} ARTICLES)")
             try:
                 self._db = ox.Store.read_only(str(self.path))
-            except OSError as e:
+            except (OSError, RuntimeError) as e:
                 raise StoreError(f"cannot open the store at {self.path}: {e}") from None
             return
         try:
@@ -268,14 +268,17 @@ class OxigraphStore(Store):
             raise syntax_error(str(e), sparql) from None
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result]
-            return QueryResult("select", vars=names, rows=rows)
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
-        return QueryResult("graph", triples=triples)
+        try:  # results stream lazily: errors can surface while reading them
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                names = [v.value for v in result.variables]
+                rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result]
+                return QueryResult("select", vars=names, rows=rows)
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+            return QueryResult("graph", triples=triples)
+        except OSError as e:
+            raise StoreError(f"query failed: {e}") from None
 
     def update(self, sparql: str) -> None:
         self._writable()
