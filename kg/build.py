@@ -31,7 +31,8 @@ from kg.mapping import article_iri, to_triples
 from kg.store import Store, open_store
 
 INDEX_QUERY = """
-SELECT ?g ?hash WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash } }
+SELECT ?g ?hash ?version WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash .
+  OPTIONAL { ?g kg:extractorVersion ?version } } }
 """
 # Builds of more articles than this show a progress bar (on a terminal only).
 PROGRESS_MIN = 3
@@ -68,8 +69,12 @@ class BuildReport:
 
 
 def _index(store: Store) -> dict[str, str]:
+    from kg.facts import EXTRACTOR_VERSION
+
     result = store.query(INDEX_QUERY)
-    return {str(g): str(h) for g, h in result.rows if g is not None and h is not None}
+    # an article read by another version of the extractor counts as changed: its facts are redone
+    return {str(g): str(h) for g, h, v in result.rows
+            if g is not None and h is not None and str(v) == EXTRACTOR_VERSION}
 
 
 class _StopRequest:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from kg.dates import PartialDate
 
+# Bumped whenever extraction changes what it finds, so `kg build` redoes articles read before.
+EXTRACTOR_VERSION = "1"
+
 
 @dataclass(frozen=True)
 class Evidence:

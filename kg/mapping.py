@@ -8,16 +8,16 @@ articles is one node. Each fact gets a kg:Evidence node with its sentence and of
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 import os
 import re
+from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from kg.articles import Article
 from kg.dates import PartialDate
-from kg.facts import ArticleFacts, Evidence, PlaceRef
+from kg.facts import EXTRACTOR_VERSION, ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.ontology import KG, KGID
 from kg.store import Triple
@@ -118,6 +118,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Trip
     g.add(a, KG.sourcePath, Literal(article.source))
     g.add(a, DCTERMS.source, Literal(article.source))
     g.add(a, KG.contentHash, Literal(article.content_hash))
+    g.add(a, KG.extractorVersion, Literal(EXTRACTOR_VERSION))
     if article.date:
         g.add(a, DCTERMS.date, date_literal(article.date))
     if article.author:
