@@ -785,8 +785,6 @@ def _finish_treaties(ctx: _Context) -> None:
             names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
             t.label = f"{names} {t.label}" if names else t.label
             t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")
-        elif t.key and len(t.label.split()) <= 2 and t.parties and not any(ctx.gz.country(w) for w in t.label.split()):
-            pass
 
 
 # --- policies -------------------------------------------------------------------------------------

@@ -468,9 +468,6 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
                         not gz.country(nm) and not any(w.lower() in NOT_NAME_WORDS for w in nm.split()):
                     pm.name = nm
                     pm.kind = "full"
-            else:
-                # a title line directly under a person already titled: a second post of that person
-                pass
             continue
         e = cand[-1]
         name = clean_name(e.text)
@@ -559,9 +556,6 @@ def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
     names += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     countries = [c for c in countries if not any(s <= c.start < e and c.kind in ("capital", "name") and
                                                  not _starts_title(doc.text[s:c.start]) for s, e in names)]
-    for pm in people:
-        if pm.title and not pm.country:
-            pm.organization = None
     places = find_places(doc, countries, gz, set(freq))
     dates = find_dates(doc.text, anchor)
     return Mentions(countries, people, places, dates, speakers)
