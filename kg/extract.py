@@ -142,6 +142,12 @@ class _Context:
 
     def __init__(self, doc: Any, article: Article, mentions: Mentions) -> None:
         self.doc, self.article, self.m = doc, article, mentions
+        self.text = doc.text  # spaCy rebuilds Doc.text on every read: read it once
+        lead = len(self.text) - len(self.text.lstrip())
+        first_break = self.text.find("\n", lead)
+        rest = self.text[first_break:] if first_break >= 0 else ""
+        # where the second line of the article starts: it and the headline count as the title lines
+        self.second_line = len(self.text) if first_break < 0 else first_break + len(rest) - len(rest.lstrip())
         self.gz = gazetteer()
         self.facts = ArticleFacts()
         for c in mentions.countries:
@@ -154,7 +160,7 @@ class _Context:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is not None:
             return self.sentence_evidence(span.sent, confidence)
-        return Evidence(start, end, self.doc.text[start:end], confidence)
+        return Evidence(start, end, self.text[start:end], confidence)
 
     def sentence_evidence(self, sent: Any, confidence: float = 0.8) -> Evidence:
         text = sent.text
@@ -248,7 +254,7 @@ def _assign_countries(ctx: _Context) -> None:
     previous: PersonMention | None = None
     for pm in people:
         if pm.country is None and pm.list_continuation and previous is not None and previous.country and \
-                ctx.doc.text[previous.end: pm.start].count(".") == 0 and pm.start - previous.end < 20:
+                ctx.text[previous.end: pm.start].count(".") == 0 and pm.start - previous.end < 20:
             pm.country = previous.country
         if pm.name:
             previous = pm
@@ -332,7 +338,7 @@ def _sentence_people(ctx: _Context, sent: Any) -> list[str]:
 
 def _places_in(ctx: _Context, start: int, end: int) -> list[PlaceMention]:
     out = []
-    text = ctx.doc.text
+    text = ctx.text
     for p in ctx.m.places:
         if start <= p.start < end:
             before = text[max(start, p.start - 16): p.start].lower()
@@ -348,7 +354,7 @@ def _places_in(ctx: _Context, start: int, end: int) -> list[PlaceMention]:
 
 def _dates_in(ctx: _Context, start: int, end: int, clauses: bool = False) -> list[DateMention]:
     """Dates in a span, except (unless `clauses`) those of a "since ..." or "until ..." clause."""
-    text = ctx.doc.text
+    text = ctx.text
     out = []
     for d in ctx.m.dates:
         if start <= d.start < end:
@@ -448,7 +454,7 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         if kind in seen_types and not named:
             continue
         seen_types.add(kind)
-        is_title_line = sent.start_char == 0 or "\n" not in ctx.doc.text[: sent.start_char].strip()
+        is_title_line = sent.start_char <= ctx.second_line
         planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to") \
             or any(d.future for d in dates)
         if named is None and not people and not places and not dates and not definite and not possessive and not is_title_line:

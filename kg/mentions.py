@@ -364,6 +364,7 @@ def _sentence_end(doc: Any, i: int) -> int:
 def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer) -> tuple[list[PersonMention], list[tuple[int, str]]]:
     people: list[PersonMention] = []
     covered: set[int] = set()
+    text = doc.text
     n = len(doc)
     i = 0
     while i < n:
@@ -378,7 +379,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer) -> tup
             i += 1
             continue
         after, title_text = title
-        before = doc.text[max(0, doc[i].idx - 60): doc[i].idx]
+        before = text[max(0, doc[i].idx - 60): doc[i].idx]
         if _INTERNATIONAL_BEFORE.search(before):
             # "NATO Secretary General X", "UN Secretary-General X": serves no country
             skip = _name_at(doc, after, min(n, after + 6), False, gz)
@@ -546,7 +547,8 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
 
 def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
     gz = gazetteer()
-    countries = find_countries(doc.text)
+    text = doc.text
+    countries = find_countries(text)
     freq: dict[str, int] = {}
     for c in countries:
         freq[c.code] = freq.get(c.code, 0) + 1
@@ -555,9 +557,9 @@ def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
     names = [(p.start, p.end) for p in people if p.kind != "title"]
     names += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     countries = [c for c in countries if not any(s <= c.start < e and c.kind in ("capital", "name") and
-                                                 not _starts_title(doc.text[s:c.start]) for s, e in names)]
+                                                 not _starts_title(text[s:c.start]) for s, e in names)]
     places = find_places(doc, countries, gz, set(freq))
-    dates = find_dates(doc.text, anchor)
+    dates = find_dates(text, anchor)
     return Mentions(countries, people, places, dates, speakers)
 
 
