@@ -13,7 +13,8 @@ import pytest
 
 from kg import cli
 from kg.articles import parse_article
-from kg.build import build_paths, extract_articles
+from kg.build import build_paths
+from kg.pipeline import extract_articles
 from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,10 +11,10 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg import saved
 from kg.articles import ArticleError, parse_article
-from kg.build import extract_articles
 from kg.errors import UsageError
 from kg.mapping import to_triples
 from kg.ontology import KG, KGID
+from kg.pipeline import extract_articles
 from kg.store import OxigraphStore
 from kg.validate import validate_graph
 
