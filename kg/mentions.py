@@ -357,33 +357,43 @@ def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok
     return None
 
 
-def _sentence_end(doc: Any, i: int) -> int:
-    return doc[i].sent.end
+def _sentence_ends(doc: Any) -> list[int]:
+    """For each token, the index of the token after its sentence (what `doc[i].sent.end` says)."""
+    ends: list[int] = []
+    for sent in doc.sents:
+        end = sent.end
+        ends.extend([end] * (end - len(ends)))
+    return ends
 
 
-def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer) -> tuple[list[PersonMention], list[tuple[int, str]]]:
+# Words a title can start with: `_title_at` gives up at once on any other first word.
+_TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS
+
+
+def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer,
+                text: str | None = None) -> tuple[list[PersonMention], list[tuple[int, str]]]:
+    """Officials by their titles, and the speaker turns of a transcript. `text` is `doc.text` when
+    the caller has it already (spaCy rebuilds it from the tokens on every read)."""
     people: list[PersonMention] = []
-    covered: set[int] = set()
-    text = doc.text
+    text = doc.text if text is None else text
     n = len(doc)
-    i = 0
-    while i < n:
-        tok = doc[i]
-        if i in covered or tok.is_space:
-            i += 1
+    # most tokens cannot start a title: look at the token objects only where one may
+    candidates = [t.i for t in doc if _lower(t) in _TITLE_FIRST_WORDS]
+    sentence_ends = _sentence_ends(doc) if candidates else []
+    resume = 0  # tokens before this are part of a mention already found
+    for i in candidates:
+        if i < resume:
             continue
-        limit = _sentence_end(doc, i)
-        # also stop at line breaks: header lines and speaker labels are their own units
         title = _title_at(doc, i, n, gz)
         if title is None:
-            i += 1
             continue
+        limit = sentence_ends[i]
         after, title_text = title
         before = text[max(0, doc[i].idx - 60): doc[i].idx]
         if _INTERNATIONAL_BEFORE.search(before):
             # "NATO Secretary General X", "UN Secretary-General X": serves no country
             skip = _name_at(doc, after, min(n, after + 6), False, gz)
-            i = skip[0] if skip else after
+            resume = skip[0] if skip else after
             continue
         caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
         name = _name_at(doc, after, max(limit, min(n, after + 6)), caps, gz)
@@ -409,17 +419,16 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer) -> tup
             pm = PersonMention(start_char, end_char, name_text, title_lower, country, kind=kind)
             pm.list_continuation = _in_list(doc, i)
             people.append(pm)
-            covered.update(range(i, end_tok))
-            i = end_tok
+            resume = end_tok
             continue
         # a title with no name: apposition to a name before it ("Panetta, the US defence secretary"),
         # a title line under a name line, or a title-only mention for coreference ("the minister")
         people.append(PersonMention(start_char, doc[after - 1].idx + len(doc[after - 1].text), "", title_lower,
                                     country, kind="title"))
-        i = after
+        resume = after
     people.sort(key=lambda p: p.start)
-    _attach_appositions(doc, people, countries, gz)
-    speakers = _speakers(doc, people)
+    _attach_appositions(doc, people, countries, gz, text)
+    speakers = _speakers(text, people)
     return people, speakers
 
 
@@ -442,10 +451,13 @@ def _in_list(doc: Any, i: int) -> bool:
     return k >= 0 and doc[k].text in (";", ",")
 
 
-def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[CountryMention], gz: Gazetteer) -> None:
+def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[CountryMention], gz: Gazetteer,
+                        text: str) -> None:
     """Give a name to title-only mentions that stand in apposition to a PERSON entity."""
-    persons = [e for e in doc.ents if e.label_ == "PERSON"]
-    text = doc.text
+    if not any(pm.kind == "title" for pm in people):
+        persons = []
+    else:
+        persons = [e for e in doc.ents if e.label_ == "PERSON"]
     for pm in people:
         if pm.kind != "title":
             continue
@@ -494,10 +506,9 @@ _SPEAKER = re.compile(r"^\s*([A-Z][A-Z .'’-]{2,80}?):", re.M)
 _PRESENTER = re.compile(r"^\s*(?:Presenter|Speaker|By)\s*:\s*(.+)$", re.M)
 
 
-def _speakers(doc: Any, people: list[PersonMention]) -> list[tuple[int, str]]:
+def _speakers(text: str, people: list[PersonMention]) -> list[tuple[int, str]]:
     """Speaker turns of a transcript: "SECRETARY BLINKEN:" labels and a "Presenter:" line."""
     turns: list[tuple[int, str]] = []
-    text = doc.text
     for m in list(_SPEAKER.finditer(text)) + list(_PRESENTER.finditer(text)):
         for pm in people:
             if m.start(1) <= pm.start < m.end(1) and pm.name:
@@ -510,7 +521,10 @@ def _speakers(doc: Any, people: list[PersonMention]) -> list[tuple[int, str]]:
 # --- places ---------------------------------------------------------------------------------------
 
 
-def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer: set[str]) -> list[PlaceMention]:
+def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer: set[str],
+                text: str | None = None) -> list[PlaceMention]:
+    """Cities, countries and venues among spaCy's entities. `text` is `doc.text` if the caller has it."""
+    doc_text = doc.text if text is None else text
     places: list[PlaceMention] = []
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC", "ORG"):
@@ -522,7 +536,7 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
                 places.append(PlaceMention(ent.start_char, ent.end_char, gz.name(gz.country(text)), gz.country(text), None, "country"))
                 continue
             full = text
-            nxt = doc.text[ent.end_char: ent.end_char + 8]
+            nxt = doc_text[ent.end_char: ent.end_char + 8]
             m = re.match(r",?\s*(D\.?C\.?)\b", nxt)
             if m:
                 full = text + ", D.C."
@@ -535,11 +549,14 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
             if body and ent.label_ in ("FAC", "ORG") and fold(text).split()[-1] in ("pentagon", "department", "house", "state", "room"):
                 places.append(PlaceMention(ent.start_char, ent.end_char, text, body, None, "venue"))
     # venues spaCy may label oddly: "the Pentagon", "the State Department"
-    for m in re.finditer(r"\b(?:the\s+)?(Pentagon|State Department|Department of State|White House|Kremlin)\b", doc.text):
+    for m in _VENUES.finditer(doc_text):
         if not any(p.start <= m.start(1) < p.end for p in places):
             places.append(PlaceMention(m.start(1), m.end(1), m.group(1), gz.government_body(m.group(1)), None, "venue"))
     places.sort(key=lambda p: p.start)
     return places
+
+
+_VENUES = re.compile(r"\b(?:the\s+)?(Pentagon|State Department|Department of State|White House|Kremlin)\b")
 
 
 # --- all of it ------------------------------------------------------------------------------------
@@ -552,13 +569,13 @@ def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
     freq: dict[str, int] = {}
     for c in countries:
         freq[c.code] = freq.get(c.code, 0) + 1
-    people, speakers = find_people(doc, countries, gz)
+    people, speakers = find_people(doc, countries, gz, text)
     # "Lima" in "Ana Lima" is a surname, not Peru's capital
     names = [(p.start, p.end) for p in people if p.kind != "title"]
     names += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     countries = [c for c in countries if not any(s <= c.start < e and c.kind in ("capital", "name") and
                                                  not _starts_title(text[s:c.start]) for s, e in names)]
-    places = find_places(doc, countries, gz, set(freq))
+    places = find_places(doc, countries, gz, set(freq), text)
     dates = find_dates(text, anchor)
     return Mentions(countries, people, places, dates, speakers)
 
