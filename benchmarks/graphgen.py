@@ -20,13 +20,12 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rdflib import URIRef
-
 from kg.articles import Article
 from kg.dates import PartialDate
 from kg.facts import ArticleFacts, Dialogue, Evidence, Official, PlaceRef, Policy, Post, Treaty, TreatyEvent
 from kg.mapping import to_triples
-from kg.store import Triple
+from kg.ontology import ENTITIES_GRAPH
+from kg.store import ArticleGraph
 
 COUNTRIES = [
     "USA", "NZL", "AUS", "JPN", "CHN", "KOR", "PRK", "IND", "PAK", "GBR", "FRA", "DEU", "ITA", "ESP", "CAN",
@@ -147,18 +146,21 @@ def article_facts(rng: random.Random, u: Universe, n: int) -> tuple[Article, Art
     return article, facts
 
 
-def article_graphs(triples: int, seed: int = 7) -> Iterator[tuple[URIRef, list[Triple]]]:
-    """(graph IRI, triples) per synthetic article until about `triples` triples are produced.
-    The cast grows with the graph (about one official per 250 triples)."""
+def article_graphs(triples: int, seed: int = 7) -> Iterator[ArticleGraph]:
+    """What each synthetic article writes, until about `triples` triples are produced (entity
+    descriptions counted once). The cast grows with the graph (about one official per 250 triples)."""
     rng = random.Random(seed)
     scale = max(1, triples // 1000)
     u = Universe(rng, officials=max(20, scale * 4), treaties=max(5, scale // 2), policies=max(10, scale * 2))
     made, n = 0, 0
+    described: set[object] = set()
     while made < triples:
-        graph, ts = to_triples(*article_facts(rng, u, n))
-        made += len(ts)
+        graph = to_triples(*article_facts(rng, u, n))
+        new = [t for t in graph.entities if t not in described]
+        described.update(new)
+        made += len(graph.triples) + len(new)
         n += 1
-        yield graph, ts
+        yield graph
 
 
 def write_nquads(path: Path, triples: int, seed: int = 7) -> tuple[int, int]:
@@ -166,11 +168,16 @@ def write_nquads(path: Path, triples: int, seed: int = 7) -> tuple[int, int]:
     articles = count = 0
     tmp = path.with_suffix(path.suffix + ".part")
     with open(tmp, "w", encoding="utf-8") as out:
-        for graph, ts in article_graphs(triples, seed):
-            g = graph.n3()
-            out.write("".join(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in ts))
+        described: set[object] = set()
+        entities = f"<{ENTITIES_GRAPH}>"
+        for graph in article_graphs(triples, seed):
+            g = f"<{graph.iri}>"
+            new = [t for t in graph.entities if t not in described]
+            described.update(new)
+            out.write("".join(f"{s.n3()} {p.n3()} {o.n3()} {entities} .\n" for s, p, o in new))
+            out.write("".join(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in graph.triples))
             articles += 1
-            count += len(ts)
+            count += len(graph.triples) + len(new)
     tmp.replace(path)
     return articles, count
 

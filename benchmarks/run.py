@@ -136,14 +136,29 @@ def bench_store(work: Path, triples: int) -> None:
     import pyoxigraph as ox
     from graphgen import article_graphs
 
+    from kg.build import _Batch
+    from kg.ontology import ENTITIES_GRAPH
     from kg.store import OxigraphStore, to_oxigraph
 
     print(f"\n2. Store load: {triples:,} triples of generated article graphs", flush=True)
     graphs = list(article_graphs(triples))
-    n = sum(len(ts) for _, ts in graphs)
-    nquads = "".join(f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for g, ts in graphs for s, p, o in ts).encode()
-    prebuilt = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g)))
-                for g, ts in graphs for s, p, o in ts]
+    # The quads a store ends up holding: each article's graph, and each entity description once.
+    described: dict[tuple, None] = {}
+    for graph in graphs:
+        described.update(dict.fromkeys(graph.entities))
+    quads = [(s, p, o, ENTITIES_GRAPH) for s, p, o in described] + [
+        (s, p, o, graph.iri) for graph in graphs for s, p, o in graph.triples]
+    n = len(quads)
+    nquads = "".join(f"{s.n3()} {p.n3()} {o.n3()} <{g}> .\n" for s, p, o, g in quads).encode()
+    prebuilt = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(g)) for s, p, o, g in quads]
+    batches: list[list] = [[]]
+    size = 0
+    for graph in graphs:  # as `kg build` hands them to the store
+        if size >= _Batch.MAX_QUADS:
+            batches.append([])
+            size = 0
+        batches[-1].append(graph)
+        size += len(graph)
 
     def timed(fn) -> float:  # noqa: ANN001 - a closure over a fresh store folder
         folder = Path(tempfile.mkdtemp(dir=work, prefix="load-"))
@@ -166,36 +181,43 @@ def bench_store(work: Path, triples: int) -> None:
 
     def ox_extend_per_graph(folder: Path) -> None:
         db = ox.Store(str(folder))
-        start = 0
-        for _, ts in graphs:
-            db.extend(prebuilt[start:start + len(ts)])
-            start += len(ts)
+        for graph in graphs:
+            db.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(g))
+                       for g, ts in ((graph.iri, graph.triples), (ENTITIES_GRAPH, graph.entities))
+                       for s, p, o in ts])
         db.flush()
+
+    def kg_build_writes(folder: Path) -> None:
+        with OxigraphStore(folder) as store:
+            for batch in batches:
+                store.write_articles(batch)
+            store.prune_entities()
 
     def kg_replace(folder: Path) -> None:
         with OxigraphStore(folder) as store:
-            for g, ts in graphs:
-                store.replace_graph(str(g), ts)
+            for graph in graphs:
+                store.replace_graph(graph.iri, graph.triples)
+                store.merge_graph(ENTITIES_GRAPH, graph.entities)
 
     def kg_load_quads(folder: Path) -> None:
         with OxigraphStore(folder) as store:
-            store.load_quads((s, p, o, g) for g, ts in graphs for s, p, o in ts)
+            store.load_quads(quads)
 
     t: dict[str, list[float]] = {}
     for _ in range(2):  # alternate, and keep each side's best
-        for name, fn in (("bulk_load", ox_bulk_load), ("replace", kg_replace), ("bulk_extend", ox_bulk_extend),
-                         ("load_quads", kg_load_quads), ("extend", ox_extend_per_graph)):
+        for name, fn in (("bulk_load", ox_bulk_load), ("build", kg_build_writes), ("bulk_extend", ox_bulk_extend),
+                         ("load_quads", kg_load_quads), ("replace", kg_replace), ("extend", ox_extend_per_graph)):
             t.setdefault(name, []).append(timed(fn))
     best = {k: min(v) for k, v in t.items()}
     base = min(best["bulk_load"], best["bulk_extend"])
     rate = {k: round(n / v) for k, v in best.items()}
-    record("2", "kg load_quads triples/s ÷ pyoxigraph bulk load", base / best["load_quads"], "≥ 0.8",
-           base / best["load_quads"] >= 0.8, kg_load_quads_per_s=rate["load_quads"],
-           ox_bulk_load_per_s=rate["bulk_load"], ox_bulk_extend_per_s=rate["bulk_extend"], triples=n)
-    record("2", "kg replace_graph (1 transaction per article) ÷ pyoxigraph bulk load", base / best["replace"],
-           "≥ 0.8", base / best["replace"] >= 0.8, kg_replace_graph_per_s=rate["replace"],
-           ox_extend_per_article_per_s=rate["extend"],
-           ceiling_transactional=round(base / best["extend"], 2), articles=len(graphs))
+    record("2", "kg build's writes (batches of new articles) triples/s ÷ pyoxigraph bulk load", base / best["build"],
+           "≥ 0.8", base / best["build"] >= 0.8, kg_build_per_s=rate["build"], ox_bulk_load_per_s=rate["bulk_load"],
+           ox_bulk_extend_per_s=rate["bulk_extend"], triples=n, articles=len(graphs), batches=len(batches))
+    record("2", "kg load (kg load_quads) triples/s ÷ pyoxigraph bulk load", base / best["load_quads"], "≥ 0.8",
+           base / best["load_quads"] >= 0.8, kg_load_quads_per_s=rate["load_quads"])
+    print(f"        context: a changed article is replaced in one transaction: {rate['replace']:,} triples/s "
+          f"(pyoxigraph's own transactions: {rate['extend']:,}/s, {base / best['extend']:.2f} of bulk load)")
 
 
 # --- 3. queries -----------------------------------------------------------------------------------

@@ -5,9 +5,11 @@ replaces its own graph (atomically), nothing else is touched. Articles stream th
 pipeline one at a time, so memory stays flat however large the corpus.
 
 Failure is per article: a file that cannot be read or extracted is reported on one line (its path
-and why) and the build goes on. Each article's graph is written in one transaction, so a build
-killed at any moment leaves every earlier article whole and nothing of the one in flight; running
-the same command again builds the rest. Ctrl-C stops between articles.
+and why) and the build goes on. New articles are written in batches of a couple of seconds' work,
+each batch in one step; a changed article replaces its graph in one transaction. A build killed
+at any moment keeps the batches written before it and nothing of the one in flight; running the
+same command again builds the rest. Ctrl-C stops between articles and writes what was extracted.
+Entity descriptions that no article mentions any more are pruned at the end.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from typing import Any
 from kg.articles import Article, ArticleError, article_paths, display_path, read_article, source_name
 from kg.dates import PartialDate
 from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError
+from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.pipeline import _oneline, extract_articles
-from kg.store import Store, open_store
+from kg.store import ArticleGraph, Store, open_store
 
 INDEX_QUERY = """
 SELECT ?g ?hash ?version WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash .
@@ -171,41 +174,101 @@ def build_paths(
             return report
         bar = _Progress(len(todo)) if progress and len(todo) > PROGRESS_MIN else None
         before = len(report.failed)
+        batch = _Batch(store, report, failed)
         try:
             articles = _read_all(todo, date, failed, stop)
             for article, facts in extract_articles(extractor, articles, jobs=jobs, on_failure=failed,
                                                    stop=lambda: stop.requested):
                 try:
-                    graph, triples = to_triples(article, facts)
+                    graph = to_triples(article, facts)
                 except Exception as e:  # one article's odd facts must not end the build
                     failed(article.source, f"cannot map its facts to RDF ({_oneline(e)})")
                     continue
-                try:
-                    store.replace_graph(str(graph), triples)
-                except OSError as e:
-                    raise StoreError(f"writing {display_path(article.source)} to the store failed: {_oneline(e)}") from None
-                except (ValueError, SyntaxError) as e:
-                    failed(article.source, f"the store refused its triples ({_oneline(e)})")
-                    continue
-                report.built += 1
-                report.triples += len(triples)
-                report.words += article.words
-                for name, n in (("officials", len(facts.officials)), ("dialogues", len(facts.dialogues)),
-                                ("treaties", len(facts.treaties)), ("policies", len(facts.policies))):
-                    report.counts[name] = report.counts.get(name, 0) + n
+                batch.add(article, facts, graph)
                 if bar:
                     bar.advance()
         except KeyboardInterrupt:
             stop.requested = True
         finally:
+            # what was extracted is written even when the build stops early: articles are whole
+            batch.write()
             if bar:
                 bar.stop()
                 bar = None
             report.interrupted = stop.requested
             if report.interrupted:
                 report.not_built = max(0, len(todo) - report.built - (len(report.failed) - before))
+        if report.built or report.failed:
+            # an article that changed or failed may have been the last to mention an entity
+            store.prune_entities()
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _Batch:
+    """Articles waiting to be written: the store takes them a batch at a time (its bulk path),
+    at most a couple of seconds' work, so an interrupted build loses little."""
+
+    MAX_QUADS = 20_000  # about 40 news articles; `KG_BUILD_BATCH` overrides
+    MAX_SECONDS = 2.0
+
+    def __init__(self, store: Store, report: BuildReport, failed: Callable[[str, str], None]) -> None:
+        self.store, self.report, self.failed = store, report, failed
+        try:
+            self.max_quads = max(1, int(os.environ.get("KG_BUILD_BATCH") or self.MAX_QUADS))
+        except ValueError:
+            raise UsageError(f"KG_BUILD_BATCH must be a number of quads, not {os.environ['KG_BUILD_BATCH']!r}") from None
+        self.items: list[tuple[Article, ArticleFacts, ArticleGraph]] = []
+        self.quads = 0
+        self.since = time.perf_counter()
+
+    def add(self, article: Article, facts: ArticleFacts, graph: ArticleGraph) -> None:
+        if not self.items:
+            self.since = time.perf_counter()
+        self.items.append((article, facts, graph))
+        self.quads += len(graph)
+        if self.quads >= self.max_quads or time.perf_counter() - self.since >= self.MAX_SECONDS:
+            self.write()
+
+    def write(self) -> None:
+        items, self.items, self.quads = self.items, [], 0
+        if not items:
+            return
+        try:
+            self._store([g for _, _, g in items], items[0][0])
+        except _Refused:
+            # one article's triples were refused: write them one by one to find it
+            for item in items:
+                try:
+                    self._store([item[2]], item[0])
+                except _Refused as e:
+                    self.failed(item[0].source, f"the store refused its triples ({e})")
+                    continue
+                self._count(*item)
+            return
+        for item in items:
+            self._count(*item)
+
+    def _store(self, graphs: list[ArticleGraph], first: Article) -> None:
+        try:
+            self.store.write_articles(graphs)
+        except OSError as e:
+            raise StoreError(f"writing {display_path(first.source)} to the store failed: {_oneline(e)}") from None
+        except (ValueError, SyntaxError) as e:
+            raise _Refused(_oneline(e)) from None
+
+    def _count(self, article: Article, facts: ArticleFacts, graph: ArticleGraph) -> None:
+        report = self.report
+        report.built += 1
+        report.triples += len(graph)
+        report.words += article.words
+        for name, n in (("officials", len(facts.officials)), ("dialogues", len(facts.dialogues)),
+                        ("treaties", len(facts.treaties)), ("policies", len(facts.policies))):
+            report.counts[name] = report.counts.get(name, 0) + n
+
+
+class _Refused(Exception):
+    pass
 
 
 def _pending(paths: list[str], index: dict[str, str], force: bool, failed: Callable[[str, str], None],

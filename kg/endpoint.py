@@ -27,14 +27,24 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
-from kg.ontology import PREFIXES
-from kg.store import Quad, QueryResult, Store, Term, Triple, first_keyword, is_update, syntax_error
+from kg.ontology import ENTITIES_GRAPH, PREFIXES
+from kg.store import (
+    ArticleGraph,
+    Quad,
+    QueryResult,
+    Store,
+    Term,
+    Triple,
+    first_keyword,
+    is_update,
+    syntax_error,
+)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STAGING_PREFIX = "urn:kg:staging:"
@@ -310,6 +320,28 @@ class EndpointStore(Store):
             except StoreError:
                 pass
             raise
+
+    def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        target = _iri(graph)
+        for batch in _batches(list(triples), self.batch_size):
+            if self.graph_store_url and self._graph_store_write("POST", graph, batch, graph):
+                continue
+            self._refused_as_store_error(_insert(target, batch), graph)
+
+    def write_articles(self, articles: Sequence[ArticleGraph]) -> None:
+        """Each article in one update request when it fits (its graph replaced and its entity
+        descriptions merged together), else its graph replaced and then the descriptions merged."""
+        entities = _iri(ENTITIES_GRAPH)
+        for article in articles:
+            target = _iri(article.iri)
+            if len(article) <= self.batch_size:
+                parts = [f"DROP SILENT GRAPH {target}"]
+                parts += [_insert(target, text) for text in _batches(article.triples, self.batch_size)]
+                parts += [_insert(entities, text) for text in _batches(article.entities, self.batch_size)]
+                self._refused_as_store_error(" ;\n".join(parts), article.iri)
+            else:
+                self.replace_graph(article.iri, article.triples)
+                self.merge_graph(ENTITIES_GRAPH, article.entities)
 
     def _refused_as_store_error(self, text: str, graph: str) -> None:
         try:

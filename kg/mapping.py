@@ -3,6 +3,11 @@
 IRIs are minted from what identifies a thing across articles (a country's ISO code, a person's
 first and last name, a place's GeoNames id, a treaty's name), so the same official read in two
 articles is one node. Each fact gets a kg:Evidence node with its sentence and offsets.
+
+What an entity *is* (class, label, ISO code, a place's country, a post's title) goes to the shared
+entities graph, once for the whole store; the article's graph says that it mentions the entity
+(kg:mentionedIn) and holds every fact it states and its evidence. Queries over the union of
+graphs then see a country's label once, not once per article that names the country.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from kg.dates import PartialDate
 from kg.facts import EXTRACTOR_VERSION, ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.ontology import KG, KGID
-from kg.store import Triple
+from kg.store import ArticleGraph, Triple
 
 
 def slug(text: str) -> str:
@@ -56,6 +61,7 @@ def date_literal(date: PartialDate) -> Literal:
 class _Graph:
     def __init__(self, article: Article) -> None:
         self.triples: list[Triple] = []
+        self.entities: list[Triple] = []
         self.article = article
         self.graph = article_iri(article.source)
         self._n = 0
@@ -64,13 +70,24 @@ class _Graph:
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples.append((s, p, o))
 
-    def entity(self, iri: URIRef, cls: URIRef, label: str) -> URIRef:
-        if iri not in self._typed:
-            self._typed.add(iri)
-            self.add(iri, RDF.type, cls)
-            self.add(iri, RDFS.label, Literal(label))
-            self.add(iri, KG.mentionedIn, self.graph)
-        return iri
+    def describe(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.entities.append((s, p, o))
+
+    def entity(self, iri: URIRef, cls: URIRef, label: str) -> bool:
+        """Describe a shared entity once per article; True the first time."""
+        if iri in self._typed:
+            return False
+        self._typed.add(iri)
+        self.describe(iri, RDF.type, cls)
+        self.describe(iri, RDFS.label, Literal(label))
+        self.add(iri, KG.mentionedIn, self.graph)
+        return True
+
+    def local(self, iri: URIRef, cls: URIRef, label: str) -> None:
+        """Something only this article knows (a dialogue it reports): described in its own graph."""
+        self.add(iri, RDF.type, cls)
+        self.add(iri, RDFS.label, Literal(label))
+        self.add(iri, KG.mentionedIn, self.graph)
 
     def evidence(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence) -> None:
         self._n += 1
@@ -92,24 +109,21 @@ class _Graph:
 
     def country(self, code: str) -> URIRef:
         iri = country_iri(code)
-        if iri not in self._typed:
-            self.entity(iri, KG.Country, gazetteer().name(code))
-            self.add(iri, KG.isoCode, Literal(code))
+        if self.entity(iri, KG.Country, gazetteer().name(code)):
+            self.describe(iri, KG.isoCode, Literal(code))
         return iri
 
     def place(self, place: PlaceRef) -> URIRef:
         if place.kind == "country" and place.country:
             return self.country(place.country)
         iri = place_iri(place)
-        if iri not in self._typed:
-            self.entity(iri, KG.Place, place.name)
-            if place.country:
-                self.add(iri, KG.inCountry, self.country(place.country))
+        if self.entity(iri, KG.Place, place.name) and place.country:
+            self.describe(iri, KG.inCountry, self.country(place.country))
         return iri
 
 
-def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Triple]]:
-    """The article's named graph and its triples."""
+def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
+    """The article's named graph, its triples, and its share of the entities graph."""
     g = _Graph(article)
     a = g.graph
     g.add(a, RDF.type, KG.Article)
@@ -128,7 +142,8 @@ def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Trip
         g.country(code)
 
     for off in facts.officials.values():
-        p = g.entity(person_iri(off.key), KG.Official, off.name)
+        p = person_iri(off.key)
+        g.entity(p, KG.Official, off.name)
         if off.country:
             g.fact(p, KG.represents, g.country(off.country), off.country_evidence)
         seen_posts: set[URIRef] = set()
@@ -139,17 +154,16 @@ def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Trip
                 continue
             seen_posts.add(piri)
             g.fact(p, KG.holdsPost, piri, post.evidence)
-            g.add(piri, RDF.type, KG.Post)
-            g.add(piri, RDFS.label, Literal(f"{post.title} ({off.name})"))
-            g.add(piri, KG.title, Literal(post.title))
+            g.entity(piri, KG.Post, f"{post.title} ({off.name})")
+            g.describe(piri, KG.title, Literal(post.title))
             if country:
-                g.add(piri, KG.postCountry, g.country(country))
-            if article.date:
+                g.describe(piri, KG.postCountry, g.country(country))
+            if article.date:  # when this article saw the post held
                 g.add(piri, KG.date, date_literal(article.date))
 
     for n, d in enumerate(facts.dialogues, 1):
         iri = KGID[f"dialogue/{a.split('/')[-1]}-{n}"]
-        g.entity(iri, KG.Dialogue, d.label)
+        g.local(iri, KG.Dialogue, d.label)
         ev = d.evidence[0] if d.evidence else None
         g.add(iri, KG.dialogueType, Literal(d.type))
         g.add(iri, KG.status, Literal(d.status))
@@ -174,11 +188,10 @@ def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Trip
         for e in t.events:
             eiri = KGID[f"treaty-event/{t.key}--{slug(e.type)}--{e.date.iso() if e.date else 'undated'}"]
             g.fact(iri, KG.hasEvent, eiri, e.evidence)
-            g.add(eiri, RDF.type, KG.TreatyEvent)
-            g.add(eiri, RDFS.label, Literal(f"{t.label} {e.type}" + (f" {e.date.iso()}" if e.date else "")))
-            g.add(eiri, KG.eventType, Literal(e.type))
-            if e.date:
-                g.add(eiri, KG.date, date_literal(e.date))
+            if g.entity(eiri, KG.TreatyEvent, f"{t.label} {e.type}" + (f" {e.date.iso()}" if e.date else "")):
+                g.describe(eiri, KG.eventType, Literal(e.type))
+                if e.date:
+                    g.describe(eiri, KG.date, date_literal(e.date))
             if e.actor:
                 g.add(eiri, KG.actor, g.country(e.actor))
 
@@ -192,7 +205,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> tuple[URIRef, list[Trip
             g.evidence(iri, RDF.type, KG.Policy, pol.evidence)
         if pol.date:
             g.fact(iri, KG.date, date_literal(pol.date), pol.evidence)
-    return a, g.triples
+    return ArticleGraph(str(a), g.triples, g.entities)
 
 
 def _evidence_naming(evidence: list[Evidence], name: str) -> Evidence | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from kg.ontology import KG
+from kg.ontology import ENTITIES_GRAPH, KG
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -17,16 +18,25 @@ import graphgen  # noqa: E402
 
 def test_graph_generator_gives_article_graphs_in_the_ontology():
     graphs = list(graphgen.article_graphs(3000))
-    assert sum(len(ts) for _, ts in graphs) >= 3000
-    assert len({g for g, _ in graphs}) == len(graphs)
-    types = {o for _, ts in graphs for s, p, o in ts if p == RDF.type}
+    assert sum(len(g) for g in graphs) >= 3000
+    assert len({g.iri for g in graphs}) == len(graphs)
+    types = {o for g in graphs for s, p, o in g.triples + g.entities if p == RDF.type}
     assert {KG.Article, KG.Official, KG.Post, KG.Dialogue, KG.Evidence, KG.Country, KG.Policy} <= types
-    for g, ts in graphs:
-        assert (g, RDF.type, KG.Article) in ts
-    # Officials recur across articles, as they do in the news.
-    mentions = [s for _, ts in graphs for s, p, o in ts if p == RDF.type and o == KG.Official]
+    for g in graphs:
+        assert (URIRef(g.iri), RDF.type, KG.Article) in g.triples
+    # Officials recur across articles, as they do in the news: each article mentions them.
+    mentions = [s for g in graphs for s, p, o in g.triples if p == KG.mentionedIn and (s, RDF.type, KG.Official)
+                in g.entities]
     assert len(set(mentions)) < len(mentions)
-    assert [len(ts) for _, ts in graphgen.article_graphs(3000)] == [len(ts) for _, ts in graphs]
+    assert [len(g) for g in graphgen.article_graphs(3000)] == [len(g) for g in graphs]
+
+
+def test_graph_file_holds_each_entity_description_once(tmp_path):
+    path = tmp_path / "g.nq"
+    articles, count = graphgen.write_nquads(path, 3000)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == count == len(set(lines)) >= 3000
+    assert sum(line.endswith(f"<{ENTITIES_GRAPH}> .") for line in lines) > 100
 
 
 def test_corpus_generator_varies_people_places_and_dates(tmp_path):

@@ -60,9 +60,9 @@ def test_any_text_gives_triples_that_conform(extractor) -> None:
         results = list(extract_articles(extractor, [article], on_failure=lambda p, w: failures.append((p, w))))
         assert not failures
         [(_, facts)] = results
-        _, triples = to_triples(article, facts)
+        written = to_triples(article, facts)
         graph = Graph()
-        for s, p, o in triples:
+        for s, p, o in written.triples + written.entities:
             assert isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, (URIRef, Literal))
             assert str(s).startswith(str(KGID)) and not any(c in str(s) for c in ' \n<>"{}')
             graph.add((s, p, as_stored(o)))
