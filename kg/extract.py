@@ -142,7 +142,7 @@ class _Context:
 
     def __init__(self, doc: Any, article: Article, mentions: Mentions) -> None:
         self.doc, self.article, self.m = doc, article, mentions
-        self.text = doc.text  # spaCy rebuilds Doc.text on every read: read it once
+        self.text = mentions.text  # spaCy rebuilds Doc.text on every read: read it once
         lead = len(self.text) - len(self.text.lstrip())
         first_break = self.text.find("\n", lead)
         rest = self.text[first_break:] if first_break >= 0 else ""
@@ -168,13 +168,34 @@ class _Context:
         return Evidence(sent.start_char + lead, sent.start_char + len(text.rstrip()), text.strip(), confidence)
 
 
+class _Sentence:
+    """A sentence of the Doc with what the rules read of it many times, taken from spaCy once:
+    its tokens (a spaCy Span makes new Token objects on every pass) and its text."""
+
+    __slots__ = ("start", "end", "start_char", "end_char", "text", "tokens")
+
+    def __init__(self, span: Any, tokens: list[Any], doc_text: str) -> None:
+        self.start, self.end = span.start, span.end
+        self.start_char, self.end_char = span.start_char, span.end_char
+        self.text = doc_text[self.start_char: self.end_char]  # = span.text
+        self.tokens = tokens[self.start: self.end]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.tokens)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
 def extract_doc(doc: Any, article: Article) -> ArticleFacts:
     mentions = find_mentions(doc, article.date)
     ctx = _Context(doc, article, mentions)
     _resolve_officials(ctx)
     _assign_countries(ctx)
     dialogues: list[Dialogue] = []
-    for sent in doc.sents:
+    tokens = list(doc)
+    for span in doc.sents:
+        sent = _Sentence(span, tokens, ctx.text)
         _sentence_dialogues(ctx, sent, dialogues)
         _sentence_treaties(ctx, sent)
         _sentence_policies(ctx, sent)

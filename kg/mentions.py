@@ -123,6 +123,7 @@ class Mentions:
     places: list[PlaceMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, person name) speaker turns
+    text: str = ""  # the Doc's text, all offsets refer to it
 
 
 # --- countries ------------------------------------------------------------------------------------
@@ -147,8 +148,30 @@ def _country_regex() -> tuple[Any, Any, dict[str, tuple[str, str]]]:
     exact = sorted({fold(n) for n in abbreviations}, key=len, reverse=True)
     loose = sorted((n for n in table if n not in exact), key=len, reverse=True)
     exact_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(abbreviations, key=len, reverse=True)) + r")(?![\w])")
-    loose_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in loose) + r")(?![\w])", re.I)
+    loose_re = re.compile(r"(?<![\w])(" + _alternation(loose) + r")(?![\w])", re.I)
     return exact_re, loose_re, table
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex matching any of `words`, the longest first where several match at one place (as a
+    plain alternation sorted longest first does), written as a trie: "new(?: zealand)?|..." is
+    tried character by character instead of name by name, which is many times faster on long texts."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        # a longer word first, this word when the longer ones fail (a greedy "?")
+        return body + "?" if "" in node else body
+
+    return pattern(trie)
 
 
 def _plain(text: str) -> str:
@@ -577,7 +600,7 @@ def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
                                                  not _starts_title(text[s:c.start]) for s, e in names)]
     places = find_places(doc, countries, gz, set(freq), text)
     dates = find_dates(text, anchor)
-    return Mentions(countries, people, places, dates, speakers)
+    return Mentions(countries, people, places, dates, speakers, text)
 
 
 def _starts_title(text: str) -> bool:
