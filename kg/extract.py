@@ -8,6 +8,7 @@ earlier event "the dialogue" or "this Treaty" refers to.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -102,15 +103,27 @@ def _line_sentences(doc: Any) -> Any:
     """Headlines, datelines and paragraphs are sentences of their own: a sentence starts after a blank
     line, or after a line break when the next line starts with a capital and the line before is short."""
     text = doc.text
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text:
+    newline = text.find("\n")
+    if newline < 0:
+        return doc
+    # only tokens after one that holds a line break can change: find those through the text
+    # instead of looking at every token
+    starts = doc.to_array("IDX").tolist()
+    last = len(doc) - 1
+    i = 0
+    while newline >= 0:
+        i = bisect_right(starts, newline, lo=i) - 1  # the token that holds this line break
+        if i >= last:
+            break
+        prev, tok = doc[i], doc[i + 1]
+        if prev.is_space:
             line_start = text.rfind("\n", 0, prev.idx) + 1
             short = prev.idx - line_start < 120
             if "\n\n" in prev.text or (tok.text[:1].isupper() and short) or tok.text[:1] in "•-*":
                 tok.is_sent_start = True
-        elif "\n" in prev.text and not prev.is_space:
+        else:
             tok.is_sent_start = True
+        newline = text.find("\n", starts[i + 1])
     return doc
 
 
@@ -168,6 +181,13 @@ class _Context:
         return Evidence(sent.start_char + lead, sent.start_char + len(text.rstrip()), text.strip(), confidence)
 
 
+def _same_length(doc: Any, text: str) -> bool:
+    if not len(doc):
+        return not text
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws) == len(text)
+
+
 class _Sentence:
     """A sentence of the Doc with what the rules read of it many times, taken from spaCy once:
     its tokens (a spaCy Span makes new Token objects on every pass) and its text."""
@@ -188,7 +208,9 @@ class _Sentence:
 
 
 def extract_doc(doc: Any, article: Article) -> ArticleFacts:
-    mentions = find_mentions(doc, article.date)
+    # the Doc was made from the article's text (spaCy keeps every character): no need to rebuild it
+    text = article.text if _same_length(doc, article.text) else doc.text
+    mentions = find_mentions(doc, article.date, text)
     ctx = _Context(doc, article, mentions)
     _resolve_officials(ctx)
     _assign_countries(ctx)

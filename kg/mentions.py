@@ -585,9 +585,11 @@ _VENUES = re.compile(r"\b(?:the\s+)?(Pentagon|State Department|Department of Sta
 # --- all of it ------------------------------------------------------------------------------------
 
 
-def find_mentions(doc: Any, anchor: PartialDate | None) -> Mentions:
+def find_mentions(doc: Any, anchor: PartialDate | None, text: str | None = None) -> Mentions:
+    """Everything the rules build on. `text` is the text the Doc was made from, if the caller has
+    it: spaCy rebuilds `doc.text` from the tokens on every read."""
     gz = gazetteer()
-    text = doc.text
+    text = doc.text if text is None else text
     countries = find_countries(text)
     freq: dict[str, int] = {}
     for c in countries:
