@@ -199,10 +199,16 @@ COUNTRY_STYLE_TITLES: dict[str, str] = {
 
 def fold(text: str) -> str:
     """Lower case, no accents, curly quotes and dashes made plain, white space folded."""
+    if text.isascii():  # nothing to decompose or replace: the common case, and much quicker
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     return " ".join(text.lower().split())
+
+
+# Entries kept of the answers to `Gazetteer.country`, before they are dropped to start afresh.
+_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -259,9 +265,21 @@ class Gazetteer:
             self._cities_by_name.setdefault(fold(city["name"]), []).append(entry)
         for entries in self._cities_by_name.values():
             entries.sort(key=lambda c: -c.population)
+        self._country_memo: dict[str, str | None] = {}
 
     def country(self, text: str) -> str | None:
         """ISO alpha-3 code for a country's name or alias ('U.S.', 'New Zealand's'), else None."""
+        # the rules ask about the same words over and over: remember the answers (a bounded memo)
+        try:
+            return self._country_memo[text]
+        except KeyError:
+            pass
+        if len(self._country_memo) >= _MEMO_SIZE:
+            self._country_memo.clear()
+        code = self._country_memo[text] = self._country(text)
+        return code
+
+    def _country(self, text: str) -> str | None:
         key = fold(text)
         key = re.sub(r"^the\s+", "", key)
         key = re.sub(r"'s?$", "", key).strip()

@@ -124,6 +124,21 @@ class Mentions:
     dates: list[DateMention] = field(default_factory=list)
     speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, person name) speaker turns
     text: str = ""  # the Doc's text, all offsets refer to it
+    lowers: list[str] = field(default_factory=list)  # each token's text in lower case
+
+
+def token_lowers(doc: Any) -> list[str]:
+    """Each token's text in lower case (`tok.text.lower()`), read from spaCy's array at once:
+    going through Token objects costs far more than the lookups."""
+    strings = doc.vocab.strings
+    memo: dict[int, str] = {}
+    out = []
+    for h in doc.to_array("LOWER").tolist():
+        word = memo.get(h)
+        if word is None:
+            word = memo[h] = strings[h]
+        out.append(word)
+    return out
 
 
 # --- countries ------------------------------------------------------------------------------------
@@ -393,15 +408,17 @@ def _sentence_ends(doc: Any) -> list[int]:
 _TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS
 
 
-def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer,
-                text: str | None = None) -> tuple[list[PersonMention], list[tuple[int, str]]]:
-    """Officials by their titles, and the speaker turns of a transcript. `text` is `doc.text` when
-    the caller has it already (spaCy rebuilds it from the tokens on every read)."""
+def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: str | None = None,
+                lowers: list[str] | None = None) -> tuple[list[PersonMention], list[tuple[int, str]]]:
+    """Officials by their titles, and the speaker turns of a transcript. `text` is `doc.text` and
+    `lowers` `token_lowers(doc)` when the caller has them already."""
     people: list[PersonMention] = []
     text = doc.text if text is None else text
+    lowers = token_lowers(doc) if lowers is None else lowers
     n = len(doc)
     # most tokens cannot start a title: look at the token objects only where one may
-    candidates = [t.i for t in doc if _lower(t) in _TITLE_FIRST_WORDS]
+    # (no first word of a title has an apostrophe, so `_lower`'s quote folding changes nothing here)
+    candidates = [i for i, low in enumerate(lowers) if low in _TITLE_FIRST_WORDS]
     sentence_ends = _sentence_ends(doc) if candidates else []
     resume = 0  # tokens before this are part of a mention already found
     for i in candidates:
@@ -594,7 +611,8 @@ def find_mentions(doc: Any, anchor: PartialDate | None, text: str | None = None)
     freq: dict[str, int] = {}
     for c in countries:
         freq[c.code] = freq.get(c.code, 0) + 1
-    people, speakers = find_people(doc, countries, gz, text)
+    lowers = token_lowers(doc)
+    people, speakers = find_people(doc, countries, gz, text, lowers)
     # "Lima" in "Ana Lima" is a surname, not Peru's capital
     names = [(p.start, p.end) for p in people if p.kind != "title"]
     names += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -602,7 +620,7 @@ def find_mentions(doc: Any, anchor: PartialDate | None, text: str | None = None)
                                                  not _starts_title(text[s:c.start]) for s, e in names)]
     places = find_places(doc, countries, gz, set(freq), text)
     dates = find_dates(text, anchor)
-    return Mentions(countries, people, places, dates, speakers, text)
+    return Mentions(countries, people, places, dates, speakers, text, lowers)
 
 
 def _starts_title(text: str) -> bool:
