@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from kg.articles import Article
@@ -192,19 +192,41 @@ class _Sentence:
     """A sentence of the Doc with what the rules read of it many times, taken from spaCy once:
     its tokens (a spaCy Span makes new Token objects on every pass) and its text."""
 
-    __slots__ = ("start", "end", "start_char", "end_char", "text", "tokens")
+    __slots__ = ("doc", "start", "end", "start_char", "end_char", "text", "lowers", "lemmas")
 
-    def __init__(self, span: Any, tokens: list[Any], doc_text: str) -> None:
+    def __init__(self, span: Any, doc_text: str, lowers: list[str], lemmas: list[str]) -> None:
+        self.doc = span.doc
         self.start, self.end = span.start, span.end
         self.start_char, self.end_char = span.start_char, span.end_char
         self.text = doc_text[self.start_char: self.end_char]  # = span.text
-        self.tokens = tokens[self.start: self.end]
+        self.lowers, self.lemmas = lowers, lemmas  # of the whole Doc, by token index
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self.tokens)
+        return iter(self.doc[self.start: self.end])
 
     def __len__(self) -> int:
-        return len(self.tokens)
+        return self.end - self.start
+
+    def tokens_with(self, words: Container[str] = (), lemmas: Container[str] = ()) -> Iterator[Any]:
+        """The tokens whose lower-case text is one of `words` or lemma (lower case) one of `lemmas`:
+        the rules' trigger words, without making a Token object of every other word."""
+        lowers, lemma_of, doc = self.lowers, self.lemmas, self.doc
+        for i in range(self.start, self.end):
+            if lowers[i] in words or lemma_of[i] in lemmas:
+                yield doc[i]
+
+
+def _token_lemmas(doc: Any) -> list[str]:
+    """Each token's lemma in lower case (`tok.lemma_.lower()`), read from spaCy's array at once."""
+    strings = doc.vocab.strings
+    memo: dict[int, str] = {}
+    out = []
+    for h in doc.to_array("LEMMA").tolist():
+        lemma = memo.get(h)
+        if lemma is None:
+            lemma = memo[h] = strings[h].lower()
+        out.append(lemma)
+    return out
 
 
 def extract_doc(doc: Any, article: Article) -> ArticleFacts:
@@ -215,9 +237,9 @@ def extract_doc(doc: Any, article: Article) -> ArticleFacts:
     _resolve_officials(ctx)
     _assign_countries(ctx)
     dialogues: list[Dialogue] = []
-    tokens = list(doc)
+    lemmas = _token_lemmas(doc)
     for span in doc.sents:
-        sent = _Sentence(span, tokens, ctx.text)
+        sent = _Sentence(span, ctx.text, mentions.lowers, lemmas)
         _sentence_dialogues(ctx, sent, dialogues)
         _sentence_treaties(ctx, sent)
         _sentence_policies(ctx, sent)
@@ -361,7 +383,7 @@ def _speaker_at(ctx: _Context, offset: int) -> str | None:
 def _sentence_people(ctx: _Context, sent: Any) -> list[str]:
     """Officials a sentence speaks of, including "he" (the last subject) and "I"/"we" (the speaker)."""
     found = [k for _, k in _people_in(ctx, sent.start_char, sent.end_char)]
-    for tok in sent:
+    for tok in sent.tokens_with(_PRONOUNS):
         low = tok.text.lower()
         if low in THIRD_PERSON and tok.dep_ in ("nsubj", "nsubjpass") and ctx.last_subject:
             found.append(ctx.last_subject)
@@ -375,6 +397,8 @@ def _sentence_people(ctx: _Context, sent: Any) -> list[str]:
         ctx.last_subject = subjects[0]
     return unique
 
+
+_PRONOUNS = THIRD_PERSON | {"i"}  # the words `_sentence_people` resolves
 
 # --- dialogues ------------------------------------------------------------------------------------
 
@@ -426,6 +450,10 @@ def _named_event(sent: Any, tok: Any) -> str | None:
     if j == i:
         return None
     return tok.doc[j: i + 1].text
+
+
+# Lower-case words `_trigger_type` may take for a trigger (besides lemmas in DIALOGUE_VERBS).
+_TRIGGER_WORDS = set(DIALOGUE_NOUNS) | {"calls", "visits", "meets", "hosts"}
 
 
 def _trigger_type(tok: Any) -> tuple[str, str] | None:
@@ -481,7 +509,9 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
     if NEGATION.search(text):
         return
     seen_types: set[str] = set()
-    for tok in sent:
+    places: list[PlaceMention] | None = None
+    dates: list[DateMention] = []
+    for tok in sent.tokens_with(_TRIGGER_WORDS, DIALOGUE_VERBS):
         trig = _trigger_type(tok)
         if not trig:
             continue
@@ -490,8 +520,9 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         plural = pos == "noun" and tok.tag_ in ("NNS", "NNPS") and kind not in ("talks",)
         definite = pos == "noun" and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
         possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
-        places = _places_in(ctx, sent.start_char, sent.end_char)
-        dates = _dates_in(ctx, sent.start_char, sent.end_char)
+        if places is None:  # the same for every trigger of the sentence
+            places = _places_in(ctx, sent.start_char, sent.end_char)
+            dates = _dates_in(ctx, sent.start_char, sent.end_char)
         if plural and not named and not (tok.head.lemma_ == "hold"):
             continue
         if kind in seen_types and not named:
@@ -765,7 +796,7 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
 
 def _proposals(ctx: _Context, sent: Any, found: list[tuple[Treaty, int]]) -> None:
     """A joint proposal of two or more countries "to create/establish X" is an agreement in the making."""
-    for tok in sent:
+    for tok in sent.tokens_with(("proposal", "plan", "initiative")):
         if tok.lower_ not in ("proposal", "plan", "initiative") or tok.tag_ in ("NNS", "NNPS"):
             continue
         s, e = tok.left_edge.idx, tok.idx + len(tok.text)
@@ -794,7 +825,7 @@ def _nearest_date(dates: list[DateMention], pos: int) -> PartialDate | None:
 
 def _treaty_events(sent: Any) -> list[tuple[int, str]]:
     out = []
-    for tok in sent:
+    for tok in sent.tokens_with(TREATY_EVENTS, TREATY_EVENTS):
         lemma = tok.lemma_.lower()
         low = tok.text.lower()
         key = lemma if lemma in TREATY_EVENTS else (low if low in TREATY_EVENTS else None)
@@ -802,7 +833,8 @@ def _treaty_events(sent: Any) -> list[tuple[int, str]]:
             continue
         if tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
-        if key in ("announce", "create") and not any(x.lower_ in ("creation", "partnership", "alliance", "agreement", "treaty") for x in sent):
+        if key in ("announce", "create") and not any(x in ("creation", "partnership", "alliance", "agreement", "treaty")
+                                                     for x in sent.lowers[sent.start: sent.end]):
             continue
         out.append((tok.idx - sent.start_char, TREATY_EVENTS[key]))
     return out
@@ -865,12 +897,16 @@ def _country_of_span(ctx: _Context, start: int, end: int) -> str | None:
     return None
 
 
+# Lower-case words `_sentence_policies` may start from (besides lemmas in POLICY_VERBS).
+_POLICY_WORDS = POLICY_HEADS | {"change", "vision"}
+
+
 def _sentence_policies(ctx: _Context, sent: Any) -> None:
     doc = ctx.doc
     dates = _dates_in(ctx, sent.start_char, sent.end_char, clauses=True)
     ev = ctx.sentence_evidence(sent, 0.65)
     people = [k for _, k in _people_in(ctx, sent.start_char, sent.end_char)]
-    for tok in sent:
+    for tok in sent.tokens_with(_POLICY_WORDS, POLICY_VERBS):
         low = tok.lower_
         label = None
         action = "holds"
