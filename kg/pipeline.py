@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
@@ -21,10 +22,11 @@ from kg.articles import Article, pieces
 from kg.errors import KgError
 from kg.facts import ArticleFacts, Evidence
 
-# A chunk of articles goes to one worker at a time: enough text for spaCy's batching, small enough
-# that the workers finish at about the same time and a stop drops little work.
+# A chunk of articles goes to one worker at a time: enough text for spaCy's batching (a few news
+# articles parse as fast per word as more), small enough that the workers finish at about the same
+# time and a stop drops little work.
 CHUNK_ARTICLES = 8
-CHUNK_CHARS = 24_000
+CHUNK_CHARS = 10_000
 # Chunks handed out and not yet read back, per worker: the input streams, never held whole.
 CHUNKS_AHEAD = 2
 # How often a wait for a worker looks at the stop request.
@@ -131,7 +133,7 @@ def _extract_in_workers(
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(start_method),
                                initializer=_start_worker, initargs=(pipeline,))
     in_flight: deque[tuple[list[Article], Future[list[ArticleFacts | str]]]] = deque()
-    chunks = _chunks(articles, stop, size)
+    chunks = _chunks(articles, stop)
     workers: list[Any] = []  # the worker processes, known once chunks have started them
     finished = False
     try:
@@ -140,7 +142,8 @@ def _extract_in_workers(
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                in_flight.append((chunk, pool.submit(_chunk_facts, chunk, size)))
+                with _ctrl_c_held():  # a worker starting now must not take Ctrl-C for itself
+                    in_flight.append((chunk, pool.submit(_chunk_facts, chunk, size)))
                 # (a spawning pool starts its workers one by one, as work comes)
                 workers = list((getattr(pool, "_processes", None) or {}).values()) or workers
             if not in_flight:
@@ -164,7 +167,7 @@ def _extract_in_workers(
         _close_pool(pool, workers, finished)
 
 
-def _chunks(articles: Iterable[Article], stop: Callable[[], bool], size: int) -> Iterator[list[Article]]:
+def _chunks(articles: Iterable[Article], stop: Callable[[], bool]) -> Iterator[list[Article]]:
     chunk: list[Article] = []
     chars = 0
     for article in articles:
@@ -172,11 +175,25 @@ def _chunks(articles: Iterable[Article], stop: Callable[[], bool], size: int) ->
             return
         chunk.append(article)
         chars += len(article.text)
-        if len(chunk) >= CHUNK_ARTICLES or chars >= max(CHUNK_CHARS, size):
+        if len(chunk) >= CHUNK_ARTICLES or chars >= CHUNK_CHARS:
             yield chunk
             chunk, chars = [], 0
     if chunk and not stop():
         yield chunk
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT held back (not lost) while the pool may be starting processes: they begin with it held
+    and ignore it before they let it through."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _close_pool(pool: ProcessPoolExecutor, workers: list[Any], finished: bool) -> None:
@@ -230,6 +247,8 @@ def _start_worker(pipeline: Any) -> None:
     """Runs first in each worker: the pipeline, and no Ctrl-C (the main process decides on stopping)."""
     global _worker_nlp
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _end_with_parent()
     if isinstance(pipeline, str) or pipeline is None:
         from kg.extract import Extractor
