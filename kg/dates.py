@@ -77,11 +77,16 @@ def _valid(y: int, m: int | None, d: int | None) -> PartialDate | None:
         return None
 
 
+# Lookaheads for the first character a pattern can start with: they say nothing new, but let the
+# regex engine skip most positions of a text at once instead of trying the whole pattern there.
+_CAPITAL = r"(?=[A-Z])"
+_CAPITAL_OR_DIGIT = r"(?=[A-Z\d])"
+
 _ABSOLUTE = [
     # February 2, 2026 / Feb. 2 2026 / Thursday, February 2, 2026
-    re.compile(_WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
+    re.compile(_CAPITAL + _WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
     # 2 February 2026 / Thursday 13 March 2025
-    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
+    re.compile(_CAPITAL_OR_DIGIT + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
     # 2026-02-02
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
     # March 2026
@@ -91,11 +96,12 @@ _ABSOLUTE = [
 ]
 # Day and month with no year: dated only against the article's year.
 _NO_YEAR = [
-    re.compile(_WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d{2})"),
-    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!,?\s*(?:19|20)\d{2})"),
+    re.compile(_CAPITAL + _WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d{2})"),
+    re.compile(_CAPITAL_OR_DIGIT + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!,?\s*(?:19|20)\d{2})"),
     re.compile(r"\b(?:in|since|until|by|from|during|this|next|last)\s+" + _MONTH + r"(?!\s*\d)"),
 ]
 _RELATIVE = re.compile(
+    r"(?=[tylenofsa\d])"  # the first letters of the words below (any case)
     r"\b(?P<rel>today|tonight|yesterday|tomorrow|this (?:week|month|year)|later this (?:week|month|year)|"
     r"earlier this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|"
     r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"

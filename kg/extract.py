@@ -698,6 +698,8 @@ _LOWER_TREATY = re.compile(
     r"|(?:" + "|".join(TREATY_MODIFIERS) + r")(?:\s+(?:" + "|".join(TREATY_MODIFIERS) + r"))*\s+(?P<head2>treaty|agreement|alliance|partnership|pact|accord))"
     r"(?!\s+(?:commitment|commitments|talks|dialogue|relationship|ties))(?![\w-])"
 )
+# The head words `_LOWER_TREATY` can match (in both of its branches).
+_LOWER_HEADS = ("treaty", "agreement", "declaration", "accord", "pact", "alliance", "framework", "partnership")
 _CALLED = re.compile(r"(?:called|named|known as)\s+[“\"']?(?P<name>[A-Z][A-Za-z0-9-]{1,20})[”\"']?")
 _ANAPHOR = re.compile(r"\b(?:the|this|that|our|its|their)\s+(?P<head>Treaty|Alliance|Agreement|treaty|alliance|agreement|Declaration|Partnership)\b(?!\s+(?:of|on)\s+[A-Z])")
 _NOT_TREATY_START = {"The", "This", "That", "Our", "Its", "Their", "A", "An", "As", "In", "On", "By", "Under",
@@ -715,7 +717,9 @@ def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
         before = text[max(0, m.start() - 80): m.start()].lower()
         if any(h.lower() in before for h in TREATY_HEADS):
             spans.append((m.start("name"), m.end("name"), m.group("name"), "partnership"))
-    for regex in (_NAMED_TREATY, _LOWER_TREATY):
+    for regex, heads in ((_NAMED_TREATY, TREATY_HEADS), (_LOWER_TREATY, _LOWER_HEADS)):
+        if not any(h in text for h in heads):
+            continue  # every match holds one of these words: most sentences need no regex search
         for m in regex.finditer(text):
             s, e = m.start("name"), m.end("name")
             label = m.group("name")
