@@ -153,8 +153,10 @@ def _install_infixes(nlp: Any) -> None:
 class _Context:
     """What the article says around a sentence: resolved people, speakers, the main countries."""
 
-    def __init__(self, doc: Any, article: Article, mentions: Mentions) -> None:
+    def __init__(self, doc: Any, article: Article, mentions: Mentions, sentences: list[_Sentence]) -> None:
         self.doc, self.article, self.m = doc, article, mentions
+        self.sentences = sentences
+        self.sentence_starts = [s.start for s in sentences]
         self.text = mentions.text  # spaCy rebuilds Doc.text on every read: read it once
         lead = len(self.text) - len(self.text.lstrip())
         first_break = self.text.find("\n", lead)
@@ -171,8 +173,9 @@ class _Context:
 
     def evidence(self, start: int, end: int, confidence: float = 0.8) -> Evidence:
         span = self.doc.char_span(start, end, alignment_mode="expand")
-        if span is not None:
-            return self.sentence_evidence(span.sent, confidence)
+        if span is not None:  # the sentence of its first token (as `span.sent` has it)
+            sent = self.sentences[bisect_right(self.sentence_starts, span.start) - 1]
+            return self.sentence_evidence(sent, confidence)
         return Evidence(start, end, self.text[start:end], confidence)
 
     def sentence_evidence(self, sent: Any, confidence: float = 0.8) -> Evidence:
@@ -194,10 +197,11 @@ class _Sentence:
 
     __slots__ = ("doc", "start", "end", "start_char", "end_char", "text", "lowers", "lemmas")
 
-    def __init__(self, span: Any, doc_text: str, lowers: list[str], lemmas: list[str]) -> None:
-        self.doc = span.doc
-        self.start, self.end = span.start, span.end
-        self.start_char, self.end_char = span.start_char, span.end_char
+    def __init__(self, doc: Any, start: int, end: int, doc_text: str, lowers: list[str], lemmas: list[str]) -> None:
+        self.doc, self.start, self.end = doc, start, end
+        last = doc[end - 1]
+        # as spaCy's Span has them: from the first token to the end of the last one's text
+        self.start_char, self.end_char = doc[start].idx, last.idx + len(last.text)
         self.text = doc_text[self.start_char: self.end_char]  # = span.text
         self.lowers, self.lemmas = lowers, lemmas  # of the whole Doc, by token index
 
@@ -233,13 +237,13 @@ def extract_doc(doc: Any, article: Article) -> ArticleFacts:
     # the Doc was made from the article's text (spaCy keeps every character): no need to rebuild it
     text = article.text if _same_length(doc, article.text) else doc.text
     mentions = find_mentions(doc, article.date, text)
-    ctx = _Context(doc, article, mentions)
+    lemmas = _token_lemmas(doc)
+    sentences = [_Sentence(doc, s, e, text, mentions.lowers, lemmas) for s, e in mentions.sentences]
+    ctx = _Context(doc, article, mentions, sentences)
     _resolve_officials(ctx)
     _assign_countries(ctx)
     dialogues: list[Dialogue] = []
-    lemmas = _token_lemmas(doc)
-    for span in doc.sents:
-        sent = _Sentence(span, ctx.text, mentions.lowers, lemmas)
+    for sent in sentences:
         _sentence_dialogues(ctx, sent, dialogues)
         _sentence_treaties(ctx, sent)
         _sentence_policies(ctx, sent)
@@ -298,7 +302,7 @@ def _resolve_officials(ctx: _Context) -> None:
         if best is not None:
             ctx.resolved.append((pm.start, pm.end, best.key))
     # bare surnames spaCy sees as people ("Teodoro", "Mr Peters")
-    for ent in ctx.doc.ents:
+    for ent in ctx.m.ents:
         if ent.label_ != "PERSON":
             continue
         words = [w for w in re.split(r"\s+", ent.text.strip()) if w]

@@ -125,6 +125,8 @@ class Mentions:
     speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, person name) speaker turns
     text: str = ""  # the Doc's text, all offsets refer to it
     lowers: list[str] = field(default_factory=list)  # each token's text in lower case
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # (start, end) tokens of each sentence
+    ents: tuple[Any, ...] = ()  # spaCy's entities
 
 
 def token_lowers(doc: Any) -> list[str]:
@@ -395,12 +397,21 @@ def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok
     return None
 
 
-def _sentence_ends(doc: Any) -> list[int]:
+def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
+    """(start, end) token indices of the Doc's sentences, as `doc.sents` has them, read from spaCy's
+    sentence-start array instead of making a Span of each sentence."""
+    if not len(doc) or "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    flags = doc.to_array("SENT_START").tolist()
+    starts = [0] + [i for i in range(1, len(flags)) if flags[i] == 1]
+    return list(zip(starts, starts[1:] + [len(flags)]))
+
+
+def _sentence_ends(bounds: list[tuple[int, int]]) -> list[int]:
     """For each token, the index of the token after its sentence (what `doc[i].sent.end` says)."""
     ends: list[int] = []
-    for sent in doc.sents:
-        end = sent.end
-        ends.extend([end] * (end - len(ends)))
+    for start, end in bounds:
+        ends.extend([end] * (end - start))
     return ends
 
 
@@ -409,9 +420,11 @@ _TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_
 
 
 def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: str | None = None,
-                lowers: list[str] | None = None) -> tuple[list[PersonMention], list[tuple[int, str]]]:
-    """Officials by their titles, and the speaker turns of a transcript. `text` is `doc.text` and
-    `lowers` `token_lowers(doc)` when the caller has them already."""
+                lowers: list[str] | None = None, sentences: list[tuple[int, int]] | None = None,
+                ents: tuple[Any, ...] | None = None) -> tuple[list[PersonMention], list[tuple[int, str]]]:
+    """Officials by their titles, and the speaker turns of a transcript. `text`, `lowers`,
+    `sentences` and `ents` are `doc.text`, `token_lowers(doc)`, `sentence_bounds(doc)` and
+    `doc.ents` when the caller has them already."""
     people: list[PersonMention] = []
     text = doc.text if text is None else text
     lowers = token_lowers(doc) if lowers is None else lowers
@@ -419,7 +432,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     # most tokens cannot start a title: look at the token objects only where one may
     # (no first word of a title has an apostrophe, so `_lower`'s quote folding changes nothing here)
     candidates = [i for i, low in enumerate(lowers) if low in _TITLE_FIRST_WORDS]
-    sentence_ends = _sentence_ends(doc) if candidates else []
+    sentence_ends = _sentence_ends(sentence_bounds(doc) if sentences is None else sentences) if candidates else []
     resume = 0  # tokens before this are part of a mention already found
     for i in candidates:
         if i < resume:
@@ -467,7 +480,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
                                     country, kind="title"))
         resume = after
     people.sort(key=lambda p: p.start)
-    _attach_appositions(doc, people, countries, gz, text)
+    _attach_appositions(doc, people, countries, gz, text, ents)
     speakers = _speakers(text, people)
     return people, speakers
 
@@ -492,12 +505,12 @@ def _in_list(doc: Any, i: int) -> bool:
 
 
 def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[CountryMention], gz: Gazetteer,
-                        text: str) -> None:
+                        text: str, ents: tuple[Any, ...] | None) -> None:
     """Give a name to title-only mentions that stand in apposition to a PERSON entity."""
     if not any(pm.kind == "title" for pm in people):
         persons = []
     else:
-        persons = [e for e in doc.ents if e.label_ == "PERSON"]
+        persons = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"]
     for pm in people:
         if pm.kind != "title":
             continue
@@ -562,11 +575,12 @@ def _speakers(text: str, people: list[PersonMention]) -> list[tuple[int, str]]:
 
 
 def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer: set[str],
-                text: str | None = None) -> list[PlaceMention]:
-    """Cities, countries and venues among spaCy's entities. `text` is `doc.text` if the caller has it."""
+                text: str | None = None, ents: tuple[Any, ...] | None = None) -> list[PlaceMention]:
+    """Cities, countries and venues among spaCy's entities. `text` and `ents` are `doc.text` and
+    `doc.ents` if the caller has them (spaCy makes both anew on every read)."""
     doc_text = doc.text if text is None else text
     places: list[PlaceMention] = []
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         if ent.label_ not in ("GPE", "LOC", "FAC", "ORG"):
             continue
         text = ent.text.strip()
@@ -612,15 +626,17 @@ def find_mentions(doc: Any, anchor: PartialDate | None, text: str | None = None)
     for c in countries:
         freq[c.code] = freq.get(c.code, 0) + 1
     lowers = token_lowers(doc)
-    people, speakers = find_people(doc, countries, gz, text, lowers)
+    sentences = sentence_bounds(doc)
+    ents = doc.ents
+    people, speakers = find_people(doc, countries, gz, text, lowers, sentences, ents)
     # "Lima" in "Ana Lima" is a surname, not Peru's capital
     names = [(p.start, p.end) for p in people if p.kind != "title"]
-    names += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    names += [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON"]
     countries = [c for c in countries if not any(s <= c.start < e and c.kind in ("capital", "name") and
                                                  not _starts_title(text[s:c.start]) for s, e in names)]
-    places = find_places(doc, countries, gz, set(freq), text)
+    places = find_places(doc, countries, gz, set(freq), text, ents)
     dates = find_dates(text, anchor)
-    return Mentions(countries, people, places, dates, speakers, text, lowers)
+    return Mentions(countries, people, places, dates, speakers, text, lowers, sentences, ents)
 
 
 def _starts_title(text: str) -> bool:
