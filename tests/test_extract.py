@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from kg.articles import parse_article
+from kg.articles import parse_article, read_article
 from kg.dates import PartialDate
+from kg.extract import DIALOGUE_NOUNS, DIALOGUE_VERBS, _line_sentences, _Sentence, _token_lemmas
 from kg.facts import ArticleFacts
+from kg.gazetteer import fold, gazetteer
+from kg.mentions import _alternation, sentence_bounds, token_lowers
 
 
 @pytest.fixture
@@ -154,3 +160,78 @@ def test_page_chrome_gives_no_facts(extract):
             "Prime Minister Ana Souza announced new tariffs on…\n")
     facts = extract(text)
     assert set(officials(facts)) == {"Eva Smit", "Luc Peeters"}
+
+
+# --- what the extractor reads from spaCy in bulk agrees with spaCy's own per-token answers ---------
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DEV = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+def _real_texts() -> list[str]:
+    paths = sorted(SEEDS.glob("*.txt")) + (sorted(DEV.glob("*.txt")) if DEV.is_dir() else [])
+    return [read_article(str(p)).text for p in paths]
+
+
+@pytest.fixture(scope="module")
+def real_docs(extractor):
+    texts = _real_texts()
+    return list(zip(texts, extractor.nlp.pipe(texts)))
+
+
+def test_bulk_token_reads_match_spacy(real_docs):
+    for _, doc in real_docs:
+        assert token_lowers(doc) == [t.text.lower() for t in doc]
+        assert _token_lemmas(doc) == [t.lemma_.lower() for t in doc]
+        assert sentence_bounds(doc) == [(s.start, s.end) for s in doc.sents]
+
+
+def test_sentences_match_spacy_spans(real_docs):
+    for text, doc in real_docs:
+        lowers, lemmas = token_lowers(doc), _token_lemmas(doc)
+        for span in doc.sents:
+            sent = _Sentence(doc, span.start, span.end, text, lowers, lemmas)
+            assert (sent.start_char, sent.end_char, sent.text) == (span.start_char, span.end_char, span.text)
+            assert [t.i for t in sent.tokens_with(DIALOGUE_NOUNS, DIALOGUE_VERBS)] == \
+                [t.i for t in span if t.text.lower() in DIALOGUE_NOUNS or t.lemma_.lower() in DIALOGUE_VERBS]
+
+
+def _line_sentences_per_token(doc):
+    """The line-sentence rule applied token by token, as the component's docstring states it."""
+    text = doc.text
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and "\n" in prev.text:
+            line_start = text.rfind("\n", 0, prev.idx) + 1
+            short = prev.idx - line_start < 120
+            if "\n\n" in prev.text or (tok.text[:1].isupper() and short) or tok.text[:1] in "•-*":
+                tok.is_sent_start = True
+        elif "\n" in prev.text and not prev.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
+def test_line_sentences_visit_only_line_breaks_but_mark_the_same_starts(extractor):
+    texts = _real_texts() + ["Headline\nA short line\n\n• a bullet\n- a dash\nlower case after a break\n"]
+    for text in texts:
+        fast, slow = _line_sentences(extractor.nlp.make_doc(text)), _line_sentences_per_token(extractor.nlp.make_doc(text))
+        assert [t.is_sent_start for t in fast] == [t.is_sent_start for t in slow]
+
+
+def test_country_trie_regex_matches_like_a_longest_first_alternation():
+    names = ["new zealand", "new", "niger", "nigeria", "guinea", "guinea-bissau", "papua new guinea", "u.s."]
+    plain = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w])", re.I)
+    trie = re.compile(r"(?<![\w])(" + _alternation(names) + r")(?![\w])", re.I)
+    for text in _real_texts() + ["Nigeria and Niger; Papua New Guinea, Guinea-Bissau and New Zealand. NEW ZEALANDER, U.S.-made"]:
+        assert [m.span(1) for m in trie.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
+
+
+def test_fold_and_remembered_country_lookups():
+    assert fold("  New   Zealand’s ") == "new zealand's"
+    assert fold("Élysée") == "elysee"
+    gz = gazetteer()
+    for _ in range(2):
+        assert gz.country("the Philippines") == "PHL"
+        assert gz.country("New Zealand's") == "NZL"
+        assert gz.country("Zealand") is None
