@@ -159,6 +159,8 @@ def build_paths(
 
     with open_store(location) as store, _StopRequest(say) as stop:
         index = _index(store)
+        # only a store that held articles before can be left with entities no article mentions
+        held_articles = bool(store.query("ASK { GRAPH ?g { ?g a kg:Article } }").boolean)
         todo = list(_pending(paths, index, force, failed, report))
         if not todo or stop.requested:
             report.interrupted = stop.requested
@@ -198,8 +200,8 @@ def build_paths(
             report.interrupted = stop.requested
             if report.interrupted:
                 report.not_built = max(0, len(todo) - report.built - (len(report.failed) - before))
-        if report.built or report.failed:
-            # an article that changed or failed may have been the last to mention an entity
+        if report.built and held_articles:
+            # a changed article may have been the last to mention an entity
             store.prune_entities()
     report.seconds = time.perf_counter() - started
     return report
@@ -209,7 +211,7 @@ class _Batch:
     """Articles waiting to be written: the store takes them a batch at a time (its bulk path),
     at most a couple of seconds' work, so an interrupted build loses little."""
 
-    MAX_QUADS = 20_000  # about 40 news articles; `KG_BUILD_BATCH` overrides
+    MAX_QUADS = 50_000  # about 100 news articles; `KG_BUILD_BATCH` overrides
     MAX_SECONDS = 2.0
 
     def __init__(self, store: Store, report: BuildReport, failed: Callable[[str, str], None]) -> None:

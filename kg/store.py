@@ -303,6 +303,7 @@ class OxigraphStore(Store):
     # RocksDB keeps written data in memory tables until they are flushed; flushing every so many
     # quads keeps a long build's memory flat (860 MB -> 170 MB over 1M triples) and costs nothing.
     FLUSH_EVERY = 50_000
+    LOAD_CHUNK = 200_000  # quads per bulk load call in `load_quads`
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
@@ -423,7 +424,6 @@ class OxigraphStore(Store):
 
     def _write_articles(self, articles: Sequence[ArticleGraph]) -> None:
         fresh: list[str] = []
-        written = 0
         for article in articles:
             described = self._new_descriptions(article.entities)
             g = _named_node(article.iri)
@@ -432,15 +432,16 @@ class OxigraphStore(Store):
                 continue
             fresh += _statements(described, ENTITIES_GRAPH)
             fresh += _statements(article.triples, article.iri)
-            written += len(described) + len(article.triples)
             if not article.triples:
                 self._db.add_graph(g)
         if fresh:
-            try:
-                self._db.bulk_load("".join(fresh).encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_QUADS)
-            except OSError as e:
-                raise StoreError(f"cannot write {len(articles)} articles: {e}") from None
-            self._count(written)
+            self._bulk_load(fresh, f"cannot write {len(articles)} articles")
+
+    def _bulk_load(self, lines: list[str], failure: str) -> None:
+        try:
+            self._db.bulk_load("".join(lines).encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_QUADS)
+        except OSError as e:
+            raise StoreError(f"{failure}: {e}") from None
 
     def prune_entities(self) -> None:
         self._described.clear()
@@ -487,28 +488,26 @@ class OxigraphStore(Store):
         existing: dict[str, bool] = {ENTITIES_GRAPH: False}
         replaced: dict[str, list[Triple]] = {}
         count = 0
-
-        def new_graph_quads() -> Iterator[ox.Quad]:
-            nonlocal count
-            quad, conv = ox.Quad, to_oxigraph
-            for s, p, o, g in quads:
-                name = str(g)
-                held = existing.get(name)
-                if held is None:
-                    held = existing[name] = self._db.contains_named_graph(_named_node(name))
-                count += 1
-                if held:
-                    replaced.setdefault(name, []).append((s, p, o))
-                else:
-                    yield quad(conv(s), conv(p), conv(o), _named_node(name))
-
-        try:
-            self._db.bulk_extend(new_graph_quads())
-        except OSError as e:
-            raise StoreError(f"load failed: {e}") from None
+        chunk: list[str] = []
+        t = term_text
+        for s, p, o, g in quads:
+            name = str(g)
+            held = existing.get(name)
+            if held is None:
+                held = existing[name] = self._db.contains_named_graph(_named_node(name))
+            count += 1
+            if held:
+                replaced.setdefault(name, []).append((s, p, o))
+                continue
+            chunk.append(f"{t(s)} {t(p)} {t(o)} <{name}> .\n")
+            if len(chunk) >= self.LOAD_CHUNK:
+                self._bulk_load(chunk, "load failed")
+                chunk = []
+        if chunk:
+            self._bulk_load(chunk, "load failed")
         for name, triples in replaced.items():
             self.replace_graph(name, triples)
-        if count:
+        if replaced:  # a replaced graph may have held the last mention of an entity
             self.prune_entities()
         return count
 
