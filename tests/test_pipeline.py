@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.articles import Article, read_article
+from kg.articles import PIECE_CHARS, Article, read_article
 from kg.facts import ArticleFacts
 from kg.pipeline import ExtractionWorkerError, _extract_in_workers, extract_articles
 
@@ -80,7 +80,7 @@ def test_pipeline_loaded_again_in_spawned_workers_gives_the_same_facts(extractor
     one, _ = run(extractor, articles, 1)
     failures: list[tuple[str, str]] = []
     spawned = list(_extract_in_workers(extractor, articles, 2, lambda p, w: failures.append((p, w)),
-                                       lambda: False, 20_000, "spawn"))
+                                       lambda: False, PIECE_CHARS, "spawn"))
     assert not failures
     assert [(a.source, f) for a, f in spawned] == [(a.source, f) for a, f in one]
     wait_for_no_workers()
