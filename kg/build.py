@@ -192,14 +192,16 @@ def build_paths(
         except KeyboardInterrupt:
             stop.requested = True
         finally:
-            # what was extracted is written even when the build stops early: articles are whole
-            batch.write()
-            if bar:
-                bar.stop()
-                bar = None
-            report.interrupted = stop.requested
-            if report.interrupted:
-                report.not_built = max(0, len(todo) - report.built - (len(report.failed) - before))
+            try:
+                # what was extracted is written even when the build stops early: articles are whole
+                batch.close()
+            finally:
+                if bar:
+                    bar.stop()
+                    bar = None
+                report.interrupted = stop.requested
+                if report.interrupted:
+                    report.not_built = max(0, len(todo) - report.built - (len(report.failed) - before))
         if report.built and held_articles:
             # a changed article may have been the last to mention an entity
             store.prune_entities()
@@ -209,12 +211,19 @@ def build_paths(
 
 class _Batch:
     """Articles waiting to be written: the store takes them a batch at a time (its bulk path),
-    at most a couple of seconds' work, so an interrupted build loses little."""
+    at most a couple of seconds' work, so an interrupted build loses little.
+
+    A batch is written on a thread of its own while the next articles are extracted (the store's
+    bulk loader runs without Python's lock), one batch at a time and in order; `close` waits
+    for the last one. Failures found while writing are reported from the building thread.
+    """
 
     MAX_QUADS = 50_000  # about 100 news articles; `KG_BUILD_BATCH` overrides
     MAX_SECONDS = 2.0
 
     def __init__(self, store: Store, report: BuildReport, failed: Callable[[str, str], None]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.store, self.report, self.failed = store, report, failed
         try:
             self.max_quads = max(1, int(os.environ.get("KG_BUILD_BATCH") or self.MAX_QUADS))
@@ -223,6 +232,9 @@ class _Batch:
         self.items: list[tuple[Article, ArticleFacts, ArticleGraph]] = []
         self.quads = 0
         self.since = time.perf_counter()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer")
+        self._in_flight: Any = None
+        self._refused: list[tuple[str, str]] = []
 
     def add(self, article: Article, facts: ArticleFacts, graph: ArticleGraph) -> None:
         if not self.items:
@@ -233,9 +245,31 @@ class _Batch:
             self.write()
 
     def write(self) -> None:
+        """Hand the articles collected so far to the writer (after the batch before them)."""
         items, self.items, self.quads = self.items, [], 0
-        if not items:
-            return
+        self._wait()
+        if items:
+            self._in_flight = self._writer.submit(self._write, items)
+
+    def close(self) -> None:
+        """Write what is collected and wait until everything handed over is in the store."""
+        try:
+            self.write()
+            self._wait()
+        finally:
+            self._writer.shutdown(wait=True)
+
+    def _wait(self) -> None:
+        in_flight, self._in_flight = self._in_flight, None
+        try:
+            if in_flight is not None:
+                in_flight.result()  # a store error raised on the writer surfaces here
+        finally:
+            refused, self._refused = self._refused, []
+            for source, why in refused:
+                self.failed(source, why)
+
+    def _write(self, items: list[tuple[Article, ArticleFacts, ArticleGraph]]) -> None:
         try:
             self._store([g for _, _, g in items], items[0][0])
         except _Refused:
@@ -244,7 +278,7 @@ class _Batch:
                 try:
                     self._store([item[2]], item[0])
                 except _Refused as e:
-                    self.failed(item[0].source, f"the store refused its triples ({e})")
+                    self._refused.append((item[0].source, f"the store refused its triples ({e})"))
                     continue
                 self._count(*item)
             return

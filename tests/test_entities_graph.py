@@ -88,7 +88,7 @@ def test_a_batch_with_one_refused_article_writes_the_others(tmp_path: Path) -> N
         batch = _Batch(store, report, lambda path, why: failures.append((path, why)))
         for g, source in ((good[0], "a.txt"), (bad, "b.txt"), (good[1], "c.txt")):
             batch.add(parse_article(source, b"Some article text."), ArticleFacts(), g)
-        batch.write()
+        batch.close()
         graphs = {str(g) for *_, g in store.quads()}
     assert report.built == 2
     assert [path for path, _ in failures] == ["b.txt"]
