@@ -16,16 +16,38 @@ import hashlib
 import os
 import re
 from decimal import Decimal
+from typing import Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib import namespace as _ns
 
+from kg import ontology
 from kg.articles import Article
 from kg.dates import PartialDate
 from kg.facts import EXTRACTOR_VERSION, ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
-from kg.ontology import KG, KGID
+from kg.ontology import KGID
 from kg.store import ArticleGraph, Triple
+
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib builds and checks a new URIRef on every
+    lookup, which was a third of the mapping's time."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = URIRef(str(self._namespace[name]))
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)
+
+
+KG, RDF, RDFS, PROV, XSD, DCTERMS = (_Terms(n) for n in (ontology.KG, _ns.RDF, _ns.RDFS, _ns.PROV, _ns.XSD,
+                                                         _ns.DCTERMS))
 
 
 def slug(text: str) -> str:
