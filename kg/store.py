@@ -490,16 +490,20 @@ class OxigraphStore(Store):
         count = 0
         chunk: list[str] = []
         t = term_text
+        graph: object = None
+        name, end, held = "", "", False
         for s, p, o, g in quads:
-            name = str(g)
-            held = existing.get(name)
-            if held is None:
-                held = existing[name] = self._db.contains_named_graph(_named_node(name))
             count += 1
+            if g is not graph:  # quads come grouped by graph: look each one up once
+                graph, name = g, str(g)
+                end = f" <{name}> .\n"
+                held = existing.get(name)  # type: ignore[assignment]
+                if held is None:
+                    held = existing[name] = self._db.contains_named_graph(_named_node(name))
             if held:
                 replaced.setdefault(name, []).append((s, p, o))
                 continue
-            chunk.append(f"{t(s)} {t(p)} {t(o)} <{name}> .\n")
+            chunk.append(f"{t(s)} {t(p)} {t(o)}{end}")
             if len(chunk) >= self.LOAD_CHUNK:
                 self._bulk_load(chunk, "load failed")
                 chunk = []
