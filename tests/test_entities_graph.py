@@ -36,7 +36,9 @@ def quads_of(store_path: Path, subject: URIRef) -> list[tuple[str, object, objec
         return [(str(g), p, o) for s, p, o, g in store.quads() if s == subject]
 
 
-def test_entity_described_once_and_mentioned_by_each_article(tmp_path: Path) -> None:
+@pytest.fixture
+def two_articles(tmp_path: Path) -> tuple[Path, Path]:
+    """A corpus of two articles that both name New Zealand, built into a store."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write(corpus / "a.txt", "Talks in Wellington", "Winston Peters", "Takeshi Iwaya")
@@ -44,6 +46,11 @@ def test_entity_described_once_and_mentioned_by_each_article(tmp_path: Path) -> 
     store = tmp_path / "store"
     report = build_paths(str(store), [str(corpus)])
     assert report.built == 2 and not report.failed
+    return corpus, store
+
+
+def test_entity_described_once_and_mentioned_by_each_article(two_articles: tuple[Path, Path]) -> None:
+    corpus, store = two_articles
 
     nz = quads_of(store, NZL)
     labels = [(g, o) for g, p, o in nz if p == RDFS.label]
@@ -54,13 +61,8 @@ def test_entity_described_once_and_mentioned_by_each_article(tmp_path: Path) -> 
     assert mentions == {(a, URIRef(a)) for a in articles}
 
 
-def test_a_changed_article_takes_away_the_entities_only_it_named(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write(corpus / "a.txt", "Talks in Wellington", "Winston Peters", "Takeshi Iwaya")
-    write(corpus / "b.txt", "More talks", "Judith Collins", "Gen Nakatani")
-    store = tmp_path / "store"
-    build_paths(str(store), [str(corpus)])
+def test_a_changed_article_takes_away_the_entities_only_it_named(two_articles: tuple[Path, Path]) -> None:
+    corpus, store = two_articles
     peters, iwaya, collins = (KGID[f"person/{k}"] for k in ("winston-peters", "takeshi-iwaya", "judith-collins"))
     assert quads_of(store, peters) and quads_of(store, iwaya)
 
