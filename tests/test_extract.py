@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,17 +167,18 @@ def test_page_chrome_gives_no_facts(extract):
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-DEV = ROOT.parent / "shared" / "corpus" / "dev"
-
-
-def _real_texts() -> list[str]:
-    paths = sorted(SEEDS.glob("*.txt")) + (sorted(DEV.glob("*.txt")) if DEV.is_dir() else [])
-    return [read_article(str(p)).text for p in paths]
 
 
 @pytest.fixture(scope="module")
-def real_docs(extractor):
-    texts = _real_texts()
+def real_docs(extractor, tmp_path_factory):
+    """The seed articles and real articles with other names, places and dates (benchmarks/corpusgen.py)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import corpusgen
+
+    varied = tmp_path_factory.mktemp("varied")
+    corpusgen.write_corpus(varied, 6, seed=5)
+    paths = sorted(SEEDS.glob("*.txt")) + sorted(varied.glob("*.txt"))
+    texts = [read_article(str(p)).text for p in paths]
     return list(zip(texts, extractor.nlp.pipe(texts)))
 
 
@@ -212,18 +214,18 @@ def _line_sentences_per_token(doc):
     return doc
 
 
-def test_line_sentences_visit_only_line_breaks_but_mark_the_same_starts(extractor):
-    texts = _real_texts() + ["Headline\nA short line\n\n• a bullet\n- a dash\nlower case after a break\n"]
+def test_line_sentences_visit_only_line_breaks_but_mark_the_same_starts(extractor, real_docs):
+    texts = [t for t, _ in real_docs] + ["Headline\nA short line\n\n• a bullet\n- a dash\nlower case after a break\n"]
     for text in texts:
         fast, slow = _line_sentences(extractor.nlp.make_doc(text)), _line_sentences_per_token(extractor.nlp.make_doc(text))
         assert [t.is_sent_start for t in fast] == [t.is_sent_start for t in slow]
 
 
-def test_country_trie_regex_matches_like_a_longest_first_alternation():
+def test_country_trie_regex_matches_like_a_longest_first_alternation(real_docs):
     names = ["new zealand", "new", "niger", "nigeria", "guinea", "guinea-bissau", "papua new guinea", "u.s."]
     plain = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w])", re.I)
     trie = re.compile(r"(?<![\w])(" + _alternation(names) + r")(?![\w])", re.I)
-    for text in _real_texts() + ["Nigeria and Niger; Papua New Guinea, Guinea-Bissau and New Zealand. NEW ZEALANDER, U.S.-made"]:
+    for text in [t for t, _ in real_docs] + ["Nigeria and Niger; Papua New Guinea, Guinea-Bissau and New Zealand. NEW ZEALANDER, U.S.-made"]:
         assert [m.span(1) for m in trie.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
 
 

@@ -22,9 +22,19 @@ from kg.pipeline import ExtractionWorkerError, _extract_in_workers, extract_arti
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-DEV = ROOT.parent / "shared" / "corpus" / "dev"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import corpusgen  # noqa: E402
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real articles with other names, places and dates (benchmarks/corpusgen.py)."""
+    folder = tmp_path_factory.mktemp("varied")
+    corpusgen.write_corpus(folder, 6, seed=11)
+    return folder
 
 
 def read_folder(folder: Path) -> list[Article]:
@@ -33,9 +43,9 @@ def read_folder(folder: Path) -> list[Article]:
     return articles
 
 
-def many_articles(copies: int) -> list[Article]:
-    """The seed and dev articles over and over, each copy under its own name."""
-    base = read_folder(SEEDS) + read_folder(DEV)
+def many_articles(varied: Path, copies: int) -> list[Article]:
+    """The seed and varied articles over and over, each copy under its own name."""
+    base = read_folder(SEEDS) + read_folder(varied)
     return [replace(a, source=f"{a.source}#{n}") for n in range(copies) for a in base]
 
 
@@ -54,11 +64,11 @@ def wait_for_no_workers(limit: float = 10) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("folder", [SEEDS, DEV], ids=["seeds", "dev"])
+@pytest.mark.parametrize("which", ["seeds", "varied"])
 @pytest.mark.parametrize("piece_chars", [None, 900], ids=["whole", "in-pieces"])
-def test_two_jobs_give_the_same_facts_in_the_same_order_as_one(extractor, folder: Path,
+def test_two_jobs_give_the_same_facts_in_the_same_order_as_one(extractor, varied: Path, which: str,
                                                                piece_chars: int | None) -> None:
-    articles = read_folder(folder)
+    articles = read_folder(SEEDS if which == "seeds" else varied)
     one, one_failed = run(extractor, articles, 1, piece_chars=piece_chars)
     two, two_failed = run(extractor, articles, 2, piece_chars=piece_chars)
 
@@ -86,8 +96,8 @@ def test_pipeline_loaded_again_in_spawned_workers_gives_the_same_facts(extractor
     wait_for_no_workers()
 
 
-def test_failing_article_is_reported_once_and_the_others_go_on(extractor) -> None:
-    articles = many_articles(2)
+def test_failing_article_is_reported_once_and_the_others_go_on(extractor, varied: Path) -> None:
+    articles = many_articles(varied, 2)
     bad = 3
     # A date no reader gives makes the rules trip on every piece of this (long enough) article.
     articles[bad] = replace(articles[bad], date="not a date")
@@ -101,8 +111,8 @@ def test_failing_article_is_reported_once_and_the_others_go_on(extractor) -> Non
     wait_for_no_workers()
 
 
-def test_stop_request_while_the_workers_are_busy_ends_the_stream_promptly(extractor) -> None:
-    articles = many_articles(12)
+def test_stop_request_while_the_workers_are_busy_ends_the_stream_promptly(extractor, varied: Path) -> None:
+    articles = many_articles(varied, 12)
     requested = threading.Event()
     stopped_at: list[float] = []
     got: list[Article] = []
@@ -120,8 +130,8 @@ def test_stop_request_while_the_workers_are_busy_ends_the_stream_promptly(extrac
     wait_for_no_workers(5)
 
 
-def test_stop_between_articles_gives_no_further_article(extractor) -> None:
-    articles = many_articles(4)
+def test_stop_between_articles_gives_no_further_article(extractor, varied: Path) -> None:
+    articles = many_articles(varied, 4)
     got: list[Article] = []
     started = time.monotonic()
     built, _ = run(extractor, (a for a in articles if not got.append(a)), 2, stop=lambda: len(got) >= 5)
@@ -132,8 +142,8 @@ def test_stop_between_articles_gives_no_further_article(extractor) -> None:
     wait_for_no_workers(5)
 
 
-def test_leaving_the_stream_early_ends_the_workers(extractor) -> None:
-    stream = extract_articles(extractor, many_articles(12), jobs=2, on_failure=lambda p, w: None)
+def test_leaving_the_stream_early_ends_the_workers(extractor, varied: Path) -> None:
+    stream = extract_articles(extractor, many_articles(varied, 12), jobs=2, on_failure=lambda p, w: None)
     first, _ = next(stream)
     assert multiprocessing.active_children()
     started = time.monotonic()
@@ -143,9 +153,9 @@ def test_leaving_the_stream_early_ends_the_workers(extractor) -> None:
     wait_for_no_workers(5)
 
 
-def test_killed_worker_is_an_error_not_a_hang(extractor) -> None:
+def test_killed_worker_is_an_error_not_a_hang(extractor, varied: Path) -> None:
     deadline = time.monotonic() + 120  # a hang shows as a stop, which the test then fails on
-    stream = extract_articles(extractor, many_articles(12), jobs=2, on_failure=lambda p, w: None,
+    stream = extract_articles(extractor, many_articles(varied, 12), jobs=2, on_failure=lambda p, w: None,
                               stop=lambda: time.monotonic() > deadline)
     next(stream)
     os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
@@ -168,10 +178,10 @@ def children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads worker processes from /proc")
-def test_kg_build_with_a_killed_worker_says_so_and_exits(tmp_path: Path) -> None:
+def test_kg_build_with_a_killed_worker_says_so_and_exits(tmp_path: Path, varied: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for article in many_articles(15):
+    for article in many_articles(varied, 15):
         path, copy = article.source.split("#")
         (corpus / f"{copy}-{Path(path).name}").write_text(article.text)
     env = {k: v for k, v in os.environ.items() if k not in ("KG_STORE", "KG_MAX_ARTICLE_CHARS")}
