@@ -208,6 +208,11 @@ def _close_pool(pool: ProcessPoolExecutor, workers: list[Any], finished: bool) -
             worker.terminate()
     for worker in workers:
         worker.join(timeout=5)
+    # The pool's manager thread closes its wake-up pipe as it ends; if it is still ending when the
+    # interpreter exits, the exit hook can write to the closed pipe ("Bad file descriptor").
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def _worker_death(workers: list[Any]) -> str:

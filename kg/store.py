@@ -22,7 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from kg.errors import QuerySyntaxError, StoreError, StoreLockedError, UpdateRefused
-from kg.ontology import ENTITIES_GRAPH, PREFIXES
+from kg.ontology import ENTITIES_GRAPH, KG, PREFIXES
 
 Term = Identifier
 Triple = tuple[Node, Node, Node]
@@ -35,7 +35,7 @@ PRUNE_ENTITIES = f"""
 DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}
 WHERE {{
   GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }}
-  FILTER NOT EXISTS {{ GRAPH ?g {{ ?e <https://w3id.org/kg-news/ontology#mentionedIn> ?article }} }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?e <{KG.mentionedIn}> ?article }} }}
 }}"""
 
 
