@@ -159,8 +159,10 @@ def test_killed_worker_is_an_error_not_a_hang(extractor, varied: Path) -> None:
                               stop=lambda: time.monotonic() > deadline)
     next(stream)
     os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+    # The pool ends the other worker itself (SIGTERM) as soon as one dies; now and then that end is
+    # the only one seen by the time the error is worded.
     with pytest.raises(ExtractionWorkerError, match=r"^an extraction worker process stopped unexpectedly "
-                                                    r"\(killed by SIGKILL\)$"):
+                                                    r"\(killed by SIG(KILL|TERM)\)$"):
         for _ in stream:
             pass
     assert time.monotonic() < deadline
