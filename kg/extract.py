@@ -25,6 +25,7 @@ from kg.mentions import (
     find_mentions,
     style_country,
     title_excludes,
+    token_strings,
 )
 
 # --- vocabularies of events (general English) -----------------------------------------------------
@@ -221,16 +222,8 @@ class _Sentence:
 
 
 def _token_lemmas(doc: Any) -> list[str]:
-    """Each token's lemma in lower case (`tok.lemma_.lower()`), read from spaCy's array at once."""
-    strings = doc.vocab.strings
-    memo: dict[int, str] = {}
-    out = []
-    for h in doc.to_array("LEMMA").tolist():
-        lemma = memo.get(h)
-        if lemma is None:
-            lemma = memo[h] = strings[h].lower()
-        out.append(lemma)
-    return out
+    """Each token's lemma in lower case (`tok.lemma_.lower()`)."""
+    return token_strings(doc, "LEMMA")
 
 
 def extract_doc(doc: Any, article: Article) -> ArticleFacts:

@@ -129,18 +129,23 @@ class Mentions:
     ents: tuple[Any, ...] = ()  # spaCy's entities
 
 
-def token_lowers(doc: Any) -> list[str]:
-    """Each token's text in lower case (`tok.text.lower()`), read from spaCy's array at once:
-    going through Token objects costs far more than the lookups."""
+def token_strings(doc: Any, attribute: str) -> list[str]:
+    """Each token's string attribute (LOWER, LEMMA, ...) in lower case, read from spaCy's array at
+    once: going through Token objects costs far more than the lookups."""
     strings = doc.vocab.strings
     memo: dict[int, str] = {}
     out = []
-    for h in doc.to_array("LOWER").tolist():
-        word = memo.get(h)
-        if word is None:
-            word = memo[h] = strings[h]
-        out.append(word)
+    for h in doc.to_array(attribute).tolist():
+        text = memo.get(h)
+        if text is None:
+            text = memo[h] = strings[h].lower()
+        out.append(text)
     return out
+
+
+def token_lowers(doc: Any) -> list[str]:
+    """Each token's text in lower case (`tok.text.lower()`)."""
+    return token_strings(doc, "LOWER")
 
 
 # --- countries ------------------------------------------------------------------------------------
