@@ -279,21 +279,13 @@ def _resolve_officials(ctx: _Context) -> None:
             if pm.title:
                 off.posts.append(Post(pm.title, pm.country, ev))
             ctx.resolved.append((pm.start, pm.end, key))
-    # title-only mentions: the official with that kind of title ("the minister", "the Deputy Prime Minister")
+    # title-only mentions: the official who holds that whole title ("the minister", "our Foreign Minister")
     for pm in people:
         if pm.kind != "title" or not pm.title:
             continue
-        head = pm.title.split()[-1]
-        best = None
-        for off in facts.officials.values():
-            titles = [p.title for p in off.posts]
-            if any(t == pm.title for t in titles) or any(re.search(rf"\b{re.escape(pm.title)}\b", t) for t in titles):
-                best = off
-                break
-            if best is None and any(t.split()[-1] == head or f" {head} " in f" {t} " for t in titles):
-                best = off
-        if best is not None:
-            ctx.resolved.append((pm.start, pm.end, best.key))
+        key = _official_with_title(ctx, pm.title, pm.start)
+        if key is not None:
+            ctx.resolved.append((pm.start, pm.end, key))
     # bare surnames spaCy sees as people ("Teodoro", "Mr Peters")
     for ent in ctx.m.ents:
         if ent.label_ != "PERSON":
@@ -308,6 +300,60 @@ def _resolve_officials(ctx: _Context) -> None:
         if key and not any(s <= ent.start_char < e for s, e, _ in ctx.resolved):
             ctx.resolved.append((ent.start_char, ent.end_char, key))
     ctx.resolved.sort()
+
+
+_TITLE_LINKS = {"of", "for", "to", "and", "on"}
+# "foreign minister" = "minister for foreign affairs", "defense secretary" = "secretary of defense"
+_TITLE_INVERSION = re.compile(r"^(minister|secretary)\s+(?:of|for)\s+(?:the\s+)?(.+?)(?:\s+affairs)?$")
+
+
+def _title_forms(title: str) -> set[str]:
+    """A title without country words, articles and possessives, in its written and inverted word orders."""
+    gz = gazetteer()
+    words = [w for w in fold(title).split() if w not in ("the", "our", "my", "your", "their", "his", "her", "its")
+             and not w.endswith(("'s", "’s")) and not gz.country(w) and not gz.demonym(w)]
+    plain = " ".join(words)
+    forms = {plain}
+    inverted = _TITLE_INVERSION.match(plain)
+    if inverted:
+        forms.add(f"{inverted.group(2)} {inverted.group(1)}")
+    return forms
+
+
+def _title_head(title: str) -> str:
+    """The noun a title names its holder by: the word before its first "of"/"for" ("secretary of state")."""
+    words = fold(title).split()
+    for i, w in enumerate(words):
+        if w in _TITLE_LINKS and i:
+            return words[i - 1]
+    return words[-1] if words else ""
+
+
+def _official_with_title(ctx: _Context, title: str, at: int) -> str | None:
+    """The official a title-only mention refers to: one who holds that whole title, or whose title starts with
+    a bare title word ("the minister" for a "minister for defence", never for a "prime minister"). A plural
+    ("the ministers") names a group, not one official. Between several, the one named last before it."""
+    head = _title_head(title)
+    if not head or (head.endswith("s") and not head.endswith("ss")):
+        return None
+    forms = _title_forms(title)
+    best: tuple[int, int, str] | None = None  # (score, last mention before, key)
+    for off in ctx.facts.officials.values():
+        score = 0
+        for post in off.posts:
+            if _title_head(post.title).endswith("s") and not _title_head(post.title).endswith("ss"):
+                continue  # a group's title read as one person's ("Prime Ministers X and Y")
+            for held in _title_forms(post.title):
+                if held in forms:
+                    score = max(score, 2)
+                elif any(held.startswith(f + " ") or f" and {f}" in f" {held}" for f in forms):
+                    score = max(score, 1)
+        if not score:
+            continue
+        last = max((s for s, _, k in ctx.resolved if k == off.key and s < at), default=-1)
+        if best is None or (score, last) > best[:2]:
+            best = (score, last, off.key)
+    return best[2] if best else None
 
 
 def _assign_countries(ctx: _Context) -> None:

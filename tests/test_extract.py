@@ -237,3 +237,26 @@ def test_fold_and_remembered_country_lookups():
         assert gz.country("the Philippines") == "PHL"
         assert gz.country("New Zealand's") == "NZL"
         assert gz.country("Zealand") is None
+
+
+# --- title-only mentions, event names, event boundaries, treaties and policies on varied wordings ---
+
+
+def _participant_names(facts: ArticleFacts, d) -> set[str]:
+    return {facts.officials[p].name for p in d.participants if p in facts.officials}
+
+
+def test_title_only_mention_needs_the_whole_title(extract):
+    text = ("Remarks\n\nIcelandic Prime Minister Clara Voss spoke in Reykjavik on Monday. "
+            "Last year our Foreign Minister held talks with Spanish Defence Minister Pablo Ortega in Madrid.")
+    facts = extract(text, PartialDate(2024, 5, 6))
+    talks = next(d for d in facts.dialogues if d.type == "talks")
+    assert _participant_names(facts, talks) == {"Pablo Ortega"}
+
+
+def test_bare_title_is_not_a_longer_title(extract):
+    text = ("Review\n\nIcelandic Prime Minister Clara Voss spoke in Reykjavik on Monday. "
+            "The Minister held talks with Spanish Foreign Minister Pablo Ortega in Madrid on Tuesday.")
+    facts = extract(text, PartialDate(2024, 5, 6))
+    talks = next(d for d in facts.dialogues if d.type == "talks")
+    assert "Clara Voss" not in _participant_names(facts, talks)
