@@ -27,7 +27,7 @@ TITLE_HEADS = {
     "spokesman", "spokeswoman", "commander", "admiral", "general", "chief", "director", "adviser", "advisor",
     "chairman", "chairwoman", "consul", "governor", "king", "queen", "emperor", "senator", "commissioner",
     "undersecretary", "secretary-general", "attaché", "attache", "counsellor", "counselor", "colonel",
-    "brigadier", "vice-president", "vice-chairman", "leader", "ministers", "secretaries",
+    "brigadier", "vice-president", "vice-chairman", "leader", "ministers", "secretaries", "presidents",
 }
 # Heads that are also common words: only a title when capitalized or followed by a name.
 WEAK_HEADS = {"general", "chief", "director", "commander", "leader", "governor", "king", "queen", "adviser",
@@ -37,6 +37,7 @@ TITLE_DOMAINS = {
     "energy", "commerce", "agriculture", "education", "economy", "environment", "climate", "security", "prime",
     "navy", "army", "intelligence", "immigration", "police", "transport", "industry", "cabinet", "state",
     "pentagon", "military", "naval", "fleet", "joint", "national", "defence-force", "affairs", "policy",
+    "external",
 }
 # Words that may stand in the "of/for/to ..." part of a title.
 COMPLEMENT_WORDS = {
@@ -54,10 +55,21 @@ COMPLEMENT_WORDS = {
     "multilateral", "relations", "treasury's", "for", "to", "external", "overseas", "commonwealth", "central",
     "middle", "near", "eastern", "southeast", "southern", "northern", "latin", "america", "americas",
     "caribbean", "emergency", "national-security", "islands", "cabinet", "prime", "minister", "office",
+    "department",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+# Letters after a name that are not part of it: "Richard Marles MP", "Anna Berg KC".
+POSTNOMINALS = {"MP", "MPs", "MLA", "MHR", "MSP", "QC", "KC", "AO", "AC", "AM", "CBE", "OBE", "MBE", "KBE", "DBE",
+                "KCMG", "GCMG", "CMG", "ONZM", "CNZM", "KNZM", "DCNZM", "PC"}
+_HONORIFIC_WORDS = {h.rstrip(".") for h in HONORIFICS}
+_STYLE_WORDS = {"hon", "honourable", "honorable", "rt", "right"}
+# The lower-case syllable after a hyphen in a given name ("Min-jun", "Dong-hyun"), not "-led", "-based".
+_GIVEN_NAME_SYLLABLE = re.compile(r"(?!(?:led|based|era|made|run|type|like|style|class|wide|born)$)[a-z]{2,5}")
+# Military and parliamentary ranks that may stand before a name in an apposition.
+_RANK_WORDS = {"general", "admiral", "colonel", "brigadier", "major", "captain", "commander", "lieutenant",
+               "senator", "marshal", "commodore"}
 NOT_NAME_WORDS = {
     "department", "ministry", "office", "forum", "summit", "dialogue", "room", "building", "program", "programme",
     "agreement", "treaty", "administration", "government", "forces", "force", "navy", "army", "embassy",
@@ -245,6 +257,7 @@ def _lower(tok: Any) -> str:
 
 RANKS = {"gen.": "general", "adm.": "admiral", "lt.": "lieutenant", "col.": "colonel", "maj.": "major",
          "brig.": "brigadier", "capt.": "captain", "cmdr.": "commander", "sgt.": "sergeant", "vice adm.": "vice admiral"}
+_COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 # Heads that follow another head to make one office: "Secretary General", "Attorney General".
 SECOND_HEADS = {"general", "chief", "minister"}
 
@@ -308,9 +321,20 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
             if n_country:
                 comp += [_lower(t) for t in doc[k: k + n_country]]
                 k += n_country
-            while k < end_limit and not doc[k].is_space and _lower(doc[k]) in COMPLEMENT_WORDS:
-                comp.append(_lower(doc[k]))
-                k += 1
+            while k < end_limit and not doc[k].is_space:
+                low = _lower(doc[k])
+                if low in COMPLEMENT_WORDS:
+                    comp.append(low)
+                    k += 1
+                    continue
+                # a country's adjective or short name inside a body's name: "of the Australian Defence
+                # Force", "of the ROK Joint Chiefs of Staff" (only before more complement words)
+                if comp[-1] == "the" and k + 1 < end_limit and _lower(doc[k + 1]) in COMPLEMENT_WORDS \
+                        and _lower(doc[k + 1]) not in _COMPLEMENT_GLUE and (gz.demonym(doc[k].text) or gz.country(doc[k].text)):
+                    comp.append(low)
+                    k += 1
+                    continue
+                break
             while comp and comp[-1] in ("and", "of", "the", "for", "to"):
                 comp.pop()
                 k -= 1
@@ -332,11 +356,14 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
     return j, " ".join(words)
 
 
-def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tuple[int, str] | None:
-    """A person's name starting at token i: capitalised words, initials and a suffix."""
+def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
+             ents: tuple[Any, ...] = ()) -> tuple[int, str] | None:
+    """A person's name starting at token i: capitalised words, initials and a suffix. `ents` are
+    spaCy's entities, which tell a person's possessive ("John Howard's") from a company's."""
     j = i
-    while j < end_limit and _lower(doc[j]).rstrip(".") in {h.rstrip(".") for h in HONORIFICS} and _is_cap(doc[j]):
-        j += 1
+    while j < end_limit and _lower(doc[j]).rstrip(".") in _HONORIFIC_WORDS and (
+            _is_cap(doc[j]) or (j + 1 < end_limit and _lower(doc[j + 1]).rstrip(".") in _STYLE_WORDS)):
+        j += 1  # "Mr", "Dr", "the Hon", "the Rt Hon"
     start = j
     parts: list[str] = []
     while j < end_limit and len(parts) < 5:
@@ -353,10 +380,13 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
             parts.append(t)
             j += 1
             continue
-        if parts and t in ("-", "‐") and not doc[j - 1].whitespace_ and j + 1 < end_limit and doc[j + 1].text[:1].isupper():
-            parts[-1] += "-" + doc[j + 1].text
+        if parts and t in ("-", "‐") and not doc[j - 1].whitespace_ and j + 1 < end_limit and (
+                doc[j + 1].text[:1].isupper() or _GIVEN_NAME_SYLLABLE.fullmatch(doc[j + 1].text)):
+            parts[-1] += "-" + doc[j + 1].text  # "Smith-Jones", and "Dong-hyun" in Korean given names
             j += 2
             continue
+        if t in POSTNOMINALS and parts:
+            break  # "Richard Marles MP"
         if not t[0].isupper() or not re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*", t):
             break
         if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or low in TITLE_MODIFIERS:
@@ -367,8 +397,8 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
             break
         parts.append(t.title() if caps and t.isupper() else t)
         j += 1
-    if j < end_limit and doc[j].text in ("'s", "’s"):
-        return None  # "Lockheed Martin's": an owner, not a person after a title
+    if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents):
+        return None  # "Lockheed Martin's": an owner, not a person after a title ("John Howard's" is)
     if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper():
         return None  # "General Security of Information Agreement": a name of a thing
     while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"[A-Z]\.", parts[-1])) and len(parts) > 1 \
@@ -384,6 +414,37 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer) -> tup
     if j == start:
         return None
     return j, " ".join(parts)
+
+
+def _person_entity(doc: Any, start: int, end: int, ents: tuple[Any, ...]) -> bool:
+    """True when tokens start..end lie inside one of spaCy's PERSON entities."""
+    return any(e.label_ == "PERSON" and e.start <= start and end <= e.end for e in ents)
+
+
+def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
+                  ents: tuple[Any, ...]) -> tuple[int, str] | None:
+    """A full name set off by commas after a title ending before token i: "Japan's Minister of
+    Defense, Kenji Morimoto," / "Minister for Defence, the Hon Richard Marles MP" / "the Commander of
+    the Defence Force, Major General Ana Kora". A rank or honorific before the name is skipped."""
+    if i + 1 >= end_limit or doc[i].text != ",":
+        return None
+    k = i + 1
+    rank = _title_at(doc, k, end_limit, gz)
+    if rank and rank[1].split()[-1] in _RANK_WORDS:
+        k = rank[0]
+    name = _name_at(doc, k, end_limit, caps, gz, ents)
+    if name is None:
+        return None
+    end, text = name
+    core = [p for p in text.split() if not re.fullmatch(r"[A-Z]\.", p) and fold(p) not in NAME_SUFFIXES]
+    if len(core) < 2 or gz.country(text) or gz.city(text):
+        return None
+    while end < end_limit and doc[end].text in POSTNOMINALS:
+        end += 1
+    # the apposition ends at a comma, the sentence's end or the verb ("..., Anna Berg, said")
+    if end < end_limit and doc[end].text not in (",", ".", ";", ":", ")", "and") and doc[end].pos_ not in ("VERB", "AUX"):
+        return None
+    return name
 
 
 def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok: bool = True) -> str | None:
@@ -432,6 +493,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     `doc.ents` when the caller has them already."""
     people: list[PersonMention] = []
     text = doc.text if text is None else text
+    ents = doc.ents if ents is None else ents
     lowers = token_lowers(doc) if lowers is None else lowers
     n = len(doc)
     # most tokens cannot start a title: look at the token objects only where one may
@@ -454,8 +516,9 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             resume = skip[0] if skip else after
             continue
         caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
-        name = _name_at(doc, after, max(limit, min(n, after + 6)), caps, gz)
-        country = _country_before(doc, i, countries)
+        name_limit = max(limit, min(n, after + 6))
+        name = _name_at(doc, after, name_limit, caps, gz, ents) or _apposed_name(doc, after, limit, caps, gz, ents)
+        country = _country_before(doc, i, countries) or _country_in_title(doc, i, after, countries)
         k = i
         # "Indian External Affairs Minister": capitalised words of the office between country and title
         while country is None and k > 0 and i - k < 3 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha:
@@ -474,10 +537,18 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             end_tok, name_text = name
             end_char = doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
             kind = "full" if len([p for p in name_text.split() if not re.fullmatch(r"[A-Z]\.", p)]) > 1 else "surname"
-            pm = PersonMention(start_char, end_char, name_text, title_lower, country, kind=kind)
+            pm = PersonMention(start_char, end_char, name_text, _singular_title(title_lower), country, kind=kind)
             pm.list_continuation = _in_list(doc, i)
             people.append(pm)
             resume = end_tok
+            # "Prime Ministers Ana Berg and Ravi Menon": a plural title names two people
+            if title_lower != pm.title and end_tok + 1 < n and doc[end_tok].text == "and":
+                second = _name_at(doc, end_tok + 1, max(limit, min(n, end_tok + 7)), caps, gz, ents)
+                if second:
+                    end2 = doc[second[0] - 1].idx + len(doc[second[0] - 1].text)
+                    people.append(PersonMention(doc[end_tok + 1].idx, end2, second[1], pm.title, None,
+                                                kind="full" if len(second[1].split()) > 1 else "surname"))
+                    resume = second[0]
             continue
         # a title with no name: apposition to a name before it ("Panetta, the US defence secretary"),
         # a title line under a name line, or a title-only mention for coreference ("the minister")
@@ -488,6 +559,31 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     _attach_appositions(doc, people, countries, gz, text, ents)
     speakers = _speakers(text, people)
     return people, speakers
+
+
+_PLURAL_HEADS = {"ministers": "minister", "secretaries": "secretary", "presidents": "president"}
+
+
+def _singular_title(title: str) -> str:
+    """"prime ministers" -> "prime minister": the office of each person a plural title names."""
+    words = title.split()
+    if words and words[-1] in _PLURAL_HEADS:
+        words[-1] = _PLURAL_HEADS[words[-1]]
+    return " ".join(words)
+
+
+def _country_in_title(doc: Any, i: int, end: int, countries: list[CountryMention]) -> str | None:
+    """A country named inside an office's of/for part ("Chief of the Australian Defence Force"); not
+    in its to part, which names the host ("Ambassador to Japan")."""
+    for k in range(i + 1, end):
+        if doc[k].text == "to":
+            end = k
+            break
+    start_char, end_char = doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    for c in countries:
+        if start_char <= c.start and c.end <= end_char and c.kind in ("name", "demonym", "alias"):
+            return c.code
+    return None
 
 
 _INTERNATIONAL_BEFORE = re.compile(
@@ -527,7 +623,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
         window_start = m.start(1)
         cand = [e for e in persons if e.end_char <= pm.start and e.end_char >= window_start - 1
                 and text[e.end_char: pm.start].strip(" ,\n").lower() in ("", "the", "a")
-                or (e.end_char <= pm.start and re.fullmatch(r",?\s*(the\s+|a\s+)?[\w.'’ -]{0,30}", text[e.end_char: pm.start])
+                or (e.end_char <= pm.start and _APPOSITION_GAP.fullmatch(text[e.end_char: pm.start])
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
         if not cand:
             # a name line above a title line ("Rt Hon Winston Peters\nDeputy Prime Minister")
@@ -554,6 +650,11 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
     for a, b in zip(people, people[1:]):
         if b.kind == "title" and a.name and a.kind == "full" and text[a.end: b.start].strip() == "" and "\n" in text[a.end: b.start]:
             b.name, b.kind = a.name, "full"
+
+
+# What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's
+# "Berg, and Norway's" or "Berg and Norway's", where the title belongs to the next person.
+_APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?![\w.'’ -]*\b(?:and|or)\b)[\w.'’ -]{0,30}")
 
 
 def _country_span(between: str, countries: list[CountryMention], s: int, e: int) -> bool:
@@ -603,10 +704,20 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
             if city:
                 name = "Washington, D.C." if city.name == "Washington" and city.country == "USA" else city.name
                 places.append(PlaceMention(ent.start_char, ent.end_char, name, city.country, city.geonameid, "city"))
+        elif ent.label_ == "FAC" and gz.city(text, prefer) and not gz.country(text):
+            # spaCy calls some cities facilities ("back in Port Moresby")
+            city = gz.city(text, prefer)
+            places.append(PlaceMention(ent.start_char, ent.end_char, city.name, city.country, city.geonameid, "city"))
         else:
             body = gz.government_body(text)
             if body and ent.label_ in ("FAC", "ORG") and fold(text).split()[-1] in ("pentagon", "department", "house", "state", "room"):
                 places.append(PlaceMention(ent.start_char, ent.end_char, text, body, None, "venue"))
+    # a city spaCy took for a person, where only a place can stand: "will visit Yokosuka"
+    for ent in doc.ents if ents is None else ents:
+        if ent.label_ == "PERSON" and _PLACE_BEFORE.search(doc_text[max(0, ent.start_char - 12): ent.start_char]):
+            city = gz.city(ent.text.strip(), prefer)
+            if city and not gz.country(ent.text.strip()):
+                places.append(PlaceMention(ent.start_char, ent.end_char, city.name, city.country, city.geonameid, "city"))
     # venues spaCy may label oddly: "the Pentagon", "the State Department"
     for m in _VENUES.finditer(doc_text):
         if not any(p.start <= m.start(1) < p.end for p in places):
@@ -615,6 +726,7 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
     return places
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:in|visit|visited|visiting|to|from)\s+$")
 _VENUES = re.compile(r"\b(?:the\s+)?(Pentagon|State Department|Department of State|White House|Kremlin)\b")
 
 
