@@ -88,6 +88,8 @@ ORG_WORDS = {
     "labs", "laboratories", "university", "institute", "foundation", "association", "agency", "authority",
     "party", "union", "times", "post", "journal", "network", "broadcasting", "shipbuilding", "works", "electronics",
 }
+# A hyphenated given name with a lower-case second syllable, written after the family name.
+_FAMILY_NAME_FIRST = re.compile(r"[A-Z][a-z]+-[a-z]{2,5}")
 MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday"}
@@ -115,6 +117,8 @@ class PersonMention:
     @property
     def surname(self) -> str:
         tokens = [t for t in self.name.split() if fold(t).rstrip(".") not in {s.rstrip(".") for s in NAME_SUFFIXES}]
+        if len(tokens) == 2 and _FAMILY_NAME_FIRST.fullmatch(tokens[1]):
+            return tokens[0]  # "Park Min-jun": the family name comes first, the given name is hyphenated
         return tokens[-1] if tokens else self.name
 
 
@@ -626,6 +630,14 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
                 or (e.end_char <= pm.start and _APPOSITION_GAP.fullmatch(text[e.end_char: pm.start])
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
         if not cand:
+            # a full name spaCy did not tag, right before the comma: "The Honourable Ana Berg, Minister of X,"
+            nm = _NAME_BEFORE_COMMA.search(before)
+            bare = clean_name(nm.group(1)) if nm else ""
+            if len(bare.split()) >= 2 and not gz.country(bare) and not any(
+                    w.lower() in NOT_NAME_WORDS | MONTH_WORDS | TITLE_HEADS for w in bare.split()):
+                pm.name, pm.kind = bare, "full"
+                continue
+        if not cand:
             # a name line above a title line ("Rt Hon Winston Peters\nDeputy Prime Minister")
             lines = before.rstrip(" ").split("\n")
             if before.rstrip(" ").endswith("\n") and len(lines) >= 2:
@@ -655,6 +667,12 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
 # What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's
 # "Berg, and Norway's" or "Berg and Norway's", where the title belongs to the next person.
 _APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?![\w.'’ -]*\b(?:and|or)\b)[\w.'’ -]{0,30}")
+
+
+# Two to four capitalised words that open a sentence or follow an honorific, then a comma.
+_NAME_BEFORE_COMMA = re.compile(
+    r"(?:^|[.!?]\s+|\n|\b(?:[Tt]he\s+)?(?:Rt\.?\s+)?(?:Hon\.?|Honourable|Honorable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)"
+    r"([A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.|[A-Z][a-z][\w'’-]*)){1,3}),\s*(?:the\s+)?$")
 
 
 def _country_span(between: str, countries: list[CountryMention], s: int, e: int) -> bool:

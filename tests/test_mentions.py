@@ -73,3 +73,20 @@ def test_title_after_a_listed_name_is_not_its_apposition(mentions):
 def test_city_in_a_place_slot_whatever_spacy_calls_it(mentions):
     m = mentions("The secretary will visit Yokosuka and then fly back in Port Moresby next week.")
     assert {p.name for p in m.places} >= {"Yokosuka", "Port Moresby"}
+
+
+def test_untagged_full_name_before_its_title_apposition(extractor, mentions):
+    text = "The Honourable Anita Leblanc, Minister of National Defence, will travel to Tokyo next week."
+    # the pinned model does not see a person here; the name must come from the rule, not from spaCy
+    assert not [e for e in extractor.nlp(text).ents if e.label_ == "PERSON"]
+    assert named(mentions(text))["Anita Leblanc"].title == "minister of national defence"
+
+
+def test_words_before_a_comma_that_are_no_name_stay_unnamed(mentions):
+    m = mentions("In Tokyo, the minister of defence spoke. On Monday, the foreign minister left.")
+    assert not named(m)
+
+
+def test_family_name_first_for_hyphenated_given_names(mentions):
+    m = mentions("South Korea's Foreign Minister Choi Ha-jun met reporters. Minister Choi said the talks went well.")
+    assert named(m)["Choi Ha-jun"].surname == "Choi"
