@@ -15,7 +15,9 @@ from dataclasses import dataclass
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+# A full month name takes no full stop ("March." ends a sentence); an abbreviation may ("Sept. 3").
+_MONTH = (r"(?P<month>(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+          r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)")
 _WEEKDAY = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -91,14 +93,19 @@ _ABSOLUTE = [
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
     # March 2026
     re.compile(r"\b" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
-    # a year on its own
-    re.compile(r"(?<![\d,.$-])\b(?P<year>(?:19|20)\d{2})\b(?![-\d%]|\s*(?:years?|people|troops|km|miles))"),
+    # a year on its own, unless it names a target ("the 2050 Strategy", "2030 Agenda")
+    re.compile(r"(?<![\d,.$-])\b(?P<year>(?:19|20)\d{2})\b(?![-\d%]|\s*(?:years?|people|troops|km|miles)|"
+               r" (?:Strategy|Agenda|Vision|Plan|Goals?|Targets?|Roadmap|Blueprint|Outlook)\b)"),
 ]
-# Day and month with no year: dated only against the article's year.
+_YEAR_ONLY = _ABSOLUTE[-1]
+# A bare year this far after the article's own is a target or a forecast, never an event it reports.
+FAR_FUTURE_YEARS = 5
+# Day and month with no year: dated against the article's date. Day and month stay on one line:
+# "in March.\n\n2. Minister ..." is a month and a paragraph number.
 _NO_YEAR = [
-    re.compile(_CAPITAL + _WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d{2})"),
-    re.compile(_CAPITAL_OR_DIGIT + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!,?\s*(?:19|20)\d{2})"),
-    re.compile(r"\b(?:in|since|until|by|from|during|this|next|last)\s+" + _MONTH + r"(?!\s*\d)"),
+    re.compile(_CAPITAL + _WEEKDAY + _MONTH + r"[ \t\u00a0]+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d{2})"),
+    re.compile(_CAPITAL_OR_DIGIT + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?[ \t\u00a0]+" + _MONTH + r"(?!,?\s*(?:19|20)\d{2})"),
+    re.compile(r"\b(?P<prep>in|since|until|by|from|during|this|next|last)\s+" + _MONTH + r"(?!\s*\d)"),
 ]
 _RELATIVE = re.compile(
     r"(?=[tylenofsa\d])"  # the first letters of the words below (any case)
@@ -126,21 +133,39 @@ def find_dates(text: str, anchor: PartialDate | None) -> list[DateMention]:
     for pattern in _ABSOLUTE:
         for m in pattern.finditer(text):
             g = m.groupdict()
+            year = int(g["year"])
+            if pattern is _YEAR_ONLY and anchor and year > anchor.year + FAR_FUTURE_YEARS:
+                continue
             month = MONTHS.get((g.get("month") or "").lower().rstrip(".")) or (int(g["mnum"]) if g.get("mnum") else None)
             day = int(g["day"]) if g.get("day") else None
-            add(m.start(), m.end(), _valid(int(g["year"]), month, day))
+            add(m.start(), m.end(), _valid(year, month, day))
     if anchor:
         for pattern in _NO_YEAR:
             for m in pattern.finditer(text):
                 month = MONTHS[m.group("month").lower().rstrip(".")]
                 day = int(m.group("day")) if m.groupdict().get("day") else None
-                add(m.start("month") if not day else m.start(), m.end(), _valid(anchor.year, month, day), True)
+                prep = (m.groupdict().get("prep") or "").lower()
+                year = _month_year(prep, month, anchor)
+                date = _valid(year, month, day) if year else None
+                add(m.start("month") if not day else m.start(), m.end(), date, True, prep == "next")
         for m in _RELATIVE.finditer(text):
             rel = m.group("rel").lower()
             date, future = _relative(rel, m, anchor)
             add(m.start(), m.end(), date, True, future)
     found.sort(key=lambda d: d.start)
     return found
+
+
+def _month_year(prep: str, month: int, anchor: PartialDate) -> int | None:
+    """The year of a month named without one: "last September" is the latest September before the
+    article's month, "next March" the first March after it; any other month is of the article's year."""
+    if prep not in ("last", "next"):
+        return anchor.year
+    if not anchor.month:
+        return None  # "last September" in an article dated only by its year could be either year
+    if prep == "last":
+        return anchor.year if month < anchor.month else anchor.year - 1
+    return anchor.year if month > anchor.month else anchor.year + 1
 
 
 def _relative(rel: str, m: re.Match[str], a: PartialDate) -> tuple[PartialDate | None, bool]:

@@ -1,0 +1,114 @@
+"""Dates in text resolved against the article's date: relative months, paragraph numbers, target years."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.articles import parse_article
+from kg.dates import PartialDate, find_dates
+
+JULY_2025 = PartialDate(2025, 7, 11)
+
+
+def dates(text: str, anchor: PartialDate | None = JULY_2025) -> list[tuple[str, str]]:
+    return [(text[d.start:d.end], d.date.iso()) for d in find_dates(text, anchor)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The leaders adopted the plan in Hanoi last September.", "2024-09"),
+        ("They first met last March.", "2025-03"),
+        ("The exercise was held last July.", "2024-07"),  # the article's own month is not "last"
+        ("The ministers will meet again next March.", "2026-03"),
+        ("The ministers will meet again next September.", "2025-09"),
+        ("The accord was signed in March.", "2025-03"),
+        ("The accord will be reviewed in September.", "2025-09"),  # a bare month keeps the article's year
+    ],
+)
+def test_month_without_a_year_is_placed_around_the_article_month(text: str, expected: str) -> None:
+    assert [iso for _, iso in dates(text)] == [expected]
+
+
+def test_next_month_is_marked_future_and_last_month_is_not() -> None:
+    found = find_dates("They met last October and will meet next March.", JULY_2025)
+    assert [(d.date.iso(), d.future) for d in found] == [("2024-10", False), ("2026-03", True)]
+
+
+def test_last_month_name_needs_the_article_month() -> None:
+    assert dates("They met last September.", PartialDate(2025)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was their second meeting, after talks in Manila in March.\n\n2. Minister Reyes noted the progress.",
+        "It was their second meeting, after talks in Manila in March.\n2. Minister Reyes noted the progress.",
+        "They spoke in May.\n\n3 ministers attended the dinner.",
+    ],
+)
+def test_paragraph_number_after_a_month_is_not_its_day(text: str) -> None:
+    assert [iso for _, iso in dates(text)] in (["2025-03"], ["2025-05"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks on March 2 went well.", ("March 2", "2025-03-02")),
+        ("The talks on Sept. 3 went well.", ("Sept. 3", "2025-09-03")),
+        ("The talks on 4 June went well.", ("4 June", "2025-06-04")),
+        ("They leave on Sunday, November 9, for Seoul.", ("Sunday, November 9", "2025-11-09")),
+    ],
+)
+def test_day_and_month_on_one_line_still_read(text: str, expected: tuple[str, str]) -> None:
+    assert dates(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leaders endorsed the Coral Sea Council's 2050 Strategy for Ocean Resilience.",
+        "Both sides support the 2030 Agenda for Sustainable Development.",
+        "The region's 2045 Vision sets out its aims.",
+    ],
+)
+def test_year_that_names_a_target_is_no_date(text: str) -> None:
+    assert dates(text) == []
+    assert dates(text, None) == []
+
+
+def test_year_before_a_longer_name_is_still_a_date() -> None:
+    assert dates("The ministers discussed the 2022 National Defense Strategy.") == [("2022", "2022")]
+
+
+def test_bare_year_far_after_the_article_is_no_event_date() -> None:
+    assert dates("Emissions should reach net zero by 2040.", PartialDate(2024, 9, 26)) == []
+    assert dates("Rotations will begin from 2027.", PartialDate(2024, 9, 26)) == [("2027", "2027")]
+    # without the article's date nothing says how far ahead the year is
+    assert dates("Emissions should reach net zero by 2040.", None) == [("2040", "2040")]
+
+
+@pytest.fixture
+def extract(extractor):
+    def run(text: str):
+        return extractor.extract(parse_article("test.txt", text.encode("utf-8")))
+
+    return run
+
+
+def test_last_month_name_dates_a_reported_meeting(extract) -> None:
+    text = ("Readout of the Ministers' Call\n\nJuly 11, 2025\n\n"
+            "Indian External Affairs Minister Arjun Rao spoke with Brazilian Foreign Minister Lucia Prado by phone. "
+            "The two ministers last met in Nairobi last September.")
+    facts = extract(text)
+    visit = next(d for d in facts.dialogues if any(p.name == "Nairobi" for p in d.places))
+    assert visit.date == PartialDate(2024, 9)
+
+
+def test_paragraph_numbers_do_not_give_a_meeting_a_day(extract) -> None:
+    text = ("Outcome of the Foreign Ministers' Meeting\n\nJuly 11, 2025\n\n"
+            "1. Foreign Minister Arjun Rao of India held talks with Brazilian Foreign Minister Lucia Prado in "
+            "Nairobi in March.\n\n2. Minister Rao thanked Minister Prado for her hospitality.")
+    facts = extract(text)
+    talks = next(d for d in facts.dialogues if any(p.name == "Nairobi" for p in d.places))
+    assert talks.date == PartialDate(2025, 3)
