@@ -20,7 +20,7 @@ from kg.gazetteer import COUNTRY_STYLE_TITLES, GOVERNMENT_BODIES, Gazetteer, fol
 
 TITLE_MODIFIERS = {
     "deputy", "vice", "under", "assistant", "associate", "principal", "acting", "senior", "special",
-    "permanent", "executive", "former", "lieutenant", "rear", "major", "parliamentary",
+    "permanent", "executive", "former", "lieutenant", "rear", "major", "parliamentary", "high",
 }
 TITLE_HEADS = {
     "minister", "secretary", "president", "premier", "chancellor", "ambassador", "envoy", "spokesperson",
@@ -403,8 +403,9 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
         j += 1
     if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents):
         return None  # "Lockheed Martin's": an owner, not a person after a title ("John Howard's" is)
-    if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper():
-        return None  # "General Security of Information Agreement": a name of a thing
+    if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper() and not (
+            len(parts) >= 2 and _country_words(doc, j + 1, end_limit, gz)):
+        return None  # "General Security of Information Agreement": a name of a thing ("Ana Berg of Norway" is not)
     while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"[A-Z]\.", parts[-1])) and len(parts) > 1 \
             and fold(parts[-1]) not in NAME_SUFFIXES:
         parts.pop()
@@ -418,6 +419,15 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     if j == start:
         return None
     return j, " ".join(parts)
+
+
+def _of_country(doc: Any, i: int, end_limit: int, gz: Gazetteer) -> tuple[int, str | None]:
+    """An "of Norway" at token i after a name: (token after it, the country), else (i, None)."""
+    if i + 1 < end_limit and doc[i].text == "of":
+        n_country = _country_words(doc, i + 1, end_limit, gz)
+        if n_country:
+            return i + 1 + n_country, gz.country(doc[i + 1: i + 1 + n_country].text)
+    return i, None
 
 
 def _person_entity(doc: Any, start: int, end: int, ents: tuple[Any, ...]) -> bool:
@@ -539,6 +549,8 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             country = prev
         if name:
             end_tok, name_text = name
+            after_name, of_country = _of_country(doc, end_tok, n, gz)  # "Foreign Minister Ana Berg of Norway"
+            country = country or of_country
             end_char = doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
             kind = "full" if len([p for p in name_text.split() if not re.fullmatch(r"[A-Z]\.", p)]) > 1 else "surname"
             pm = PersonMention(start_char, end_char, name_text, _singular_title(title_lower), country, kind=kind)
@@ -546,11 +558,12 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             people.append(pm)
             resume = end_tok
             # "Prime Ministers Ana Berg and Ravi Menon": a plural title names two people
-            if title_lower != pm.title and end_tok + 1 < n and doc[end_tok].text == "and":
-                second = _name_at(doc, end_tok + 1, max(limit, min(n, end_tok + 7)), caps, gz, ents)
+            if title_lower != pm.title and after_name + 1 < n and doc[after_name].text == "and":
+                second = _name_at(doc, after_name + 1, max(limit, min(n, after_name + 7)), caps, gz, ents)
                 if second:
                     end2 = doc[second[0] - 1].idx + len(doc[second[0] - 1].text)
-                    people.append(PersonMention(doc[end_tok + 1].idx, end2, second[1], pm.title, None,
+                    people.append(PersonMention(doc[after_name + 1].idx, end2, second[1], pm.title,
+                                                _of_country(doc, second[0], n, gz)[1],
                                                 kind="full" if len(second[1].split()) > 1 else "surname"))
                     resume = second[0]
             continue
@@ -793,7 +806,12 @@ def style_country(title: str | None) -> str | None:
 
 
 def title_excludes(title: str | None) -> set[str]:
-    """Countries a title rules out: the US government has no ministers."""
+    """Countries a title rules out: the US government has no ministers; an envoy "to India" does not
+    serve India."""
+    excluded: set[str] = set()
     if title and re.search(r"\bminister\b", title):
-        return {"USA"}
-    return set()
+        excluded.add("USA")
+    host = re.search(r"\bto (?:the )?(.+)$", title or "")
+    if host and gazetteer().country(host.group(1)):
+        excluded.add(gazetteer().country(host.group(1)))
+    return excluded

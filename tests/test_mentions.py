@@ -90,3 +90,20 @@ def test_words_before_a_comma_that_are_no_name_stay_unnamed(mentions):
 def test_family_name_first_for_hyphenated_given_names(mentions):
     m = mentions("South Korea's Foreign Minister Choi Ha-jun met reporters. Minister Choi said the talks went well.")
     assert named(m)["Choi Ha-jun"].surname == "Choi"
+
+
+def test_country_after_the_name(mentions):
+    people = named(mentions("Foreign Ministers Lena Holm of Norway and Ravi Menon of India met in Oslo."))
+    assert (people["Lena Holm"].country, people["Ravi Menon"].country) == ("NOR", "IND")
+
+
+def test_of_after_a_title_and_capitalised_words_names_a_thing(mentions):
+    assert not named(mentions("The General Security of Information Agreement was signed in May."))
+
+
+def test_high_commissioner_and_the_host_country_it_rules_out(mentions):
+    from kg.mentions import title_excludes
+
+    m = mentions("The High Commissioner to India, Philip Grant, attended.")
+    grant = named(m)["Philip Grant"]
+    assert grant.title == "high commissioner to india" and "IND" in title_excludes(grant.title)
