@@ -238,9 +238,13 @@ def _header_lines(text: str, count: int = 8) -> list[str]:
 
 
 def header_date(text: str) -> PartialDate | None:
-    """The article's own date: a full date on a short line near the top (a dateline)."""
+    """The article's own date: a full date on a short line near the top, or in the dateline that
+    opens a longer line ("NEW DELHI, March 12, 2024 - ...")."""
     for line in _header_lines(text):
         if len(line) > 160:
+            opening = _dateline(line)
+            if opening:
+                return opening[1]
             continue
         for d in find_dates(line, None):
             if d.date.day and d.date.year:
@@ -249,23 +253,83 @@ def header_date(text: str) -> PartialDate | None:
 
 
 _DATELINE_PLACE = re.compile(r"^([A-Z][A-Za-z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20})?)\s*(?:\||—|–|-{1,2}|$)")
+# What comes before the date of a dateline: a place, maybe its region, and a separator
+# ("NEW DELHI, ", "TOKYO (", "Washington, D.C. | ", "LONDON, " before "Thursday, 26 September 2024").
+_DATELINE_HEAD = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)\s*(?:[,(|—–-]\s*)?$")
+# ... and what follows it: the end of the line, or a dash, bar or colon before the text.
+_DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:[—–|:-]|$)")
+# A wire-style dateline with no date: "WELLINGTON — ...", "WASHINGTON (AP) - ...".
+_CAPITALS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20})?)\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|-{1,2})(?:\s|$)")
+# Separators between the parts of a header line ("November 6, 2025 - Ottawa, Ontario - National Defence").
+_HEADER_PARTS = re.compile(r"\s+[-–—/|]\s+|\s*[—–|]\s*|,\s*")
+_SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+[A-Z]|[.!?]$")
+
+
+def _dateline(line: str) -> tuple[str, PartialDate] | None:
+    """(place text, date) of a dateline that opens the line, else None."""
+    opening = line[:120]
+    dates = [d for d in find_dates(opening, None) if d.date.day]
+    if not dates:
+        return None
+    first = dates[0]
+    head = _DATELINE_HEAD.match(opening[: first.start])
+    if not head or not _DATELINE_TAIL.match(opening[first.end:]):
+        return None
+    place = head.group("place").strip()
+    # a proper dateline names a place: in capitals, or one the gazetteer knows
+    if not (place.isupper() or _city_in(place)):
+        return None
+    return place, first.date
+
+
+def _city_in(text: str) -> str | None:
+    """The city a place text names: all of it ("Washington, D.C."), else the first comma-separated
+    part that is a city ("Murray Barracks, Port Moresby", "Ottawa, Ontario")."""
+    from kg.gazetteer import fold, gazetteer
+
+    gz = gazetteer()
+    text = text.strip().strip(",").strip()
+    for candidate in [text] + ([p.strip() for p in text.split(",")] if "," in text else []):
+        words = candidate.split()
+        if not words or len(words) > 4 or not all(w[0].isupper() for w in words):
+            continue
+        name = candidate.title() if candidate.isupper() else candidate
+        country = gz.country(name)
+        if country and fold(gz.countries[country].capital) != fold(name):
+            continue  # "Mexico" is the country, not a town of that name; "Singapore" is both
+        if gz.city(name):
+            return name
+    return None
 
 
 def dateline_place(text: str) -> str | None:
-    """A place on a short header line ('Washington, D.C. | February 2, 2026', 'WELLINGTON —')."""
-    from kg.gazetteer import gazetteer
-
-    gz = gazetteer()
-    for line in _header_lines(text)[1:]:
-        if len(line) > 80:
+    """A place on a short header line ('Washington, D.C. | February 2, 2026', 'WELLINGTON —'), in the
+    dateline that opens the body ('NEW DELHI, March 12, 2024 - ...'), or, failing those, the city
+    among the parts of a header line ('Ministry of Defense, Tokyo')."""
+    lines = _header_lines(text)[1:]
+    for line in lines:
+        line = line.strip()
+        m = _DATELINE_PLACE.match(line) if len(line) <= 80 else None
+        if m:
+            city = _city_in(m.group(1))
+            if city:
+                return city
+        opening = _dateline(line)
+        city = _city_in(opening[0]) if opening else None
+        m = _CAPITALS_DATELINE.match(line) if not city else None
+        city = city or (_city_in(m.group("place")) if m else None)
+        if city:
+            return city
+    for line in lines:
+        line = line.strip()
+        if len(line) > 120 or _SENTENCE_END.search(line):
             continue
-        m = _DATELINE_PLACE.match(line.strip())
-        if not m:
-            continue
-        candidate = m.group(1).strip().rstrip(",")
-        head = candidate.split(",")[0].strip()
-        if gz.city(candidate) or gz.city(head.title() if head.isupper() else head):
-            return candidate.title() if candidate.isupper() else candidate
+        for d in reversed(find_dates(line, None)):
+            line = line[: d.start] + "," + line[d.end:]
+        for part in _HEADER_PARTS.split(line):
+            city = _city_in(part.strip(" -–—/|"))
+            if city:
+                return city
     return None
 
 

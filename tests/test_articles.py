@@ -136,3 +136,71 @@ def test_paths_with_newlines_and_undecodable_bytes_display_on_one_line() -> None
     odd = "news/caf\udce9.txt"  # os.fsdecode(b"news/caf\xe9.txt")
     assert source_name(odd) == "news/caf\\xe9.txt"
     assert "\n" not in display_path(odd + "\n")
+
+
+# --- the article's own date and the place of its dateline -----------------------------------------
+
+BODY = (" Vietnam's Minister of Foreign Affairs and Chile's Minister of Foreign Affairs held talks on trade, "
+        "fisheries and maritime security, and agreed to meet again before the end of the year.\n")
+
+
+@pytest.mark.parametrize(
+    ("dateline", "date", "place"),
+    [
+        ("HANOI, March 12, 2024 -", "2024-03-12", "Hanoi"),
+        ("OTTAWA, Sept. 3, 2024 —", "2024-09-03", "Ottawa"),
+        ("SEOUL (Jan. 5, 2025) –", "2025-01-05", "Seoul"),
+        ("PARIS, Thursday, 26 September 2024 -", "2024-09-26", "Paris"),
+        ("Nairobi, Kenya, 4 June 2025:", "2025-06-04", "Nairobi"),
+    ],
+)
+def test_dateline_opening_the_first_paragraph(dateline: str, date: str, place: str) -> None:
+    article = parse_article("a.txt", f"Ministers Hold Talks\n\n{dateline}{BODY}".encode())
+    assert len(article.text.split("\n")[2]) > 160  # a body paragraph, not a short header line
+    assert article.date is not None and article.date.iso() == date
+    assert article.dateline_place == place
+
+
+@pytest.mark.parametrize(
+    ("header", "date", "place"),
+    [
+        ("PARIS, Thursday, 26 September 2024", "2024-09-26", "Paris"),
+        ("Naval Base Headquarters, Auckland\nTuesday, 3 June 2025", "2025-06-03", "Auckland"),
+        ("June 3, 2025\nMinistry of Foreign Affairs, Jakarta", "2025-06-03", "Jakarta"),
+        ("June 3, 2025 - Vancouver, British Columbia - Global Affairs Canada / Trade", "2025-06-03", "Vancouver"),
+        ("Office of the Spokesperson\nWashington, D.C.\nJune 3, 2025", "2025-06-03", "Washington, D.C."),
+        ("SYDNEY (AP) —", None, "Sydney"),
+    ],
+)
+def test_place_among_the_parts_of_a_header_line(header: str, date: str | None, place: str) -> None:
+    article = parse_article("a.txt", f"Ministers Hold Talks\n\n{header}\n\nThe ministers met.\n".encode())
+    assert (article.date.iso() if article.date else None) == date
+    assert article.dateline_place == place
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Media Note\nOffice of the Spokesperson",
+        "Ministry of Foreign Affairs, Mexico",  # the country, not a town of that name
+        "Remarks by the Minister, Jane Austin",
+    ],
+)
+def test_header_lines_without_a_city_give_no_place(header: str) -> None:
+    assert parse_article("a.txt", f"Ministers Hold Talks\n\n{header}\n\nThe ministers met.\n".encode()).dateline_place is None
+
+
+def test_date_inside_a_long_paragraph_is_not_the_article_date() -> None:
+    text = "Ministers Hold Talks\n\nThe ministers, who first met in Hanoi on March 12, 2024 - a year ago -" + BODY
+    article = parse_article("a.txt", text.encode())
+    assert article.date is None and article.dateline_place is None
+
+
+def test_dateline_place_and_date_reach_the_main_event(extractor) -> None:
+    text = ("Vietnam and Chile Deepen Ties\n\nHANOI, March 12, 2024 - Vietnamese Foreign Minister Tran Van Minh held talks "
+            "with Chilean Foreign Minister Rosa Fuentes on Tuesday on trade, fisheries and maritime security, the "
+            "first such talks between the two countries' foreign ministers in more than a decade.\n")
+    facts = extractor.extract(parse_article("a.txt", text.encode()))
+    talks = next(d for d in facts.dialogues if d.participants)
+    assert [p.name for p in talks.places] == ["Hanoi"]
+    assert talks.date is not None and talks.date.iso().startswith("2024-03")
