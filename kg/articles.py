@@ -239,7 +239,7 @@ def _header_lines(text: str, count: int = 8) -> list[str]:
 
 def header_date(text: str) -> PartialDate | None:
     """The article's own date: a full date on a short line near the top, or in the dateline that
-    opens a longer line ("NEW DELHI, March 12, 2024 - ...")."""
+    opens a longer line ("HANOI, March 12, 2024 - ...")."""
     for line in _header_lines(text):
         if len(line) > 160:
             opening = _dateline(line)
@@ -254,13 +254,13 @@ def header_date(text: str) -> PartialDate | None:
 
 _DATELINE_PLACE = re.compile(r"^([A-Z][A-Za-z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20})?)\s*(?:\||—|–|-{1,2}|$)")
 # What comes before the date of a dateline: a place, maybe its region, and a separator
-# ("NEW DELHI, ", "TOKYO (", "Washington, D.C. | ", "LONDON, " before "Thursday, 26 September 2024").
+# ("HANOI, ", "SEOUL (", "Washington, D.C. | ", "PARIS, " before "Thursday, 26 September 2024").
 _DATELINE_HEAD = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)\s*(?:[,(|—–-]\s*)?$")
 # ... and what follows it: the end of the line, or a dash, bar or colon before the text.
 _DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:[—–|:-]|$)")
 # A wire-style dateline with no date: "WELLINGTON — ...", "WASHINGTON (AP) - ...".
 _CAPITALS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20})?)\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|-{1,2})(?:\s|$)")
-# Separators between the parts of a header line ("November 6, 2025 - Ottawa, Ontario - National Defence").
+# Separators between the parts of a header line ("June 3, 2025 - Vancouver, British Columbia - Global Affairs").
 _HEADER_PARTS = re.compile(r"\s+[-–—/|]\s+|\s*[—–|]\s*|,\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+[A-Z]|[.!?]$")
 
@@ -284,7 +284,7 @@ def _dateline(line: str) -> tuple[str, PartialDate] | None:
 
 def _city_in(text: str) -> str | None:
     """The city a place text names: all of it ("Washington, D.C."), else the first comma-separated
-    part that is a city ("Murray Barracks, Port Moresby", "Ottawa, Ontario")."""
+    part that is a city ("Naval Base Headquarters, Auckland", "Vancouver, British Columbia")."""
     from kg.gazetteer import fold, gazetteer
 
     gz = gazetteer()
@@ -304,8 +304,8 @@ def _city_in(text: str) -> str | None:
 
 def dateline_place(text: str) -> str | None:
     """A place on a short header line ('Washington, D.C. | February 2, 2026', 'WELLINGTON —'), in the
-    dateline that opens the body ('NEW DELHI, March 12, 2024 - ...'), or, failing those, the city
-    among the parts of a header line ('Ministry of Defense, Tokyo')."""
+    dateline that opens the body ('HANOI, March 12, 2024 - ...'), or, failing those, the city
+    among the parts of a header line ('Ministry of Foreign Affairs, Jakarta')."""
     lines = _header_lines(text)[1:]
     for line in lines:
         line = line.strip()

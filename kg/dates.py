@@ -93,7 +93,7 @@ _ABSOLUTE = [
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
     # March 2026
     re.compile(r"\b" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
-    # a year on its own, unless it names a target ("the 2050 Strategy", "2030 Agenda")
+    # a year on its own, unless it names a target ("the 2040 Strategy", "2030 Agenda")
     re.compile(r"(?<![\d,.$-])\b(?P<year>(?:19|20)\d{2})\b(?![-\d%]|\s*(?:years?|people|troops|km|miles)|"
                r" (?:Strategy|Agenda|Vision|Plan|Goals?|Targets?|Roadmap|Blueprint|Outlook)\b)"),
 ]
