@@ -633,8 +633,9 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
         if pm.kind != "title":
             continue
         # "NAME, the US defence secretary" / "NAME\nDeputy Prime Minister"
-        before = text[: pm.start]
-        m = re.search(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$", before)
+        # every pattern below spans well under 400 characters: search only that much before the title
+        lo = max(0, pm.start - 400)
+        m = _NAME_THEN_TITLE.search(text, lo, pm.start)
         if not m:
             continue
         window_start = m.start(1)
@@ -644,7 +645,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
         if not cand:
             # a full name spaCy did not tag, right before the comma: "The Honourable Ana Berg, Minister of X,"
-            nm = _NAME_BEFORE_COMMA.search(before)
+            nm = _NAME_BEFORE_COMMA.search(text, lo, pm.start)
             bare = clean_name(nm.group(1)) if nm else ""
             if len(bare.split()) >= 2 and not gz.country(bare) and not any(
                     w.lower() in NOT_NAME_WORDS | MONTH_WORDS | TITLE_HEADS for w in bare.split()):
@@ -652,8 +653,9 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
                 continue
         if not cand:
             # a name line above a title line ("Rt Hon Winston Peters\nDeputy Prime Minister")
-            lines = before.rstrip(" ").split("\n")
-            if before.rstrip(" ").endswith("\n") and len(lines) >= 2:
+            before = text[lo: pm.start].rstrip(" ")
+            lines = before.split("\n")
+            if before.endswith("\n") and (len(lines) >= 3 or (lo == 0 and len(lines) >= 2)):
                 prev_line = lines[-2].strip()
                 nm = re.sub(r"^(?:(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir)\s+)+", "", prev_line)
                 if re.fullmatch(r"(?:[A-Z][\w'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,4}", nm) and \
@@ -682,6 +684,8 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
 _APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?![\w.'’ -]*\b(?:and|or)\b)[\w.'’ -]{0,30}")
 
 
+# A name, then a comma and a few words (or a line break) right before a title.
+_NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$")
 # Two to four capitalised words that open a sentence or follow an honorific, then a comma.
 _NAME_BEFORE_COMMA = re.compile(
     r"(?:^|[.!?]\s+|\n|\b(?:[Tt]he\s+)?(?:Rt\.?\s+)?(?:Hon\.?|Honourable|Honorable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)"
