@@ -475,33 +475,72 @@ def _dates_in(ctx: _Context, start: int, end: int, clauses: bool = False) -> lis
     return out
 
 
+# Words that describe any event, not one: a name made of these only is no proper name ("Bilateral Meeting").
+_GENERIC_EVENT_WORDS = {"bilateral", "trilateral", "multilateral", "joint", "official", "working", "formal",
+                        "informal", "virtual", "telephone", "phone", "video", "next", "first", "annual", "high-level",
+                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary"}
+
+
 def _named_event(sent: Any, tok: Any) -> str | None:
-    """The proper name of an event ("New Zealand–United States Strategic Dialogue"), if the trigger is one."""
+    """The proper name of an event ("New Zealand–United States Strategic Dialogue", "ASEAN Foreign Ministers'
+    Meeting"), if the trigger is one."""
     if not tok.text[0].isupper():
         return None
+    doc = tok.doc
     i = tok.i
     j = i
     while j - 1 >= sent.start:
-        prev = tok.doc[j - 1]
+        prev = doc[j - 1]
         if prev.text in ("–", "-", "—") or (prev.text[:1].isupper() and prev.pos_ in ("PROPN", "ADJ", "NOUN", "NUM")) \
                 or prev.like_num:
             j -= 1
             continue
+        # a plural possessive inside the name: "Defence Ministers' Meeting"
+        if prev.text in ("'", "’") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() and doc[j - 2].text.endswith("s"):
+            j -= 1
+            continue
         break
-    while j < i and (tok.doc[j].text in ("–", "-", "—") or tok.doc[j].like_num):
+    while j < i and (doc[j].text in ("–", "-", "—", "'", "’") or doc[j].like_num):
         j += 1
     if j == i:
         return None
-    return tok.doc[j: i + 1].text
+    words = [w.lower_ for w in doc[j: i] if w.is_alpha or "-" in w.text]
+    if all(w in _GENERIC_EVENT_WORDS for w in words):
+        return None
+    return doc[j: i + 1].text
 
 
+_ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "next", "inaugural"}
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
+def _event_ordinal(tok: Any, named: str | None) -> str | None:
+    """Which of a series an event is ("the fourth ... Dialogue", "the 58th ... Meeting"): the ordinal before
+    its name or among its modifiers."""
+    doc = tok.doc
+    start = tok.i - len(named.split()) if named else tok.i
+    for k in range(max(start - 2, 0), tok.i):
+        low = doc[k].lower_
+        if low in _ORDINAL_WORDS or _ORDINAL_NUMBER.fullmatch(low):
+            return "1" if low == "inaugural" else low
+    return None
+
+
+# Nouns that are an event only in an event's proper name ("ASEAN Regional Forum", "2+2 Ministerial").
+NAMED_ONLY_NOUNS = {"forum": "forum", "ministerial": "meeting"}
+# The kinds of event that have proper names.
+_NAMEABLE_KINDS = {"dialogue", "summit", "talks", "meeting", "consultations", "forum"}
 # Lower-case words `_trigger_type` may take for a trigger (besides lemmas in DIALOGUE_VERBS).
-_TRIGGER_WORDS = set(DIALOGUE_NOUNS) | {"calls", "visits", "meets", "hosts"}
+_TRIGGER_WORDS = set(DIALOGUE_NOUNS) | set(NAMED_ONLY_NOUNS) | {"calls", "visits", "meets", "hosts"}
 
 
 def _trigger_type(tok: Any) -> tuple[str, str] | None:
     low = tok.text.lower()
     lemma = tok.lemma_.lower()
+    if low in NAMED_ONLY_NOUNS and tok.text[0].isupper() and tok.pos_ in ("NOUN", "PROPN", "ADJ") \
+            and tok.dep_ not in ("compound", "poss", "amod"):
+        return NAMED_ONLY_NOUNS[low], "noun"
     if tok.pos_ in ("NOUN", "PROPN") and low in DIALOGUE_NOUNS:
         kind = DIALOGUE_NOUNS[low]
         if kind == "conference":
@@ -559,7 +598,9 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         if not trig:
             continue
         kind, pos = trig
-        named = _named_event(sent, tok) if pos == "noun" and kind in ("dialogue", "summit", "talks", "meeting") else None
+        named = _named_event(sent, tok) if pos == "noun" and kind in _NAMEABLE_KINDS else None
+        if named is None and tok.lower_ in NAMED_ONLY_NOUNS:
+            continue  # "forum", "ministerial": events only as part of a name
         plural = pos == "noun" and tok.tag_ in ("NNS", "NNPS") and kind not in ("talks",)
         definite = pos == "noun" and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
         possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
@@ -577,12 +618,14 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         if named is None and not people and not places and not dates and not definite and not possessive and not is_title_line:
             continue
         date = _pick_date(dates)
-        if date is None and is_title_line and ctx.article.date:
+        dated_by_article = date is None and is_title_line and ctx.article.date is not None
+        if dated_by_article:
             date = ctx.article.date
+        setting = pos == "noun" and _is_setting(tok, named)
         d = Dialogue(
             label=named or _noun_label(tok) if pos == "noun" else (named or kind),
             type=kind,
-            participants=list(people),
+            participants=[] if setting else list(people),
             places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in places],
             date=date,
             status="planned" if planned else "held",
@@ -592,7 +635,26 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
         d._definite = (definite or possessive) and not named  # type: ignore[attr-defined]
         d._title = is_title_line  # type: ignore[attr-defined]
+        d._setting = setting  # type: ignore[attr-defined]
+        d._article_date = dated_by_article  # type: ignore[attr-defined]
+        d._ordinal = _event_ordinal(tok, named) if pos == "noun" else None  # type: ignore[attr-defined]
         out.append(d)
+
+
+_SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "fringe"}
+
+
+def _is_setting(tok: Any, named: str | None) -> bool:
+    """An event named as the occasion of another ("on the margins of the 58th ... Meeting"): the sentence's
+    people met beside it, not necessarily at it."""
+    doc = tok.doc
+    k = tok.i - 1
+    if named:  # the token before the name
+        while k >= 0 and doc[k].idx >= tok.idx + len(tok.text) - len(named):
+            k -= 1
+    while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"):
+        k -= 1
+    return k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS
 
 
 def _pick_date(dates: list[DateMention]) -> PartialDate | None:
@@ -612,7 +674,8 @@ def _event_key(d: Dialogue) -> str:
 def _compatible(a: Dialogue, b: Dialogue) -> bool:
     if a.status != b.status and not (set(a.participants) & set(b.participants)):
         return False
-    if a.date and b.date and not (a.date.iso().startswith(b.date.iso()) or b.date.iso().startswith(a.date.iso())):
+    if a.date and b.date and not (a.date.iso().startswith(b.date.iso()) or b.date.iso().startswith(a.date.iso())) \
+            and not _days_apart(a, b):
         return False
     cities_a = {p.name for p in a.places if p.kind == "city"}
     cities_b = {p.name for p in b.places if p.kind == "city"}
@@ -621,6 +684,26 @@ def _compatible(a: Dialogue, b: Dialogue) -> bool:
     if a.named and b.named and _event_key(a) != _event_key(b):
         return False
     return True
+
+
+def _same_occurrence(a: Dialogue, b: Dialogue) -> bool:
+    """Two mentions of a series' event are one meeting unless their ordinals, dates or cities differ."""
+    oa, ob = getattr(a, "_ordinal", None), getattr(b, "_ordinal", None)
+    if oa and ob and oa != ob:
+        return False
+    return _compatible(a, b)
+
+
+def _days_apart(a: Dialogue, b: Dialogue) -> bool:
+    """A headline's event dated by the article's date may be the one the text dates a few days before."""
+    if not (getattr(a, "_article_date", False) or getattr(b, "_article_date", False)):
+        return False
+    if not (a.date and b.date and a.date.day and b.date.day and a.date.month and b.date.month):
+        return False
+    import datetime as dt
+
+    gap = dt.date(a.date.year, a.date.month, a.date.day) - dt.date(b.date.year, b.date.month, b.date.day)
+    return abs(gap.days) <= 3
 
 
 def _as_status(d: Dialogue, status: str) -> Dialogue:
@@ -636,10 +719,15 @@ def _absorb(into: Dialogue, other: Dialogue) -> None:
     for pl in other.places:
         if pl not in into.places:
             into.places.append(pl)
-    if other.date and (into.date is None or len(other.date.iso()) > len(into.date.iso())):
+    if getattr(into, "_article_date", False) and other.date and not getattr(other, "_article_date", False):
+        into.date, into._article_date = other.date, False  # type: ignore[attr-defined]
+    elif other.date and (into.date is None or len(other.date.iso()) > len(into.date.iso())) \
+            and not getattr(other, "_article_date", False):
         into.date = other.date
     into.countries |= other.countries
     into.evidence += other.evidence
+    if not getattr(into, "_ordinal", None):
+        into._ordinal = getattr(other, "_ordinal", None)  # type: ignore[attr-defined]
     if other.status == "planned":
         into.status = "planned"
     if other.named and not into.named:
@@ -657,7 +745,7 @@ def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
     for d in found:
         target = None
         if d.named:
-            target = next((m for m in merged if m.named and _event_key(m) == _event_key(d)), None)
+            target = next((m for m in merged if m.named and _event_key(m) == _event_key(d) and _same_occurrence(m, d)), None)
         if target is None and d.participants:
             target = next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
                            and not (m.named and d.named)), None)
@@ -683,6 +771,17 @@ def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
             _absorb(target, d)
         else:
             merged.append(d)
+    # a meeting of people who all attended a named event it fits is that event ("met ... for the X Meeting")
+    # and a headline naming an event without its people names the first such meeting of the text
+    for d in [m for m in merged if not m.named and m.participants]:
+        target = next((m for m in merged if m.named and m.status == d.status and set(d.participants) <= set(m.participants)
+                       and _compatible(m, d)), None)
+        if target is None:
+            target = next((m for m in merged if m.named and getattr(m, "_title", False) and not m.participants
+                           and not getattr(m, "_setting", False) and m.status == d.status and _compatible(m, d)), None)
+        if target is not None:
+            _absorb(target, d)
+            merged.remove(d)
     # the place of the dateline for the article's main event when the text gives none
     dateline = ctx.article.dateline_place
     result = []

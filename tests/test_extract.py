@@ -260,3 +260,39 @@ def test_bare_title_is_not_a_longer_title(extract):
     facts = extract(text, PartialDate(2024, 5, 6))
     talks = next(d for d in facts.dialogues if d.type == "talks")
     assert "Clara Voss" not in _participant_names(facts, talks)
+
+
+def test_event_name_with_plural_possessive(extract):
+    text = ("Ministers meet\n\nChilean Defence Minister Rosa Vidal and Peruvian Defence Minister Luis Paz met in Lima "
+            "on Monday for the third Pacific Alliance Defence Ministers' Meeting.")
+    facts = extract(text, PartialDate(2024, 4, 3))
+    named = [d for d in facts.dialogues if d.named]
+    assert len(named) == 1 and "Pacific Alliance Defence Ministers' Meeting" in named[0].label
+    assert _participant_names(facts, named[0]) == {"Rosa Vidal", "Luis Paz"}
+
+
+def test_named_consultations_are_an_event(extract):
+    text = ("Statement\n\nThe ministers welcomed plans for the annual Chile-Peru Ministerial Consultations to be held "
+            "in Lima later this month.")
+    facts = extract(text, PartialDate(2024, 4, 3))
+    d = next(d for d in facts.dialogues if "Ministerial Consultations" in d.label)
+    assert d.named and d.status == "planned" and [p.name for p in d.places] == ["Lima"]
+
+
+def test_events_of_a_series_with_different_ordinals_stay_apart(extract):
+    text = ("Dialogue\n\nSpanish Foreign Minister Ines Mora and Mexican Foreign Minister Raul Soto held the fourth "
+            "Spain-Mexico Strategic Dialogue in Madrid on March 3, 2024.\n\n"
+            "Minister Soto invited Minister Mora to Mexico City for the fifth Spain-Mexico Strategic Dialogue in 2025.")
+    facts = extract(text, PartialDate(2024, 3, 3))
+    named = sorted((d for d in facts.dialogues if d.named), key=lambda d: d.date.iso())
+    assert [(d.date.iso(), [p.name for p in d.places]) for d in named] == [("2024-03-03", ["Madrid"]), ("2025", ["Mexico City"])]
+
+
+def test_meeting_on_the_margins_of_a_named_event_is_its_own(extract):
+    text = ("Readout\n\nBrazilian Foreign Minister Ana Reis held a bilateral meeting with Turkish Foreign Minister "
+            "Emre Kaya in Rome on July 10, 2025, on the margins of the G20 Foreign Ministers' Meeting.")
+    facts = extract(text, PartialDate(2025, 7, 11))
+    bilateral = next(d for d in facts.dialogues if not d.named)
+    named = next(d for d in facts.dialogues if d.named)
+    assert _participant_names(facts, bilateral) == {"Ana Reis", "Emre Kaya"}
+    assert "G20 Foreign Ministers' Meeting" in named.label and not named.participants
