@@ -17,7 +17,7 @@ EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
     "USA": ["United States", "United States of America", "US", "U.S.", "USA", "U.S.A.", "America", "the States"],
     "GBR": ["United Kingdom", "UK", "U.K.", "Britain", "Great Britain"],
     "NZL": ["New Zealand", "NZ", "Aotearoa"],
-    "KOR": ["South Korea", "Republic of Korea", "ROK"],
+    "KOR": ["South Korea", "Republic of Korea", "ROK", "Korea"],
     "PRK": ["North Korea", "DPRK"],
     "CHN": ["China", "PRC", "People's Republic of China", "Mainland China"],
     "TWN": ["Taiwan"],
@@ -266,6 +266,12 @@ class Gazetteer:
         for entries in self._cities_by_name.values():
             entries.sort(key=lambda c: -c.population)
         self._country_memo: dict[str, str | None] = {}
+        # names as written with accents ("türkiye", "côte d'ivoire"): text is searched before folding
+        written = [*(n for c in pycountry.countries for n in (c.name, getattr(c, "common_name", None)) if n),
+                   *(n for names in EXTRA_COUNTRY_NAMES.values() for n in names),
+                   *(d for ds in DEMONYMS.values() for d in ds),
+                   *(c.capital for c in self.countries.values() if c.capital)]
+        self.accented_spellings = sorted({n.lower() for n in written if not n.isascii() and n.lower() != fold(n)})
 
     def country(self, text: str) -> str | None:
         """ISO alpha-3 code for a country's name or alias ('U.S.', 'New Zealand's'), else None."""

@@ -55,7 +55,7 @@ COMPLEMENT_WORDS = {
     "multilateral", "relations", "treasury's", "for", "to", "external", "overseas", "commonwealth", "central",
     "middle", "near", "eastern", "southeast", "southern", "northern", "latin", "america", "americas",
     "caribbean", "emergency", "national-security", "islands", "cabinet", "prime", "minister", "office",
-    "department",
+    "department", "armed",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
@@ -90,6 +90,8 @@ ORG_WORDS = {
 }
 # A hyphenated given name with a lower-case second syllable, written after the family name.
 _FAMILY_NAME_FIRST = re.compile(r"[A-Z][a-z]+-[a-z]{2,5}")
+# Words after capitalised ones that make them the name of a body, not of a person.
+_BODY_WORDS = {"forces", "force", "ministry", "department", "office", "command", "agency", "council", "corps"}
 MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                "saturday", "sunday"}
@@ -184,7 +186,8 @@ def _country_regex() -> tuple[Any, Any, dict[str, tuple[str, str]]]:
 
     abbreviations = {n for names in EXTRA_COUNTRY_NAMES.values() for n in names if n.replace(".", "").isupper()}
     exact = sorted({fold(n) for n in abbreviations}, key=len, reverse=True)
-    loose = sorted((n for n in table if n not in exact), key=len, reverse=True)
+    loose = sorted({n for n in table if n not in exact} | {n for n in gz.accented_spellings if fold(n) in table},
+                   key=len, reverse=True)
     exact_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(abbreviations, key=len, reverse=True)) + r")(?![\w])")
     loose_re = re.compile(r"(?<![\w])(" + _alternation(loose) + r")(?![\w])", re.I)
     return exact_re, loose_re, table
@@ -338,6 +341,12 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
                     comp.append(low)
                     k += 1
                     continue
+                # a portfolio word of its own between capitalised ones: "for Foreign and Diaspora Affairs"
+                if comp[-1] == "and" and _is_cap(doc[k]) and doc[k].is_alpha and k + 1 < end_limit \
+                        and _lower(doc[k + 1]) in COMPLEMENT_WORDS and _lower(doc[k + 1]) not in _COMPLEMENT_GLUE:
+                    comp.append(low)
+                    k += 1
+                    continue
                 break
             while comp and comp[-1] in ("and", "of", "the", "for", "to"):
                 comp.pop()
@@ -414,8 +423,8 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     if not core:
         return None
     following = doc[j].text.lower() if j < len(doc) else ""
-    if any(fold(p) in ORG_WORDS for p in parts) or following in ORG_WORDS:
-        return None
+    if any(fold(p) in ORG_WORDS for p in parts) or following in ORG_WORDS or following in _BODY_WORDS:
+        return None  # "General Dynamics Land Systems", "National Armed Forces"
     if j == start:
         return None
     return j, " ".join(parts)
@@ -523,6 +532,15 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             continue
         limit = sentence_ends[i]
         after, title_text = title
+        if i > 0 and lowers[i - 1] == "the" and i + 2 < n and lowers[i + 1] == "and" and title_text.startswith(
+                lowers[i] + " and "):
+            # "The Secretary and Foreign Minister Ana Berg": two people, the first one named before
+            people.append(PersonMention(doc[i].idx, doc[i].idx + len(doc[i].text), "", lowers[i], None, kind="title"))
+            title = _title_at(doc, i + 2, n, gz)
+            if title is None:
+                continue
+            i += 2
+            after, title_text = title
         before = text[max(0, doc[i].idx - 60): doc[i].idx]
         if _INTERNATIONAL_BEFORE.search(before):
             # "NATO Secretary General X", "UN Secretary-General X": serves no country
@@ -532,6 +550,8 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
         name_limit = max(limit, min(n, after + 6))
         name = _name_at(doc, after, name_limit, caps, gz, ents) or _apposed_name(doc, after, limit, caps, gz, ents)
+        if name and _singular_title(title_text) != title_text and " " not in name[1] and lowers[name[0]: name[0] + 1] != ["and"]:
+            name = None  # a plural title before one word is a group ("Foreign Ministers Meet in Oslo")
         country = _country_before(doc, i, countries) or _country_in_title(doc, i, after, countries)
         k = i
         # "Indian External Affairs Minister": capitalised words of the office between country and title
@@ -646,9 +666,9 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
         if not cand:
             # a full name spaCy did not tag, right before the comma: "The Honourable Ana Berg, Minister of X,"
             nm = _NAME_BEFORE_COMMA.search(text, lo, pm.start)
-            bare = clean_name(nm.group(1)) if nm else ""
-            if len(bare.split()) >= 2 and not gz.country(bare) and not any(
-                    w.lower() in NOT_NAME_WORDS | MONTH_WORDS | TITLE_HEADS for w in bare.split()):
+            bare = clean_name(nm.group(1)) if nm and (not nm.group(2) or gz.country(nm.group(2))) else ""
+            if len(bare.split()) >= 2 and all(w[0].isupper() for w in bare.split()) and not gz.country(bare) \
+                    and not any(w.lower() in NOT_NAME_WORDS | MONTH_WORDS | TITLE_HEADS for w in bare.split()):
                 pm.name, pm.kind = bare, "full"
                 continue
         if not cand:
@@ -688,8 +708,9 @@ _APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?![\w.'’ -]*\b(?:and|or)\
 _NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$")
 # Two to four capitalised words that open a sentence or follow an honorific, then a comma.
 _NAME_BEFORE_COMMA = re.compile(
-    r"(?:^|[.!?]\s+|\n|\b(?:[Tt]he\s+)?(?:Rt\.?\s+)?(?:Hon\.?|Honourable|Honorable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)"
-    r"([A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.|[A-Z][a-z][\w'’-]*)){1,3}),\s*(?:the\s+)?$")
+    r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:Rt\.?\s+)?(?:Hon\.?|Honourable|Honorable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)"
+    r"([^\W\d_][^\W\d_'’-]*(?:\s+(?:[A-Z]\.|[^\W\d_][^\W\d_'’-]*)){1,3}),\s*"
+    r"(?:the\s+|([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})['’]s\s+)?$")
 
 
 def _country_span(between: str, countries: list[CountryMention], s: int, e: int) -> bool:

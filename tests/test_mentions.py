@@ -107,3 +107,43 @@ def test_high_commissioner_and_the_host_country_it_rules_out(mentions):
     m = mentions("The High Commissioner to India, Philip Grant, attended.")
     grant = named(m)["Philip Grant"]
     assert grant.title == "high commissioner to india" and "IND" in title_excludes(grant.title)
+
+
+def test_country_names_written_with_accents_and_korea_alone():
+    from kg.mentions import find_countries
+
+    found = {c.code for c in find_countries("Türkiye and Côte d'Ivoire spoke; Korea's envoy agreed.")}
+    assert found == {"TUR", "CIV", "KOR"}
+
+
+def test_untagged_name_after_a_dateline_dash_with_a_country_before_the_title(mentions):
+    m = mentions("HANOI, 3 May 2024 – Karin Åström, Sweden's Minister for Defence, arrived for talks.")
+    astrom = named(m)["Karin Åström"]
+    assert astrom.title == "minister for defence"
+
+
+def test_portfolio_of_two_capitalised_parts(mentions):
+    m = mentions("Kenya's Cabinet Secretary for Foreign and Diaspora Affairs, Achieng Otieno, hosted the talks.")
+    assert named(m)["Achieng Otieno"].title == "cabinet secretary for foreign and diaspora affairs"
+
+
+def test_capitalised_words_of_a_body_after_a_title_are_no_name(mentions):
+    m = mentions("Admiral Rudi Hartanto, Commander of the Indonesian National Armed Forces, met them.")
+    assert set(named(m)) == {"Rudi Hartanto"}
+    titles = {p.title for p in m.people if p.name == "Rudi Hartanto"}
+    assert "commander of the indonesian national armed forces" in titles
+
+
+def test_plural_title_before_one_capitalised_word_is_a_group(mentions):
+    assert not named(mentions("Kenya and Ethiopia Foreign Ministers Meet in Nairobi"))
+
+
+def test_the_secretary_and_a_named_minister_are_two_people(mentions):
+    m = mentions("The Secretary and Foreign Minister Hakan Aydin agreed to meet again.")
+    assert named(m)["Hakan Aydin"].title == "foreign minister"
+    assert any(p.kind == "title" and p.title == "secretary" for p in m.people)
+
+
+def test_one_person_with_two_offices_stays_one(mentions):
+    m = mentions("Deputy Prime Minister and Foreign Minister Anna Berg spoke.")
+    assert named(m)["Anna Berg"].title == "deputy prime minister and foreign minister"
