@@ -39,7 +39,8 @@ DIALOGUE_NOUNS = {
 DIALOGUE_VERBS = {"meet": "meeting", "visit": "visit", "host": "meeting", "speak": "call", "call": "call",
                   "travel": "visit", "telephone": "call", "phone": "call"}
 PLANNED_WORDS = re.compile(r"\b(will|shall|to be held|upcoming|next (week|month|year)|later this|is to|are to|"
-                           r"plans? to|scheduled|would)\b", re.I)
+                           r"plans? to|scheduled|would|agreed? to hold|at an early date|invit(?:e|es|ed|ing)\b[^;]{0,60}?\bto|"
+                           r"look(?:s|ed|ing)? forward to|(?:is|are) expected to|intends? to)\b", re.I)
 NEGATION = re.compile(r"\b(did not|didn't|not meet|never|no plans?|cancel(?:led|ed)?|postponed)\b", re.I)
 
 TREATY_HEADS = ("Treaty", "Agreement", "Accord", "Pact", "Alliance", "Declaration", "Framework", "Partnership",
@@ -169,6 +170,7 @@ class _Context:
         for c in mentions.countries:
             self.facts.countries[c.code] = self.facts.countries.get(c.code, 0) + 1
         self.main_countries = [c for c, _ in Counter(self.facts.countries).most_common()]
+        self.token_starts: list[int] = doc.to_array("IDX").tolist()  # each token's first character
         self.resolved: list[tuple[int, int, str]] = []  # (start, end, official key) for every mention
         self.last_subject: str | None = None
 
@@ -585,14 +587,17 @@ def _noun_label(tok: Any) -> str:
     return words
 
 
+# Nouns that name an activity as often as an event ("supports dialogue on the peninsula"): an event only
+# with a determiner, a name, a possessor or a time or place of its own.
+_ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation", "consultations"}
+
+
 def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
     text = sent.text
     people = _sentence_people(ctx, sent)
     if NEGATION.search(text):
         return
-    seen_types: set[str] = set()
-    places: list[PlaceMention] | None = None
-    dates: list[DateMention] = []
+    triggers = []
     for tok in sent.tokens_with(_TRIGGER_WORDS, DIALOGUE_VERBS):
         trig = _trigger_type(tok)
         if not trig:
@@ -601,23 +606,46 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         named = _named_event(sent, tok) if pos == "noun" and kind in _NAMEABLE_KINDS else None
         if named is None and tok.lower_ in NAMED_ONLY_NOUNS:
             continue  # "forum", "ministerial": events only as part of a name
+        triggers.append((tok, kind, pos, named))
+    if not triggers:
+        return
+    places = _places_in(ctx, sent.start_char, sent.end_char)
+    dates = _dates_in(ctx, sent.start_char, sent.end_char)
+    starts = ctx.token_starts
+    date_tokens = [bisect_right(starts, d.start) - 1 for d in dates]
+    place_tokens = [bisect_right(starts, p.start) - 1 for p in places]
+    clauses = [_event_clause(sent, tok, pos) for tok, _, pos, _ in triggers] if dates or places else []
+    seen_types: set[str] = set()
+    for n, (tok, kind, pos, named) in enumerate(triggers):
         plural = pos == "noun" and tok.tag_ in ("NNS", "NNPS") and kind not in ("talks",)
         definite = pos == "noun" and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
         possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
-        if places is None:  # the same for every trigger of the sentence
-            places = _places_in(ctx, sent.start_char, sent.end_char)
-            dates = _dates_in(ctx, sent.start_char, sent.end_char)
         if plural and not named and not (tok.head.lemma_ == "hold"):
             continue
         if kind in seen_types and not named:
             continue
         seen_types.add(kind)
+        own_dates, own_places = [], []
+        if clauses:
+            # a date or place of the trigger's own clause; else one no other trigger's clause holds,
+            # outside clauses that surely speak of something else
+            inside, surely_other = clauses[n]
+            own_dates = [d for d, i in zip(dates, date_tokens) if i in inside]
+            own_places = [p for p, i in zip(places, place_tokens) if i in inside]
+        if pos == "noun" and named is None and tok.lower_ in _ABSTRACT_EVENT_NOUNS and not possessive \
+                and not any(c.dep_ in ("det", "nummod") for c in tok.children) and not own_dates and not own_places:
+            continue
+        if clauses and not (own_dates and own_places):
+            elsewhere = set().union(*(c[0] for k, c in enumerate(clauses) if k != n))
+            own_dates = own_dates or [d for d, i in zip(dates, date_tokens) if i not in surely_other and i not in elsewhere]
+            own_places = own_places or [p for p, i in zip(places, place_tokens) if i not in surely_other and i not in elsewhere]
         is_title_line = sent.start_char <= ctx.second_line
         planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to") \
-            or any(d.future for d in dates)
-        if named is None and not people and not places and not dates and not definite and not possessive and not is_title_line:
+            or any(d.future for d in own_dates)
+        if named is None and not people and not own_places and not own_dates and not definite and not possessive \
+                and not is_title_line:
             continue
-        date = _pick_date(dates)
+        date = _pick_date(own_dates)
         dated_by_article = date is None and is_title_line and ctx.article.date is not None
         if dated_by_article:
             date = ctx.article.date
@@ -626,7 +654,7 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             label=named or _noun_label(tok) if pos == "noun" else (named or kind),
             type=kind,
             participants=[] if setting else list(people),
-            places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in places],
+            places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in own_places],
             date=date,
             status="planned" if planned else "held",
             named=named is not None,
@@ -639,6 +667,61 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         d._article_date = dated_by_article  # type: ignore[attr-defined]
         d._ordinal = _event_ordinal(tok, named) if pos == "noun" else None  # type: ignore[attr-defined]
         out.append(d)
+
+
+# Clauses inside an event's clause that speak of something else: relative and participial clauses
+# ("the Agreement, signed in July"), purpose and other adverbial clauses ("to discuss ..."), clauses of
+# their own joined by "and", and other events placed in time against it ("following X's confirmation").
+_OTHER_CLAUSES = {"relcl", "acl", "advcl", "xcomp", "ccomp", "csubj", "parataxis"}
+_TIME_RELATIONS = {"following", "after", "since", "before", "until", "ahead", "prior", "amid", "during"}
+# Verbs of a clause that says when or where the event itself is ("the meeting, to be held in Tokyo").
+_EVENT_SETTING_VERBS = {"hold", "take", "schedule", "plan", "set", "convene", "host", "place", "organize", "organise"}
+_GOVERNING_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "pobj", "prep", "appos", "conj", "nmod"}
+
+
+def _event_clause(sent: Any, tok: Any, pos: str) -> tuple[set[int], set[int]]:
+    """The tokens of an event trigger's clause (the clause of the verb it is the subject or object of) minus
+    clauses that speak of something else, and those of the clauses that surely do (relative, participial and
+    adverbial clauses, time relations)."""
+    anchor = tok
+    if pos == "noun":
+        # climb to the clause's verb: "held [a meeting]", "[The call] was made", "met ... for [the X Meeting]"
+        for _ in range(6):
+            if anchor.dep_ not in _GOVERNING_DEPS or anchor.head is anchor:
+                break
+            anchor = anchor.head
+            if anchor.pos_ in ("VERB", "AUX"):
+                break
+    inside: set[int] = set()
+    other: set[int] = set()
+    surely_other: set[int] = set()
+    stack = [anchor]
+    while stack:
+        t = stack.pop()
+        inside.add(t.i)
+        for c in t.children:
+            if c.left_edge.i <= tok.i <= c.right_edge.i:
+                stack.append(c)  # the way down to the trigger itself
+                continue
+            # a relative clause of the event noun itself says when and where it was ("which they co-chaired in X")
+            clause = c.dep_ in _OTHER_CLAUSES and c.lemma_.lower() not in _EVENT_SETTING_VERBS \
+                and not (t.i == tok.i and pos == "noun" and c.dep_ in ("relcl", "acl"))
+            if clause or _surely_other(c) or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+                other.update(range(c.left_edge.i, c.right_edge.i + 1))
+            else:
+                stack.append(c)
+    for t in sent:  # anywhere in the sentence
+        if _surely_other(t) and not t.left_edge.i <= tok.i <= t.right_edge.i \
+                and not (t.head.i == tok.i and pos == "noun" and t.dep_ in ("relcl", "acl")):
+            surely_other.update(range(t.left_edge.i, t.right_edge.i + 1))
+    return inside - other, surely_other
+
+
+def _surely_other(c: Any) -> bool:
+    """A relative, participial or adverbial clause, or a time relation to something else ("following X")."""
+    if c.dep_ == "prep":
+        return c.lower_ in _TIME_RELATIONS
+    return c.dep_ in ("relcl", "acl", "advcl") and c.lemma_.lower() not in _EVENT_SETTING_VERBS
 
 
 _SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "fringe"}
@@ -672,8 +755,8 @@ def _event_key(d: Dialogue) -> str:
 
 
 def _compatible(a: Dialogue, b: Dialogue) -> bool:
-    if a.status != b.status and not (set(a.participants) & set(b.participants)):
-        return False
+    if a.status != b.status:
+        return False  # what happened is never what is planned, even between the same people
     if a.date and b.date and not (a.date.iso().startswith(b.date.iso()) or b.date.iso().startswith(a.date.iso())) \
             and not _days_apart(a, b):
         return False
@@ -768,7 +851,8 @@ def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
                 merged.remove(target)
                 target = None
         if target is not None:
-            _absorb(target, d)
+            # "the dialogue" of a later sentence is the earlier event, whatever the sentence's tense
+            _absorb(target, _as_status(d, target.status) if getattr(d, "_definite", False) else d)
         else:
             merged.append(d)
     # a meeting of people who all attended a named event it fits is that event ("met ... for the X Meeting")

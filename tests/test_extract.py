@@ -296,3 +296,38 @@ def test_meeting_on_the_margins_of_a_named_event_is_its_own(extract):
     named = next(d for d in facts.dialogues if d.named)
     assert _participant_names(facts, bilateral) == {"Ana Reis", "Emre Kaya"}
     assert "G20 Foreign Ministers' Meeting" in named.label and not named.participants
+
+
+def test_held_call_and_planned_visit_stay_apart(extract):
+    text = ("Readout\n\nOn March 4, 2025, Danish Defence Minister Karen Holm held a telephone talk with Dutch Defence "
+            "Minister Pieter Smit. The two ministers agreed to hold a meeting at an early date, and Minister Holm "
+            "invited Minister Smit to visit Denmark.")
+    facts = extract(text, PartialDate(2025, 3, 4))
+    held = [d for d in facts.dialogues if d.status == "held"]
+    planned = [d for d in facts.dialogues if d.status == "planned"]
+    assert len(held) == 1 and held[0].date == PartialDate(2025, 3, 4)
+    assert _participant_names(facts, held[0]) == {"Karen Holm", "Pieter Smit"}
+    assert planned and all(d.date != PartialDate(2025, 3, 4) for d in planned)
+
+
+def test_date_of_a_participial_clause_is_not_the_meeting_date(extract):
+    text = ("Travel\n\nNovember 6, 2025\n\nIn Lisbon, Greek Defence Minister Nikos Pappas will meet with Portugal's "
+            "Minister of Defence, Rui Costa, to discuss the Greece-Portugal Defence Agreement, signed in July.")
+    facts = extract(text)
+    meeting = next(d for d in facts.dialogues if "Rui Costa" in _participant_names(facts, d))
+    assert meeting.date != PartialDate(2025, 7) and [p.name for p in meeting.places] == ["Lisbon"]
+
+
+def test_date_of_an_earlier_event_the_call_follows_is_not_its_date(extract):
+    text = ("Readout\n\nFebruary 4, 2025\n\nThe call was made at the request of Minister Holm following Secretary "
+            "Smit's confirmation by the Senate last month. Danish Defence Minister Karen Holm spoke with U.S. "
+            "Secretary of Defense Anton Smit today.")
+    facts = extract(text)
+    assert [d.date for d in facts.dialogues if d.type == "call"] == [PartialDate(2025, 2, 4)]
+
+
+def test_dialogue_as_an_activity_is_no_event(extract):
+    text = ("Readout\n\nIndonesian Foreign Minister Dewi Rahma met Thai Foreign Minister Somchai Boon in Bangkok on "
+            "July 3, 2025. Foreign Minister Rahma said Indonesia supports dialogue on the Korean Peninsula.")
+    facts = extract(text)
+    assert [d.type for d in facts.dialogues] == ["meeting"]
