@@ -55,8 +55,12 @@ TREATY_EVENTS = {
     "conclude": "concluded", "invoke": "invoked", "announce": "announced", "creation": "announced",
     "create": "announced", "launch": "launched", "establish": "established", "celebrate": "celebrated",
     "anniversary": "anniversary", "adopt": "adopted", "renew": "renewed", "terminate": "terminated",
-    "finalize": "concluded", "finalise": "concluded", "commemorate": "celebrated",
+    "finalize": "concluded", "finalise": "concluded", "commemorate": "celebrated", "elevate": "elevated",
+    "upgrade": "upgraded",
 }
+# Events of more than one word: a lemma and the words that must follow it ("entered into force", "took effect").
+TREATY_PHRASE_EVENTS = {"enter": (("into", "force"), "entered into force"), "entry": (("into", "force"), "entered into force"),
+                        "take": (("effect",), "took effect"), "come": (("into", "force"), "entered into force")}
 POLICY_HEADS = {"policy", "ban", "strategy", "position", "programme", "program", "initiative", "rebalance",
                 "pivot", "doctrine"}
 POLICY_VERBS = {"ban": "banned", "acquire": "adopted", "procure": "adopted", "select": "adopted",
@@ -914,10 +918,13 @@ def _fill_dialogue_countries(ctx: _Context) -> None:
 
 # --- treaties -------------------------------------------------------------------------------------
 
+# "the Agreement on December 29": a date, not the rest of a name
+_CALENDAR_WORDS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                   r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _HEADS_RE = "|".join(TREATY_HEADS)
 _NAMED_TREATY = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w.'’]*|U\.S\.)(?:[-–—](?:[A-Z][\w.'’]*))*\s+(?:(?:of|and|on|for)\s+(?=[A-Z]))?){0,7}(?P<head>" + _HEADS_RE + r")"
-    r"(?:\s+(?:of|on|for)\s+(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|on|the))*)?)(?![\w-])"
+    r"(?:\s+(?:of|on|for)\s+(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|on|the))*)?)(?![\w-])"
 )
 _LOWER_TREATY = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w.'’]*(?:[-–—][A-Z][\w.'’]*)*)\s+)+(?P<head>treaty|agreement|declaration|accord|pact|alliance|framework|partnership)"
@@ -1004,24 +1011,33 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     for treaty, _ in found:
         if not getattr(treaty, "_named_parties", False):
             treaty.parties |= sentence_parties
-    for ev_pos, ev_type in events:
+    for ev_pos, ev_type, ev_tok in events:
         # an event word governs the agreements named after it (up to the next event word),
         # or else the nearest one before it ("the declaration was signed")
         # chains name one agreement: "celebrate the anniversary of the signing of this Treaty"
         first_after = min([p for _, p in found if p >= ev_pos], default=None)
         targets = []
-        if first_after is not None and not any(ev_pos < p2 < first_after and any(q < p2 for _, q in found if q > ev_pos)
-                                               for p2, _ in events):
-            next_ev = min([p for p, _ in events if p > first_after], default=len(text))
+        # a relative or participial clause is about the agreement it follows ("the Partnership, which they elevated")
+        relative = ev_tok.pos_ == "VERB" and ev_tok.dep_ in ("relcl", "acl")
+        if first_after is not None and not relative and not any(
+                ev_pos < p2 < first_after and any(q < p2 for _, q in found if q > ev_pos) for p2, _, _ in events):
+            next_ev = min([p for p, _, _ in events if p > first_after], default=len(text))
             targets = [t for t, p in found if first_after <= p < next_ev]
         if not targets:
             before = [(p, t) for t, p in found if p < ev_pos]
             targets = [max(before, key=lambda x: x[0])[1]] if before else []
         actor = next((c.code for c in reversed(countries) if c.start - base < ev_pos and c.kind in ("name", "capital")), None)
-        date = _nearest_date(dates, base + ev_pos)
+        # a date of the event word's own phrase, else the nearest one no other event word's phrase holds
+        own = [d for d in dates if _in_phrase(ev_tok, d.start)]
+        free = [d for d in dates if not any(o is not ev_tok and _in_phrase(o, d.start) for _, _, o in events)]
+        date = _nearest_date(own or free or dates, base + ev_pos)
         for treaty in targets:
             if not any(x.type == ev_type and x.date == date for x in treaty.events):
                 treaty.events.append(TreatyEvent(ev_type, date, actor, ev))
+
+
+def _in_phrase(tok: Any, char: int) -> bool:
+    return tok.left_edge.idx <= char < tok.right_edge.idx + len(tok.right_edge.text)
 
 
 def _proposals(ctx: _Context, sent: Any, found: list[tuple[Treaty, int]]) -> None:
@@ -1053,8 +1069,14 @@ def _nearest_date(dates: list[DateMention], pos: int) -> PartialDate | None:
     return min(dates, key=lambda d: abs(d.start - pos)).date
 
 
-def _treaty_events(sent: Any) -> list[tuple[int, str]]:
+def _treaty_events(sent: Any) -> list[tuple[int, str, Any]]:
+    """(offset in the sentence, event type, trigger token) of each treaty event word."""
     out = []
+    lowers = sent.lowers
+    for tok in sent.tokens_with((), TREATY_PHRASE_EVENTS):
+        words, event = TREATY_PHRASE_EVENTS[tok.lemma_.lower()]
+        if tuple(lowers[tok.i + 1: tok.i + 1 + len(words)]) == words and tok.i + len(words) < sent.end:
+            out.append((tok.idx - sent.start_char, event, tok))
     for tok in sent.tokens_with(TREATY_EVENTS, TREATY_EVENTS):
         lemma = tok.lemma_.lower()
         low = tok.text.lower()
@@ -1066,7 +1088,8 @@ def _treaty_events(sent: Any) -> list[tuple[int, str]]:
         if key in ("announce", "create") and not any(x in ("creation", "partnership", "alliance", "agreement", "treaty")
                                                      for x in sent.lowers[sent.start: sent.end]):
             continue
-        out.append((tok.idx - sent.start_char, TREATY_EVENTS[key]))
+        out.append((tok.idx - sent.start_char, TREATY_EVENTS[key], tok))
+    out.sort(key=lambda x: x[0])
     return out
 
 

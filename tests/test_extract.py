@@ -331,3 +331,14 @@ def test_dialogue_as_an_activity_is_no_event(extract):
             "July 3, 2025. Foreign Minister Rahma said Indonesia supports dialogue on the Korean Peninsula.")
     facts = extract(text)
     assert [d.type for d in facts.dialogues] == ["meeting"]
+
+
+def test_entry_into_force_and_elevation_are_treaty_events(extract):
+    text = ("Review\n\nThe ministers reviewed the Comprehensive Strategic Partnership, which Prime Ministers Ana Lopes "
+            "and Jorge Vidal elevated in June 2020, and welcomed the entry into force of the Chile-Peru Free Trade "
+            "Agreement on December 29, 2022. The Chile-Peru Customs Protocol took effect on March 1, 2023.")
+    facts = extract(text, PartialDate(2024, 3, 1))
+    events = {t.label: [(e.type, e.date) for e in t.events] for t in facts.treaties}
+    assert events["Comprehensive Strategic Partnership"] == [("elevated", PartialDate(2020, 6))]
+    assert events["Chile-Peru Free Trade Agreement"] == [("entered into force", PartialDate(2022, 12, 29))]
+    assert events["Chile-Peru Customs Protocol"] == [("took effect", PartialDate(2023, 3, 1))]
