@@ -77,6 +77,7 @@ NOT_NAME_WORDS = {
     "good", "morning", "afternoon", "thank", "thanks", "today", "yesterday", "presenter", "by", "and", "the",
     "of", "for", "on", "in", "at", "with", "statement", "joint", "remarks", "readout", "transcript", "said",
     "says", "told", "spoke", "met", "will", "has", "had", "was", "is", "to", "before", "after", "their",
+    "under", "during", "following", "from", "since", "over", "through", "within", "while", "as", "when",
     "calls", "visits", "meets", "hosts", "travels", "welcomes", "hold", "holds", "also", "alliance",
     "initiative", "policy", "strategy", "partnership", "framework", "declaration", "coast", "guard", "self",
     "defense", "defence", "state", "foreign", "affairs", "trade", "minister", "secretary", "president",
@@ -618,7 +619,7 @@ def _country_in_title(doc: Any, i: int, end: int, countries: list[CountryMention
             break
     start_char, end_char = doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)
     for c in countries:
-        if start_char <= c.start and c.end <= end_char and c.kind in ("name", "demonym", "alias"):
+        if start_char <= c.start and c.end <= end_char and c.kind in ("name", "demonym", "alias", "body"):
             return c.code
     return None
 
@@ -665,7 +666,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
         if not cand:
             # a full name spaCy did not tag, right before the comma: "The Honourable Ana Berg, Minister of X,"
-            nm = _NAME_BEFORE_COMMA.search(text, lo, pm.start)
+            nm = _NAME_BEFORE_COMMA.search(text, lo, pm.start) if _singular_title(pm.title or "") == pm.title else None
             bare = clean_name(nm.group(1)) if nm and (not nm.group(2) or gz.country(nm.group(2))) else ""
             if len(bare.split()) >= 2 and all(w[0].isupper() for w in bare.split()) and not gz.country(bare) \
                     and not any(w.lower() in NOT_NAME_WORDS | MONTH_WORDS | TITLE_HEADS for w in bare.split()):

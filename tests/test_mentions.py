@@ -147,3 +147,12 @@ def test_the_secretary_and_a_named_minister_are_two_people(mentions):
 def test_one_person_with_two_offices_stays_one(mentions):
     m = mentions("Deputy Prime Minister and Foreign Minister Anna Berg spoke.")
     assert named(m)["Anna Berg"].title == "deputy prime minister and foreign minister"
+
+
+def test_a_group_title_after_an_opening_phrase_takes_no_name(mentions):
+    assert not named(mentions("Under Pillar Two, the ministers welcomed the plan."))
+
+
+def test_country_of_a_named_force_inside_the_office(mentions):
+    m = mentions("They met the Chief of the Australian Defence Force, Admiral Ian Kerr, on Monday.")
+    assert named(m)["Ian Kerr"].country == "AUS"
