@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from kg.dates import PartialDate
 
 # Bumped whenever extraction or the graph's layout changes what is written, so `kg build` redoes
-# articles read before (2: entity descriptions moved to the shared entities graph).
-EXTRACTOR_VERSION = "2"
+# articles read before (2: entity descriptions moved to the shared entities graph; 3: wider rules
+# for people, datelines, dates, events and treaties).
+EXTRACTOR_VERSION = "3"
 
 
 @dataclass(frozen=True)
