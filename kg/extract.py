@@ -384,21 +384,40 @@ def _assign_countries(ctx: _Context) -> None:
         if votes:
             off.country = votes.most_common(1)[0][0]
             off.country_evidence = next(p.evidence for p in off.posts if p.country == off.country)
-    # what is left: the other side of a dialogue, or the article's main country a title allows
+    # what is left: what the official's own sentences say (a delegation, "our", a pair of titles), else the
+    # other side of a dialogue among the two countries the article is about; never a third country
+    mentions_of: dict[str, list[PersonMention]] = {}
+    for pm in people:
+        if pm.name and pm.kind in ("full", "surname"):
+            mentions_of.setdefault(person_key(pm.name), []).append(pm)
+    _pair_countries(ctx, mentions_of)
     known = {o.country for o in facts.officials.values() if o.country}
+    focus = ctx.main_countries[:2]
+    mentioned = set(ctx.facts.countries)
+    dateline = ctx.gz.city(ctx.article.dateline_place) if ctx.article.dateline_place else None
     for off in facts.officials.values():
         if off.country or not off.posts:
             continue
         excluded: set[str] = set()
         for p in off.posts:
             excluded |= title_excludes(p.title)
-        others = known
-        candidates = [c for c in ctx.main_countries if c not in excluded]
-        counterpart = [c for c in candidates if c not in others]
-        # only a country the article speaks of that no other official here already stands for:
-        # a guess between counterparts of one country would more often be wrong than right
-        choice = (counterpart or [None])[0] if others else (candidates or [None])[0]
-        if choice:
+        choice = None
+        for pm in mentions_of.get(off.key, []):
+            choice = _delegation_country(ctx, pm) or _speaker_country(ctx, pm)
+            if choice:
+                break
+        if choice is None and all(p.title == "secretary" for p in off.posts) and "USA" in mentioned \
+                and "USA" not in known:
+            choice = "USA"  # a cabinet member styled only "Secretary": the US usage
+        if choice is None:
+            candidates = [c for c in focus if c not in excluded]
+            counterpart = [c for c in candidates if c not in known]
+            # a country the article is about that no other official here already stands for:
+            # a guess between counterparts of one country would more often be wrong than right
+            choice = (counterpart or [None])[0] if known else (candidates or [None])[0]
+        if choice is None and dateline and dateline.country in mentioned and dateline.country not in excluded:
+            choice = dateline.country  # the host of the event the article reports from
+        if choice and choice not in excluded:
             off.country = choice
             off.country_evidence = off.posts[0].evidence
     for off in facts.officials.values():
@@ -408,6 +427,64 @@ def _assign_countries(ctx: _Context) -> None:
     # an official is someone with an office
     for key in [k for k, o in facts.officials.items() if not o.posts or not o.country]:
         del facts.officials[key]
+
+
+_DELEGATION = re.compile(r"^(?:'s|’s)?\s+(?:delegation|side|team|contingent)\b", re.I)
+_OUR_AFTER = re.compile(r"^,?\s*(?:our|my)\b", re.I)
+_OUR_BEFORE = re.compile(r"\b(?:our|my)\s+$", re.I)
+
+
+def _sentence_at(ctx: _Context, char: int) -> Any:
+    k = bisect_right(ctx.sentence_starts, bisect_right(ctx.token_starts, char) - 1) - 1
+    return ctx.sentences[max(k, 0)]
+
+
+def _delegation_country(ctx: _Context, pm: PersonMention) -> str | None:
+    """The country of the delegation or side the sentence puts an official in before naming them
+    ("The Indian delegation was led by X and included Foreign Secretary Y")."""
+    sent = _sentence_at(ctx, pm.start)
+    found = None
+    for c in ctx.m.countries:
+        if sent.start_char <= c.start < pm.start and c.kind in ("name", "demonym", "alias") \
+                and _DELEGATION.match(ctx.text[c.end: c.end + 24]):
+            found = c.code
+    return found
+
+
+def _speaker_country(ctx: _Context, pm: PersonMention) -> str | None:
+    """ "General X, our chief of defence staff" in a speaker's turn: the speaker's country."""
+    if not (_OUR_AFTER.match(ctx.text[pm.end: pm.end + 8]) or _OUR_BEFORE.search(ctx.text[max(0, pm.start - 6): pm.start])):
+        return None
+    speaker = _speaker_at(ctx, pm.start)
+    return ctx.facts.officials[speaker].country if speaker else None
+
+
+def _pair_countries(ctx: _Context, mentions_of: dict[str, list[PersonMention]]) -> None:
+    """Two officials under one plural title ("Prime Ministers A and B") in an article about two countries:
+    one of each, in the order the article first names the countries."""
+    facts = ctx.facts
+    focus = ctx.main_countries[:2]
+    if len(focus) < 2:
+        return
+    first_seen = {c.code: c.start for c in reversed(ctx.m.countries)}
+    order = sorted(focus, key=lambda c: first_seen.get(c, 0))
+    people = [pm for pm in ctx.m.people if pm.name and pm.kind in ("full", "surname") and pm.title]
+    for a, b in zip(people, people[1:]):
+        head = _title_head(a.title or "")
+        if not head or a.title != b.title or not re.search(rf"\b{re.escape(head)}s\b", ctx.text[a.start: a.end].lower()):
+            continue
+        if not re.fullmatch(r",?\s+and\s+", ctx.text[a.end: b.start]):
+            continue
+        pair = [facts.officials.get(person_key(a.name)), facts.officials.get(person_key(b.name))]
+        if any(o is None or o.country for o in pair) or pair[0] is pair[1]:
+            continue
+        holders = {o.country for o in facts.officials.values() if o.country and any(p.title == a.title for p in o.posts)}
+        if holders & set(focus):
+            continue  # one of the two already has an official of that title here
+        for off, code in zip(pair, order):
+            if code not in {x for p in off.posts for x in title_excludes(p.title)}:
+                off.country = code
+                off.country_evidence = off.posts[0].evidence
 
 
 def _people_in(ctx: _Context, start: int, end: int) -> list[tuple[int, str]]:

@@ -342,3 +342,40 @@ def test_entry_into_force_and_elevation_are_treaty_events(extract):
     assert events["Comprehensive Strategic Partnership"] == [("elevated", PartialDate(2020, 6))]
     assert events["Chile-Peru Free Trade Agreement"] == [("entered into force", PartialDate(2022, 12, 29))]
     assert events["Chile-Peru Customs Protocol"] == [("took effect", PartialDate(2023, 3, 1))]
+
+
+# --- countries of officials from their own sentences; treaty parties and names; policies; dialogues ---
+
+
+def test_delegation_gives_its_members_a_country(extract):
+    text = ("Talks in Oslo\n\nFinnish Foreign Minister Aino Virtanen met Chilean Foreign Minister Pablo Rojas in Oslo. "
+            "The Chilean delegation was led by Minister Rojas and included Vice Minister Carla Soto. "
+            "The Finnish side included State Secretary Mikko Laine.")
+    facts = extract(text)
+    assert officials(facts)["Carla Soto"][0] == "CHL"
+    assert officials(facts)["Mikko Laine"][0] == "FIN"
+
+
+def test_our_in_a_speaker_turn_is_the_speakers_country(extract):
+    text = ("Joint press conference\n\nSpanish Defence Minister Elena Ruiz met Polish Defence Minister Jan Nowak in Madrid.\n\n"
+            "MINISTER RUIZ: Thank you. General Tomas Vidal, our chief of defence staff, briefed us on the exercise.\n\n"
+            "MINISTER NOWAK: Thank you, Minister.")
+    facts = extract(text)
+    assert officials(facts)["Tomas Vidal"][0] == "ESP"
+
+
+def test_bare_secretary_in_a_readout_is_not_a_third_country(extract):
+    text = ("Secretary Ward's Call with Greek Foreign Minister Nikos Pappas\n\n"
+            "Secretary Alan Ward spoke today with Greek Foreign Minister Nikos Pappas about Cyprus, Cyprus and Cyprus. "
+            "Secretary Ward reiterated U.S. support for Greece.")
+    facts = extract(text)
+    assert officials(facts)["Alan Ward"][0] == "USA"
+
+
+def test_two_leaders_under_one_plural_title_serve_the_two_countries(extract):
+    text = ("Dialogue\n\nChilean Foreign Minister Pablo Rojas met Finnish Foreign Minister Aino Virtanen in Helsinki. "
+            "They reviewed the partnership that Presidents Luis Mora and Sanna Koski launched in 2020. "
+            "Chile and Finland also discussed Japan.")
+    facts = extract(text)
+    assert officials(facts)["Luis Mora"][0] == "CHL"
+    assert officials(facts)["Sanna Koski"][0] == "FIN"
