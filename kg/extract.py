@@ -43,10 +43,10 @@ PLANNED_WORDS = re.compile(r"\b(will|shall|to be held|upcoming|next (week|month|
                            r"look(?:s|ed|ing)? forward to|(?:is|are) expected to|intends? to)\b", re.I)
 NEGATION = re.compile(r"\b(did not|didn't|not meet|never|no plans?|cancel(?:led|ed)?|postponed)\b", re.I)
 
-TREATY_HEADS = ("Treaty", "Agreement", "Accord", "Pact", "Alliance", "Declaration", "Framework", "Partnership",
+TREATY_HEADS = ("Memorandum of Understanding", "MoU", "MOU", "Treaty", "Agreement", "Accord", "Pact", "Alliance", "Declaration", "Framework", "Partnership",
                 "Convention", "Guidelines", "Roadmap", "Protocol", "Charter", "Compact", "Arrangement")
 TREATY_MODIFIERS = ("defence", "defense", "security", "mutual", "trade", "free trade", "nuclear", "strategic",
-                    "trilateral", "bilateral", "comprehensive", "enhanced", "peace", "arms control", "military",
+                    "trilateral", "tripartite", "bilateral", "comprehensive", "enhanced", "peace", "arms control", "military",
                     "economic", "comprehensive strategic", "enhanced strategic")
 TREATY_EVENTS = {
     "sign": "signed", "signing": "signed", "ratify": "ratified", "ratification": "ratified",
@@ -177,6 +177,7 @@ class _Context:
         self.token_starts: list[int] = doc.to_array("IDX").tolist()  # each token's first character
         self.resolved: list[tuple[int, int, str]] = []  # (start, end, official key) for every mention
         self.last_subject: str | None = None
+        self.treaty_aliases: dict[str, Treaty] = {}  # another name's key -> the agreement it names
 
     def evidence(self, start: int, end: int, confidence: float = 0.8) -> Evidence:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -1001,19 +1002,36 @@ _CALENDAR_WORDS = (r"(?:January|February|March|April|May|June|July|August|Septem
 _HEADS_RE = "|".join(TREATY_HEADS)
 _NAMED_TREATY = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w.'’]*|U\.S\.)(?:[-–—](?:[A-Z][\w.'’]*))*\s+(?:(?:of|and|on|for)\s+(?=[A-Z]))?){0,7}(?P<head>" + _HEADS_RE + r")"
-    r"(?:\s+(?:of|on|for)\s+(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|on|the))*)?)(?![\w-])"
+    r"(?:[ \t]+(?:of|on|for)[ \t]+(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:[ \t]+(?:[A-Z][\w-]*|and|of|on|the|in(?=[ \t]+(?!"
+    + _CALENDAR_WORDS + r")[A-Z][a-z])))*)?)(?![\w-])"
+)
+# Lower-case agreements a determiner, possessive or modifier makes specific ("the accession protocol",
+# "a memorandum of understanding on cooperation in green shipping", "the defence cooperation arrangement")
+_FUNCTION_WORDS = r"(?:the|a|an|of|on|in|to|and|or|with|for|by|its|their|our|this|that|his|her)\b"
+_DETERMINED_TREATY = re.compile(
+    r"(?:\b(?P<det>the|a|an|its|their|our|this|that)|(?P<poss>[A-Z][\w.-]*(?:'s|’s)))\s+"
+    r"(?P<name>(?P<mods>(?:(?!" + _FUNCTION_WORDS + r")[A-Za-z][\w-]*\s+){0,3}?)"
+    r"(?P<head>memorandum of understanding|mou|convention|protocol|arrangement|compact)"
+    r"(?:\s+(?:on|for)\s+(?!" + _FUNCTION_WORDS + r")[a-z][\w-]*(?:\s+(?:in|on|of|and|for)\s+(?!"
+    + _FUNCTION_WORDS + r")[a-z][\w-]*|\s+(?!" + _FUNCTION_WORDS + r"|between\b|with\b|signed\b|which\b|who\b)[a-z][\w-]*){0,5})?)"
+    r"(?![\w-])"
 )
 _LOWER_TREATY = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w.'’]*(?:[-–—][A-Z][\w.'’]*)*)\s+)+(?P<head>treaty|agreement|declaration|accord|pact|alliance|framework|partnership)"
     r"|(?:" + "|".join(TREATY_MODIFIERS) + r")(?:\s+(?:" + "|".join(TREATY_MODIFIERS) + r"))*\s+(?P<head2>treaty|agreement|alliance|partnership|pact|accord))"
     r"(?!\s+(?:commitment|commitments|talks|dialogue|relationship|ties))(?![\w-])"
 )
+_DETERMINED_HEADS = ("memorandum", "mou", "convention", "protocol", "arrangement", "compact")
 # The head words `_LOWER_TREATY` can match (in both of its branches).
 _LOWER_HEADS = ("treaty", "agreement", "declaration", "accord", "pact", "alliance", "framework", "partnership")
-_CALLED = re.compile(r"(?:called|named|known as)\s+[“\"']?(?P<name>[A-Z][A-Za-z0-9-]{1,20})[”\"']?")
-_ANAPHOR = re.compile(r"\b(?:the|this|that|our|its|their)\s+(?P<head>Treaty|Alliance|Agreement|treaty|alliance|agreement|Declaration|Partnership)\b(?!\s+(?:of|on)\s+[A-Z])")
+_CALLED = re.compile(r"(?:called|named|known as)\s+(?:the\s+)?[“\"']?(?P<name>[A-Z][A-Za-z0-9-]{1,20})(?![A-Za-z0-9-])[”\"']?(?!\s+(?:"
+                     + _HEADS_RE + r")\b)")
+# "the Security Treaty between A, B and C, known as the X Treaty": one agreement under two names
+_ALSO_KNOWN = re.compile(r"^\s+between\b[^.;]{0,120}?,?\s+(?:also\s+)?(?:known as|called|named)\s+(?:the\s+)?$")
+_ANAPHOR = re.compile(r"\b(?:the|this|that|our|its|their)\s+(?P<head>Treaty|Alliance|Agreement|treaty|alliance|agreement|Declaration|Partnership|"
+                      r"[Mm]emorandum|MoU|[Cc]onvention|[Pp]rotocol|[Aa]rrangement)\b(?!\s+(?:of|on)\s+[A-Z])")
 _NOT_TREATY_START = {"The", "This", "That", "Our", "Its", "Their", "A", "An", "As", "In", "On", "By", "Under",
-                     "Through", "Signing", "Anniversary", "Sixtieth", "Statement", "Joint", "JOINT", "STATEMENT"}
+                     "Through", "Signing", "Signs", "Signed", "Sign", "Ratifies", "Adopts", "Anniversary", "Sixtieth", "Statement", "Joint", "JOINT", "STATEMENT"}
 
 
 def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
@@ -1027,12 +1045,21 @@ def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
         before = text[max(0, m.start() - 80): m.start()].lower()
         if any(h.lower() in before for h in TREATY_HEADS):
             spans.append((m.start("name"), m.end("name"), m.group("name"), "partnership"))
-    for regex, heads in ((_NAMED_TREATY, TREATY_HEADS), (_LOWER_TREATY, _LOWER_HEADS)):
+    for regex, heads in ((_NAMED_TREATY, TREATY_HEADS), (_DETERMINED_TREATY, _DETERMINED_HEADS), (_LOWER_TREATY, _LOWER_HEADS)):
         if not any(h in text for h in heads):
             continue  # every match holds one of these words: most sentences need no regex search
         for m in regex.finditer(text):
             s, e = m.start("name"), m.end("name")
             label = m.group("name")
+            if regex is _DETERMINED_TREATY:
+                mods = [w.lower() for w in m.group("mods").split()]
+                specific = m.group("poss") or m.group("det") in ("its", "their", "our") \
+                    or m.group("head").lower() in ("memorandum of understanding", "mou")
+                if not (specific or [w for w in mods if w not in _BLAND]):
+                    continue  # "the convention" alone refers back; "the new arrangement" is no name
+                if free(s, e):
+                    spans.append((s, e, label, m.group("head").lower()))
+                continue
             words = label.split()
             while words and (words[0] in _NOT_TREATY_START or words[0].lower() in ("the", "a", "an", "its", "their", "our")):
                 s += len(words[0]) + 1
@@ -1066,11 +1093,20 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     dates = _dates_in(ctx, base, sent.end_char, clauses=True)
     events = _treaty_events(sent)
     ev = ctx.sentence_evidence(sent, 0.7)
+    # parties are countries acting in the sentence: named (not by a capital) and not as a place ("talks in X")
+    sentence_parties = {c.code for c in countries if c.kind in ("name", "demonym", "alias")
+                        and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])}
+    spans = _join_also_known(text, spans)
     for s, e, label, head in spans:
         in_name = [c.code for c in countries if base + s <= c.start < base + e]
-        if head.startswith("generic:") and not in_name:
+        if head.startswith("generic:") and not in_name and not (sentence_parties and events):
             continue  # "their strategic partnership": no parties named, not a fact about an agreement
+        first_name, _, label = label.rpartition("\x00")
+        if first_name:  # "the X between A and B, known as the Y": the parties are those between
+            in_name = [c.code for c in countries if base + s <= c.start < base + e]
         treaty = _get_treaty(ctx, label, in_name)
+        if first_name:
+            ctx.treaty_aliases[_treaty_key(first_name)] = treaty
         treaty.evidence.append(ev)
         found.append((treaty, s))
     for m in anaphors:
@@ -1084,7 +1120,6 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         if prior is not None:
             prior.evidence.append(ev)
             found.append((prior, m.start()))
-    sentence_parties = {c.code for c in countries if c.kind != "body"}
     for treaty, _ in found:
         if not getattr(treaty, "_named_parties", False):
             treaty.parties |= sentence_parties
@@ -1111,6 +1146,9 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         for treaty in targets:
             if not any(x.type == ev_type and x.date == date for x in treaty.events):
                 treaty.events.append(TreatyEvent(ev_type, date, actor, ev))
+
+
+_AS_PLACE = re.compile(r"\b(?:in|at|to|from|into|across|near|throughout|around|towards?|visit(?:ed|ing|s)?)\s+(?:the\s+)?$", re.I)
 
 
 def _in_phrase(tok: Any, char: int) -> bool:
@@ -1170,9 +1208,32 @@ def _treaty_events(sent: Any) -> list[tuple[int, str, Any]]:
     return out
 
 
+def _treaty_key(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(re.sub(r"\s+", " ", label.strip()))).strip("-")
+
+
+def _join_also_known(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """"the Security Treaty between A and B, known as the X Treaty": one span from the first name to the
+    second, labelled "first NUL second" (the second is the name; the first an alias)."""
+    out: list[tuple[int, int, str, str]] = []
+    k = 0
+    while k < len(spans):
+        s, e, label, head = spans[k]
+        if k + 1 < len(spans) and _ALSO_KNOWN.match(text[e: spans[k + 1][0]]):
+            s2, e2, label2, head2 = spans[k + 1]
+            out.append((s, e2, f"{label}\x00{label2}", head2))
+            k += 2
+            continue
+        out.append(spans[k])
+        k += 1
+    return out
+
+
 def _get_treaty(ctx: _Context, label: str, in_name: list[str]) -> Treaty:
     label = re.sub(r"\s+", " ", label.strip())
     key = re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-")
+    if key in ctx.treaty_aliases:
+        return ctx.treaty_aliases[key]
     for t in ctx.facts.treaties:
         if t.key == key:
             return t
@@ -1185,8 +1246,17 @@ def _get_treaty(ctx: _Context, label: str, in_name: list[str]) -> Treaty:
 
 
 def _finish_treaties(ctx: _Context) -> None:
+    # a name cut short (a headline split into two sentences) is the longer name it starts
+    for t in list(ctx.facts.treaties):
+        longer = next((o for o in ctx.facts.treaties if o is not t and t.label[:1].isupper()
+                       and o.label.startswith(t.label + " ") and " of " in t.label), None)
+        if longer is not None:
+            longer.parties |= t.parties
+            longer.events += [e for e in t.events if not any(x.type == e.type and x.date == e.date for x in longer.events)]
+            longer.evidence += t.evidence
+            ctx.facts.treaties.remove(t)
     for t in ctx.facts.treaties:
-        want = 3 if re.search(r"(?i)trilateral|three", " ".join(e.quote for e in t.evidence)) else 2
+        want = 3 if re.search(r"(?i)trilateral|tripartite|three", " ".join(e.quote for e in t.evidence)) else 2
         for c in ctx.main_countries:
             if len(t.parties) >= want:
                 break

@@ -379,3 +379,43 @@ def test_two_leaders_under_one_plural_title_serve_the_two_countries(extract):
     facts = extract(text)
     assert officials(facts)["Luis Mora"][0] == "CHL"
     assert officials(facts)["Sanna Koski"][0] == "FIN"
+
+
+def _treaties(facts: ArticleFacts) -> dict[str, set[str]]:
+    return {t.label: t.parties for t in facts.treaties}
+
+
+def test_a_country_named_as_a_place_is_no_treaty_party(extract):
+    facts = extract("Treaty\n\nAfter talks in Peru failed, Chile and Argentina signed the Southern Cone Treaty in 1990.")
+    assert _treaties(facts)["Southern Cone Treaty"] == {"CHL", "ARG"}
+
+
+def test_memorandum_of_understanding_is_an_agreement(extract):
+    facts = extract("MoU\n\nChile and Finland signed a memorandum of understanding on cooperation in mining on Monday.")
+    labels = [t.label for t in facts.treaties]
+    assert len(labels) == 1 and "memorandum of understanding on cooperation in mining" in labels[0]
+    assert facts.treaties[0].parties == {"CHL", "FIN"}
+    assert [e.type for e in facts.treaties[0].events] == ["signed"]
+
+
+def test_treaty_known_by_a_second_name_is_one_treaty(extract):
+    text = ("Anniversary\n\nIn 1960 Chile and Finland signed the Friendship Treaty between Chile and Finland, known as "
+            "the Pampa Treaty. The Friendship Treaty entered into force in 1961.")
+    facts = extract(text)
+    assert [t.label for t in facts.treaties] == ["Pampa Treaty"]
+    assert {e.type for e in facts.treaties[0].events} == {"signed", "entered into force"}
+
+
+def test_treaty_name_goes_on_after_in(extract):
+    facts = extract("Signing\n\nChile and Finland signed the Agreement for Cooperation in Polar Research in May 2020.")
+    assert [t.label for t in facts.treaties] == ["Agreement for Cooperation in Polar Research"]
+
+
+def test_determined_lower_case_protocol_and_tripartite_treaty(extract):
+    facts = extract("Talks\n\nChile welcomed Finland's ratification of the accession protocol. Peru, Chile and Bolivia "
+                    "pledged to ratify a tripartite border security treaty signed last year.")
+    labels = _treaties(facts)
+    protocol = next(p for label, p in labels.items() if "accession protocol" in label)
+    assert protocol == {"CHL", "FIN"}
+    treaty = next(p for label, p in labels.items() if "security treaty" in label)
+    assert treaty == {"PER", "CHL", "BOL"}
