@@ -62,7 +62,7 @@ TREATY_EVENTS = {
 TREATY_PHRASE_EVENTS = {"enter": (("into", "force"), "entered into force"), "entry": (("into", "force"), "entered into force"),
                         "take": (("effect",), "took effect"), "come": (("into", "force"), "entered into force")}
 POLICY_HEADS = {"policy", "ban", "strategy", "position", "programme", "program", "initiative", "rebalance",
-                "pivot", "doctrine"}
+                "pivot", "doctrine", "outlook"}
 POLICY_VERBS = {"ban": "banned", "acquire": "adopted", "procure": "adopted", "select": "adopted",
                 "adopt": "adopted", "introduce": "introduced", "announce": "announced"}
 ACQUISITION_VERBS = {"acquire": "acquisition", "procure": "procurement", "select": "selection"}
@@ -1322,6 +1322,8 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
             if any(x.lower_ in ("our", "we") for x in span) and country is None:
                 sp = _speaker_at(ctx, tok.idx)
                 country = ctx.facts.officials[sp].country if sp else None
+            if country is None:
+                country = _subject_country(ctx, tok)  # "India reaffirmed its Act East Policy"
         elif low == "change" and any(c.lower_ == "policy" and c.dep_ == "compound" for c in tok.lefts):
             label = "policy change"
             action = "announced"
@@ -1364,7 +1366,49 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
         label = label.strip(" ”“\"'’,")
         if country and not _names_country(ctx, label):
             label = f"{label} ({ctx.gz.name(country)})"
-        ctx.facts.policies.append(Policy(label, country, _pick_date(dates), action, ev))
+        ctx.facts.policies.append(Policy(label, country, _pick_date(_policy_dates(ctx, sent, tok, dates)), action, ev))
+
+
+_POLICY_GOVERNORS = {"dobj", "pobj", "prep", "conj", "appos", "attr", "nsubjpass"}
+
+
+def _governing_verb(tok: Any) -> Any:
+    v = tok
+    for _ in range(6):
+        if v.dep_ not in _POLICY_GOVERNORS or v.head is v:
+            break
+        v = v.head
+        if v.pos_ in ("VERB", "AUX"):
+            return v
+    return None
+
+
+def _subject_country(ctx: _Context, tok: Any) -> str | None:
+    """The country that is the subject of the verb a policy is the object of ("Australia will expand X")."""
+    verb = _governing_verb(tok)
+    if verb is None:
+        return None
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i), None)
+    if subj is None:
+        return None
+    return _country_of_span(ctx, subj.left_edge.idx, subj.idx + len(subj.text))
+
+
+# a date that bounds a target or a span of time, not when the policy was made ("by 2045", "since 1959")
+_NOT_POLICY_DATE = re.compile(r"\b(?:by|since|until|till|before|through)\s+(?:the\s+end\s+of\s+)?$", re.I)
+
+
+def _policy_dates(ctx: _Context, sent: Any, tok: Any, dates: list[DateMention]) -> list[DateMention]:
+    """Dates of the policy's own phrase or clause, without deadlines and spans ("by 2045", "since 1959")."""
+    if not dates:
+        return []
+    starts = ctx.token_starts
+    own = [d for d in dates if not _NOT_POLICY_DATE.search(ctx.text[max(sent.start_char, d.start - 20): d.start])]
+    if tok.pos_ in ("NOUN", "PROPN"):
+        inside, surely_other = _event_clause(sent, tok, "noun")
+        free = [d for d in own if (bisect_right(starts, d.start) - 1) not in surely_other]
+        own = [d for d in free if (bisect_right(starts, d.start) - 1) in inside] or free
+    return own
 
 
 def _names_country(ctx: _Context, text: str) -> bool:

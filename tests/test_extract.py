@@ -419,3 +419,17 @@ def test_determined_lower_case_protocol_and_tripartite_treaty(extract):
     assert protocol == {"CHL", "FIN"}
     treaty = next(p for label, p in labels.items() if "security treaty" in label)
     assert treaty == {"PER", "CHL", "BOL"}
+
+
+def _policies(facts: ArticleFacts) -> dict[str, tuple[str | None, str | None]]:
+    return {p.label: (p.country, p.date.iso() if p.date else None) for p in facts.policies}
+
+
+def test_policy_country_is_the_subject_of_its_verb(extract):
+    facts = extract("Talks\n\nChile met Finland and Peru. Chile reaffirmed its Look West Policy in the talks.")
+    assert [c for label, (c, _) in _policies(facts).items() if "Look West Policy" in label] == ["CHL"]
+
+
+def test_policy_deadline_is_not_its_date(extract):
+    facts = extract("Plans\n\nFinland will reach the targets of its Arctic Strategy by 2045.")
+    assert [d for label, (_, d) in _policies(facts).items() if "Arctic Strategy" in label] == [None]
