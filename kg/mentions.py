@@ -702,7 +702,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
 
 # What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's
 # "Berg, and Norway's" or "Berg and Norway's", where the title belongs to the next person.
-_APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?![\w.'’ -]*\b(?:and|or)\b)[\w.'’ -]{0,30}")
+_APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?![\w.'’ -]{0,40}?\b(?:and|or)\b)[\w.'’ -]{0,30}")
 
 
 # A name, then a comma and a few words (or a line break) right before a title.
