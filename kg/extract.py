@@ -35,9 +35,10 @@ DIALOGUE_NOUNS = {
     "summit": "summit", "conference": "conference", "briefing": "press briefing", "lunch": "working lunch",
     "dinner": "dinner", "call": "call", "conversation": "conversation", "dialogue": "dialogue",
     "discussions": "talks", "discussion": "talks", "consultations": "consultations", "meetings": "meeting",
+    "availability": "news conference",
 }
 DIALOGUE_VERBS = {"meet": "meeting", "visit": "visit", "host": "meeting", "speak": "call", "call": "call",
-                  "travel": "visit", "telephone": "call", "phone": "call"}
+                  "travel": "visit", "telephone": "call", "phone": "call", "welcome": "visit"}
 PLANNED_WORDS = re.compile(r"\b(will|shall|to be held|upcoming|next (week|month|year)|later this|is to|are to|"
                            r"plans? to|scheduled|would|agreed? to hold|at an early date|invit(?:e|es|ed|ing)\b[^;]{0,60}?\bto|"
                            r"look(?:s|ed|ing)? forward to|(?:is|are) expected to|intends? to)\b", re.I)
@@ -627,10 +628,10 @@ def _trigger_type(tok: Any) -> tuple[str, str] | None:
         return NAMED_ONLY_NOUNS[low], "noun"
     if tok.pos_ in ("NOUN", "PROPN") and low in DIALOGUE_NOUNS:
         kind = DIALOGUE_NOUNS[low]
-        if kind == "conference":
+        if kind in ("conference", "news conference"):
             prev = tok.doc[tok.i - 1].text.lower() if tok.i > 0 else ""
             if prev not in ("news", "press"):
-                return None
+                return None  # a conference of many, an availability of funds
             kind = "news conference"
         if low == "call" and tok.i > 0 and tok.doc[tok.i - 1].text.lower() in ("phone", "telephone", "video"):
             kind = "call"
@@ -642,10 +643,25 @@ def _trigger_type(tok: Any) -> tuple[str, str] | None:
             return None
         if lemma == "host" and not any(c.dep_ == "dobj" for c in tok.children):
             return None
+        if lemma == "welcome" and not _welcomes_someone(tok):
+            return None  # "welcomed the invitation"
         return DIALOGUE_VERBS[lemma], "verb"
     if tok.pos_ in ("PROPN",) and low in ("calls", "visits", "meets", "hosts"):
         return DIALOGUE_VERBS.get(low[:-1], "meeting"), "verb"
     return None
+
+
+def _welcomes_someone(tok: Any) -> bool:
+    """ "welcomed X to Rome", "welcomed the Commander ...": a guest received, not a decision welcomed."""
+    if any(c.dep_ == "prep" and c.lower_ == "to" and any(o.ent_type_ == "GPE" for o in c.subtree) for c in tok.children):
+        return True
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    return any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _GUEST_HEADS for o in objects)
+
+
+# Heads of a welcomed object that is a person ("welcomed the Commander of ...").
+_GUEST_HEADS = {"commander", "chief", "minister", "secretary", "president", "ambassador", "delegation", "general",
+                "admiral", "counterpart", "envoy", "prime", "king", "queen", "chancellor"}
 
 
 def _noun_label(tok: Any) -> str:
@@ -690,7 +706,11 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             continue  # "forum", "ministerial": events only as part of a name
         triggers.append((tok, kind, pos, named))
     if not triggers:
+        if people and _JOINS_EVENT.search(text):
+            out.append(_attendance(ctx, sent, people))
         return
+    speakers = _we_speakers(ctx, triggers)
+    people = people + [k for k in speakers if k not in people]
     places = _places_in(ctx, sent.start_char, sent.end_char)
     dates = _dates_in(ctx, sent.start_char, sent.end_char)
     starts = ctx.token_starts
@@ -722,7 +742,8 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             own_dates = own_dates or [d for d, i in zip(dates, date_tokens) if i not in surely_other and i not in elsewhere]
             own_places = own_places or [p for p, i in zip(places, place_tokens) if i not in surely_other and i not in elsewhere]
         is_title_line = sent.start_char <= ctx.second_line
-        planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to") \
+        planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
+                                                       and not _welcoming_now(tok)) \
             or any(d.future for d in own_dates)
         if named is None and not people and not own_places and not own_dates and not definite and not possessive \
                 and not is_title_line:
@@ -748,7 +769,62 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         d._setting = setting  # type: ignore[attr-defined]
         d._article_date = dated_by_article  # type: ignore[attr-defined]
         d._ordinal = _event_ordinal(tok, named) if pos == "noun" else None  # type: ignore[attr-defined]
+        d._refers_back = pos == "verb" and any(  # type: ignore[attr-defined]
+            c.dep_ == "dobj" and c.lower_ in DIALOGUE_NOUNS and any(x.dep_ == "det" and x.lower_ in ("the", "these", "this")
+                                                                  for x in c.children) for c in tok.children)
         out.append(d)
+
+
+# People joining the event in focus: "The Swedish delegation included X", "Also present was Y".
+_JOINS_EVENT = re.compile(r"\b(?:delegation|team)\s+(?:also\s+)?(?:included|includes|comprised|was made up of|consisted of)\b|"
+                          r"\b(?:was|were)\s+(?:also\s+)?accompanied\s+by\b|\b(?:also\s+)?(?:present|attending)\s+(?:was|were)\b|"
+                          r"\b(?:was|were)\s+also\s+(?:present|in attendance)\b", re.I)
+
+
+def _attendance(ctx: _Context, sent: Any, people: list[str]) -> Dialogue:
+    """People a sentence adds to the event in focus; `_merge_dialogues` drops it when there is none."""
+    d = Dialogue(label="meeting", type="meeting", participants=list(people), places=[], date=None, status="held",
+                 named=False, evidence=[ctx.sentence_evidence(sent, 0.6)])
+    d.countries = set()
+    d._attendance = True  # type: ignore[attr-defined]
+    return d
+
+
+# "It is a pleasure to welcome X": words that make an infinitive something done as it is said.
+_NOW_WORDS = {"pleasure", "privilege", "honour", "honor", "delighted", "glad", "happy", "pleased", "proud"}
+
+
+def _welcoming_now(tok: Any) -> bool:
+    head = tok.head
+    return head is not tok and (head.lower_ in _NOW_WORDS
+                                or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children))
+
+
+def _we_speakers(ctx: _Context, triggers: list[tuple[Any, str, str, str | None]]) -> list[str]:
+    """ "we held the ... Meeting" in a turn of a transcript: the speaker, and the other speaker when the
+    transcript has just two officials speaking (the two sides speaking as one)."""
+    if not ctx.m.speakers:
+        return []
+    for tok, _, pos, _ in triggers:
+        # the event is what "we" did: "we met", "we held the Meeting" (not "we discussed the summit")
+        verb = tok if pos == "verb" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
+        if verb is None or (pos == "noun" and verb.lemma_.lower() not in _EVENT_SETTING_VERBS):
+            continue
+        subjects = [c.lower_ for c in verb.children if c.dep_ == "nsubj"]
+        if subjects == ["i"] or (not subjects and _welcoming_now(verb)):
+            speaker = _speaker_at(ctx, tok.idx)  # "It is a pleasure to welcome X": the speaker hosts
+            return [speaker] if speaker else []
+        if subjects != ["we"]:
+            continue
+        speaker = _speaker_at(ctx, tok.idx)
+        if speaker is None:
+            return []
+        found = [speaker]
+        others = {k for k in (_speaker_at(ctx, pos_) for pos_, _ in ctx.m.speakers) if k}
+        if len(others) == 2:
+            found += [k for k in others if k != speaker]
+        return found
+    return []
 
 
 # Clauses inside an event's clause that speak of something else: relative and participial clauses
@@ -909,16 +985,27 @@ def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
     merged: list[Dialogue] = []
     for d in found:
         target = None
+        if getattr(d, "_attendance", False):
+            # "the delegation included ...": the latest event that happened, if any
+            target = next((m for m in reversed(merged) if m.status == "held" and _compatible(m, d)), None)
+            if target is not None:
+                _absorb(target, d)
+            continue
         if d.named:
             target = next((m for m in merged if m.named and _event_key(m) == _event_key(d) and _same_occurrence(m, d)), None)
         if target is None and d.participants:
             target = next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
                            and not (m.named and d.named)), None)
+        if target is None and getattr(d, "_refers_back", False):
+            # "X hosted the talks with Y": the talks an earlier sentence reported without its people
+            target = next((m for m in reversed(merged) if not m.participants and _compatible(m, _as_status(d, m.status))), None)
         if target is None and getattr(d, "_definite", False):
             # "this visit", "the dialogue": the latest event of that kind, planned or not
             target = next((m for m in reversed(merged) if _compatible(m, _as_status(d, m.status)) and (m.type == d.type or d.type in ("talks", "meeting", "dialogue", "visit"))), None)
         if target is None and not d.participants and not d.named:
-            target = next((m for m in merged if _compatible(m, d) and m.status == "held"), None)
+            # ... but a summit is never a press conference or a call of the text's people
+            target = next((m for m in merged if _compatible(m, d) and m.status == "held"
+                           and (d.type != "summit" or m.type == "summit")), None)
         if target is None and d.named and not d.participants:
             target = next((m for m in merged if not m.named and not m.participants and _compatible(m, d)), None)
             if target is not None:
@@ -954,7 +1041,7 @@ def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
     for d in merged:
         if not d.participants and not d.named and not d.places:
             continue
-        if not d.places and dateline and d is merged[0] and d.status == "held":
+        if not d.places and dateline and not result and d.status == "held":
             city = ctx.gz.city(dateline)
             if city:
                 d.places.append(PlaceRef("Washington, D.C." if city.name == "Washington" and city.country == "USA" else city.name,

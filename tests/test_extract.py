@@ -433,3 +433,65 @@ def test_policy_country_is_the_subject_of_its_verb(extract):
 def test_policy_deadline_is_not_its_date(extract):
     facts = extract("Plans\n\nFinland will reach the targets of its Arctic Strategy by 2045.")
     assert [d for label, (_, d) in _policies(facts).items() if "Arctic Strategy" in label] == [None]
+
+
+# --- dialogues: references back, attendance, transcripts ------------------------------------------------
+
+
+def _dialogue_people(facts: ArticleFacts) -> list[set[str]]:
+    return [{facts.officials[k].name for k in d.participants} for d in facts.dialogues]
+
+
+def test_hosted_the_talks_gives_people_to_an_earlier_meeting(extract):
+    facts = extract("Talks\n\nThe foreign ministers of Chile, Peru and Bolivia met in Lima on Monday. "
+                    "Chilean Foreign Minister Rosa Ibarra hosted the talks with Peruvian Foreign Minister Hugo Salas "
+                    "and Ana Morales, Bolivia's foreign minister.", PartialDate(2024, 5, 8))
+    assert len(facts.dialogues) == 1
+    assert _dialogue_people(facts) == [{"Rosa Ibarra", "Hugo Salas", "Ana Morales"}]
+    assert [p.name for p in facts.dialogues[0].places] == ["Lima"]
+
+
+def test_delegation_members_join_the_event_in_focus(extract):
+    facts = extract("Visit\n\nChilean Defence Minister Rosa Ibarra held talks with Peruvian Defence Minister Hugo Salas "
+                    "in Lima on Monday. The Chilean delegation included General Pablo Rojas, Commander of the "
+                    "Chilean Army.")
+    assert len(facts.dialogues) == 1
+    assert "Pablo Rojas" in _dialogue_people(facts)[0]
+
+
+def test_delegation_without_an_event_makes_none(extract):
+    facts = extract("Plans\n\nThe Chilean delegation included General Pablo Rojas, Commander of the Chilean Army.")
+    assert facts.dialogues == []
+
+
+def test_press_availability_and_welcome_to_a_city(extract):
+    facts = extract("Joint Press Availability with Chilean Foreign Minister Rosa Ibarra and Peruvian Foreign Minister "
+                    "Hugo Salas\n\nLima, Peru\nMay 8, 2024\n\nMINISTER SALAS: It is a pleasure to welcome Minister "
+                    "Ibarra to Lima. We discussed trade.\n\nMINISTER IBARRA: Thank you, Hugo.")
+    held = [d for d in facts.dialogues if d.status == "held"]
+    assert len(held) == 1 and held[0].type == "news conference"
+    assert _dialogue_people(facts)[:1] == [{"Rosa Ibarra", "Hugo Salas"}]
+    assert [p.name for p in held[0].places] == ["Lima"]
+
+
+def test_welcoming_a_decision_is_no_event(extract):
+    facts = extract("Talks\n\nChilean Foreign Minister Rosa Ibarra welcomed the decision to reopen the border.")
+    assert facts.dialogues == []
+
+
+def test_we_held_the_meeting_takes_both_speakers_of_a_transcript(extract):
+    facts = extract("Joint Remarks\n\nLima, Peru\nMay 8, 2024\n\nMINISTER SALAS: Good morning. Today we held the "
+                    "Andean Defence Ministers' Meeting. I thank Minister Ibarra.\n\nMINISTER IBARRA: Thank you. "
+                    "We agreed on patrols.\n\nPeruvian Defence Minister Hugo Salas and Chilean Defence Minister "
+                    "Rosa Ibarra spoke to reporters.")
+    named = [d for d in facts.dialogues if "Andean" in d.label]
+    assert len(named) == 1
+    assert {facts.officials[k].name for k in named[0].participants} >= {"Hugo Salas", "Rosa Ibarra"}
+
+
+def test_a_summit_discussed_is_not_the_press_conference(extract):
+    facts = extract("Joint Press Conference with Chilean Foreign Minister Rosa Ibarra and Peruvian Foreign Minister "
+                    "Hugo Salas\n\nLima, Peru\nMay 8, 2024\n\nMINISTER SALAS: Thank you. We also discussed the APEC "
+                    "summit in Bangkok.")
+    conference = next(d for d in facts.dialogues if d.type == "news conference")
+    assert "summit" not in conference.label.lower()
