@@ -193,6 +193,8 @@ COUNTRY_STYLE_TITLES: dict[str, str] = {
     "secretary of energy": "USA",
     "chairman of the joint chiefs of staff": "USA",
     "pentagon chief": "USA",
+    "external affairs minister": "IND",
+    "minister of external affairs": "IND",
     "national security adviser": "",
 }
 

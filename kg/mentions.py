@@ -55,9 +55,9 @@ COMPLEMENT_WORDS = {
     "multilateral", "relations", "treasury's", "for", "to", "external", "overseas", "commonwealth", "central",
     "middle", "near", "eastern", "southeast", "southern", "northern", "latin", "america", "americas",
     "caribbean", "emergency", "national-security", "islands", "cabinet", "prime", "minister", "office",
-    "department", "armed",
+    "department", "armed", "military",
 }
-HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.",
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Letters after a name that are not part of it: "Richard Marles MP", "Anna Berg KC".
@@ -300,6 +300,9 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
         if low in TITLE_MODIFIERS or low in TITLE_DOMAINS:
             words.append(low)
             j += 1
+            if low in TITLE_MODIFIERS and j + 1 < end_limit and doc[j].text in ("-", "‐") and not doc[j - 1].whitespace_ \
+                    and _lower(doc[j + 1]) in TITLE_HEADS:
+                j += 1  # "Major-General", "Vice-Admiral"
             continue
         if low == "prime" and j + 1 < end_limit and _lower(doc[j + 1]) == "minister":
             words += ["prime", "minister"]
@@ -331,6 +334,13 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
                 k += n_country
             while k < end_limit and not doc[k].is_space:
                 low = _lower(doc[k])
+                n_named = _country_words(doc, k, end_limit, gz) if comp[-1] in ("of", "the") and comp[0] != "to" else 0
+                if n_named and (comp[-1] == "of" or _lower(doc[k + n_named - 1]) != low or n_named > 1
+                                or (k + 1 < end_limit and _lower(doc[k + 1]) in COMPLEMENT_WORDS)):
+                    # "of Peru", "of the Republic of Poland", "of the Republic of Fiji Military Forces"
+                    comp += [_lower(t) for t in doc[k: k + n_named]]
+                    k += n_named
+                    continue
                 if low in COMPLEMENT_WORDS:
                     comp.append(low)
                     k += 1
@@ -377,7 +387,9 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     j = i
     while j < end_limit and _lower(doc[j]).rstrip(".") in _HONORIFIC_WORDS and (
             _is_cap(doc[j]) or (j + 1 < end_limit and _lower(doc[j + 1]).rstrip(".") in _STYLE_WORDS)):
-        j += 1  # "Mr", "Dr", "the Hon", "the Rt Hon"
+        j += 1  # "Mr", "Dr", "the Hon", "the Rt Hon", "H.E."
+        if j < end_limit and doc[j].text == "." and not doc[j - 1].whitespace_:
+            j += 1  # "Hon." split in two
     start = j
     parts: list[str] = []
     while j < end_limit and len(parts) < 5:
@@ -550,7 +562,9 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             continue
         caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
         name_limit = max(limit, min(n, after + 6))
-        name = _name_at(doc, after, name_limit, caps, gz, ents) or _apposed_name(doc, after, limit, caps, gz, ents)
+        # (spaCy may end a sentence at "Hon." inside "Minister for X, Hon. Ana Berg,")
+        name = _name_at(doc, after, name_limit, caps, gz, ents) or _apposed_name(
+            doc, after, max(limit, min(n, after + 10)), caps, gz, ents)
         if name and _singular_title(title_text) != title_text and " " not in name[1] and lowers[name[0]: name[0] + 1] != ["and"]:
             name = None  # a plural title before one word is a group ("Foreign Ministers Meet in Oslo")
         country = _country_before(doc, i, countries) or _country_in_title(doc, i, after, countries)
@@ -662,7 +676,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
         window_start = m.start(1)
         cand = [e for e in persons if e.end_char <= pm.start and e.end_char >= window_start - 1
                 and text[e.end_char: pm.start].strip(" ,\n").lower() in ("", "the", "a")
-                or (e.end_char <= pm.start and _APPOSITION_GAP.fullmatch(text[e.end_char: pm.start])
+                or (e.end_char <= pm.start and _apposition_gap(text[e.end_char: pm.start])
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
         if not cand:
             # a full name spaCy did not tag, right before the comma: "The Honourable Ana Berg, Minister of X,"
@@ -702,7 +716,8 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
 
 # What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's
 # "Berg, and Norway's" or "Berg and Norway's", where the title belongs to the next person.
-_APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?![\w.'’ -]{0,40}?\b(?:and|or)\b)[\w.'’ -]{0,30}")
+_APPOSITION_GAP = re.compile(r",?\s*(?:the\s+|a\s+)?(?:[^\W\d_][\w.'’-]*\s*){0,4}")
+_APPOSITION_GAP_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 
 
 # A name, then a comma and a few words (or a line break) right before a title.
@@ -712,6 +727,16 @@ _NAME_BEFORE_COMMA = re.compile(
     r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:Rt\.?\s+)?(?:Hon\.?|Honourable|Honorable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)"
     r"([^\W\d_][^\W\d_'’-]*(?:\s+(?:[A-Z]\.|[^\W\d_][^\W\d_'’-]*)){1,3}),\s*"
     r"(?:the\s+|([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})['’]s\s+)?$")
+
+
+def _apposition_gap(between: str) -> bool:
+    """True when what stands between a name and a title after it is only a comma, an article and
+    capitalised words ("Berg, the Norwegian", "Berg, Norway's"); not a verb ("Berg, has welcomed the
+    Norwegian") or a list's "and" ("Berg, and Norway's"), where the title belongs to someone else."""
+    if len(between) > 60 or not _APPOSITION_GAP.fullmatch(between):
+        return False
+    words = _APPOSITION_GAP_WORD.findall(re.sub(r"^,?\s*(?:the|a)\s+", "", between))
+    return all(w[0].isupper() for w in words)
 
 
 def _country_span(between: str, countries: list[CountryMention], s: int, e: int) -> bool:

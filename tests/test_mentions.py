@@ -156,3 +156,38 @@ def test_a_group_title_after_an_opening_phrase_takes_no_name(mentions):
 def test_country_of_a_named_force_inside_the_office(mentions):
     m = mentions("They met the Chief of the Australian Defence Force, Admiral Ian Kerr, on Monday.")
     assert named(m)["Ian Kerr"].country == "AUS"
+
+
+def test_honorific_with_a_split_full_stop_before_an_apposed_name(mentions):
+    m = mentions("Samoa's Minister for Home Affairs and Immigration, Hon. Tavita Leota, has welcomed the "
+                 "Canadian Minister of Defence, Hon. Ruth Caron, to Apia.")
+    people = named(m)
+    assert (people["Tavita Leota"].title, people["Tavita Leota"].country) == (
+        "minister for home affairs and immigration", "WSM")
+    assert (people["Ruth Caron"].title, people["Ruth Caron"].country) == ("minister of defence", "CAN")
+
+
+def test_a_verb_between_a_name_and_a_title_ends_the_apposition(mentions):
+    m = mentions("Tavita Leota, who has welcomed the Canadian minister of defence, spoke.")
+    assert all(p.name != "Tavita Leota" for p in m.people if p.title == "minister of defence")
+
+
+def test_country_after_the_office_and_a_formal_style(mentions):
+    m = mentions("H.E. Mr. Jan Nowicki, Minister of Foreign Affairs of the Republic of Poland, met the "
+                 "Minister of Foreign Relations of Peru, Mr. Elmer Soto Ruiz, in Lima.")
+    people = named(m)
+    assert people["Jan Nowicki"].country == "POL"
+    assert people["Elmer Soto Ruiz"].country == "PER"
+
+
+def test_hyphenated_rank_in_an_apposition(mentions):
+    m = mentions("They met the Commander of the Republic of Fiji Military Forces, Major-General Jone Tui, in Suva.")
+    tui = named(m)["Jone Tui"]
+    assert tui.country == "FJI" and tui.title == "commander of the republic of fiji military forces"
+
+
+def test_office_styles_that_name_their_country():
+    from kg.mentions import style_country
+
+    assert style_country("external affairs minister") == "IND"
+    assert style_country("foreign minister") is None
