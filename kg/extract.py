@@ -178,6 +178,7 @@ class _Context:
         self.token_starts: list[int] = doc.to_array("IDX").tolist()  # each token's first character
         self.resolved: list[tuple[int, int, str]] = []  # (start, end, official key) for every mention
         self.last_subject: str | None = None
+        self.focus_date: PartialDate | None = None  # the date of the latest event reported as held
         self.treaty_aliases: dict[str, Treaty] = {}  # another name's key -> the agreement it names
 
     def evidence(self, start: int, end: int, confidence: float = 0.8) -> Evidence:
@@ -769,6 +770,8 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
         d._setting = setting  # type: ignore[attr-defined]
         d._article_date = dated_by_article  # type: ignore[attr-defined]
         d._ordinal = _event_ordinal(tok, named) if pos == "noun" else None  # type: ignore[attr-defined]
+        if date is not None and not planned:
+            ctx.focus_date = date
         d._refers_back = pos == "verb" and any(  # type: ignore[attr-defined]
             c.dep_ == "dobj" and c.lower_ in DIALOGUE_NOUNS and any(x.dep_ == "det" and x.lower_ in ("the", "these", "this")
                                                                   for x in c.children) for c in tok.children)
@@ -1229,10 +1232,36 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         # a date of the event word's own phrase, else the nearest one no other event word's phrase holds
         own = [d for d in dates if _in_phrase(ev_tok, d.start)]
         free = [d for d in dates if not any(o is not ev_tok and _in_phrase(o, d.start) for _, _, o in events)]
-        date = _nearest_date(own or free or dates, base + ev_pos)
+        # "welcomed the growth since 1959 and adopted the Declaration": a span's start is no event's date
+        free = [d for d in free if not _SPAN_START.search(ctx.text[max(base, d.start - 120): d.start])]
+        if not own and not free and not relative and _reported_now(ev_tok, ev_type):
+            # "During the dialogue, the ministers signed X": the day of the event in focus, else the article's
+            date = ctx.focus_date or ctx.article.date
+        else:
+            date = _nearest_date(own or free or dates, base + ev_pos)
         for treaty in targets:
             if not any(x.type == ev_type and x.date == date for x in treaty.events):
                 treaty.events.append(TreatyEvent(ev_type, date, actor, ev))
+
+
+_SPAN_START = re.compile(r"\b(?:since|until|till)\b[^,;]*$", re.I)
+# Events a report tells as its news: dated by the event in focus when the sentence gives no date.
+_NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "upgraded", "launched", "announced", "established"}
+
+
+def _reported_now(tok: Any, ev_type: str) -> bool:
+    """A verb telling the event as the report's news ("signed", "have adopted", "was signed"), not as
+    background ("had signed") or a plan ("will sign", "agreed to sign")."""
+    if ev_type not in _NEWS_EVENTS:
+        return False
+    if tok.pos_ == "NOUN" and tok.dep_ == "dobj":
+        tok = tok.head  # "witnessed the signing of X"
+    if tok.pos_ != "VERB":
+        return False
+    auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in ("had", "will", "would", "shall", "to", "could", "may", "might", "should", "must") for a in auxes):
+        return False
+    return tok.tag_ in ("VBD", "VBZ", "VBP") or (tok.tag_ == "VBN" and bool(auxes))
 
 
 _AS_PLACE = re.compile(r"\b(?:in|at|to|from|into|across|near|throughout|around|towards?|visit(?:ed|ing|s)?)\s+(?:the\s+)?$", re.I)

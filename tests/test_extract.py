@@ -495,3 +495,31 @@ def test_a_summit_discussed_is_not_the_press_conference(extract):
                     "summit in Bangkok.")
     conference = next(d for d in facts.dialogues if d.type == "news conference")
     assert "summit" not in conference.label.lower()
+
+
+# --- treaty events told as the report's news --------------------------------------------------------------
+
+
+def _events(facts: ArticleFacts, word: str) -> list[tuple[str, str | None]]:
+    treaty = next(t for t in facts.treaties if word in t.label)
+    return [(e.type, e.date.iso() if e.date else None) for e in treaty.events]
+
+
+def test_signing_without_a_date_takes_the_date_of_the_event_in_focus(extract):
+    facts = extract("Summit\n\nOn 14 May 2024, the President of Chile held a summit with the Prime Minister of Peru in "
+                    "Lima. Following the summit, the two leaders witnessed the signing of a memorandum of "
+                    "understanding on fisheries between Chile and Peru.", PartialDate(2024, 5, 20))
+    assert _events(facts, "fisheries") == [("signed", "2024-05-14")]
+
+
+def test_signing_without_a_date_or_event_takes_the_article_date_but_background_does_not(extract):
+    facts = extract("Talks\n\nChile and Peru signed the Lima Accord. Chile had signed the Santiago Treaty.",
+                    PartialDate(2024, 5, 8))
+    assert _events(facts, "Lima Accord") == [("signed", "2024-05-08")]
+    assert _events(facts, "Santiago Treaty") == [("signed", None)]
+
+
+def test_a_span_start_is_no_date_of_an_adoption(extract):
+    facts = extract("Summit\n\nThe two leaders welcomed the growth of relations since 1959 and adopted the Joint "
+                    "Declaration on a Blue Partnership between Chile and Peru.", PartialDate(2024, 5, 8))
+    assert _events(facts, "Blue Partnership") == [("adopted", "2024-05-08")]
