@@ -109,7 +109,9 @@ _NO_YEAR = [
 ]
 _RELATIVE = re.compile(
     r"(?=[tylenofsa\d])"  # the first letters of the words below (any case)
-    r"\b(?P<rel>today|tonight|yesterday|tomorrow|this (?:week|month|year)|later this (?:week|month|year)|"
+    r"\b(?P<rel>today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening)|last night|"
+    r"(?:on|last|next) (?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"this (?:week|month|year)|later this (?:week|month|year)|"
     r"earlier this (?:week|month|year)|last (?:week|month|year)|next (?:week|month|year)|"
     r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|a hundred|a|an)\s+(?P<unit>years?|months?)\s+ago)\b",
@@ -168,6 +170,24 @@ def _month_year(prep: str, month: int, anchor: PartialDate) -> int | None:
     return anchor.year if month > anchor.month else anchor.year + 1
 
 
+_DAY_PARTS = {"morning", "afternoon", "evening"}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(prep: str, name: str, a: PartialDate) -> tuple[PartialDate | None, bool]:
+    """ "on Tuesday" in a report is the latest Tuesday on or before its date ("last Tuesday" before it),
+    "next Tuesday" the first after it."""
+    if not (a.month and a.day):
+        return None, False
+    anchor = dt.date(a.year, a.month, a.day)
+    back = (anchor.weekday() - _WEEKDAYS.index(name)) % 7
+    if prep == "next":
+        day = anchor + dt.timedelta(days=(7 - back) if back else 7)
+    else:
+        day = anchor - dt.timedelta(days=back or (7 if prep == "last" else 0))
+    return PartialDate(day.year, day.month, day.day), prep == "next"
+
+
 def _relative(rel: str, m: re.Match[str], a: PartialDate) -> tuple[PartialDate | None, bool]:
     if m.group("unit"):
         n = m.group("n").lower()
@@ -175,8 +195,12 @@ def _relative(rel: str, m: re.Match[str], a: PartialDate) -> tuple[PartialDate |
         if m.group("unit").startswith("year"):
             return _valid(a.year - count, None, None), False
         return (a.shift_months(-count) if a.month else None), False
-    if rel in ("today", "tonight"):
+    if rel in ("today", "tonight") or rel.startswith("this ") and rel.split()[-1] in _DAY_PARTS:
         return (a if a.day else None), False
+    if m.group("weekday"):
+        return _weekday(rel.split()[0], m.group("weekday").lower(), a)
+    if rel == "last night":
+        rel = "yesterday"
     if rel in ("yesterday", "tomorrow"):
         if not a.day:
             return None, False

@@ -112,3 +112,33 @@ def test_paragraph_numbers_do_not_give_a_meeting_a_day(extract) -> None:
     facts = extract(text)
     talks = next(d for d in facts.dialogues if any(p.name == "Nairobi" for p in d.places))
     assert talks.date == PartialDate(2025, 3)
+
+
+# --- parts of the day and weekdays against the article's date ------------------------------------------
+
+
+def _relative_dates(text: str, anchor: PartialDate) -> list[tuple[str, str, bool]]:
+    return [(text[d.start:d.end], d.date.iso(), d.future) for d in find_dates(text, anchor)]
+
+
+def test_parts_of_the_day_and_last_night():
+    anchor = PartialDate(2024, 5, 8)
+    assert _relative_dates("This morning we met; last night they dined.", anchor) == [
+        ("This morning", "2024-05-08", False), ("last night", "2024-05-07", False)]
+
+
+def test_weekdays_are_the_latest_on_or_before_the_article_date():
+    anchor = PartialDate(2024, 5, 8)  # a Wednesday
+    assert _relative_dates("They met on Monday and spoke on Wednesday.", anchor) == [
+        ("on Monday", "2024-05-06", False), ("on Wednesday", "2024-05-08", False)]
+    assert _relative_dates("last Wednesday, next Wednesday", anchor) == [
+        ("last Wednesday", "2024-05-01", False), ("next Wednesday", "2024-05-15", True)]
+
+
+def test_weekday_with_a_full_date_keeps_the_full_date():
+    assert _relative_dates("on Tuesday, May 7, 2024", PartialDate(2024, 5, 20)) == [
+        ("Tuesday, May 7, 2024", "2024-05-07", False)]
+
+
+def test_weekday_needs_a_day_precise_article_date():
+    assert find_dates("They met on Monday.", PartialDate(2024, 5)) == []
