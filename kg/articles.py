@@ -257,9 +257,11 @@ _DATELINE_PLACE = re.compile(r"^([A-Z][A-Za-z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{
 # ("HANOI, ", "SEOUL (", "Washington, D.C. | ", "PARIS, " before "Thursday, 26 September 2024").
 _DATELINE_HEAD = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)\s*(?:[,(|—–-]\s*)?$")
 # ... and what follows it: the end of the line, or a dash, bar or colon before the text.
-_DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:[—–|:-]|$)")
+_DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:\([^()]{1,30}\)\s*)?(?:[—–|:-]|$)")
 # A wire-style dateline with no date: "WELLINGTON — ...", "WASHINGTON (AP) - ...".
-_CAPITALS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20})?)\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|-{1,2})(?:\s|$)")
+# (also "NAIROBI, June 5 (Reuters) -": a day without a year says nothing of the year, but the place stands)
+_CAPITALS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)"
+                                r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|-{1,2})(?:\s|$)")
 # Separators between the parts of a header line ("June 3, 2025 - Vancouver, British Columbia - Global Affairs").
 _HEADER_PARTS = re.compile(r"\s+[-–—/|]\s+|\s*[—–|]\s*|,\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+[A-Z]|[.!?]$")

@@ -18,6 +18,7 @@ from kg.articles import (
     source_name,
     strip_chrome,
 )
+from kg.dates import PartialDate
 
 BAD = Path(__file__).parent / "data" / "bad"
 TEXT = "Talks in Delhi\n\nFrench Foreign Minister Claire Dubois met Indian Foreign Minister Ravi Menon in Delhi.\n"
@@ -204,3 +205,16 @@ def test_dateline_place_and_date_reach_the_main_event(extractor) -> None:
     talks = next(d for d in facts.dialogues if d.participants)
     assert [p.name for p in talks.places] == ["Hanoi"]
     assert talks.date is not None and talks.date.iso().startswith("2024-03")
+
+
+# --- wire datelines with a date and an agency ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opening, place, date", [
+    ("NAIROBI, June 5 (Agency) - The ministers met.", "Nairobi", None),
+    ("LIMA, Peru, May 3 (Reuters) - The ministers met.", "Lima", None),
+    ("LIMA, May 3, 2024 (Reuters) - The ministers met.", "Lima", PartialDate(2024, 5, 3)),
+])
+def test_wire_dateline_with_day_and_agency(opening: str, place: str, date: PartialDate | None) -> None:
+    article = parse_article("wire.txt", f"Ministers Meet\n\n{opening}".encode(), None)
+    assert (article.dateline_place, article.date) == (place, date)
