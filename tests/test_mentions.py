@@ -191,3 +191,9 @@ def test_office_styles_that_name_their_country():
 
     assert style_country("external affairs minister") == "IND"
     assert style_country("foreign minister") is None
+
+
+def test_demonyms_of_smaller_states_give_an_office_its_country(mentions):
+    m = mentions("He met Bolivian Foreign Minister Ana Rojas and the Somali defence minister, Abdi Farah, in Lima.")
+    people = named(m)
+    assert (people["Ana Rojas"].country, people["Abdi Farah"].country) == ("BOL", "SOM")
