@@ -57,8 +57,10 @@ TREATY_EVENTS = {
     "create": "announced", "launch": "launched", "establish": "established", "celebrate": "celebrated",
     "anniversary": "anniversary", "adopt": "adopted", "renew": "renewed", "terminate": "terminated",
     "finalize": "concluded", "finalise": "concluded", "commemorate": "celebrated", "elevate": "elevated",
-    "upgrade": "upgraded",
+    "upgrade": "upgraded", "exchange": "signed",
 }
+# "exchanged the MoUs" is a signing; "exchanged views" or "the instruments of ratification" is not
+_EXCHANGED_DOCUMENTS = {"mou", "mous", "memorandum", "memoranda", "memorandums", "agreement", "agreements"}
 # Events of more than one word: a lemma and the words that must follow it ("entered into force", "took effect").
 TREATY_PHRASE_EVENTS = {"enter": (("into", "force"), "entered into force"), "entry": (("into", "force"), "entered into force"),
                         "take": (("effect",), "took effect"), "come": (("into", "force"), "entered into force")}
@@ -1090,9 +1092,15 @@ def _fill_dialogue_countries(ctx: _Context) -> None:
 _CALENDAR_WORDS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _HEADS_RE = "|".join(TREATY_HEADS)
+# a party of "the Agreement between A and B on ...": "Japan", "the Foreign Service Institute of India"
+_PARTY_NAME = r"(?:the[ \t]+)?[A-Z][\w-]*(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z][\w-]*)*"
 _NAMED_TREATY = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w.'’]*|U\.S\.)(?:[-–—](?:[A-Z][\w.'’]*))*\s+(?:(?:of|and|on|for)\s+(?=[A-Z]))?){0,7}(?P<head>" + _HEADS_RE + r")"
-    r"(?:[ \t]+(?:of|on|for)[ \t]+(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:[ \t]+(?:[A-Z][\w-]*|and|of|on|the|in(?=[ \t]+(?!"
+    # "the Protocol to the X Agreement" is an agreement of its own
+    r"(?P<to>[ \t]+to[ \t]+the[ \t]+[A-Z][\w-]*(?:[ \t]+(?:[A-Z][\w-]*|and|of|on))*[ \t]+(?:" + _HEADS_RE + r"))?"
+    r"(?P<between>[ \t]+between[ \t]+" + _PARTY_NAME + r"[ \t]+and[ \t]+" + _PARTY_NAME + r")?"
+    r"(?P<tail>[ \t]+(?:of|on|for)[ \t]+(?:the[ \t]+)?(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:[ \t]+(?:[A-Z][\w-]*|(?:and|of|on)(?=[ \t]+(?:the[ \t]+)?[A-Z])|the(?=[ \t]+[A-Z])|"
+    r"in[ \t]+the[ \t]+(?:fields?|areas?|sphere)[ \t]+of(?=[ \t]+[A-Z])|in(?=[ \t]+(?!"
     + _CALENDAR_WORDS + r")[A-Z][a-z])))*)?)(?![\w-])"
 )
 # Lower-case agreements a determiner, possessive or modifier makes specific ("the accession protocol",
@@ -1118,7 +1126,8 @@ _CALLED = re.compile(r"(?:called|named|known as)\s+(?:the\s+)?[“\"']?(?P<name>
                      + _HEADS_RE + r")\b)")
 # "the Security Treaty between A, B and C, known as the X Treaty": one agreement under two names
 _ALSO_KNOWN = re.compile(r"^\s+between\b[^.;]{0,120}?,?\s+(?:also\s+)?(?:known as|called|named)\s+(?:the\s+)?$")
-_ANAPHOR = re.compile(r"\b(?:the|this|that|our|its|their)\s+(?P<head>Treaty|Alliance|Agreement|treaty|alliance|agreement|Declaration|Partnership|"
+# a sentence may open with the anaphor ("The treaty, signed in London, commits ...")
+_ANAPHOR = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Oo]ur|[Ii]ts|[Tt]heir)\s+(?P<head>Treaty|Alliance|Agreement|treaty|alliance|agreement|Declaration|Partnership|"
                       r"[Mm]emorandum|MoU|[Cc]onvention|[Pp]rotocol|[Aa]rrangement)\b(?!\s+(?:of|on)\s+[A-Z])")
 _NOT_TREATY_START = {"The", "This", "That", "Our", "Its", "Their", "A", "An", "As", "In", "On", "By", "Under",
                      "Through", "Signing", "Signs", "Signed", "Sign", "Ratifies", "Adopts", "Anniversary", "Sixtieth", "Statement", "Joint", "JOINT", "STATEMENT"}
@@ -1150,6 +1159,11 @@ def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
                 if free(s, e):
                     spans.append((s, e, label, m.group("head").lower()))
                 continue
+            if regex is _NAMED_TREATY and m.group("between") and not m.group("tail") and m.group("head") not in (
+                    "Memorandum of Understanding", "MoU", "MOU"):
+                # "the Treaty between A and B" is named by what comes before "between"
+                e = m.start("between")
+                label = text[s:e]
             words = label.split()
             while words and (words[0] in _NOT_TREATY_START or words[0].lower() in ("the", "a", "an", "its", "their", "our")):
                 s += len(words[0]) + 1
@@ -1246,7 +1260,8 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
 
 _SPAN_START = re.compile(r"\b(?:since|until|till)\b[^,;]*$", re.I)
 # Events a report tells as its news: dated by the event in focus when the sentence gives no date.
-_NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "upgraded", "launched", "announced", "established"}
+_NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "upgraded", "launched", "announced", "established",
+                "entered into force"}
 
 
 def _reported_now(tok: Any, ev_type: str) -> bool:
@@ -1315,6 +1330,9 @@ def _treaty_events(sent: Any) -> list[tuple[int, str, Any]]:
         if key is None:
             continue
         if tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        if key == "exchange" and not any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _EXCHANGED_DOCUMENTS
+                                         for c in (*tok.children, tok.head)):
             continue
         if key in ("announce", "create") and not any(x in ("creation", "partnership", "alliance", "agreement", "treaty")
                                                      for x in sent.lowers[sent.start: sent.end]):

@@ -523,3 +523,47 @@ def test_a_span_start_is_no_date_of_an_adoption(extract):
     facts = extract("Summit\n\nThe two leaders welcomed the growth of relations since 1959 and adopted the Joint "
                     "Declaration on a Blue Partnership between Chile and Peru.", PartialDate(2024, 5, 8))
     assert _events(facts, "Blue Partnership") == [("adopted", "2024-05-08")]
+
+
+# --- treaty names and anaphors ---------------------------------------------------------------------------
+
+
+def test_a_sentence_may_open_with_the_anaphor(extract):
+    facts = extract("Treaty\n\nChile and Peru announced that the Andes Defence Treaty has entered into force. "
+                    "The treaty, signed in Lima in January, commits both nations to joint patrols.",
+                    PartialDate(2024, 9, 3))
+    events = _events(facts, "Andes Defence Treaty")
+    assert ("signed", "2024-01") in events
+    assert ("entered into force", "2024-09-03") in events
+
+
+def test_agreement_between_two_parties_on_a_subject_is_one_name(extract):
+    facts = extract("Talks\n\nThe ministers welcomed the signing of the Agreement between Chile and Peru on the "
+                    "Transfer of Defence Equipment and Technology in Lima.", PartialDate(2024, 5, 8))
+    treaty = next(t for t in facts.treaties if "Transfer of Defence Equipment" in t.label)
+    assert treaty.label.startswith("Agreement between Chile and Peru")
+    assert treaty.parties == {"CHL", "PER"}
+
+
+def test_a_protocol_to_an_agreement_is_its_own_agreement(extract):
+    facts = extract("Statement\n\nToday the ministers of Chile and Peru signed the Protocol to the Chile-Peru "
+                    "Free Trade Agreement.", PartialDate(2024, 5, 8))
+    protocol = next(t for t in facts.treaties if t.label.startswith("Protocol to"))
+    assert ("signed", "2024-05-08") in [(e.type, e.date.iso() if e.date else None) for e in protocol.events]
+    assert not [t for t in facts.treaties if t.label == "Chile-Peru Free Trade Agreement"]
+
+
+def test_mou_names_run_through_the_field_of_and_between_institutions(extract):
+    facts = extract("Visit\n\nChile and Peru signed a MoU on Cooperation in the field of Critical Minerals and a "
+                    "MoU between the Diplomatic Academy of Chile and the Foreign Service Institute of Peru.",
+                    PartialDate(2024, 5, 8))
+    labels = {t.label for t in facts.treaties}
+    assert "MoU on Cooperation in the field of Critical Minerals" in labels
+    assert "MoU between the Diplomatic Academy of Chile and the Foreign Service Institute of Peru" in labels
+
+
+def test_exchanged_memoranda_are_signed_but_exchanged_views_are_not(extract):
+    facts = extract("Visit\n\nChile and Peru exchanged the MoU on Fisheries Cooperation. The ministers exchanged "
+                    "views on the Lima Accord.", PartialDate(2024, 5, 8))
+    assert _events(facts, "Fisheries") == [("signed", "2024-05-08")]
+    assert _events(facts, "Lima Accord") == []
