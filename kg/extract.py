@@ -63,7 +63,9 @@ TREATY_EVENTS = {
 _EXCHANGED_DOCUMENTS = {"mou", "mous", "memorandum", "memoranda", "memorandums", "agreement", "agreements"}
 # Events of more than one word: a lemma and the words that must follow it ("entered into force", "took effect").
 TREATY_PHRASE_EVENTS = {"enter": (("into", "force"), "entered into force"), "entry": (("into", "force"), "entered into force"),
-                        "take": (("effect",), "took effect"), "come": (("into", "force"), "entered into force")}
+                        "take": (("effect",), "took effect"), "come": (("into", "force"), "entered into force"),
+                        # "in force since 1 March 2020": entered into force then (only with "since")
+                        "in": (("force", "since"), "entered into force")}
 POLICY_HEADS = {"policy", "ban", "strategy", "position", "programme", "program", "initiative", "rebalance",
                 "pivot", "doctrine", "outlook"}
 POLICY_VERBS = {"ban": "banned", "acquire": "adopted", "procure": "adopted", "select": "adopted",
@@ -182,6 +184,7 @@ class _Context:
         self.last_subject: str | None = None
         self.focus_date: PartialDate | None = None  # the date of the latest event reported as held
         self.treaty_aliases: dict[str, Treaty] = {}  # another name's key -> the agreement it names
+        self.list_events: list[tuple[str, PartialDate | None]] = []  # events a sentence ending in ":" gives its list
 
     def evidence(self, start: int, end: int, confidence: float = 0.8) -> Evidence:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -1191,7 +1194,14 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     anaphors = [m for m in _ANAPHOR.finditer(text) if not any(s <= m.start("head") < e for s, e, _, _ in spans)]
     found: list[tuple[Treaty, int]] = []
     _proposals(ctx, sent, found)
+    # a line opening with a bullet (spaCy may leave the bullet in a sentence of its own)
+    list_item = (ctx.text[ctx.text.rfind("\n", 0, base) + 1: base] + text).lstrip()[:1] in ("-", "•", "*", "–")
+    if not list_item:
+        ctx.list_events = []
     if not spans and not anaphors and not found:
+        if text.rstrip().endswith(":"):  # "The two sides exchanged the following MoUs:" then a list of them
+            ctx.list_events = [(ev_type, ctx.focus_date or ctx.article.date if _reported_now(tok, ev_type) else None)
+                               for _, ev_type, tok in _treaty_events(sent)]
         return
     countries = [c for c in ctx.m.countries if base <= c.start < sent.end_char]
     dates = _dates_in(ctx, base, sent.end_char, clauses=True)
@@ -1227,6 +1237,11 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     for treaty, _ in found:
         if not getattr(treaty, "_named_parties", False):
             treaty.parties |= sentence_parties
+    if list_item and not events:  # an item of a list the sentence before introduced tells its event
+        for ev_type, date in ctx.list_events:
+            for treaty in {id(t): t for t, _ in found}.values():
+                if not any(x.type == ev_type for x in treaty.events):
+                    treaty.events.append(TreatyEvent(ev_type, date, None, ev))
     for ev_pos, ev_type, ev_tok in events:
         # an event word governs the agreements named after it (up to the next event word),
         # or else the nearest one before it ("the declaration was signed")
@@ -1248,6 +1263,9 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         free = [d for d in dates if not any(o is not ev_tok and _in_phrase(o, d.start) for _, _, o in events)]
         # "welcomed the growth since 1959 and adopted the Declaration": a span's start is no event's date
         free = [d for d in free if not _SPAN_START.search(ctx.text[max(base, d.start - 120): d.start])]
+        if ev_tok.lower_ == "in":  # "in force since <date>": the date after "since" is the entry's
+            since_end = ev_tok.idx + len(ctx.text[ev_tok.idx:].split("since", 1)[0]) + len("since")
+            own = [d for d in dates if since_end <= d.start <= since_end + 2]
         if not own and not free and not relative and _reported_now(ev_tok, ev_type):
             # "During the dialogue, the ministers signed X": the day of the event in focus, else the article's
             date = ctx.focus_date or ctx.article.date

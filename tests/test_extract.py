@@ -567,3 +567,19 @@ def test_exchanged_memoranda_are_signed_but_exchanged_views_are_not(extract):
                     "views on the Lima Accord.", PartialDate(2024, 5, 8))
     assert _events(facts, "Fisheries") == [("signed", "2024-05-08")]
     assert _events(facts, "Lima Accord") == []
+
+
+def test_in_force_since_a_date_is_the_entry_into_force(extract):
+    facts = extract("Statement\n\nThe Chile-Peru Partnership Agreement, signed in 2015 and in force since 1 March 2020, "
+                    "guides relations. The Lima Accord remains in force.", PartialDate(2024, 5, 8))
+    assert ("entered into force", "2020-03-01") in _events(facts, "Partnership Agreement")
+    assert _events(facts, "Lima Accord") == []
+
+
+def test_items_of_a_list_take_the_event_of_the_sentence_introducing_it(extract):
+    facts = extract("Visit\n\nChile and Peru held talks in Lima. The two sides exchanged the following MoUs:\n"
+                    "- MoU on Fisheries Cooperation;\n- MoU on Cooperation in the field of Mining.\n\n"
+                    "The Lima Accord was mentioned.", PartialDate(2024, 5, 8))
+    assert [e[0] for e in _events(facts, "Fisheries")] == ["signed"]
+    assert [e[0] for e in _events(facts, "Mining")] == ["signed"]
+    assert _events(facts, "Lima Accord") == []
