@@ -276,6 +276,18 @@ def _resolve_officials(ctx: _Context) -> None:
             elif len(pm.name) > len(off.name):
                 off.name = pm.name
             by_surname.setdefault(fold(pm.surname), key)
+    # double surnames: "Minister Castañeda" may be "Elmer Castañeda Ruiz" (any later part of a name of
+    # three or more parts), when only one full name has that part
+    later_parts: dict[str, set[str]] = {}
+    for key, off in facts.officials.items():
+        parts = [w for w in off.name.split() if w.lower().rstrip(".") not in NAME_SUFFIXES]
+        if len(parts) >= 3:
+            for w in parts[1:]:
+                if w[:1].isupper() and len(w.rstrip(".")) > 2:
+                    later_parts.setdefault(fold(w), set()).add(key)
+    for part, keys in later_parts.items():
+        if len(keys) == 1 and part not in by_surname:
+            by_surname[part] = next(iter(keys))
     for pm in people:
         if pm.kind == "surname" and pm.name:
             key = by_surname.get(fold(pm.surname))

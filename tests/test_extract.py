@@ -583,3 +583,14 @@ def test_items_of_a_list_take_the_event_of_the_sentence_introducing_it(extract):
     assert [e[0] for e in _events(facts, "Fisheries")] == ["signed"]
     assert [e[0] for e in _events(facts, "Mining")] == ["signed"]
     assert _events(facts, "Lima Accord") == []
+
+
+# --- surnames across name forms ---------------------------------------------------------------------------
+
+
+def test_a_later_part_of_a_double_surname_names_the_person(extract):
+    facts = extract("Visit\n\nChilean Foreign Minister Elena Vargas Rojas met Peruvian Foreign Minister Hugo Salas in "
+                    "Lima. Minister Vargas said the talks were useful.", PartialDate(2024, 5, 8))
+    names = {o.name for o in facts.officials.values()}
+    assert "Elena Vargas Rojas" in names
+    assert "Vargas" not in names
