@@ -1461,8 +1461,13 @@ def _country_of_span(ctx: _Context, start: int, end: int) -> str | None:
     return None
 
 
+# Policy heads read only when capitalised, as part of a name ("the Arms Control Act", "the Integrated
+# Review", "Operation Horizon"); lower-case they are common words
+_NAMED_POLICY_HEADS = {"act", "review", "operation"}
+# Plural heads of a country's measures ("new sanctions on X", "restrictive measures")
+_MEASURE_HEADS = {"sanctions", "measures"}
 # Lower-case words `_sentence_policies` may start from (besides lemmas in POLICY_VERBS).
-_POLICY_WORDS = POLICY_HEADS | {"change", "vision"}
+_POLICY_WORDS = POLICY_HEADS | _NAMED_POLICY_HEADS | _MEASURE_HEADS | {"change", "vision"}
 
 
 def _sentence_policies(ctx: _Context, sent: Any) -> None:
@@ -1475,14 +1480,36 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
         label = None
         action = "holds"
         country = None
-        if low in POLICY_HEADS and tok.pos_ in ("NOUN", "PROPN") and tok.tag_ not in ("NNS", "NNPS") and tok.dep_ != "compound":
+        if low == "operation" and tok.text[0].isupper() and tok.i + 1 < sent.end and doc[tok.i + 1].pos_ == "PROPN" \
+                and doc[tok.i + 1].text[0].isupper():
+            end = tok.i + 1  # a named military operation ("Operation Southern Shield"): its country's initiative
+            while end < sent.end and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                end += 1
+            label = doc[tok.i: end].text
+            country = _subject_country(ctx, doc[end - 1]) or _country_of_span(ctx, sent.start_char, tok.idx)
+        elif (low in POLICY_HEADS or (low in _NAMED_POLICY_HEADS and tok.text[0].isupper() and low != "operation")
+              or (low in _MEASURE_HEADS and (low == "sanctions" or any(c.lower_ == "restrictive" for c in tok.lefts)))) \
+                and tok.pos_ in ("NOUN", "PROPN") and (tok.tag_ not in ("NNS", "NNPS") or low in _MEASURE_HEADS) \
+                and tok.dep_ != "compound":
             s, e = _np_text(tok)
             span = doc[s:e]
             content = [x for x in span if x.i != tok.i and x.is_alpha and x.lower_ not in _BLAND and x.pos_ != "DET"]
+            if low in _NAMED_POLICY_HEADS:  # "the New Zealand Nuclear Free Zone, Disarmament, and Arms Control Act"
+                k = s - 1
+                while k >= sent.start:
+                    while k > sent.start and doc[k].text in (",", "and", "of"):
+                        k -= 1
+                    if not (doc[k].pos_ in ("PROPN", "ADJ", "NOUN") and doc[k].text[:1].isupper()):
+                        break
+                    s, k = k, k - 1
+                span = doc[s:e]
             if e - s < 2 or not content:
                 continue
+            if all(_names_country(ctx, x.text) for x in content):
+                continue  # "Korea's policy": whose, not which
             label = span.text
-            country = _country_of_span(ctx, span.start_char, span.end_char)
+            # "sanctions on Russia": a country after the head is the target, not the owner
+            country = _country_of_span(ctx, span.start_char, tok.idx if low in _MEASURE_HEADS else span.end_char)
             if any(x.lower_ in ("our", "we") for x in span) and country is None:
                 sp = _speaker_at(ctx, tok.idx)
                 country = ctx.facts.officials[sp].country if sp else None
@@ -1524,13 +1551,23 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
             continue
         if country is None and people:
             country = ctx.facts.officials[people[0]].country if people[0] in ctx.facts.officials else None
-        if country is None and tok.lower_ in ("rebalance", "pivot", "strategy"):
+        if country is None and (tok.lower_ in ("rebalance", "pivot", "strategy") or tok.lower_ in (
+                "act", "review") and not _in_quote(ctx, tok.idx)):
+            # (a country a speaker names in a quotation is seldom the policy's owner)
             country = _country_of_span(ctx, sent.start_char, sent.end_char)
+        if country is None and low in _NAMED_POLICY_HEADS | _MEASURE_HEADS:
+            continue  # an act, review, operation or sanctions of no known country: too vague a fact
         label = re.sub(r"^(?:the|a|an|its|their|our|his|her)\s+", "", label, flags=re.I)
         label = label.strip(" ”“\"'’,")
         if country and not _names_country(ctx, label):
             label = f"{label} ({ctx.gz.name(country)})"
         ctx.facts.policies.append(Policy(label, country, _pick_date(_policy_dates(ctx, sent, tok, dates)), action, ev))
+
+
+def _in_quote(ctx: _Context, pos: int) -> bool:
+    """Whether `pos` is inside a quotation opened earlier in its paragraph."""
+    line = ctx.text[ctx.text.rfind("\n", 0, pos) + 1: pos]
+    return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
 
 
 _POLICY_GOVERNORS = {"dobj", "pobj", "prep", "conj", "appos", "attr", "nsubjpass"}

@@ -594,3 +594,35 @@ def test_a_later_part_of_a_double_surname_names_the_person(extract):
     names = {o.name for o in facts.officials.values()}
     assert "Elena Vargas Rojas" in names
     assert "Vargas" not in names
+
+
+# --- named policies: acts, reviews, operations, sanctions ---------------------------------------------------
+
+
+def _policy_owners(facts: ArticleFacts) -> dict[str, str | None]:
+    return {p.label: p.country for p in facts.policies}
+
+
+def test_an_act_is_a_policy_of_its_country_with_its_whole_name(extract):
+    facts = extract("Statement\n\nOn 8 June 1987, the Chilean Coastal Protection, Fisheries, and Marine Reserves Act "
+                    "received the Royal Assent.", PartialDate(2007, 6, 8))
+    policies = _policy_owners(facts)
+    assert any("Coastal Protection, Fisheries, and Marine Reserves Act" in label and country == "CHL"
+               for label, country in policies.items())
+
+
+def test_a_named_operation_is_its_country_initiative(extract):
+    facts = extract("Visit\n\nAustralia launched Operation Southern Shield to patrol the Coral Sea.", PartialDate(2024, 5, 8))
+    assert _policy_owners(facts).get("Operation Southern (Australia)") is None
+    assert any(label.startswith("Operation Southern") and country == "AUS" for label, country in _policy_owners(facts).items())
+
+
+def test_sanctions_belong_to_who_imposes_them_not_their_target(extract):
+    facts = extract("Statement\n\nJapan announced new sanctions on Russia over the war.", PartialDate(2024, 5, 8))
+    owners = [country for label, country in _policy_owners(facts).items() if "sanctions" in label]
+    assert owners == ["JPN"]
+
+
+def test_a_possessive_country_alone_names_no_policy(extract):
+    facts = extract("Talks\n\nThe minister explained Chile's policy in detail.", PartialDate(2024, 5, 8))
+    assert not [label for label in _policy_owners(facts) if label.startswith("Chile's policy")]
