@@ -561,8 +561,28 @@ def _places_in(ctx: _Context, start: int, end: int) -> list[PlaceMention]:
                 continue
             if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
                 continue
+            if _TOPIC_BEFORE.search(text[max(start, p.start - 40): p.start]) or _discussed(ctx, p.start):
+                continue  # "discussed the situation in Afghanistan": a topic, not where they met
             out.append(p)
     return out
+
+
+_TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
+                           r"issues?|reconstruction|elections?)\s+(?:in|on|of)\s+(?:the\s+)?$", re.I)
+_TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
+_TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
+
+
+def _discussed(ctx: _Context, char: int) -> bool:
+    """Whether the word at `char` lies in the object of a verb of discussing ("we discussed ... Afghanistan")."""
+    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
+    for _ in range(8):
+        if tok.dep_ not in _TOPIC_PATH or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.pos_ == "VERB":
+            return tok.lemma_.lower() in _TOPIC_VERBS
+    return False
 
 
 def _dates_in(ctx: _Context, start: int, end: int, clauses: bool = False) -> list[DateMention]:

@@ -626,3 +626,20 @@ def test_sanctions_belong_to_who_imposes_them_not_their_target(extract):
 def test_a_possessive_country_alone_names_no_policy(extract):
     facts = extract("Talks\n\nThe minister explained Chile's policy in detail.", PartialDate(2024, 5, 8))
     assert not [label for label in _policy_owners(facts) if label.startswith("Chile's policy")]
+
+
+# --- discussion topics are not meeting places -------------------------------------------------------------
+
+
+def test_a_place_in_the_discussed_topics_is_not_where_they_met(extract):
+    facts = extract("Talks\n\nChilean Foreign Minister Elena Vargas met Peruvian Foreign Minister Hugo Salas and "
+                    "discussed regional security and the situation in Bolivia.", PartialDate(2024, 5, 8))
+    meeting = next(d for d in facts.dialogues if d.participants)
+    assert "Bolivia" not in [p.name for p in meeting.places]
+
+
+def test_a_meeting_in_a_country_keeps_its_place(extract):
+    facts = extract("Talks\n\nChilean Foreign Minister Elena Vargas met Peruvian Foreign Minister Hugo Salas in "
+                    "Bolivia.", PartialDate(2024, 5, 8))
+    meeting = next(d for d in facts.dialogues if d.participants)
+    assert "Bolivia" in [p.name for p in meeting.places]
