@@ -152,10 +152,16 @@ def find_dates(text: str, anchor: PartialDate | None) -> list[DateMention]:
                 add(m.start("month") if not day else m.start(), m.end(), date, True, prep == "next")
         for m in _RELATIVE.finditer(text):
             rel = m.group("rel").lower()
+            if m.group("weekday") and rel.startswith("on ") and _FUTURE_BEFORE.search(text, max(0, m.start() - 100), m.start()):
+                rel = "next " + rel[3:]  # "will travel on Thursday": the coming Thursday
             date, future = _relative(rel, m, anchor)
             add(m.start(), m.end(), date, True, future)
     found.sort(key=lambda d: d.start)
     return found
+
+
+# a future tense earlier in the same sentence ("Whitfield will travel to X on Thursday")
+_FUTURE_BEFORE = re.compile(r"\b(?:will|shall|is to|are to|is scheduled to|plans? to|is due to)\b[^.!?\n]*$", re.I)
 
 
 def _month_year(prep: str, month: int, anchor: PartialDate) -> int | None:

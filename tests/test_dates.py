@@ -142,3 +142,11 @@ def test_weekday_with_a_full_date_keeps_the_full_date():
 
 def test_weekday_needs_a_day_precise_article_date():
     assert find_dates("They met on Monday.", PartialDate(2024, 5)) == []
+
+
+def test_a_weekday_after_a_future_tense_is_the_coming_one():
+    anchor = PartialDate(2025, 9, 3)  # a Wednesday
+    planned = find_dates("He will travel to Copenhagen on Thursday to meet her.", anchor)
+    assert [(d.date, d.future) for d in planned] == [(PartialDate(2025, 9, 4), True)]
+    held = find_dates("He will speak later. He met her on Thursday.", anchor)
+    assert [d.date for d in held] == [PartialDate(2025, 8, 28)]
