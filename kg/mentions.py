@@ -55,7 +55,7 @@ COMPLEMENT_WORDS = {
     "multilateral", "relations", "treasury's", "for", "to", "external", "overseas", "commonwealth", "central",
     "middle", "near", "eastern", "southeast", "southern", "northern", "latin", "america", "americas",
     "caribbean", "emergency", "national-security", "islands", "cabinet", "prime", "minister", "office",
-    "department", "armed", "military",
+    "department", "armed", "military", "ministry",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
@@ -334,6 +334,11 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
                 k += n_country
             while k < end_limit and not doc[k].is_space:
                 low = _lower(doc[k])
+                if comp[-1] in ("for", "of") and k + 1 < end_limit and doc[k + 1].text in ("'s", "’s") \
+                        and k + 2 < end_limit and _lower(doc[k + 2]) in COMPLEMENT_WORDS and gz.country(doc[k].text):
+                    comp.append(low + "'s")  # "spokesman for Spain's defence ministry"
+                    k += 2
+                    continue
                 n_named = _country_words(doc, k, end_limit, gz) if comp[-1] in ("of", "the") and comp[0] != "to" else 0
                 if n_named and (comp[-1] == "of" or _lower(doc[k + n_named - 1]) != low or n_named > 1
                                 or (k + 1 < end_limit and _lower(doc[k + 1]) in COMPLEMENT_WORDS)):
@@ -477,8 +482,9 @@ def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
         return None
     while end < end_limit and doc[end].text in POSTNOMINALS:
         end += 1
-    # the apposition ends at a comma, the sentence's end or the verb ("..., Anna Berg, said")
-    if end < end_limit and doc[end].text not in (",", ".", ";", ":", ")", "and") and doc[end].pos_ not in ("VERB", "AUX"):
+    # the apposition ends at a comma, the sentence's or line's end or the verb ("..., Anna Berg, said")
+    if end < end_limit and doc[end].text not in (",", ".", ";", ":", ")", "and") and "\n" not in doc[end].text \
+            and doc[end].pos_ not in ("VERB", "AUX"):
         return None
     return name
 
@@ -794,9 +800,10 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
             body = gz.government_body(text)
             if body and ent.label_ in ("FAC", "ORG") and fold(text).split()[-1] in ("pentagon", "department", "house", "state", "room"):
                 places.append(PlaceMention(ent.start_char, ent.end_char, text, body, None, "venue"))
-    # a city spaCy took for a person, where only a place can stand: "will visit Yokosuka"
+    # a city spaCy took for a person or a body, where only a place can stand: "will visit Yokosuka", "in Accra"
     for ent in doc.ents if ents is None else ents:
-        if ent.label_ == "PERSON" and _PLACE_BEFORE.search(doc_text[max(0, ent.start_char - 12): ent.start_char]):
+        if ent.label_ in ("PERSON", "ORG") and _PLACE_BEFORE.search(doc_text[max(0, ent.start_char - 12): ent.start_char]) \
+                and not any(p.start == ent.start_char for p in places):
             city = gz.city(ent.text.strip(), prefer)
             if city and not gz.country(ent.text.strip()):
                 places.append(PlaceMention(ent.start_char, ent.end_char, city.name, city.country, city.geonameid, "city"))

@@ -197,3 +197,20 @@ def test_demonyms_of_smaller_states_give_an_office_its_country(mentions):
     m = mentions("He met Bolivian Foreign Minister Ana Rojas and the Somali defence minister, Abdi Farah, in Lima.")
     people = named(m)
     assert (people["Ana Rojas"].country, people["Abdi Farah"].country) == ("BOL", "SOM")
+
+
+def test_title_and_name_pairs_in_a_bulleted_list(mentions):
+    m = mentions("The ministers attended:\n• Tonga's Minister for Foreign Affairs, Sione Mateo\n"
+                 "• Fiji's Minister for Defence, Pita Naca\nThe meeting closed.")
+    people = named(m)
+    assert (people["Sione Mateo"].country, people["Pita Naca"].country) == ("TON", "FJI")
+
+
+def test_spokesperson_for_a_countrys_ministry(mentions):
+    m = mentions("A spokesman for Spain's defence ministry, Javier Lorca, said the talks went well.")
+    lorca = named(m)["Javier Lorca"]
+    assert (lorca.title, lorca.country) == ("spokesman for spain's defence ministry", "ESP")
+
+
+def test_city_labelled_as_a_body_after_in(mentions):
+    assert "Vilnius" in {p.name for p in mentions("The summit in Vilnius ended on Friday.").places}
