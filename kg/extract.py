@@ -802,6 +802,13 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             evidence=[ctx.sentence_evidence(sent, 0.75 if named or people else 0.6)],
         )
         d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
+        d._separate = pos == "noun" and any(c.lower_ == "separate" for c in tok.children)  # type: ignore[attr-defined]
+        if d._separate:  # type: ignore[attr-defined]
+            # "accompanied the Secretary and held separate talks with Y": the one accompanied is not in them
+            other_objects = [(o.left_edge.idx, o.right_edge.idx + len(o.right_edge.text)) for v in sent.tokens_with((), ("accompany",))
+                             if v is not tok.head for o in v.children if o.dep_ == "dobj"]
+            away = {k for at, k in _people_in(ctx, sent.start_char, sent.end_char) if any(a <= at < b for a, b in other_objects)}
+            d.participants = [k for k in d.participants if k not in away]
         d._definite = (definite or possessive) and not named  # type: ignore[attr-defined]
         d._title = is_title_line  # type: ignore[attr-defined]
         d._setting = setting  # type: ignore[attr-defined]
@@ -1025,6 +1032,14 @@ def _merge_dialogues(ctx: _Context, found: list[Dialogue]) -> list[Dialogue]:
     merged: list[Dialogue] = []
     for d in found:
         target = None
+        if getattr(d, "_separate", False):
+            # "held separate talks with X": an event of its own, at the time and place of the one in focus
+            focus = next((m for m in reversed(merged) if m.status == "held"), None)
+            if focus is not None and d.status == "held":
+                d.date = d.date or focus.date
+                d.places = d.places or list(focus.places)
+            merged.append(d)
+            continue
         if getattr(d, "_attendance", False):
             # "the delegation included ...": the latest event that happened, if any
             target = next((m for m in reversed(merged) if m.status == "held" and _compatible(m, d)), None)

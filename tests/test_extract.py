@@ -643,3 +643,14 @@ def test_a_meeting_in_a_country_keeps_its_place(extract):
                     "Bolivia.", PartialDate(2024, 5, 8))
     meeting = next(d for d in facts.dialogues if d.participants)
     assert "Bolivia" in [p.name for p in meeting.places]
+
+
+def test_separate_talks_are_their_own_dialogue_at_the_same_time_and_place(extract):
+    facts = extract("Visit\n\nChilean Defence Minister Elena Vargas met Peruvian Defence Minister Hugo Salas in Lima on "
+                    "Tuesday. The Chilean Chief of Defence, General Pablo Ruiz, accompanied the Minister and held "
+                    "separate talks with General Mario Soto, Peru's Chief of Defence.", PartialDate(2025, 9, 3))
+    names = [sorted(facts.officials[k].name for k in d.participants) for d in facts.dialogues]
+    assert ["Mario Soto", "Pablo Ruiz"] in names
+    separate = next(d for d in facts.dialogues if sorted(facts.officials[k].name for k in d.participants) == ["Mario Soto", "Pablo Ruiz"])
+    assert [p.name for p in separate.places] == ["Lima"]
+    assert separate.date == PartialDate(2025, 9, 2)
