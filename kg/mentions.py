@@ -613,6 +613,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         people.append(PersonMention(start_char, doc[after - 1].idx + len(doc[after - 1].text), "", title_lower,
                                     country, kind="title"))
         resume = after
+    people.extend(_counterparts(doc, text, people, gz, ents))
     people.sort(key=lambda p: p.start)
     _attach_appositions(doc, people, countries, gz, text, ents)
     speakers = _speakers(text, people)
@@ -650,6 +651,36 @@ _INTERNATIONAL_BEFORE = re.compile(
     r"(?:['’]s)?\s*(?:(?:deputy|vice|assistant|under|special)\s+)?(?:foreign\s+policy\s+)?$",
     re.I,
 )
+# "his Ghanaian counterpart, Kwame Mensah" / "her Chilean counterpart Ana Soto"
+_COUNTERPART_NAMED = re.compile(r"\b([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+counterpart,?\s+(?=[A-Z])")
+
+
+def _counterparts(doc: Any, text: str, people: list[PersonMention], gz: Gazetteer,
+                  ents: tuple[Any, ...]) -> list[PersonMention]:
+    """People named as someone's counterpart: they hold the same office for the country named
+    ("Foreign Minister Ana Soto met her Ghanaian counterpart, Kwame Mensah")."""
+    found: list[PersonMention] = []
+    if "counterpart" not in text:
+        return found
+    starts = {t.idx: t.i for t in doc}
+    for m in _COUNTERPART_NAMED.finditer(text):
+        country = gz.demonym(m.group(1)) or gz.country(m.group(1))
+        i = starts.get(m.end())
+        if not country or i is None or any(p.start <= m.end() < p.end for p in people):
+            continue
+        name = _name_at(doc, i, min(len(doc), i + 6), False, gz, ents)
+        if not name or len(name[1].split()) < 2:
+            continue
+        # the office is the one held by the person whose counterpart this is, named shortly before
+        holder = next((p for p in reversed(people) if p.end <= m.start() and m.start() - p.end < 200
+                       and p.title and p.name), None)
+        if holder is None:
+            continue
+        end_char = doc[name[0] - 1].idx + len(doc[name[0] - 1].text)
+        found.append(PersonMention(m.start(), end_char, name[1], holder.title, country, kind="full"))
+    return found
+
+
 _COUNTERPART_BEFORE = re.compile(r"\b([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+counterparts?,?\s*$")
 
 

@@ -214,3 +214,15 @@ def test_spokesperson_for_a_countrys_ministry(mentions):
 
 def test_city_labelled_as_a_body_after_in(mentions):
     assert "Vilnius" in {p.name for p in mentions("The summit in Vilnius ended on Friday.").places}
+
+
+def test_a_named_counterpart_holds_the_same_office_for_another_country(mentions):
+    m = mentions("Foreign Minister Lena Holm of Norway spoke by phone with her Ghanaian counterpart, "
+                 "Kwame Mensah, on Monday.")
+    mensah = named(m)["Kwame Mensah"]
+    assert (mensah.title, mensah.country) == ("foreign minister", "GHA")
+
+
+def test_counterparts_without_a_name_add_no_one(mentions):
+    m = mentions("Foreign Minister Lena Holm of Norway met her Ghanaian counterpart on Monday.")
+    assert set(named(m)) == {"Lena Holm"}
