@@ -55,7 +55,7 @@ COMPLEMENT_WORDS = {
     "multilateral", "relations", "treasury's", "for", "to", "external", "overseas", "commonwealth", "central",
     "middle", "near", "eastern", "southeast", "southern", "northern", "latin", "america", "americas",
     "caribbean", "emergency", "national-security", "islands", "cabinet", "prime", "minister", "office",
-    "department", "armed", "military", "ministry",
+    "department", "armed", "military", "ministry", "administration",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
@@ -267,7 +267,7 @@ RANKS = {"gen.": "general", "adm.": "admiral", "lt.": "lieutenant", "col.": "col
          "brig.": "brigadier", "capt.": "captain", "cmdr.": "commander", "sgt.": "sergeant", "vice adm.": "vice admiral"}
 _COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 # Heads that follow another head to make one office: "Secretary General", "Attorney General".
-SECOND_HEADS = {"general", "chief", "minister"}
+SECOND_HEADS = {"general", "chief", "minister", "delegate"}
 
 
 def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
@@ -823,6 +823,9 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
             if city:
                 name = "Washington, D.C." if city.name == "Washington" and city.country == "USA" else city.name
                 places.append(PlaceMention(ent.start_char, ent.end_char, name, city.country, city.geonameid, "city"))
+            elif (country := _country_after(doc_text, ent.end_char, gz)) and not gz.demonym(text):
+                # a town the gazetteer lacks, placed by the country after it: "Rarotonga, Cook Islands"
+                places.append(PlaceMention(ent.start_char, ent.end_char, text, country, None, "city"))
         elif ent.label_ == "FAC" and gz.city(text, prefer) and not gz.country(text):
             # spaCy calls some cities facilities ("back in Port Moresby")
             city = gz.city(text, prefer)
@@ -844,6 +847,22 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
             places.append(PlaceMention(m.start(1), m.end(1), m.group(1), gz.government_body(m.group(1)), None, "venue"))
     places.sort(key=lambda p: p.start)
     return places
+
+
+_COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})")
+
+
+def _country_after(text: str, end: int, gz: Gazetteer) -> str | None:
+    """The country named right after a place and a comma ("..., Cook Islands"), else None."""
+    m = _COUNTRY_AFTER.match(text, end)
+    if not m:
+        return None
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):
+        code = gz.country(" ".join(words[:n]))
+        if code:
+            return code
+    return None
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|visit|visited|visiting|to|from)\s+$")

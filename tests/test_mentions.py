@@ -226,3 +226,13 @@ def test_a_named_counterpart_holds_the_same_office_for_another_country(mentions)
 def test_counterparts_without_a_name_add_no_one(mentions):
     m = mentions("Foreign Minister Lena Holm of Norway met her Ghanaian counterpart on Monday.")
     assert set(named(m)) == {"Lena Holm"}
+
+
+def test_town_the_gazetteer_lacks_placed_by_the_country_after_it(mentions):
+    places = {p.name: p.country for p in mentions("The ministers met in Rarotonga, Cook Islands, on Friday.").places}
+    assert places["Rarotonga"] == "COK"
+
+
+def test_minister_delegate(mentions):
+    m = mentions("Moroccan Minister Delegate for National Defense Administration Karim Alaoui met reporters.")
+    assert named(m)["Karim Alaoui"].title == "minister delegate for national defense administration"
