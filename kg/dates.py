@@ -160,8 +160,10 @@ def find_dates(text: str, anchor: PartialDate | None) -> list[DateMention]:
     return found
 
 
-# a future tense earlier in the same sentence ("Whitfield will travel to X on Thursday")
-_FUTURE_BEFORE = re.compile(r"\b(?:will|shall|is to|are to|is scheduled to|plans? to|is due to)\b[^.!?\n]*$", re.I)
+# a future tense earlier in the same sentence ("Whitfield will travel to X on Thursday"), but not one
+# reported before the weekday's own clause ("X will hold ..., she said on Tuesday")
+_FUTURE_BEFORE = re.compile(r"\b(?:will|shall|is to|are to|is scheduled to|plans? to|is due to)\b"
+                            r"(?:(?!\b(?:said|says|told|added|announced|stated)\b)[^.!?\n])*$", re.I)
 
 
 def _month_year(prep: str, month: int, anchor: PartialDate) -> int | None:

@@ -731,8 +731,7 @@ _ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation"
 def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
     text = sent.text
     people = _sentence_people(ctx, sent)
-    if NEGATION.search(text):
-        return
+    negated = bool(NEGATION.search(text))
     triggers = []
     for tok in sent.tokens_with(_TRIGGER_WORDS, DIALOGUE_VERBS):
         trig = _trigger_type(tok)
@@ -744,7 +743,7 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             continue  # "forum", "ministerial": events only as part of a name
         triggers.append((tok, kind, pos, named))
     if not triggers:
-        if people and _JOINS_EVENT.search(text):
+        if people and _JOINS_EVENT.search(text) and not negated:
             out.append(_attendance(ctx, sent, people))
         return
     speakers = _we_speakers(ctx, triggers)
@@ -780,7 +779,10 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             own_dates = own_dates or [d for d, i in zip(dates, date_tokens) if i not in surely_other and i not in elsewhere]
             own_places = own_places or [p for p, i in zip(places, place_tokens) if i not in surely_other and i not in elsewhere]
         is_title_line = sent.start_char <= ctx.second_line
-        planned = bool(PLANNED_WORDS.search(text)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
+        own_words = _own_clause_text(tok, pos)
+        if negated and NEGATION.search(own_words):
+            continue
+        planned = bool(PLANNED_WORDS.search(own_words)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
                                                        and not _welcoming_now(tok)) \
             or any(d.future for d in own_dates)
         if named is None and not people and not own_places and not own_dates and not definite and not possessive \
@@ -820,6 +822,45 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             c.dep_ == "dobj" and c.lower_ in DIALOGUE_NOUNS and any(x.dep_ == "det" and x.lower_ in ("the", "these", "this")
                                                                   for x in c.children) for c in tok.children)
         out.append(d)
+
+
+# Clauses below a trigger's own clause that say nothing of its tense or negation.
+_CLAUSE_CHILDREN = {"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis", "xcomp"}
+
+
+def _own_clause_text(tok: Any, pos: str) -> str:
+    """The words that say whether this trigger's event is planned or denied: its own clause (the noun's own
+    phrase with its relative clause, the verb it belongs to, that verb's auxiliaries and adverbs) and the verbs
+    it is the infinitive of ("is expected to [meet]", "plans to [visit]", "invited X to [visit]"), never the
+    other clauses of its sentence ("X will hold ..., she said after [meeting] Y")."""
+    keep: set[int] = set()
+    if pos == "noun":
+        keep.update(range(tok.left_edge.i, tok.right_edge.i + 1))
+    node = tok
+    for _ in range(8):
+        keep.add(node.i)
+        for c in node.children:
+            if c.left_edge.i <= tok.i <= c.right_edge.i:
+                continue
+            if c.dep_ in _CLAUSE_CHILDREN or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+                continue
+            if node.i != tok.i and c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ in ("VERB", "AUX"):
+                continue
+            keep.update(range(c.left_edge.i, c.right_edge.i + 1))
+        head = node.head
+        if head is node:
+            break
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if node.pos_ in ("VERB", "AUX") and not (node.dep_ == "xcomp" or (node.dep_ in ("acl", "advcl") and infinitive)
+                                               or (node.dep_ == "pcomp" and head.lower_ == "to")):
+            break  # the verb's own clause ends here
+        if node.dep_ == "pcomp":
+            keep.add(head.i)
+            node = head.head if head.head is not head else head
+            continue
+        node = head
+    doc = tok.doc
+    return " ".join(doc[i].text for i in sorted(keep))
 
 
 # People joining the event in focus: "The Swedish delegation included X", "Also present was Y".

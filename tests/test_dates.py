@@ -150,3 +150,9 @@ def test_a_weekday_after_a_future_tense_is_the_coming_one():
     assert [(d.date, d.future) for d in planned] == [(PartialDate(2025, 9, 4), True)]
     held = find_dates("He will speak later. He met her on Thursday.", anchor)
     assert [d.date for d in held] == [PartialDate(2025, 8, 28)]
+
+
+def test_a_weekday_after_a_reported_future_is_the_past_one():
+    anchor = PartialDate(2025, 9, 3)  # a Wednesday
+    found = find_dates("The navies will train together, the minister said on Tuesday after meeting her.", anchor)
+    assert [(d.date, d.future) for d in found] == [(PartialDate(2025, 9, 2), False)]

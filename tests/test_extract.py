@@ -654,3 +654,22 @@ def test_separate_talks_are_their_own_dialogue_at_the_same_time_and_place(extrac
     separate = next(d for d in facts.dialogues if sorted(facts.officials[k].name for k in d.participants) == ["Mario Soto", "Pablo Ruiz"])
     assert [p.name for p in separate.places] == ["Lima"]
     assert separate.date == PartialDate(2025, 9, 2)
+
+
+# --- tense, negation and kinds of events clause by clause -----------------------------------------------
+
+
+def test_a_future_in_another_clause_does_not_plan_a_past_meeting(extract):
+    facts = extract("Exercise\n\nPortugal and Peru will hold their first joint naval exercise, Ana Costa, Portugal's "
+                    "defence minister, said on Tuesday after meeting her Peruvian counterpart in Lima.",
+                    PartialDate(2024, 3, 13))
+    meeting = next(d for d in facts.dialogues if [p.name for p in d.places] == ["Lima"])
+    assert meeting.status == "held"
+
+
+def test_a_negation_in_another_clause_keeps_the_event(extract):
+    facts = extract("Call\n\nThe ministry did not say whether the two ministers discussed trade, and their joint "
+                    "commission last met in Nairobi in 2021.", PartialDate(2024, 3, 13))
+    assert any([p.name for p in d.places] == ["Nairobi"] for d in facts.dialogues)
+    facts = extract("Call\n\nThe two ministers did not meet in Nairobi in 2021.", PartialDate(2024, 3, 13))
+    assert not facts.dialogues
