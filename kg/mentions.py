@@ -55,7 +55,10 @@ COMPLEMENT_WORDS = {
     "multilateral", "relations", "treasury's", "for", "to", "external", "overseas", "commonwealth", "central",
     "middle", "near", "eastern", "southeast", "southern", "northern", "latin", "america", "americas",
     "caribbean", "emergency", "national-security", "islands", "cabinet", "prime", "minister", "office",
-    "department", "armed", "military", "ministry", "administration",
+    "department", "armed", "military", "ministry", "administration", "tourism", "investment", "innovation",
+    "communications", "employment", "housing", "heritage", "aviation", "water", "mines", "mining", "petroleum",
+    "natural", "forestry", "lands", "rural", "urban", "local", "citizenship", "diaspora", "integration",
+    "maritime", "ocean", "exports",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
@@ -357,6 +360,14 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
                     comp.append(low)
                     k += 1
                     continue
+                # a list of portfolios: "of Foreign Affairs, International Cooperation and External Trade"
+                if doc[k].text == "," and len(comp) > 1:
+                    run = _portfolio_run(doc, k + 1, end_limit)
+                    if run:
+                        comp[-1] += ","
+                        comp += [_lower(t) for t in doc[k + 1: run]]
+                        k = run
+                        continue
                 # a portfolio word of its own between capitalised ones: "for Foreign and Diaspora Affairs"
                 if comp[-1] == "and" and _is_cap(doc[k]) and doc[k].is_alpha and k + 1 < end_limit \
                         and _lower(doc[k + 1]) in COMPLEMENT_WORDS and _lower(doc[k + 1]) not in _COMPLEMENT_GLUE:
@@ -383,6 +394,16 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
     if not saw_head:
         return None
     return j, " ".join(words)
+
+
+def _portfolio_run(doc: Any, k: int, end_limit: int) -> int | None:
+    """The end of capitalised portfolio words from token k that close a list with "and"
+    ("International Cooperation and External Trade"), or None."""
+    j, saw_and = k, False
+    while j < end_limit and (_lower(doc[j]) == "and" or (_is_cap(doc[j]) and _lower(doc[j]) in COMPLEMENT_WORDS)):
+        saw_and = saw_and or _lower(doc[j]) == "and"
+        j += 1
+    return j if saw_and and j - k >= 3 and _lower(doc[j - 1]) != "and" else None
 
 
 def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,

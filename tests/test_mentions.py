@@ -236,3 +236,11 @@ def test_town_the_gazetteer_lacks_placed_by_the_country_after_it(mentions):
 def test_minister_delegate(mentions):
     m = mentions("Moroccan Minister Delegate for National Defense Administration Karim Alaoui met reporters.")
     assert named(m)["Karim Alaoui"].title == "minister delegate for national defense administration"
+
+
+def test_office_with_a_list_of_portfolios(mentions):
+    m = mentions("Fiji's Minister of Foreign Affairs, Trade and Tourism Penny Hall spoke. Later, Vanuatu's Minister "
+                 "of Foreign Affairs, International Cooperation and External Trade, Tom Kalo, arrived.")
+    people = named(m)
+    assert people["Penny Hall"].title == "minister of foreign affairs, trade and tourism"
+    assert people["Tom Kalo"].title == "minister of foreign affairs, international cooperation and external trade"
