@@ -675,10 +675,11 @@ def _trigger_type(tok: Any) -> tuple[str, str] | None:
             kind = "call"
         return kind, "noun"
     if tok.pos_ == "VERB" and lemma in DIALOGUE_VERBS:
-        if lemma == "speak" and not any(c.text.lower() in ("with", "to") for c in tok.children):
-            return None
-        if lemma == "call" and not any(c.dep_ == "dobj" for c in tok.children):
-            return None
+        if lemma == "speak" and not any(_is_someone(o) for c in tok.children if c.lower_ in ("with", "to")
+                                        for o in c.children if o.dep_ == "pobj"):
+            return None  # "speak with one voice"
+        if lemma == "call" and not any(_is_someone(c) for c in tok.children if c.dep_ == "dobj"):
+            return None  # "called the exercise a model"
         if lemma == "host" and not any(c.dep_ == "dobj" for c in tok.children):
             return None
         if lemma == "welcome" and not _welcomes_someone(tok):
@@ -695,6 +696,12 @@ def _welcomes_someone(tok: Any) -> bool:
         return True
     objects = [c for c in tok.children if c.dep_ == "dobj"]
     return any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _GUEST_HEADS for o in objects)
+
+
+def _is_someone(tok: Any) -> bool:
+    """A person, a country or an office one can call or speak with ("her counterpart", "him", "Japan")."""
+    return tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
+        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
 
 
 # Heads of a welcomed object that is a person ("welcomed the Commander of ...").
@@ -1061,7 +1068,9 @@ def _absorb(into: Dialogue, other: Dialogue) -> None:
         into.status = "planned"
     if other.named and not into.named:
         into.label, into.named, into.type = other.label, True, other.type
-    elif not into.named and _TYPE_RANK.get(other.type, 0) > _TYPE_RANK.get(into.type, 0):
+    elif not into.named and _TYPE_RANK.get(other.type, 0) > _TYPE_RANK.get(into.type, 0) \
+            and not (other.type == "call" and "courtesy" not in other.label and into.places and not other.places):
+        # a telephone call never relabels a meeting held somewhere (a courtesy call is made in person)
         into.label, into.type = other.label, other.type
 
 

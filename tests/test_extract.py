@@ -673,3 +673,13 @@ def test_a_negation_in_another_clause_keeps_the_event(extract):
     assert any([p.name for p in d.places] == ["Nairobi"] for d in facts.dialogues)
     facts = extract("Call\n\nThe two ministers did not meet in Nairobi in 2021.", PartialDate(2024, 3, 13))
     assert not facts.dialogues
+
+
+def test_calling_a_thing_or_speaking_with_one_voice_is_no_call(extract):
+    facts = extract("Talks\n\nChilean Defence Minister Elena Vargas met Peruvian Defence Minister Hugo Salas in Lima on "
+                    "Tuesday. Vargas called the exercise \"a model of cooperation\". Salas said the region must speak "
+                    "with one voice.", PartialDate(2025, 9, 3))
+    assert [d.type for d in facts.dialogues] == ["meeting"]
+    facts = extract("Call\n\nChilean Foreign Minister Elena Vargas called her Peruvian counterpart Hugo Salas on Tuesday.",
+                    PartialDate(2025, 9, 3))
+    assert [d.type for d in facts.dialogues] == ["call"]
