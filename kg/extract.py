@@ -700,7 +700,7 @@ def _welcomes_someone(tok: Any) -> bool:
 
 def _is_someone(tok: Any) -> bool:
     """A person, a country or an office one can call or speak with ("her counterpart", "him", "Japan")."""
-    return tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
+    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
         or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
 
 
@@ -761,16 +761,13 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
     date_tokens = [bisect_right(starts, d.start) - 1 for d in dates]
     place_tokens = [bisect_right(starts, p.start) - 1 for p in places]
     clauses = [_event_clause(sent, tok, pos) for tok, _, pos, _ in triggers] if dates or places else []
-    seen_types: set[str] = set()
+    seen_types: dict[str, list[tuple[set[int], set[str]]]] = {}
     for n, (tok, kind, pos, named) in enumerate(triggers):
         plural = pos == "noun" and tok.tag_ in ("NNS", "NNPS") and kind not in ("talks",)
         definite = pos == "noun" and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
         possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
         if plural and not named and not (tok.head.lemma_ == "hold"):
             continue
-        if kind in seen_types and not named:
-            continue
-        seen_types.add(kind)
         own_dates, own_places = [], []
         if clauses:
             # a date or place of the trigger's own clause; else one no other trigger's clause holds,
@@ -778,6 +775,14 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             inside, surely_other = clauses[n]
             own_dates = [d for d, i in zip(dates, date_tokens) if i in inside]
             own_places = [p for p, i in zip(places, place_tokens) if i in inside]
+        # a second event of a kind is another event only with a time or place of its own ("the Vilnius
+        # summit in 2023 ... and the Washington summit, which opens next week")
+        setting_of = ({d.start for d in own_dates}, {p.name for p in own_places})
+        if kind in seen_types and not named and not any(not (setting_of[0] & ds or setting_of[1] & ps)
+                                                        and (setting_of[0] or setting_of[1])
+                                                        for ds, ps in seen_types[kind]):
+            continue
+        seen_types.setdefault(kind, []).append(setting_of)
         if pos == "noun" and named is None and tok.lower_ in _ABSTRACT_EVENT_NOUNS and not possessive \
                 and not any(c.dep_ in ("det", "nummod") for c in tok.children) and not own_dates and not own_places:
             continue
@@ -785,6 +790,12 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             elsewhere = set().union(*(c[0] for k, c in enumerate(clauses) if k != n))
             own_dates = own_dates or [d for d, i in zip(dates, date_tokens) if i not in surely_other and i not in elsewhere]
             own_places = own_places or [p for p, i in zip(places, place_tokens) if i not in surely_other and i not in elsewhere]
+        if pos == "noun" and not own_places:
+            # "the Vilnius summit": a city naming the event is where it was, whatever spaCy labels it
+            for c in tok.children:
+                city = ctx.gz.city(c.text) if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == tok.i - 1 else None
+                if city is not None:
+                    own_places = [PlaceMention(c.idx, c.idx + len(c.text), city.name, city.country, city.geonameid, "city")]
         is_title_line = sent.start_char <= ctx.second_line
         own_words = _own_clause_text(tok, pos)
         if negated and NEGATION.search(own_words):

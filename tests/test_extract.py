@@ -683,3 +683,10 @@ def test_calling_a_thing_or_speaking_with_one_voice_is_no_call(extract):
     facts = extract("Call\n\nChilean Foreign Minister Elena Vargas called her Peruvian counterpart Hugo Salas on Tuesday.",
                     PartialDate(2025, 9, 3))
     assert [d.type for d in facts.dialogues] == ["call"]
+
+
+def test_two_summits_of_one_sentence_with_places_of_their_own(extract):
+    facts = extract("Analysis\n\nThe Vilnius summit in July 2023 was dominated by the war, and the Lisbon summit, "
+                    "which opens next week, is expected to focus on trade.", PartialDate(2024, 7, 3))
+    found = sorted((d.status, [p.name for p in d.places]) for d in facts.dialogues)
+    assert found == [("held", ["Vilnius"]), ("planned", ["Lisbon"])]
