@@ -1319,6 +1319,7 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     sentence_parties = {c.code for c in countries if c.kind in ("name", "demonym", "alias")
                         and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])}
     spans = _join_also_known(text, spans)
+    made_in: list[tuple[Treaty, PartialDate]] = []  # "the 1786 Treaty of ...": the year it was made
     for s, e, label, head in spans:
         in_name = [c.code for c in countries if base + s <= c.start < base + e]
         if head.startswith("generic:") and not in_name and not (sentence_parties and events):
@@ -1331,6 +1332,10 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
             ctx.treaty_aliases[_treaty_key(first_name)] = treaty
         treaty.evidence.append(ev)
         found.append((treaty, s))
+        year = _YEAR_BEFORE_NAME.search(text, max(0, s - 12), s)
+        if year:
+            made_in.append((treaty, PartialDate(int(year.group(1)))))
+            dates = [d for d in dates if d.start != base + year.start(1)]
     for m in anaphors:
         head = m.group("head").lower()
         prior = next((t for t in reversed(ctx.facts.treaties) if head in t.label.lower() or head == "treaty"
@@ -1382,8 +1387,16 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         for treaty in targets:
             if not any(x.type == ev_type and x.date == date for x in treaty.events):
                 treaty.events.append(TreatyEvent(ev_type, date, actor, ev))
+    for treaty, year in made_in:
+        undated = next((x for x in treaty.events if x.type == "signed" and x.date is None and x.evidence is ev), None)
+        if undated is not None:
+            undated.date = year
+        elif not any(x.type == "signed" and x.date is not None for x in treaty.events):
+            treaty.events.append(TreatyEvent("signed", year, None, ev))
 
 
+# a year just before an agreement's name ("its 2002 Treaty of Friendship", "the 1786 Treaty of Peace")
+_YEAR_BEFORE_NAME = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s+$")
 _SPAN_START = re.compile(r"\b(?:since|until|till)\b[^,;]*$", re.I)
 # Events a report tells as its news: dated by the event in focus when the sentence gives no date.
 _NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "upgraded", "launched", "announced", "established",

@@ -690,3 +690,14 @@ def test_two_summits_of_one_sentence_with_places_of_their_own(extract):
                     "which opens next week, is expected to focus on trade.", PartialDate(2024, 7, 3))
     found = sorted((d.status, [p.name for p in d.places]) for d in facts.dialogues)
     assert found == [("held", ["Vilnius"]), ("planned", ["Lisbon"])]
+
+
+def test_a_year_before_an_agreement_name_is_its_signing(extract):
+    facts = extract("Treaty\n\nPeru announced on Monday it was suspending its 2004 Treaty of Friendship with Bolivia.",
+                    PartialDate(2024, 3, 13))
+    events = {t.label: [(e.type, e.date) for e in t.events] for t in facts.treaties}
+    assert ("signed", PartialDate(2004)) in events["Treaty of Friendship"]
+    assert ("suspended", PartialDate(2004)) not in events["Treaty of Friendship"]
+    facts = extract("Treaty\n\nThe 2019 Roadmap for Maritime Cooperation, signed in Lima, remains in place.", PartialDate(2024, 3, 13))
+    events = {t.label: [(e.type, e.date) for e in t.events] for t in facts.treaties}
+    assert ("signed", PartialDate(2019)) in events["Roadmap for Maritime Cooperation"]
