@@ -57,7 +57,9 @@ TREATY_EVENTS = {
     "create": "announced", "launch": "launched", "establish": "established", "celebrate": "celebrated",
     "anniversary": "anniversary", "adopt": "adopted", "renew": "renewed", "terminate": "terminated",
     "finalize": "concluded", "finalise": "concluded", "commemorate": "celebrated", "elevate": "elevated",
-    "upgrade": "upgraded", "exchange": "signed",
+    "upgrade": "upgraded", "exchange": "signed", "amend": "amended", "amendment": "amended", "revise": "revised",
+    "replace": "replaced", "reaffirm": "reaffirmed", "endorse": "endorsed", "join": "joined",
+    "raise": "raised",  # only "raised ... to a partnership" (see `_treaty_events`)
 }
 # "exchanged the MoUs" is a signing; "exchanged views" or "the instruments of ratification" is not
 _EXCHANGED_DOCUMENTS = {"mou", "mous", "memorandum", "memoranda", "memorandums", "agreement", "agreements"}
@@ -1318,6 +1320,12 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     # parties are countries acting in the sentence: named (not by a capital) and not as a place ("talks in X")
     sentence_parties = {c.code for c in countries if c.kind in ("name", "demonym", "alias")
                         and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])}
+    if not sentence_parties:
+        # "Madrid and Santiago raised their relationship to ...": two capitals acting for their countries
+        acting_capitals = {c.code for c in countries if c.kind == "capital"
+                           and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])}
+        if len(acting_capitals) >= 2:
+            sentence_parties = acting_capitals
     spans = _join_also_known(text, spans)
     made_in: list[tuple[Treaty, PartialDate]] = []  # "the 1786 Treaty of ...": the year it was made
     for s, e, label, head in spans:
@@ -1338,8 +1346,9 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
             dates = [d for d in dates if d.start != base + year.start(1)]
     for m in anaphors:
         head = m.group("head").lower()
-        prior = next((t for t in reversed(ctx.facts.treaties) if head in t.label.lower() or head == "treaty"
-                      and "alliance" not in t.label.lower()), None)
+        later = {id(t) for t, p in found if p > m.start()}  # named after the anaphor: not what it refers to
+        prior = next((t for t in reversed(ctx.facts.treaties) if id(t) not in later and (head in t.label.lower() or head == "treaty"
+                      and "alliance" not in t.label.lower())), None)
         if prior is None and m.group("head")[0].isupper() and head in ("alliance", "treaty", "partnership"):
             parties = [c for c in ctx.main_countries[:2]]
             label = "–".join(ctx.gz.name(c) for c in parties) + f" {head}" if parties else head
@@ -1362,17 +1371,24 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
         first_after = min([p for _, p in found if p >= ev_pos], default=None)
         targets = []
         # a relative or participial clause is about the agreement it follows ("the Partnership, which they elevated")
-        relative = ev_tok.pos_ == "VERB" and ev_tok.dep_ in ("relcl", "acl")
+        relative = ev_tok.pos_ == "VERB" and ev_tok.dep_ in ("relcl", "acl") \
+            and not any(c.dep_ == "dobj" and c.lower_ in _AGREEMENT_WORDS for c in ev_tok.children)  # "in which they reaffirmed the X"
         if first_after is not None and not relative and not any(
                 ev_pos < p2 < first_after and any(q < p2 for _, q in found if q > ev_pos) for p2, _, _ in events):
             next_ev = min([p for p, _, _ in events if p > first_after], default=len(text))
             targets = [t for t, p in found if first_after <= p < next_ev]
-        if not targets:
+        passive = ev_tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in ev_tok.children)
+        if passive and any(c.dep_ == "nsubjpass" and c.i < ev_tok.i for c in ev_tok.children) and ev_type != "replaced":
+            targets = []  # "The treaty was amended in 2011 ... a partnership": what was amended is the subject
+        if not targets or (passive and ev_type == "replaced"):
+            # "the Pact ... was replaced in 1988 by an Agreement": the one replaced comes before
             before = [(p, t) for t, p in found if p < ev_pos]
-            targets = [max(before, key=lambda x: x[0])[1]] if before else []
+            targets += [max(before, key=lambda x: x[0])[1]] if before else []
         actor = next((c.code for c in reversed(countries) if c.start - base < ev_pos and c.kind in ("name", "capital")), None)
         # a date of the event word's own phrase, else the nearest one no other event word's phrase holds
-        own = [d for d in dates if _in_phrase(ev_tok, d.start)]
+        # (not one of an event word's phrase inside this one: "the Pact, signed in 1960, was replaced in 1999")
+        inner = [o for _, _, o in events if o is not ev_tok and ev_tok.left_edge.i <= o.i <= ev_tok.right_edge.i]
+        own = [d for d in dates if _in_phrase(ev_tok, d.start) and not any(_in_phrase(o, d.start) for o in inner)]
         free = [d for d in dates if not any(o is not ev_tok and _in_phrase(o, d.start) for _, _, o in events)]
         # "welcomed the growth since 1959 and adopted the Declaration": a span's start is no event's date
         free = [d for d in free if not _SPAN_START.search(ctx.text[max(base, d.start - 120): d.start])]
@@ -1399,7 +1415,7 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
 _YEAR_BEFORE_NAME = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s+$")
 _SPAN_START = re.compile(r"\b(?:since|until|till)\b[^,;]*$", re.I)
 # Events a report tells as its news: dated by the event in focus when the sentence gives no date.
-_NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "upgraded", "launched", "announced", "established",
+_NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "raised", "upgraded", "launched", "announced", "established",
                 "entered into force"}
 
 
@@ -1454,6 +1470,10 @@ def _nearest_date(dates: list[DateMention], pos: int) -> PartialDate | None:
     return min(dates, key=lambda d: abs(d.start - pos)).date
 
 
+_AGREEMENT_WORDS = {h.lower() for h in TREATY_HEADS} | {"treaty", "agreement", "accord", "pact", "memorandum", "roadmap",
+                                                       "partnership", "alliance", "declaration", "framework", "charter"}
+
+
 def _treaty_events(sent: Any) -> list[tuple[int, str, Any]]:
     """(offset in the sentence, event type, trigger token) of each treaty event word."""
     out = []
@@ -1473,6 +1493,12 @@ def _treaty_events(sent: Any) -> list[tuple[int, str, Any]]:
         if key == "exchange" and not any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _EXCHANGED_DOCUMENTS
                                          for c in (*tok.children, tok.head)):
             continue
+        if key in ("reaffirm", "endorse", "join", "replace") and not any(
+                c.dep_ in ("dobj", "nsubjpass", "auxpass") and (c.dep_ == "auxpass" or c.lower_ in _AGREEMENT_WORDS)
+                for c in tok.children):
+            continue  # "reaffirming closer cooperation", "joined the talks", "joined NATO": not an agreement
+        if key == "raise" and not any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+            continue  # "raised concerns"
         if key in ("announce", "create") and not any(x in ("creation", "partnership", "alliance", "agreement", "treaty")
                                                      for x in sent.lowers[sent.start: sent.end]):
             continue

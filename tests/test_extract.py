@@ -701,3 +701,22 @@ def test_a_year_before_an_agreement_name_is_its_signing(extract):
     facts = extract("Treaty\n\nThe 2019 Roadmap for Maritime Cooperation, signed in Lima, remains in place.", PartialDate(2024, 3, 13))
     events = {t.label: [(e.type, e.date) for e in t.events] for t in facts.treaties}
     assert ("signed", PartialDate(2019)) in events["Roadmap for Maritime Cooperation"]
+
+
+def test_amended_replaced_and_raised_to_a_partnership_by_two_capitals(extract):
+    facts = extract("Ties\n\nPeru and Ecuador signed a Treaty of Friendship in 1995. The treaty was amended in 2009, and "
+                    "Lima and Quito raised their relationship to a strategic partnership in 2016. The Pact of Quito, "
+                    "signed in 1960, was replaced in 1999 by an Agreement on Border Cooperation.", PartialDate(2024, 3, 13))
+    events = {t.label: [(e.type, e.date) for e in t.events] for t in facts.treaties}
+    assert events["Treaty of Friendship"] == [("signed", PartialDate(1995)), ("amended", PartialDate(2009))]
+    partnership = next(t for t in facts.treaties if "strategic partnership" in t.label)
+    assert partnership.parties == {"PER", "ECU"}
+    assert [(e.type, e.date) for e in partnership.events] == [("raised", PartialDate(2016))]
+    assert ("replaced", PartialDate(1999)) in events["Pact of Quito"]
+
+
+def test_reaffirming_cooperation_or_joining_an_alliance_is_no_treaty_event(extract):
+    facts = extract("Ties\n\nPeru joined the talks in 1990 and reaffirmed closer cooperation, decades after the "
+                    "Treaty of Lima was signed in 1929.", PartialDate(2024, 3, 13))
+    events = {t.label: [e.type for e in t.events] for t in facts.treaties}
+    assert events["Treaty of Lima"] == ["signed"]
