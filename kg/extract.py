@@ -1222,7 +1222,7 @@ _FUNCTION_WORDS = r"(?:the|a|an|of|on|in|to|and|or|with|for|by|its|their|our|thi
 _DETERMINED_TREATY = re.compile(
     r"(?:\b(?P<det>the|a|an|its|their|our|this|that)|(?P<poss>[A-Z][\w.-]*(?:'s|’s)))\s+"
     r"(?P<name>(?P<mods>(?:(?!" + _FUNCTION_WORDS + r")[A-Za-z][\w-]*\s+){0,3}?)"
-    r"(?P<head>memorandum of understanding|mou|convention|protocol|arrangement|compact)"
+    r"(?P<head>memorandum of understanding|memorandum(?=\s+on\s)|mou|convention|protocol|arrangement|compact)"
     r"(?:\s+(?:on|for)\s+(?!" + _FUNCTION_WORDS + r")[a-z][\w-]*(?:\s+(?:in|on|of|and|for)\s+(?!"
     + _FUNCTION_WORDS + r")[a-z][\w-]*|\s+(?!" + _FUNCTION_WORDS + r"|between\b|with\b|signed\b|which\b|who\b)[a-z][\w-]*){0,5})?)"
     r"(?![\w-])"
@@ -1232,6 +1232,9 @@ _LOWER_TREATY = re.compile(
     r"|(?:" + "|".join(TREATY_MODIFIERS) + r")(?:\s+(?:" + "|".join(TREATY_MODIFIERS) + r"))*\s+(?P<head2>treaty|agreement|alliance|partnership|pact|accord))"
     r"(?!\s+(?:commitment|commitments|talks|dialogue|relationship|ties))(?![\w-])"
 )
+_SIGN_BEFORE = re.compile(r"\bsign(?:ed|s|ing)?\s+(?:a|an|the|their|its)?\s*$", re.I)
+_LISTED_NAME_PARTS = re.compile(r"(?:,[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)*)+,?[ \t]+and[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)*")
+_IN_PLACE = re.compile(r"\s+in\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)$")
 _DETERMINED_HEADS = ("memorandum", "mou", "convention", "protocol", "arrangement", "compact")
 # The head words `_LOWER_TREATY` can match (in both of its branches).
 _LOWER_HEADS = ("treaty", "agreement", "declaration", "accord", "pact", "alliance", "framework", "partnership")
@@ -1267,6 +1270,10 @@ def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
                 mods = [w.lower() for w in m.group("mods").split()]
                 specific = m.group("poss") or m.group("det") in ("its", "their", "our") \
                     or m.group("head").lower() in ("memorandum of understanding", "mou")
+                if m.group("head").lower() == "memorandum":
+                    if not _SIGN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                        continue  # "a memorandum on X" is an agreement only as what is signed
+                    specific = True
                 if not (specific or [w for w in mods if w not in _BLAND]):
                     continue  # "the convention" alone refers back; "the new arrangement" is no name
                 if free(s, e):
@@ -1277,8 +1284,21 @@ def _treaty_spans(text: str) -> list[tuple[int, int, str, str]]:
                 # "the Treaty between A and B" is named by what comes before "between"
                 e = m.start("between")
                 label = text[s:e]
+            if regex is _NAMED_TREATY and m.group("tail"):
+                # "the Treaty of Friendship, Good Neighbourliness and Cooperation": a listed name goes on
+                more = _LISTED_NAME_PARTS.match(text, e)
+                if more:
+                    e = more.end()
+                    label = text[s:e]
+                # "signed a Treaty of Friendship in Madrid": a known place after "in" is where, not the name
+                cut = _IN_PLACE.search(label)
+                if cut and (gazetteer().city(cut.group(1)) or gazetteer().country(cut.group(1))):
+                    e = s + cut.start()
+                    label = text[s:e]
             words = label.split()
-            while words and (words[0] in _NOT_TREATY_START or words[0].lower() in ("the", "a", "an", "its", "their", "our")):
+            while words and ((words[0] in _NOT_TREATY_START and not (words[0] in ("Statement", "STATEMENT") and len(words) > 1
+                                                                     and words[1] == "of"))  # "Statement of Partnership"
+                             or words[0].lower() in ("the", "a", "an", "its", "their", "our")):
                 s += len(words[0]) + 1
                 words = words[1:]
             if not words:
@@ -1330,6 +1350,9 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     made_in: list[tuple[Treaty, PartialDate]] = []  # "the 1786 Treaty of ...": the year it was made
     for s, e, label, head in spans:
         in_name = [c.code for c in countries if base + s <= c.start < base + e]
+        if base < ctx.second_line and "\n" in ctx.text[base: ctx.second_line] \
+                and " ".join(label.split()[-2:]) not in ctx.text[sent.end_char:]:
+            continue  # a headline's "Praises X Partnership" is an agreement only if the text names it
         if head.startswith("generic:") and not in_name and not (sentence_parties and events):
             continue  # "their strategic partnership": no parties named, not a fact about an agreement
         first_name, _, label = label.rpartition("\x00")

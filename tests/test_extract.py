@@ -720,3 +720,20 @@ def test_reaffirming_cooperation_or_joining_an_alliance_is_no_treaty_event(extra
                     "Treaty of Lima was signed in 1929.", PartialDate(2024, 3, 13))
     events = {t.label: [e.type for e in t.events] for t in facts.treaties}
     assert events["Treaty of Lima"] == ["signed"]
+
+
+def test_treaty_names_with_listed_parts_a_statement_of_and_a_place_after_in(extract):
+    facts = extract("Ties\n\nPeru and Ecuador signed a Treaty of Friendship and Cooperation in Lima in 1995. Bolivia "
+                    "suspended its Treaty of Friendship, Good Neighbourliness and Cooperation with Chile. Peru and "
+                    "Ecuador also discussed the Statement of Partnership that they signed in 2021.", PartialDate(2024, 3, 13))
+    labels = {t.label for t in facts.treaties}
+    assert {"Treaty of Friendship and Cooperation", "Treaty of Friendship, Good Neighbourliness and Cooperation",
+            "Statement of Partnership"} <= labels
+
+
+def test_a_memorandum_signed_and_a_headline_partnership_the_text_never_names(extract):
+    facts = extract("Minister Praises Andes Partnership\n\nPeru and Ecuador plan to sign a memorandum on fisheries "
+                    "research before the end of the year.", PartialDate(2024, 3, 13))
+    labels = [t.label for t in facts.treaties]
+    assert any("memorandum" in label for label in labels)
+    assert not any("Andes" in label for label in labels)
