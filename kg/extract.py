@@ -1601,7 +1601,9 @@ def _np_text(tok: Any) -> tuple[int, int]:
         start = min(start, c.left_edge.i)
     end = tok.i + 1
     for c in tok.rights:
-        if c.dep_ == "prep" and c.text.lower() in ("to", "of", "on", "against"):
+        infinitive = c.dep_ in ("acl", "relcl") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        if (c.dep_ == "prep" and c.text.lower() in ("to", "of", "on", "against", "for")) or infinitive:
+            # "the 2050 Strategy for the Blue Pacific Continent", "its programme to replace the patrol vessels"
             end = c.right_edge.i + 1
             # keep complements short: stop at a comma or a relative clause
             for k in range(c.i, end):
@@ -1625,7 +1627,10 @@ _NAMED_POLICY_HEADS = {"act", "review", "operation"}
 # Plural heads of a country's measures ("new sanctions on X", "restrictive measures")
 _MEASURE_HEADS = {"sanctions", "measures"}
 # Lower-case words `_sentence_policies` may start from (besides lemmas in POLICY_VERBS).
-_POLICY_WORDS = POLICY_HEADS | _NAMED_POLICY_HEADS | _MEASURE_HEADS | {"change", "vision"}
+_POLICY_WORDS = POLICY_HEADS | _NAMED_POLICY_HEADS | _MEASURE_HEADS | {"change", "vision", "plan"}
+# "X has promised to reach 2 percent": a pledge of X's country
+_PLEDGE_VERBS = {"promise", "pledge", "vow"}
+_POLICY_LEMMAS = set(POLICY_VERBS) | _PLEDGE_VERBS
 
 
 def _sentence_policies(ctx: _Context, sent: Any) -> None:
@@ -1633,7 +1638,7 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
     dates = _dates_in(ctx, sent.start_char, sent.end_char, clauses=True)
     ev = ctx.sentence_evidence(sent, 0.65)
     people = [k for _, k in _people_in(ctx, sent.start_char, sent.end_char)]
-    for tok in sent.tokens_with(_POLICY_WORDS, POLICY_VERBS):
+    for tok in sent.tokens_with(_POLICY_WORDS, _POLICY_LEMMAS):
         low = tok.lower_
         label = None
         action = "holds"
@@ -1645,6 +1650,31 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
                 end += 1
             label = doc[tok.i: end].text
             country = _subject_country(ctx, doc[end - 1]) or _country_of_span(ctx, sent.start_char, tok.idx)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in _PLEDGE_VERBS:
+            goal = next((c for c in tok.children if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+            if goal is None:
+                continue
+            end = goal.right_edge.i + 1
+            for k in range(goal.i, end):
+                if doc[k].text in (",", ";") or doc[k].dep_ in ("relcl", "cc"):
+                    end = k
+                    break
+            if any(doc[k].lower_ in _AGREEMENT_WORDS for k in range(goal.i, end)):
+                continue  # a pledge to ratify or sign an agreement is the agreement's story
+            label = "pledge to " + doc[goal.i: end].text
+            action = "announced"
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            if subj:
+                span = (subj[0].left_edge.idx, subj[0].idx + len(subj[0].text))
+                country = _country_of_span(ctx, *span)
+                who = [k for _, k in _people_in(ctx, *span) if k in ctx.facts.officials]
+                if country is None and who:  # "Sánchez has promised ...": the official's country
+                    country = ctx.facts.officials[who[0]].country
+        elif low == "plan" and tok.pos_ == "NOUN" and tok.dep_ != "compound" and any(
+                c.dep_ == "poss" and _names_country(ctx, c.text) for c in tok.children):
+            s, e = _np_text(tok)  # "Morocco's autonomy plan for Western Sahara": a country's own plan
+            label = doc[s:e].text
+            country = _country_of_span(ctx, doc[s].idx, tok.idx)
         elif (low in POLICY_HEADS or (low in _NAMED_POLICY_HEADS and tok.text[0].isupper() and low != "operation")
               or (low in _MEASURE_HEADS and (low == "sanctions" or any(c.lower_ == "restrictive" for c in tok.lefts)))) \
                 and tok.pos_ in ("NOUN", "PROPN") and (tok.tag_ not in ("NNS", "NNPS") or low in _MEASURE_HEADS) \
@@ -1667,7 +1697,9 @@ def _sentence_policies(ctx: _Context, sent: Any) -> None:
                 continue  # "Korea's policy": whose, not which
             label = span.text
             # "sanctions on Russia": a country after the head is the target, not the owner
-            country = _country_of_span(ctx, span.start_char, tok.idx if low in _MEASURE_HEADS else span.end_char)
+            # ... and so is one a strategy is "for" ("Initiative for the denuclearisation of X")
+            aimed = e > tok.i + 1 and doc[tok.i + 1].lower_ in ("for", "to")
+            country = _country_of_span(ctx, span.start_char, tok.idx if low in _MEASURE_HEADS or aimed else span.end_char)
             if any(x.lower_ in ("our", "we") for x in span) and country is None:
                 sp = _speaker_at(ctx, tok.idx)
                 country = ctx.facts.officials[sp].country if sp else None

@@ -737,3 +737,13 @@ def test_a_memorandum_signed_and_a_headline_partnership_the_text_never_names(ext
     labels = [t.label for t in facts.treaties]
     assert any("memorandum" in label for label in labels)
     assert not any("Andes" in label for label in labels)
+
+
+def test_plans_pledges_and_strategies_for_something_as_policies(extract):
+    facts = extract("Policy\n\nEcuador backed Peru's autonomy plan for the border region. Chile has promised to reach "
+                    "2 percent of its output on defence by 2030. Bolivia adopted the 2040 Strategy for the Andean "
+                    "Highlands.", PartialDate(2024, 3, 13))
+    owners = {p.label: p.country for p in facts.policies}
+    assert owners.get("Peru's autonomy plan for the border region") == "PER"
+    assert any(label.startswith("pledge to reach 2 percent") and c == "CHL" for label, c in owners.items())
+    assert any(label.startswith("2040 Strategy for the Andean Highlands") for label in owners)
