@@ -831,6 +831,13 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
                              if v is not tok.head for o in v.children if o.dep_ == "dobj"]
             away = {k for at, k in _people_in(ctx, sent.start_char, sent.end_char) if any(a <= at < b for a, b in other_objects)}
             d.participants = [k for k in d.participants if k not in away]
+        if pos == "verb" and tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "invite":
+            # "X invited Y to visit Z": the one inviting does not go
+            hosts = {k for c in tok.head.children if c.dep_ == "nsubj"
+                     for _, k in _people_in(ctx, c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))}
+            guests = [k for c in tok.head.children if c.dep_ == "dobj"
+                      for _, k in _people_in(ctx, c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))]
+            d.participants = [k for k in d.participants if k not in hosts] + [k for k in guests if k not in d.participants]
         d._definite = (definite or possessive) and not named  # type: ignore[attr-defined]
         d._title = is_title_line  # type: ignore[attr-defined]
         d._setting = setting  # type: ignore[attr-defined]
