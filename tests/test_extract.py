@@ -751,6 +751,6 @@ def test_plans_pledges_and_strategies_for_something_as_policies(extract):
 
 def test_the_one_inviting_is_not_on_the_visit(extract):
     facts = extract("Call\n\nPeruvian Foreign Minister Hugo Salas spoke with Chilean Foreign Minister Elena Vargas on "
-                    "Tuesday. Salas also invited Elena Vargas to visit Peru in 2025.", PartialDate(2024, 9, 5))
+                    "Tuesday. Hugo Salas also invited Elena Vargas to visit Peru in 2025.", PartialDate(2024, 9, 5))
     visit = next(d for d in facts.dialogues if d.type == "visit")
     assert [facts.officials[k].name for k in visit.participants] == ["Elena Vargas"]
