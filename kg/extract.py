@@ -886,8 +886,27 @@ def _own_clause_text(tok: Any, pos: str) -> str:
             node = head.head if head.head is not head else head
             continue
         node = head
-    doc = tok.doc
-    return " ".join(doc[i].text for i in sorted(keep))
+    words = _words(tok.doc)
+    return " ".join(words[i] for i in sorted(keep))
+
+
+def _words(doc: Any) -> list[str]:
+    """Every token's text, read once per Doc (indexing the Doc makes a Token object each time)."""
+    words = doc.user_data.get("kg_words")
+    if words is None:
+        words = doc.user_data["kg_words"] = token_strings(doc, "ORTH", lower=False)
+    return words
+
+
+def _surely_other_spans(sent: Any) -> list[tuple[int, int, int, int, str]]:
+    """(token, left edge, right edge, head, dependency) of each clause in a sentence that `_surely_other`
+    picks, found once per sentence for all its triggers."""
+    key = ("kg_surely_other", sent.start)
+    spans = sent.doc.user_data.get(key)
+    if spans is None:
+        spans = sent.doc.user_data[key] = [(t.i, t.left_edge.i, t.right_edge.i, t.head.i, t.dep_)
+                                           for t in sent if _surely_other(t)]
+    return spans
 
 
 # People joining the event in focus: "The Swedish delegation included X", "Also present was Y".
@@ -983,10 +1002,9 @@ def _event_clause(sent: Any, tok: Any, pos: str) -> tuple[set[int], set[int]]:
                 other.update(range(c.left_edge.i, c.right_edge.i + 1))
             else:
                 stack.append(c)
-    for t in sent:  # anywhere in the sentence
-        if _surely_other(t) and not t.left_edge.i <= tok.i <= t.right_edge.i \
-                and not (t.head.i == tok.i and pos == "noun" and t.dep_ in ("relcl", "acl")):
-            surely_other.update(range(t.left_edge.i, t.right_edge.i + 1))
+    for _, left, right, head, dep in _surely_other_spans(sent):  # anywhere in the sentence
+        if not left <= tok.i <= right and not (head == tok.i and pos == "noun" and dep in ("relcl", "acl")):
+            surely_other.update(range(left, right + 1))
     return inside - other, surely_other
 
 

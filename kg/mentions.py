@@ -151,16 +151,16 @@ class Mentions:
     ents: tuple[Any, ...] = ()  # spaCy's entities
 
 
-def token_strings(doc: Any, attribute: str) -> list[str]:
-    """Each token's string attribute (LOWER, LEMMA, ...) in lower case, read from spaCy's array at
-    once: going through Token objects costs far more than the lookups."""
+def token_strings(doc: Any, attribute: str, lower: bool = True) -> list[str]:
+    """Each token's string attribute (ORTH, LOWER, LEMMA, ...), in lower case unless `lower` is false,
+    read from spaCy's array at once: going through Token objects costs far more than the lookups."""
     strings = doc.vocab.strings
     memo: dict[int, str] = {}
     out = []
     for h in doc.to_array(attribute).tolist():
         text = memo.get(h)
         if text is None:
-            text = memo[h] = strings[h].lower()
+            text = memo[h] = strings[h].lower() if lower else strings[h]
         out.append(text)
     return out
 
