@@ -187,6 +187,7 @@ class _Context:
         self.focus_date: PartialDate | None = None  # the date of the latest event reported as held
         self.treaty_aliases: dict[str, Treaty] = {}  # another name's key -> the agreement it names
         self.list_events: list[tuple[str, PartialDate | None]] = []  # events a sentence ending in ":" gives its list
+        self.attendance_list = False  # the list being read names who attended ("Ministers attending included:")
 
     def evidence(self, start: int, end: int, confidence: float = 0.8) -> Evidence:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -752,9 +753,13 @@ def _sentence_dialogues(ctx: _Context, sent: Any, out: list[Dialogue]) -> None:
             continue  # "forum", "ministerial": events only as part of a name
         triggers.append((tok, kind, pos, named))
     if not triggers:
-        if people and _JOINS_EVENT.search(text) and not negated:
+        list_item = _is_list_item(ctx, sent)
+        if not list_item:
+            ctx.attendance_list = text.rstrip().endswith(":") and bool(_ATTENDANCE_INTRO.search(text))
+        if people and not negated and (_JOINS_EVENT.search(text) or (list_item and ctx.attendance_list)):
             out.append(_attendance(ctx, sent, people))
         return
+    ctx.attendance_list = False
     speakers = _we_speakers(ctx, triggers)
     people = people + [k for k in speakers if k not in people]
     places = _places_in(ctx, sent.start_char, sent.end_char)
@@ -913,6 +918,17 @@ def _surely_other_spans(sent: Any) -> list[tuple[int, int, int, int, str]]:
 _JOINS_EVENT = re.compile(r"\b(?:delegation|team)\s+(?:also\s+)?(?:included|includes|comprised|was made up of|consisted of)\b|"
                           r"\b(?:was|were)\s+(?:also\s+)?accompanied\s+by\b|\b(?:also\s+)?(?:present|attending)\s+(?:was|were)\b|"
                           r"\b(?:was|were)\s+also\s+(?:present|in attendance)\b", re.I)
+
+
+# A sentence that opens a list of those who attended: "Ministers attending included:", "Present were:".
+_ATTENDANCE_INTRO = re.compile(r"\b(?:attending|attended|attendees|participants|present|included|includes|"
+                               r"delegation|delegations|joined by)\b", re.I)
+
+
+def _is_list_item(ctx: _Context, sent: Any) -> bool:
+    """A line opening with a bullet (spaCy may leave the bullet in a sentence of its own)."""
+    base = sent.start_char
+    return (ctx.text[ctx.text.rfind("\n", 0, base) + 1: base] + sent.text).lstrip()[:1] in ("-", "•", "*", "–")
 
 
 def _attendance(ctx: _Context, sent: Any, people: list[str]) -> Dialogue:
@@ -1349,8 +1365,7 @@ def _sentence_treaties(ctx: _Context, sent: Any) -> None:
     anaphors = [m for m in _ANAPHOR.finditer(text) if not any(s <= m.start("head") < e for s, e, _, _ in spans)]
     found: list[tuple[Treaty, int]] = []
     _proposals(ctx, sent, found)
-    # a line opening with a bullet (spaCy may leave the bullet in a sentence of its own)
-    list_item = (ctx.text[ctx.text.rfind("\n", 0, base) + 1: base] + text).lstrip()[:1] in ("-", "•", "*", "–")
+    list_item = _is_list_item(ctx, sent)
     if not list_item:
         ctx.list_events = []
     if not spans and not anaphors and not found:

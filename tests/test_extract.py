@@ -754,3 +754,24 @@ def test_the_one_inviting_is_not_on_the_visit(extract):
                     "Tuesday. Hugo Salas also invited Elena Vargas to visit Peru in 2025.", PartialDate(2024, 9, 5))
     visit = next(d for d in facts.dialogues if d.type == "visit")
     assert [facts.officials[k].name for k in visit.participants] == ["Elena Vargas"]
+
+
+# --- a bulleted list of those who attended -------------------------------------------------------
+
+
+def test_bulleted_list_of_attending_ministers_joins_the_meeting(extract):
+    text = ("Outcomes\n\n14 August 2025\n\nForeign Minister Anna Kerr of Norway welcomed the outcomes of the "
+            "Nordic Foreign Ministers Meeting, held in Oslo on Wednesday.\n\nMinisters attending included:\n"
+            "• Sweden's Minister for Foreign Affairs, Lars Eklund\n"
+            "• Finland's Minister for Foreign Affairs, Mikko Laine\n\nThe ministers discussed Arctic security.")
+    facts = extract(text)
+    held = [d for d in facts.dialogues if "oslo" in d.label.lower() or any(p.name == "Oslo" for p in d.places)]
+    assert held and {"lars eklund", "mikko laine", "anna kerr"} <= set(held[0].participants)
+
+
+def test_bulleted_list_after_another_intro_adds_no_one(extract):
+    text = ("Outcomes\n\n14 August 2025\n\nForeign Minister Anna Kerr of Norway met reporters in Oslo on "
+            "Wednesday.\n\nThe ministers' statement thanked these governments:\n"
+            "• Sweden's Minister for Foreign Affairs, Lars Eklund\n\nNothing else was said.")
+    facts = extract(text)
+    assert all("lars eklund" not in d.participants for d in facts.dialogues)
