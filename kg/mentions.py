@@ -683,12 +683,12 @@ def _counterparts(doc: Any, text: str, people: list[PersonMention], gz: Gazettee
     found: list[PersonMention] = []
     if "counterpart" not in text:
         return found
-    starts = {t.idx: t.i for t in doc}
     for m in _COUNTERPART_NAMED.finditer(text):
         country = gz.demonym(m.group(1)) or gz.country(m.group(1))
-        i = starts.get(m.end())
-        if not country or i is None or any(p.start <= m.end() < p.end for p in people):
+        span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand") if country else None
+        if span is None or span.start_char != m.end() or any(p.start <= m.end() < p.end for p in people):
             continue
+        i = span.start
         name = _name_at(doc, i, min(len(doc), i + 6), False, gz, ents)
         if not name or len(name[1].split()) < 2:
             continue
