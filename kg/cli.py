@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("groups", "kg.analysis", "connected groups of entities"),
         ("dump", "kg.transfer", "write the whole store as RDF"),
         ("load", "kg.transfer", "load an RDF file into the store"),
+        ("serve", "kg.server", "serve the store as a SPARQL endpoint with a workbench in the browser"),
     ):
         p = sub.add_parser(name, help=text)
         _store_arg(p)

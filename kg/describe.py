@@ -66,6 +66,30 @@ def describe(store: Store, iri: URIRef) -> QueryResult:
     return store.query(head + "WHERE { VALUES ?e { " + iri.n3() + " } " + body)
 
 
+_SOURCED_FACTS = """
+SELECT ?property ?value ?direction ?quote ?confidence ?article ?title ?published WHERE {
+  { VALUES ?direction { "out" } ?e ?p ?v . BIND(?v AS ?value) }
+  UNION
+  { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) FILTER NOT EXISTS { ?v a kg:Evidence } }
+  FILTER(?p NOT IN (kg:mentionedIn, rdf:type, rdfs:label))
+  BIND(?p AS ?property)
+  OPTIONAL {
+    ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?article ; kg:confidence ?confidence .
+    { ?ev rdf:subject ?e ; rdf:object ?v } UNION { ?ev rdf:subject ?v ; rdf:object ?e }
+    OPTIONAL { ?article dct:title ?title }
+    OPTIONAL { ?article dct:date ?published }
+  }
+}
+ORDER BY ?direction ?property ?value ?published ?article
+"""
+
+
+def sourced_facts(store: Store, iri: URIRef) -> QueryResult:
+    """Every fact about the entity with its sentence and the article's IRI, title and date."""
+    head, body = _SOURCED_FACTS.split("WHERE {", 1)
+    return store.query(head + "WHERE { VALUES ?e { " + iri.n3() + " } " + body)
+
+
 def evidence(store: Store, iris: list[URIRef]) -> QueryResult:
     """The evidence sentences behind facts about these entities."""
     if not iris:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
+from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, UpdateRefused, UsageError
 from kg.ontology import ENTITIES_GRAPH, PREFIXES
 from kg.store import (
     ArticleGraph,
@@ -226,8 +226,11 @@ class EndpointStore(Store):
 
     # --- queries ------------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
-        return self._query(sparql, timeout, paging=False)
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        result = self._query(sparql, timeout, paging=False)
+        if max_rows is not None and len(result) > max_rows:
+            raise ResultTooLarge(max_rows)
+        return result
 
     def _query(self, sparql: str, timeout: float | None, *, paging: bool) -> QueryResult:
         """Run a query; `paging` callers handle a server's row cap themselves."""

@@ -54,3 +54,12 @@ class StoreLockedError(StoreError):
 
 class UpdateRefused(KgError):
     exit_code = EXIT_USAGE
+
+
+class ResultTooLarge(KgError):
+    """A result with more rows (or triples) than the caller allows; never shown cut short."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the result has more than {limit:,} rows; narrow the query or page through it "
+                         "with LIMIT and OFFSET")

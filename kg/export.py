@@ -15,7 +15,7 @@ import argparse
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,8 +211,10 @@ def _legend(kinds: Iterable[str], literals: bool, folded: bool) -> str:
 
 
 def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", literals: bool = False,
-              by_article: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> Drawing:
-    """The pydot graph for a selection, refused when it has more than `max_nodes` nodes."""
+              by_article: bool = False, max_nodes: int = DEFAULT_MAX_NODES,
+              node_url: Callable[[str], str] | None = None) -> Drawing:
+    """The pydot graph for a selection, refused when it has more than `max_nodes` nodes.
+    A node links to its IRI, or to `node_url(iri)` (the server links nodes to its entity pages)."""
     import pydot
 
     from kg.netgraph import property_label
@@ -273,7 +275,7 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
             fillcolor=quoted(fill), color=quoted(border), tooltip=quoted(iri),
         )
         if not iri.startswith("_:"):
-            node.set("URL", quoted(iri))
+            node.set("URL", quoted(node_url(iri) if node_url else iri))
         if n == sel.focus:
             node.set("penwidth", "3")
         containers.get(home.get(n, ""), dot).add_node(node)

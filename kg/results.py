@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -90,6 +91,49 @@ def write_json(result: QueryResult, out: TextIO) -> None:
     ]
     json.dump({"head": {"vars": result.vars}, "results": {"bindings": bindings}}, out, ensure_ascii=False)
     out.write("\n")
+
+
+def write_xml(result: QueryResult, out: TextIO) -> None:
+    """The W3C SPARQL Query Results XML Format."""
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n')
+    if result.kind == "ask":
+        out.write("<head/>\n<boolean>" + ("true" if result.boolean else "false") + "</boolean>\n</sparql>\n")
+        return
+    out.write("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.vars) + "</head>\n<results>\n")
+    for row in result.rows:
+        cells = []
+        for name, term in zip(result.vars, row):
+            if term is None:
+                continue
+            if isinstance(term, URIRef):
+                value = f"<uri>{escape(str(term))}</uri>"
+            elif isinstance(term, BNode):
+                value = f"<bnode>{escape(str(term))}</bnode>"
+            elif term.language:
+                value = f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+            elif term.datatype and term.datatype != XSD.string:
+                value = f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
+            else:
+                value = f"<literal>{escape(str(term))}</literal>"
+            cells.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+        out.write("<result>" + "".join(cells) + "</result>\n")
+    out.write("</results>\n</sparql>\n")
+
+
+# rdflib serializer names of the graph formats a server offers.
+GRAPH_FORMATS = ("turtle", "nt", "json-ld", "xml")
+
+
+def serialize_graph(result: QueryResult, fmt: str = "turtle") -> str:
+    """The triples of a CONSTRUCT/DESCRIBE result in one of `GRAPH_FORMATS`."""
+    if fmt == "turtle":
+        return turtle(result)
+    g = Graph(bind_namespaces="none")
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    for t in result.triples:
+        g.add(t)
+    return g.serialize(format=fmt)
 
 
 def turtle(result: QueryResult) -> str:

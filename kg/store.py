@@ -7,6 +7,7 @@ union of them as their default graph.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import time
@@ -21,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from kg.errors import QuerySyntaxError, StoreError, StoreLockedError, UpdateRefused
+from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, StoreLockedError, UpdateRefused
 from kg.ontology import ENTITIES_GRAPH, KG, PREFIXES
 
 Term = Identifier
@@ -78,7 +79,8 @@ class Store(ABC):
     location: str
 
     @abstractmethod
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult: ...
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        """Run a query; with `max_rows`, a result of more rows or triples raises `ResultTooLarge`."""
 
     @abstractmethod
     def update(self, sparql: str) -> None: ...
@@ -258,10 +260,20 @@ def is_update(sparql: str) -> bool:
     return first_keyword(sparql) in _UPDATE_WORDS
 
 
+def _keywords_only(sparql: str) -> str:
+    """The text without comments, strings and IRIs, where keywords can be searched for."""
+    return re.sub(r"#[^\n]*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|<[^>\s]*>", " ", sparql)
+
+
 def is_destructive(sparql: str) -> bool:
     """Updates that remove data anywhere in the request (DROP, CLEAR, DELETE)."""
-    body = re.sub(r"#[^\n]*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|<[^>\s]*>", " ", sparql)
+    body = _keywords_only(sparql)
     return any(re.search(rf"(?i)\b{w}\b", body) for w in _DESTRUCTIVE)
+
+
+def uses_service(sparql: str) -> bool:
+    """A federated query (SERVICE): the store would fetch from other servers on the query's behalf."""
+    return re.search(r"(?i)(?<![?$:\w])service\b", _keywords_only(sparql)) is not None
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
@@ -345,19 +357,19 @@ class OxigraphStore(Store):
         except OSError:
             return "?"
 
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
         if is_update(sparql):
             raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
         for attempt in range(self._SNAPSHOT_TRIES):
             try:
-                return self._query(sparql)
+                return self._query(sparql, max_rows)
             except StoreError as e:
                 if not (self.read_only and _file_vanished(e)) or attempt + 1 == self._SNAPSHOT_TRIES:
                     raise
                 self._db = self._open_snapshot()
         raise AssertionError("unreachable")
 
-    def _query(self, sparql: str) -> QueryResult:
+    def _query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
         try:
             result = self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as e:
@@ -367,11 +379,15 @@ class OxigraphStore(Store):
         try:  # results stream lazily: errors can surface while reading them
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(result))
+            # Results stream: a cap stops reading (and converting) one row past it.
+            stream = result if max_rows is None else itertools.islice(result, max_rows + 1)
             if isinstance(result, ox.QuerySolutions):
                 names = [v.value for v in result.variables]
-                rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result]
+                rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in stream]
+                _check_size(len(rows), max_rows)
                 return QueryResult("select", vars=names, rows=rows)
-            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in stream]
+            _check_size(len(triples), max_rows)
             return QueryResult("graph", triples=triples)
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
@@ -544,6 +560,11 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only")
+
+
+def _check_size(count: int, max_rows: int | None) -> None:
+    if max_rows is not None and count > max_rows:
+        raise ResultTooLarge(max_rows)
 
 
 def _file_vanished(error: BaseException) -> bool:
