@@ -101,6 +101,14 @@ class _Snapshot:
         return self.store
 
 
+def warm_up(store: Any) -> None:
+    """The first job of every worker: the modules a query needs, and one query."""
+    import kg.results  # noqa: F401
+    import kg.server  # noqa: F401
+
+    store.query("ASK {}")
+
+
 def _worker_main(location: str, conn: Any) -> None:
     snapshot = _Snapshot(location)
     jobs: dict[str, Any] = {}
@@ -147,6 +155,9 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; `call` runs a job on an idle one within a deadline."""
 
+    WARM_UP = "kg.querypool:warm_up"
+    START_TIMEOUT = 120.0
+
     def __init__(self, location: str, size: int = 2) -> None:
         self.location = location
         self.size = max(1, size)
@@ -155,11 +166,39 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(self.size):
-            self._add()
+        starting = [_Worker(self._context, self.location) for _ in range(self.size)]
+        try:
+            for worker in starting:
+                self._ready(worker)
+        except BaseException:
+            for worker in starting:
+                worker.stop()
+            raise
+        for worker in starting:
+            self._all.add(worker)
+            self._idle.put(worker)
+
+    def _ready(self, worker: _Worker) -> None:
+        """Wait for a new worker to import what it needs and open the store, so that no request
+        pays for it; raises the worker's error (a store that cannot be opened) as it is."""
+        worker.conn.send((self.WARM_UP, {}))
+        if not worker.conn.poll(self.START_TIMEOUT):
+            raise StoreError(f"a query worker did not start within {self.START_TIMEOUT:g} s")
+        status, payload = worker.conn.recv()
+        if status != "ok":
+            raise JobError(payload)
 
     def _add(self) -> None:
-        worker = _Worker(self._context, self.location)
+        while True:
+            worker = _Worker(self._context, self.location)
+            try:
+                self._ready(worker)
+                break
+            except (KgError, OSError, EOFError):
+                worker.stop()
+                if self._closed:
+                    return
+                time.sleep(1)  # the store may be between states: try again without spinning
         with self._lock:
             if self._closed:
                 worker.stop()
