@@ -181,10 +181,14 @@ class QueryPool:
     def _ready(self, worker: _Worker) -> None:
         """Wait for a new worker to import what it needs and open the store, so that no request
         pays for it; raises the worker's error (a store that cannot be opened) as it is."""
-        worker.conn.send((self.WARM_UP, {}))
-        if not worker.conn.poll(self.START_TIMEOUT):
-            raise StoreError(f"a query worker did not start within {self.START_TIMEOUT:g} s")
-        status, payload = worker.conn.recv()
+        try:
+            worker.conn.send((self.WARM_UP, {}))
+            if not worker.conn.poll(self.START_TIMEOUT):
+                raise StoreError(f"a query worker did not start within {self.START_TIMEOUT:g} s")
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(1)
+            raise StoreError(f"a query worker ended while starting (exit status {worker.process.exitcode})") from None
         if status != "ok":
             raise JobError(payload)
 

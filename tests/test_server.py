@@ -264,3 +264,36 @@ def test_a_missing_store_or_a_taken_port_is_one_line(tmp_path: Path, seeds_store
     port = base.rsplit(":", 1)[1]
     assert main(["serve", "--store", str(seeds_store), "--port", port]) == 1
     assert f"cannot listen on 127.0.0.1:{port}: address already in use" in capsys.readouterr().err
+
+
+# --- the workbench over plain HTTP -------------------------------------------------------------------
+
+
+def test_workbench_pages_completion_data_and_drawings(base: str) -> None:
+    with client(base) as http:
+        home = http.get("/")
+        result = http.get("/", params={"query": OFFICIALS})
+        saved_page = http.get("/saved/meetings-of", params={"name": "Leon Panetta"})
+        missing_param = http.get("/saved/meetings-of")
+        entity = http.get("/entity", params={"name": "Leon Panetta"})
+        unknown = http.get("/entity", params={"name": "Nobody Atall"})
+        vocabulary = http.get("/api/completions").json()
+        svg = http.get("/draw.svg", params={"iri": PANETTA, "depth": "2"})
+        png = http.get("/draw.png", params={"query": OFFICIALS.replace("?name", "?o ?name", 1), "download": "1"})
+        deep = http.get("/draw.svg", params={"iri": PANETTA, "depth": "9"})
+        update = http.get("/", params={"query": "DROP ALL"})
+    assert home.status_code == 200 and 'id="query"' in home.text
+    assert result.status_code == 200 and all(n in result.text for n in SEED_OFFICIALS)
+    assert saved_page.status_code == 200 and "Meetings of an official" in saved_page.text
+    assert missing_param.status_code == 400 and "needs the parameter(s): name" in missing_param.text
+    assert entity.status_code == 200 and "the first Pentagon chief to visit" in entity.text
+    assert "<svg" in entity.text and "/entity?iri=" in entity.text
+    assert unknown.status_code == 404 and "no entity labelled" in unknown.text
+    assert {"kg:Official", "kg:Country"} <= {c["name"] for c in vocabulary["classes"]}
+    assert "kg:participant" in {p["name"] for p in vocabulary["properties"]}
+    assert any(e["label"] == "Leon Panetta" for e in vocabulary["entities"])
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml" and "Leon Panetta" in svg.text
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert png.headers["content-disposition"] == 'attachment; filename="drawing.png"'
+    assert deep.status_code == 400 and "depth" in deep.text
+    assert update.status_code == 403
