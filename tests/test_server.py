@@ -287,12 +287,13 @@ def test_workbench_pages_completion_data_and_drawings(base: str) -> None:
     assert saved_page.status_code == 200 and "Meetings of an official" in saved_page.text
     assert missing_param.status_code == 400 and "needs the parameter(s): name" in missing_param.text
     assert entity.status_code == 200 and "the first Pentagon chief to visit" in entity.text
-    assert "<svg" in entity.text and "/entity?iri=" in entity.text
+    assert 'data-src="/draw.svg?depth=1&amp;iri=' in entity.text
     assert unknown.status_code == 404 and "no entity labelled" in unknown.text
     assert {"kg:Official", "kg:Country"} <= {c["name"] for c in vocabulary["classes"]}
     assert "kg:participant" in {p["name"] for p in vocabulary["properties"]}
     assert any(e["label"] == "Leon Panetta" for e in vocabulary["entities"])
     assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml" and "Leon Panetta" in svg.text
+    assert 'xlink:href="/entity?iri=https%3A%2F%2Fw3id.org%2Fkg-news%2Fid%2Fcountry%2FUSA"' in svg.text
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert png.headers["content-disposition"] == 'attachment; filename="drawing.png"'
     assert deep.status_code == 400 and "depth" in deep.text

@@ -112,6 +112,7 @@ def test_saved_query_with_a_parameter_then_the_entity_page(browser: webdriver.Ch
     assert any("Defence Minister Jonathan Coleman" in q for q in quotes)
     articles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#facts td:nth-child(4) a")]
     assert any(articles)
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "#drawing svg")))
     node_links = browser.execute_script(
         "return Array.from(document.querySelectorAll('#drawing svg a'), a => a.getAttribute('xlink:href'))")
     assert any(link.startswith("/entity?iri=") for link in node_links if link)

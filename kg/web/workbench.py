@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 WEB = Path(__file__).resolve().parent
 TABLE_ROWS = 1_000  # rows shown in a page; downloads have them all
+# A drawing first converts the whole store to a graph (cached on disk and in the worker after that):
+# about a minute at a million triples, so drawings get more time than queries.
+DRAWING_TIMEOUT = 300.0
 DRAWING_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 MAX_DEPTH = 3
 
@@ -133,7 +136,9 @@ def drawing_job(store: Store, fmt: str, entity: str | None = None, query: str | 
     """The Graphviz drawing `kg export` makes, of an entity's neighbourhood or of a query's result;
     in SVG each node links to its page in the workbench (`links`) or to its IRI."""
     from kg import export
+    from kg.netgraph import entity_graph
 
+    entity_graph(store, disk=True)  # shared with other workers and `kg export` through the disk cache
     options = argparse.Namespace(all=False, saved=None, param=[], query=query,
                                  entity=f"<{entity}>" if entity and "://" in entity else entity,
                                  depth=depth, fold=True)
@@ -179,6 +184,7 @@ def routes(server: KgServer, handled: Callable[..., Any]) -> list[Any]:
         return {
             "csv": f"/sparql?format=csv&download=1&query={q}",
             "json": f"/sparql?format=json&download=1&query={q}",
+            "view": f"/draw.svg?query={q}",
             "svg": f"/draw.svg?download=1&query={q}",
             "png": f"/draw.png?download=1&query={q}",
         }
@@ -220,14 +226,8 @@ def routes(server: KgServer, handled: Callable[..., Any]) -> list[Any]:
             info = await server.call("kg.web.workbench:entity_job", entity=wanted)
         except HTTPProblem as e:
             return page("entity.html", 404 if e.status == 400 else e.status, error=str(e), depth=depth)
-        svg, drawing_error = "", None
-        try:
-            picture = await server.call("kg.web.workbench:drawing_job", fmt="svg", entity=info["iri"], depth=depth)
-            svg = _inline_svg(picture)
-        except HTTPProblem as e:
-            drawing_error = str(e)
-        return page("entity.html", info=info, svg=svg, drawing_error=drawing_error, depth=depth,
-                    iri_q=urllib.parse.quote(info["iri"], safe=""))
+        # The drawing is fetched by the page's script, so the facts never wait for it.
+        return page("entity.html", info=info, depth=depth, iri_q=urllib.parse.quote(info["iri"], safe=""))
 
     async def drawing(request: Request) -> Response:
         fmt = request.path_params["fmt"]
@@ -239,7 +239,8 @@ def routes(server: KgServer, handled: Callable[..., Any]) -> list[Any]:
             raise HTTPProblem(400, "draw either ?iri=ENTITY or ?query=SPARQL")
         download = bool(params.get("download"))
         picture = await server.call("kg.web.workbench:drawing_job", fmt=fmt, entity=entity_iri, query=query,
-                                    depth=_depth(request), links=not download)
+                                    depth=_depth(request), links=not download,
+                                    timeout=max(settings.timeout, DRAWING_TIMEOUT))
         headers = {"Content-Disposition": f'attachment; filename="drawing.{fmt}"'} if download else {}
         return Response(picture, media_type=DRAWING_FORMATS[fmt], headers=headers)
 
@@ -270,9 +271,3 @@ def _depth(request: Any) -> int:
         raise HTTPProblem(400, f"depth must be a whole number from 0 to {MAX_DEPTH}")
     return int(text)
 
-
-def _inline_svg(picture: bytes) -> str:
-    """Graphviz's SVG without its XML prologue and doctype, to sit inside the page."""
-    text = picture.decode("utf-8")
-    start = text.find("<svg")
-    return text[start:] if start >= 0 else ""

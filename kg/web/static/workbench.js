@@ -157,5 +157,22 @@ function setUpSorting() {
   }
 }
 
+// The entity's drawing comes after the page: a first drawing of a large store takes a while.
+async function loadDrawing() {
+  const box = document.getElementById("drawing");
+  if (!box || !box.dataset.src) return;
+  const answer = await fetch(box.dataset.src);
+  const text = await answer.text();
+  if (answer.ok) {
+    box.innerHTML = text.slice(Math.max(0, text.indexOf("<svg")));
+  } else {
+    const error = document.createElement("pre");
+    error.className = "error";
+    error.textContent = text;
+    box.replaceChildren(error);
+  }
+}
+
 setUpEditor();
 setUpSorting();
+loadDrawing();
