@@ -261,8 +261,9 @@ def problem(error: KgError) -> HTTPProblem:
     """The HTTP status for an error raised while answering."""
     if isinstance(error, HTTPProblem):
         return error
-    from kg.querypool import JobError, QueryTimeout, ServerBusy
+    from kg.querypool import JobError
 
+    # Errors raised in a worker come back as JobErrors that carry the original class's name.
     kind = error.kind if isinstance(error, JobError) else type(error).__name__
     message = str(error)
     if isinstance(error, JobError) and error.failure.caret:
@@ -278,8 +279,6 @@ def problem(error: KgError) -> HTTPProblem:
         "ServerBusy": 503,
         "StoreLockedError": 503,
     }.get(kind, 500)
-    if isinstance(error, (QueryTimeout, ServerBusy)):
-        status = 503
     return HTTPProblem(status, message)
 
 

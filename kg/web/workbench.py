@@ -105,6 +105,7 @@ def entity_job(store: Store, entity: str) -> dict[str, Any]:
     from rdflib import URIRef
 
     from kg.describe import labels, resolve_entity, sourced_facts
+    from kg.netgraph import property_label
     from kg.ontology import shorten
 
     iri = resolve_entity(store, entity)
@@ -117,7 +118,7 @@ def entity_job(store: Store, entity: str) -> dict[str, Any]:
         key = (str(prop), str(value), str(direction))
         fact = index.get(key)
         if fact is None:
-            fact = index[key] = {"property": shorten(str(prop)), "property_iri": str(prop),
+            fact = index[key] = {"property": property_label(str(prop)), "property_name": shorten(str(prop)),
                                  "direction": str(direction), "value": _cell(value, names), "sources": []}
             facts.append(fact)
         if quote is not None:
