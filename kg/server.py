@@ -35,6 +35,7 @@ DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
 TOKEN_ENV = "KG_SERVE_TOKEN"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 MAX_REQUEST_BYTES = 1_000_000  # a query or update text larger than this is refused
 
 # Media types by query kind, the default first; `format=` names for links and tools without Accept.
@@ -187,6 +188,7 @@ class ServerSettings:
     token: str | None = None
     cors_origins: tuple[str, ...] = ("*",)
     allow_service: bool = False
+    loopback_only: bool = True
 
 
 class KgServer:
@@ -287,6 +289,7 @@ def create_app(settings: ServerSettings) -> Any:
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
     from starlette.routing import Route
@@ -389,7 +392,12 @@ def create_app(settings: ServerSettings) -> Any:
         Route("/store", handled(graph_store), methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         *workbench.routes(server, handled),
     ]
-    middleware = [Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+    middleware = []
+    if settings.loopback_only:
+        # A page elsewhere could point a name of its own at 127.0.0.1 and read the graph through the
+        # browser (DNS rebinding): on loopback, only requests that name this machine are answered.
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(LOOPBACK_NAMES)))
+    middleware += [Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                              allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                              allow_headers=["Accept", "Authorization", "Content-Type"], max_age=3600)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
@@ -566,11 +574,12 @@ def run_serve(args: argparse.Namespace) -> int:
     sock = listen(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
+    settings.loopback_only = host in LOOPBACK_NAMES
     app = create_app(settings)
     print(f"kg serve: http://{shown}:{port}/  (SPARQL endpoint http://{shown}:{port}/sparql; "
           f"store {settings.store}; {'updates with a bearer token' if settings.allow_update else 'read-only'}; "
           "Ctrl-C stops)", flush=True)
-    if host not in ("127.0.0.1", "::1", "localhost"):
+    if not settings.loopback_only:
         print(f"kg serve: listening on {host}: other machines can query the store", file=sys.stderr, flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
     try:

@@ -205,6 +205,15 @@ def test_graph_store_protocol_reads_one_graph_or_the_union(base: str, seeds_stor
     assert put.status_code == 405 and put.headers["allow"] == "GET, HEAD"
 
 
+def test_on_loopback_only_requests_naming_this_machine_are_answered(base: str) -> None:
+    port = base.rsplit(":", 1)[1]
+    with client(base) as http:
+        rebound = http.get("/sparql", params={"query": "ASK {}"}, headers={"Host": f"attacker.example:{port}"})
+        local = http.get("/sparql", params={"query": "ASK {}"}, headers={"Host": f"localhost:{port}"})
+    assert rebound.status_code == 400
+    assert local.status_code == 200
+
+
 def test_service_description_and_cors(base: str) -> None:
     with client(base) as http:
         description = http.get("/sparql", headers={"Accept": "text/turtle"})
