@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from rdflib import Literal, URIRef
@@ -62,32 +63,48 @@ ORDER BY ?direction ?property ?value ?article
 
 def describe(store: Store, iri: URIRef) -> QueryResult:
     """Every fact about the entity, each with the sentence and article it was read from."""
-    head, body = _FACTS.split("WHERE {", 1)
-    return store.query(head + "WHERE { VALUES ?e { " + iri.n3() + " } " + body)
+    # The IRI goes into each branch of the UNION, as in _ENTITY_FACTS (15 s -> 0.01 s at a million triples).
+    return store.query(re.sub(r"\?e\b", lambda _: iri.n3(), _FACTS))
 
 
-_SOURCED_FACTS = """
-SELECT ?property ?value ?direction ?quote ?confidence ?article ?title ?published WHERE {
-  { VALUES ?direction { "out" } ?e ?p ?v . BIND(?v AS ?value) }
+# The entity's IRI is written into each branch of the UNION: bound from outside (VALUES ?e), Oxigraph
+# evaluates each branch over the whole store first (12 s at a million triples, against milliseconds).
+_ENTITY_FACTS = """
+SELECT DISTINCT ?property ?value ?direction WHERE {
+  { VALUES ?direction { "out" } ENTITY ?property ?value }
   UNION
-  { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) FILTER NOT EXISTS { ?v a kg:Evidence } }
-  FILTER(?p NOT IN (kg:mentionedIn, rdf:type, rdfs:label))
-  BIND(?p AS ?property)
-  OPTIONAL {
-    ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?article ; kg:confidence ?confidence .
-    { ?ev rdf:subject ?e ; rdf:object ?v } UNION { ?ev rdf:subject ?v ; rdf:object ?e }
-    OPTIONAL { ?article dct:title ?title }
-    OPTIONAL { ?article dct:date ?published }
-  }
+  { VALUES ?direction { "in" } ?value ?property ENTITY FILTER NOT EXISTS { ?value a kg:Evidence } }
+  FILTER(?property NOT IN (kg:mentionedIn, rdf:type, rdfs:label))
 }
-ORDER BY ?direction ?property ?value ?published ?article
+ORDER BY ?direction ?property ?value
+"""
+
+_ENTITY_EVIDENCE = """
+SELECT ?property ?value ?direction ?quote ?confidence ?article ?title ?published WHERE {
+  { VALUES ?direction { "out" } ?ev rdf:subject ENTITY ; rdf:object ?value }
+  UNION
+  { VALUES ?direction { "in" } ?ev rdf:object ENTITY ; rdf:subject ?value }
+  ?ev rdf:predicate ?property ; kg:quote ?quote ; prov:wasDerivedFrom ?article .
+  OPTIONAL { ?ev kg:confidence ?confidence }
+  OPTIONAL { ?article dct:title ?title }
+  OPTIONAL { ?article dct:date ?published }
+}
+ORDER BY ?published ?article ?quote
 """
 
 
 def sourced_facts(store: Store, iri: URIRef) -> QueryResult:
-    """Every fact about the entity with its sentence and the article's IRI, title and date."""
-    head, body = _SOURCED_FACTS.split("WHERE {", 1)
-    return store.query(head + "WHERE { VALUES ?e { " + iri.n3() + " } " + body)
+    """Every fact about the entity with its sentences and each article's IRI, title and date:
+    columns property, value, direction, quote, confidence, article, title, published (one row per
+    sentence; a fact without evidence has one row with the last five unbound)."""
+    facts = store.query(_ENTITY_FACTS.replace("ENTITY", iri.n3()))
+    evidence = store.query(_ENTITY_EVIDENCE.replace("ENTITY", iri.n3()))
+    sources: dict[tuple[object, object, object], list[tuple[object, ...]]] = {}
+    for prop, value, direction, *rest in evidence.rows:
+        sources.setdefault((prop, value, direction), []).append(tuple(rest))
+    rows = [(*fact, *source) for fact in facts.rows for source in sources.get(fact, [(None,) * 5])]
+    return QueryResult("select", vars=["property", "value", "direction", "quote", "confidence", "article",
+                                       "title", "published"], rows=rows)
 
 
 def evidence(store: Store, iris: list[URIRef]) -> QueryResult:
