@@ -31,9 +31,12 @@ _NOT_DATA = re.compile(r"^(LOG|LOCK|kg\.pid)")
 
 
 class QueryTimeout(KgError):
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"the query took more than {seconds:g} s (the server's per-query limit, "
-                         "kg serve --timeout): narrow it with LIMIT or more specific patterns")
+    def __init__(self, seconds: float, job: str = "") -> None:
+        if "drawing" in job:
+            super().__init__(f"the drawing took more than {seconds:g} s: draw a smaller neighbourhood")
+        else:
+            super().__init__(f"the query took more than {seconds:g} s (the server's per-query limit, "
+                             "kg serve --timeout): narrow it with LIMIT or more specific patterns")
 
 
 class ServerBusy(KgError):
@@ -230,7 +233,7 @@ class QueryPool:
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 worker = None
-                raise QueryTimeout(timeout)
+                raise QueryTimeout(timeout, job)
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             if worker is not None:
