@@ -34,15 +34,15 @@ from rdflib.term import Node
 
 from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
 from kg.ontology import ENTITIES_GRAPH, PREFIXES
+from kg.sparqlparse import MAX_QUERY_CHARS, Parsed, parse
 from kg.store import (
+    UPDATE_REFUSED,
     ArticleGraph,
     Quad,
     QueryResult,
     Store,
     Term,
     Triple,
-    first_keyword,
-    is_update,
     syntax_error,
 )
 
@@ -135,6 +135,7 @@ class EndpointStore(Store):
         self._credentials = _credentials(parts.hostname)
         self._opener = self._build_opener()
         self._virtuoso: bool | None = None  # learnt from the first answer's Server header
+        self._staging_cleaned = False
 
     # --- HTTP ---------------------------------------------------------------------------------
 
@@ -231,11 +232,16 @@ class EndpointStore(Store):
 
     def _query(self, sparql: str, timeout: float | None, *, paging: bool) -> QueryResult:
         """Run a query; `paging` callers handle a server's row cap themselves."""
-        if is_update(sparql):
-            raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
+        # Only a text the query grammar reads as a query goes out: a server may run an update
+        # sent as a query (Virtuoso does), so the grammar is the read-only guard.
+        parsed = parse(sparql)
+        if parsed.kind == "update":
+            raise UpdateRefused(UPDATE_REFUSED)
+        if parsed.kind is None and not _oxigraph_reads_as_query(sparql):
+            # SPARQL 1.2 and extensions Oxigraph's query grammar knows (HASLANG) are queries too.
+            raise _unreadable(sparql, parsed)
         text, added_lines = with_prefixes(sparql)
-        kind = first_keyword(sparql)
-        graph_result = kind in ("construct", "describe")
+        graph_result = parsed.form in ("construct", "describe")
         accept = (
             "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
             if graph_result
@@ -299,6 +305,7 @@ class EndpointStore(Store):
         its SPARQL readers are not isolated from a request in progress: a query running during the
         move can count a graph half replaced.)
         """
+        self.drop_leftover_staging()
         target = _iri(graph)
         batches = list(_batches(list(triples), self.batch_size))
         if not batches:
@@ -321,7 +328,23 @@ class EndpointStore(Store):
                 pass
             raise
 
+    def drop_leftover_staging(self) -> None:
+        """Drop the staging graphs an earlier push left behind (its connection was lost before it
+        could clean up): on a server whose default graph is the union of all graphs, every query
+        would count their triples again. Done once, before this store's first write."""
+        if self._staging_cleaned:
+            return
+        self._staging_cleaned = True
+        result = self._query(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}',
+            None, paging=False,
+        )
+        for (g,) in result.rows:
+            if isinstance(g, URIRef) and str(g).startswith(STAGING_PREFIX):
+                self._update_raw(f"DROP SILENT GRAPH {_iri(str(g))}")
+
     def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        self.drop_leftover_staging()
         target = _iri(graph)
         for batch in _batches(list(triples), self.batch_size):
             if self.graph_store_url and self._graph_store_write("POST", graph, batch, graph):
@@ -331,6 +354,7 @@ class EndpointStore(Store):
     def write_articles(self, articles: Sequence[ArticleGraph]) -> None:
         """Each article in one update request when it fits (its graph replaced and its entity
         descriptions merged together), else its graph replaced and then the descriptions merged."""
+        self.drop_leftover_staging()
         entities = _iri(ENTITIES_GRAPH)
         for article in articles:
             target = _iri(article.iri)
@@ -426,16 +450,15 @@ def _limited_to(sparql: str, rows: int) -> bool:
     )
     return bool(m) and int(m.group(1)) <= rows
 
-_DECLARED = re.compile(r"(?i)\bprefix\s+([A-Za-z][\w.-]*)?:")
-
-
 def with_prefixes(sparql: str) -> tuple[str, int]:
     """The query with the project's PREFIX declarations it lacks, on one added line.
 
-    Returns the text and the number of lines added before the user's first line (0 or 1), so a
-    position the server reports can be mapped back to the user's text.
+    Which prefixes the text declares is read from its parse, never searched for in the text (a
+    string literal may hold "prefix kg:"). Returns the text and the number of lines added before
+    the user's first line (0 or 1), so a position the server reports can be mapped back to the
+    user's text.
     """
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(sparql)}
+    declared = set(parse(sparql).prefixes)
     missing = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared]
     if not missing:
         return sparql, 0
@@ -486,11 +509,44 @@ def _query_error(detail: str, sparql: str, added_lines: int) -> KgErrorType:
 KgErrorType = QuerySyntaxError | StoreError
 
 
+def _unreadable(sparql: str, parsed: Parsed) -> QuerySyntaxError:
+    """A text the grammar reads as neither a query nor an update: never sent. Oxigraph's message
+    (the one the embedded store gives) when it has one, else the grammar's, at its position."""
+    local = _local_syntax_error(sparql) if len(sparql) <= MAX_QUERY_CHARS else None
+    if local is not None:
+        return local
+    line = column = None
+    if parsed.offset >= 0:
+        before = sparql[: parsed.offset]
+        line = before.count("\n") + 1
+        column = parsed.offset - (before.rfind("\n") + 1) + 1
+    return QuerySyntaxError(parsed.error, sparql, line, column)
+
+
+def _oxigraph_reads_as_query(sparql: str) -> bool:
+    """Whether Oxigraph's query grammar accepts the text. Its parser cannot be called without
+    evaluating on an (empty) store, so texts naming SERVICE are not tried: that would reach out."""
+    import pyoxigraph as ox
+
+    if len(sparql) > MAX_QUERY_CHARS or re.search(r"(?i)service", sparql):
+        return False
+    try:
+        ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError:
+        return False
+    except Exception:  # noqa: BLE001 - it parsed; evaluating on an empty store is not the question
+        return True
+    return True
+
+
 def _local_syntax_error(sparql: str) -> QuerySyntaxError | None:
     import pyoxigraph as ox
 
+    parsed = parse(sparql)
+    if parsed.services or "load" in parsed.operations:
+        return None  # checking it here would evaluate it, and these reach out to the network
     try:
-        if is_update(sparql):
+        if parsed.kind == "update":
             ox.Store().update(sparql, prefixes=PREFIXES)
         else:
             ox.Store().query(sparql, prefixes=PREFIXES)

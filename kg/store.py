@@ -29,6 +29,7 @@ Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, Node]
 
 DEFAULT_STORE = ".kg"
+UPDATE_REFUSED = "this is a SPARQL Update, not a query (the shell runs it with --allow-update)"
 
 # Shared descriptions no article mentions any more (after an article changed or went away).
 PRUNE_ENTITIES = f"""
@@ -243,25 +244,29 @@ def _oxigraph_quads(graph: ox.NamedNode, triples: Iterable[Triple]) -> list[ox.Q
 # --- query text -----------------------------------------------------------------------------------
 
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*\n?|(?i:prefix)\s+[\w.-]*:\s*<[^>]*>|(?i:base)\s*<[^>]*>)*")
-_UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
-_DESTRUCTIVE = ("delete", "clear", "drop")
 
 
 def first_keyword(sparql: str) -> str:
-    """The first keyword after the prologue (PREFIX/BASE declarations and comments), lower case."""
+    """The first keyword after the prologue, lower case: a hint for display only (what a text
+    is, for running it, is decided by the grammar in `kg.sparqlparse`)."""
     rest = sparql[_PROLOGUE.match(sparql).end():]
     m = re.match(r"[A-Za-z]+", rest)
     return m.group(0).lower() if m else ""
 
 
 def is_update(sparql: str) -> bool:
-    return first_keyword(sparql) in _UPDATE_WORDS
+    """Whether SPARQL's grammar reads the text as an update (never a search of the text)."""
+    from kg.sparqlparse import is_update as parsed_as_update
+
+    return parsed_as_update(sparql)
 
 
 def is_destructive(sparql: str) -> bool:
-    """Updates that remove data anywhere in the request (DROP, CLEAR, DELETE)."""
-    body = re.sub(r"#[^\n]*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|<[^>\s]*>", " ", sparql)
-    return any(re.search(rf"(?i)\b{w}\b", body) for w in _DESTRUCTIVE)
+    """Updates that remove or overwrite data anywhere in the request (DROP, CLEAR, DELETE, COPY,
+    MOVE, ADD)."""
+    from kg.sparqlparse import is_destructive as parsed_as_destructive
+
+    return parsed_as_destructive(sparql)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
@@ -346,8 +351,8 @@ class OxigraphStore(Store):
             return "?"
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
-        if is_update(sparql):
-            raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
+        # Oxigraph's query interface parses with the query grammar only, so it cannot run an
+        # update: the grammar check is needed only to name the refusal.
         for attempt in range(self._SNAPSHOT_TRIES):
             try:
                 return self._query(sparql)
@@ -361,6 +366,8 @@ class OxigraphStore(Store):
         try:
             result = self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as e:
+            if is_update(sparql):
+                raise UpdateRefused(UPDATE_REFUSED) from None
             raise syntax_error(str(e), sparql) from None
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
