@@ -7,6 +7,7 @@ one line on stderr with the exit status documented in the README (0, 1, 2, 130).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -149,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a full disk or a closed reader shows here, not at exit
+        return status
     except KgError as e:
         print(f"kg: {e}", file=sys.stderr)
         caret = getattr(e, "caret", None)
@@ -161,6 +164,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader (head, a pager) went away: not an error of ours.
+        _silence_stdout()
+        return EXIT_OK
+    except OSError as e:
+        # Standard output on a full disk (or /dev/full), or another system error: one line.
+        _silence_stdout()
+        reason = (e.strerror or str(e) or type(e).__name__).lower()
+        print(f"kg: cannot write the output: {reason}" if e.errno in _OUTPUT_ERRORS else f"kg: {reason}",
+              file=sys.stderr)
+        return EXIT_FAILURE
+
+
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT}
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+    except (OSError, ValueError):
+        pass

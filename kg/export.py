@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import EXIT_OK, KgError, UsageError
+from kg.outfile import check_writable, write_whole
 
 if TYPE_CHECKING:
     import pydot
@@ -324,13 +325,7 @@ def output_format(path: Path) -> str:
 def check_output(path: Path, force: bool) -> str:
     """The format for `path`, after refusing what cannot work before any drawing is made."""
     fmt = output_format(path)
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder, not a file name")
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists (use --force to overwrite it)")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise KgError(f"cannot write {path}: there is no folder {parent}")
+    check_writable(path, force)
     return fmt
 
 
@@ -358,21 +353,9 @@ def render(dot_text: str, fmt: str, engine: str = "dot") -> bytes:
 
 
 def write_file(path: Path, data: bytes, force: bool) -> None:
-    """Write `data` to `path`; without `force` an existing file is never replaced (even one made
-    while Graphviz was running)."""
-    try:
-        with open(path, "wb" if force else "xb") as out:
-            out.write(data)
-    except FileExistsError:
-        raise UsageError(f"{path} exists (use --force to overwrite it)") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a file name") from None
-    except FileNotFoundError:
-        raise KgError(f"cannot write {path}: there is no folder {path.parent}") from None
-    except PermissionError:
-        raise KgError(f"cannot write {path}: permission denied") from None
-    except OSError as e:
-        raise KgError(f"cannot write {path}: {e.strerror or e}") from None
+    """Write `data` to `path` whole or not at all; without `force` an existing file is never
+    replaced (even one made while Graphviz was running)."""
+    write_whole(path, data, force)
 
 
 def export(store: Store, args: argparse.Namespace, last_query: str | None = None,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kg.errors import EXIT_OK, UsageError
 from kg.ontology import PREFIXES
+from kg.outfile import check_writable, write_whole
 
 # --format name -> (rdflib format, keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -50,6 +51,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             help="RDF format (default: from the -o extension, else trig); turtle merges the graphs into one",
         )
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     else:
         parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt need --graph")
         parser.add_argument(
@@ -78,6 +80,8 @@ def run_dump(args: argparse.Namespace) -> int:
 
     fmt = dump_format(args.format, args.output)
     rdflib_format, keeps_graphs = FORMATS[fmt]
+    if args.output:
+        check_writable(Path(args.output), args.force)  # before the work, not after it
     with open_store(args.store, read_only=True) as store:
         data: Dataset | Graph = Dataset() if keeps_graphs else Graph()
         for prefix, iri in PREFIXES.items():
@@ -91,10 +95,8 @@ def run_dump(args: argparse.Namespace) -> int:
             count += 1
     text = data.serialize(format=rdflib_format, encoding="utf-8")
     if args.output:
-        try:
-            Path(args.output).write_bytes(text)
-        except OSError as e:
-            raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
+        # whole or not at all: a full disk leaves the previous dump as it was
+        write_whole(Path(args.output), text, args.force)
         print(f"wrote {count} triples to {args.output} ({fmt})", file=sys.stderr)
     else:
         sys.stdout.buffer.write(text)

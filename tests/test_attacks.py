@@ -1,0 +1,114 @@
+"""Attacks on the promises kg makes: outputs written whole, stdin and moved articles keeping their
+identity, the read-only guard, saved-query names, one-line errors for hostile input. Each test
+runs the real command in a child process where the promise is about the command line."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS
+
+from kg.ontology import KG, KGID
+from kg.store import OxigraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kg(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
+       file_limit: int | None = None, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess:
+    """Run `python -m kg ARGS`; `file_limit` caps the size of any file it writes (a disk filling up)."""
+
+    def limit() -> None:
+        if file_limit is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+
+    text = not isinstance(stdin, bytes)
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args], input=stdin, stdout=stdout, stderr=subprocess.PIPE, text=text,
+        timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, cwd=cwd or ROOT,
+        preexec_fn=limit,
+    )
+
+
+def err_of(done: subprocess.CompletedProcess) -> str:
+    return done.stderr if isinstance(done.stderr, str) else done.stderr.decode("utf-8", "replace")
+
+
+def one_line(done: subprocess.CompletedProcess) -> str:
+    err = err_of(done)
+    assert "Traceback" not in err, err
+    assert err.count("\n") == 1, err
+    return err
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Path:
+    """A store of 600 labelled things in one article graph (a dump of some 40 KB)."""
+    path = tmp_path / "kg"
+    store = OxigraphStore(path)
+    article = KGID["article/small"]
+    triples = [(article, RDF.type, KG.Article)]
+    triples += [(KGID[f"thing/{i}"], RDFS.label, Literal(f"thing number {i}")) for i in range(600)]
+    store.replace_graph(str(article), triples)
+    store.close()
+    return path
+
+
+# --- outputs are written whole or not at all ------------------------------------------------------
+
+
+def test_dump_on_a_full_disk_keeps_the_previous_dump(small_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kg.trig"
+    done = kg("dump", "--store", str(small_store), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    previous = out.read_bytes()
+    assert len(previous) > 20_000
+    # a second dump is refused without --force, and leaves the file alone
+    done = kg("dump", "--store", str(small_store), "-o", str(out))
+    assert done.returncode == 2 and "exists (use --force" in one_line(done)
+    # with --force, a disk that fills up after 10 KB: the old dump stays whole, nothing else is left
+    done = kg("dump", "--store", str(small_store), "-o", str(out), "--force", file_limit=10_000)
+    assert done.returncode == 1 and f"cannot write {out}" in one_line(done)
+    assert out.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg", "kg.trig"]
+
+
+def test_export_on_a_full_disk_leaves_no_partial_drawing(small_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.dot"
+    done = kg("export", "--store", str(small_store), "--all", "--max-nodes", "1000", "-o", str(out),
+              file_limit=2_000)
+    assert done.returncode == 1 and f"cannot write {out}" in one_line(done)
+    assert not out.exists() and list(tmp_path.iterdir()) == [small_store]
+    # the rerun is not told the file exists
+    done = kg("export", "--store", str(small_store), "--all", "--max-nodes", "1000", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_text().startswith("digraph")
+
+
+@pytest.mark.parametrize("command", [["query", "SELECT * WHERE { ?s ?p ?o }"], ["dump"]])
+def test_standard_output_on_a_full_device_is_one_line(small_store: Path, command: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        done = kg(command[0], "--store", str(small_store), *command[1:], stdout=full)
+    assert done.returncode == 1
+    assert "no space left on device" in one_line(done)
+
+
+# --- the read-only guard on the embedded store -----------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["a\u00b7b", "p\u0300", "p\u203fq"])
+def test_kg_query_refuses_updates_behind_any_prefix_name(small_store: Path, prefix: str) -> None:
+    for attack in (f"PREFIX {prefix}: <http://x/> INSERT DATA {{ <http://x/a> <http://x/b> 1 }}",
+                   f"PREFIX {prefix}: <http://x/> DROP ALL"):
+        done = kg("query", "--store", str(small_store), attack)
+        assert done.returncode == 2 and "SPARQL Update" in one_line(done)
+    done = kg("query", "--store", str(small_store), "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert done.stdout.splitlines() == ["n", "601"]
