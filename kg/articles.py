@@ -396,12 +396,13 @@ def _from_html(html: str) -> tuple[str, str | None, str | None, PartialDate | No
     return body, meta.get("title"), meta.get("author"), date
 
 
-def read_article(path: str, default_date: PartialDate | None = None) -> Article:
-    """The article in a file (`-` for standard input); ArticleError says why there is none."""
+def read_article(path: str, default_date: PartialDate | None = None, *, name: str | None = None) -> Article:
+    """The article in a file (`-` for standard input, recorded under `name` if given); ArticleError
+    says why there is none."""
     try:
         if path == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
-            return parse_article("<stdin>", data, default_date)
+            return parse_article(name or "<stdin>", data, default_date)
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_BYTES:

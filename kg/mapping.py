@@ -12,7 +12,6 @@ graphs then see a country's label once, not once per article that names the coun
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from decimal import Decimal
@@ -54,10 +53,11 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80] or "x"
 
 
-def article_iri(source: str) -> URIRef:
-    """The article's graph: named after its file, so a changed file replaces its own facts."""
-    ident = source if source.startswith("<") else os.path.abspath(source)
-    return KGID[f"article/{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:16]}"]
+def article_iri(content_hash: str) -> URIRef:
+    """The article's graph, named after its content (the SHA-256 of its bytes): the same article
+    keeps its identity when its file is moved or renamed, and two articles read from standard input
+    never share one. A changed file is a new article that replaces the graph of its old version."""
+    return KGID[f"article/{content_hash[:16]}"]
 
 
 def country_iri(code: str) -> URIRef:
@@ -85,7 +85,7 @@ class _Graph:
         self.triples: list[Triple] = []
         self.entities: list[Triple] = []
         self.article = article
-        self.graph = article_iri(article.source)
+        self.graph = article_iri(article.content_hash)
         self._n = 0
         self._typed: set[URIRef] = set()
 

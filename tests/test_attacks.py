@@ -112,3 +112,79 @@ def test_kg_query_refuses_updates_behind_any_prefix_name(small_store: Path, pref
         assert done.returncode == 2 and "SPARQL Update" in one_line(done)
     done = kg("query", "--store", str(small_store), "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert done.stdout.splitlines() == ["n", "601"]
+
+
+# --- article identity: standard input, moved folders ----------------------------------------------
+
+TALKS = """{title}
+
+WELLINGTON, 3 March 2024 - New Zealand Foreign Minister {nz} met Japanese Foreign Minister {jp} in
+Wellington on Monday. The two ministers said their countries would deepen defence co-operation.
+"""
+
+
+def article_sources(store: Path) -> list[str]:
+    with OxigraphStore(store, read_only=True) as s:
+        rows = s.query("SELECT ?p WHERE { GRAPH ?g { ?g a kg:Article ; kg:sourcePath ?p } } ORDER BY ?p").rows
+    return [str(p) for (p,) in rows]
+
+
+def count(store: Path, query: str) -> int:
+    with OxigraphStore(store, read_only=True) as s:
+        return int(s.query(query).rows[0][0])
+
+
+EVIDENCE = "SELECT (COUNT(*) AS ?n) WHERE { ?e a kg:Evidence }"
+
+
+def test_two_articles_from_standard_input_are_both_kept(tmp_path: Path) -> None:
+    import io
+
+    from kg.build import build_paths
+
+    store = tmp_path / "kg"
+    first = TALKS.format(title="Talks in Wellington", nz="Winston Peters", jp="Takeshi Iwaya")
+    second = TALKS.format(title="More talks", nz="Judith Collins", jp="Yoko Kamikawa")
+    for text in (first, second, first):
+        sys.stdin = io.TextIOWrapper(io.BytesIO(text.encode()))
+        try:
+            report = build_paths(str(store), ["-"])
+        finally:
+            sys.stdin = sys.__stdin__
+        assert not report.failed
+    assert article_sources(store) == ["<stdin>", "<stdin>"]
+    assert count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Official }") == 4
+    # under a --name, a second text replaces the first
+    for text in (first, second):
+        sys.stdin = io.TextIOWrapper(io.BytesIO(text.replace("Monday", "Tuesday").encode()))
+        try:
+            build_paths(str(store), ["-"], name="wire/latest.txt")
+        finally:
+            sys.stdin = sys.__stdin__
+    assert article_sources(store) == ["<stdin>", "<stdin>", "wire/latest.txt"]
+
+
+def test_a_moved_folder_keeps_every_article_once_with_its_new_path(tmp_path: Path) -> None:
+    from kg.build import build_paths
+
+    old, new, store = tmp_path / "news", tmp_path / "archive" / "2024", tmp_path / "kg"
+    old.mkdir()
+    (old / "a.txt").write_text(TALKS.format(title="Talks", nz="Winston Peters", jp="Takeshi Iwaya"))
+    (old / "b.txt").write_text(TALKS.format(title="More talks", nz="Judith Collins", jp="Yoko Kamikawa"))
+    assert build_paths(str(store), [str(old)]).built == 2
+    evidence = count(store, EVIDENCE)
+    new.parent.mkdir()
+    old.rename(new)
+    (new / "b.txt").rename(new / "renamed.txt")
+
+    report = build_paths(str(store), [str(new)])
+
+    assert (report.built, report.unchanged, report.moved) == (0, 2, 2)
+    assert article_sources(store) == [str(new / "a.txt"), str(new / "renamed.txt")]
+    assert count(store, EVIDENCE) == evidence
+    # a file changed in place replaces its own earlier version, and nothing else
+    (new / "a.txt").write_text(TALKS.format(title="Talks", nz="Winston Peters", jp="Gen Nakatani"))
+    report = build_paths(str(store), [str(new)])
+    assert (report.built, report.unchanged) == (1, 1)
+    assert article_sources(store) == [str(new / "a.txt"), str(new / "renamed.txt")]
+    assert count(store, 'SELECT (COUNT(*) AS ?n) WHERE { ?o rdfs:label "Takeshi Iwaya" }') == 0
