@@ -11,12 +11,12 @@ import argparse
 import multiprocessing
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
 from kg import saved
 from kg.errors import EXIT_FAILURE, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
 from kg.results import write
+from kg.sparqlparse import MAX_QUERY_CHARS
 from kg.store import QueryResult, Store, default_location, is_update, open_store
 
 
@@ -31,12 +31,20 @@ def query_text(args: argparse.Namespace) -> str:
         raise UsageError("--param goes with --saved")
     if args.file:
         try:
-            return Path(args.file).read_text(encoding="utf-8")
+            with open(args.file, encoding="utf-8") as f:
+                text = f.read(MAX_QUERY_CHARS + 1)  # never read a device that does not end
         except UnicodeDecodeError:
             raise UsageError(f"cannot read {args.file}: not UTF-8 text") from None
         except OSError as e:
             raise UsageError(f"cannot read {args.file}: {(e.strerror or str(e)).lower()}") from None
-    return args.query
+    else:
+        text = args.query
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"{args.file or 'the query'} is longer than {MAX_QUERY_CHARS:,} characters")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        # bytes that are not UTF-8 on the command line arrive as lone surrogates
+        raise UsageError("the query holds bytes that are not UTF-8 text")
+    return text
 
 
 def query_command(args: argparse.Namespace) -> int:

@@ -188,3 +188,91 @@ def test_a_moved_folder_keeps_every_article_once_with_its_new_path(tmp_path: Pat
     assert (report.built, report.unchanged) == (1, 1)
     assert article_sources(store) == [str(new / "a.txt"), str(new / "renamed.txt")]
     assert count(store, 'SELECT (COUNT(*) AS ?n) WHERE { ?o rdfs:label "Takeshi Iwaya" }') == 0
+
+
+# --- the shell: saved-query names, \load, COPY/MOVE/ADD, \i ---------------------------------------
+
+
+@pytest.fixture
+def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "config"
+
+
+def test_deleting_a_saved_query_never_reaches_outside_the_folder(small_store: Path, private_config: Path,
+                                                                 tmp_path: Path) -> None:
+    from test_shell_repl import ENTER, drive
+
+    victim = tmp_path / "victim.rq"
+    victim.write_text("ASK {}\n")
+    (private_config / "kg" / "queries").mkdir(parents=True)
+    relative = os.path.relpath(tmp_path / "victim", private_config / "kg" / "queries")
+    _, out, _ = drive(small_store, f"\\nd {relative}" + ENTER + f"\\nd {tmp_path / 'victim'}" + ENTER)
+    assert victim.exists()
+    assert out.count("is not a valid query name") == 2
+
+
+def test_load_is_refused_in_a_read_only_shell(small_store: Path, private_config: Path) -> None:
+    from test_shell_repl import ENTER, drive
+
+    status, out, _ = drive(small_store, f"\\load {ROOT / 'seeds'}" + ENTER)
+    assert "--allow-update" in out and "built" not in out
+    assert count(small_store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a kg:Article }") == 1
+
+
+@pytest.mark.parametrize("update", [
+    "COPY <urn:kg:nothing> TO <https://w3id.org/kg-news/id/article/small>",
+    "MOVE <urn:kg:nothing> TO <https://w3id.org/kg-news/id/article/small>",
+    "ADD <urn:kg:nothing> TO <https://w3id.org/kg-news/id/article/small>",
+])
+def test_copy_move_and_add_ask_before_they_run(small_store: Path, private_config: Path, update: str) -> None:
+    from test_shell_repl import ENTER, drive
+
+    _, out, _ = drive(small_store, update + ENTER + "n" + ENTER, allow_update=True, terminal=True)
+    assert "not run" in out and "update done" not in out
+    assert count(small_store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 601
+
+
+def test_include_of_itself_or_of_an_endless_file_is_one_error(small_store: Path, tmp_path: Path) -> None:
+    script = tmp_path / "loop.kgs"
+    script.write_text(f"ASK {{ ?s ?p ?o }}\n\\i {script}\n")
+    done = kg("shell", "--store", str(small_store), stdin=f"\\i {script}\n\\i /dev/zero\nASK {{}}\n")
+    assert done.returncode == 2
+    assert done.stdout == "true\ntrue\n"
+    assert "includes itself" in done.stderr and "longer than" in done.stderr
+    assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr
+
+
+def test_kg_query_of_an_endless_file_is_one_line(small_store: Path) -> None:
+    done = kg("query", "--store", str(small_store), "-f", "/dev/zero")
+    assert done.returncode == 2 and "longer than" in one_line(done)
+
+
+def test_a_query_argument_that_is_not_utf8_is_one_line(small_store: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kg", "query", "--store", str(small_store), b"ASK { \xff }"],
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert done.returncode == 2 and "not UTF-8" in one_line(done)
+
+
+# --- saved-query parameters -------------------------------------------------------------------------
+
+
+def test_parameters_bind_past_a_where_in_a_comment_and_survive_quotes(small_store: Path, private_config: Path) -> None:
+    folder = private_config / "kg" / "queries"
+    folder.mkdir(parents=True)
+    (folder / "thing.rq").write_text(
+        "#+ title: A thing by label\n#+ param: label literal -- its label\n"
+        "# looks in WHERE { the labels }\n"
+        "SELECT ?t WHERE { ?t rdfs:label ?l . FILTER(STR(?l) = ?_label) }\n"
+    )
+    env = {"XDG_CONFIG_HOME": str(private_config)}
+    done = kg("query", "--store", str(small_store), "--saved", "thing", "-p", "label=thing number 7",
+              "--format", "csv", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["t", "https://w3id.org/kg-news/id/thing/7"]
+    for value in ('x\n"', 'x\n\\"', '"""', "x\\"):
+        done = kg("query", "--store", str(small_store), "--saved", "thing", "-p", f"label={value}",
+                  "--format", "csv", env=env)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == ["t"]

@@ -426,7 +426,7 @@ def test_load_builds_articles_and_refreshes_completion(tmp_path):
     store = tmp_path / "fresh"
     OxigraphStore(store).close()  # an empty store to start from
     keys = f"\\load {ROOT / 'seeds'}" + ENTER + "SELECT (COUNT(*) AS ?n) WHERE { ?o a kg:Official }" + ENTER
-    status, out, shell = drive(store, keys)
+    status, out, shell = drive(store, keys, allow_update=True)
     assert status == 0
     assert "built 2 articles" in out
     shell.refresher.wait()

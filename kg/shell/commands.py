@@ -8,13 +8,14 @@ timing treat them like queries.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, UpdateRefused, UsageError
 
 if TYPE_CHECKING:
     from kg.shell.repl import Shell
@@ -214,16 +215,29 @@ def edit_command(shell: Shell, rest: str) -> None:
 
 @command("\\i", "\\i FILE", "run the queries and commands in FILE", complete=("file",))
 def include_command(shell: Shell, rest: str) -> None:
-    from pathlib import Path
+
+    from kg.sparqlparse import MAX_QUERY_CHARS
 
     args = words(rest)
     if len(args) != 1:
         raise UsageError("\\i takes one file")
+    limit = 20 * MAX_QUERY_CHARS  # a script of many queries, never a device that never ends
     try:
-        text = Path(args[0]).read_text(encoding="utf-8")
+        real = os.path.realpath(args[0])
+        with open(args[0], encoding="utf-8") as f:
+            text = f.read(limit + 1)
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {args[0]}: {e}") from None
-    status = shell.run_statements(text, source=args[0])
+        raise UsageError(f"cannot read {args[0]}: {getattr(e, 'strerror', None) or e}") from None
+    if len(text) > limit:
+        raise UsageError(f"cannot read {args[0]}: longer than {limit:,} characters")
+    including = shell.including
+    if real in including:
+        raise UsageError(f"{args[0]} includes itself (through \\i)")
+    including.append(real)
+    try:
+        status = shell.run_statements(text, source=args[0])
+    finally:
+        including.pop()
     if status:
         raise KgError(f"{args[0]} did not run cleanly", exit_code=status)
 
@@ -359,6 +373,8 @@ def load_command(shell: Shell, rest: str) -> None:
     paths = words(rest)
     if not paths:
         raise UsageError("\\load takes article files or folders")
+    if not shell.allow_update:
+        raise UpdateRefused("\\load writes to the store: start the shell with --allow-update to build into it")
     try:
         from kg.build import build_paths
     except ImportError:

@@ -66,6 +66,7 @@ class Shell:
         self.next_output: str | None = None
         self.next_text = ""
         self.last_query: str | None = None
+        self.including: list[str] = []  # files being run by \i, innermost last (a file may not include itself)
         self.last_result: QueryResult | None = None
         self.last_count: int | None = None
         self.out = out or sys.stdout
@@ -126,7 +127,7 @@ class Shell:
     def _run_update(self, text: str) -> None:
         if not self.allow_update:
             raise UpdateRefused("SPARQL Update is refused: start the shell with --allow-update to change the store")
-        if is_destructive(text) and self.interactive and not self.confirm("This update removes data. Run it?"):
+        if is_destructive(text) and self.interactive and not self.confirm("This update removes or overwrites data. Run it?"):
             self.notice("not run")
             return
         store = self._store()
