@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="saved-query parameter")
     p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
     p.add_argument("--timeout", type=float, help="stop the query after this many seconds")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE in the query send requests to other servers (refused otherwise)")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("saved", help="list the saved queries")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from rdflib import Literal, URIRef
@@ -10,20 +11,20 @@ from rdflib import Literal, URIRef
 from kg.errors import EXIT_OK, UsageError
 from kg.ontology import PREFIXES
 from kg.results import display
-from kg.store import QueryResult, Store, open_store
+from kg.store import QueryResult, Store, open_store, term_text
 
 
 def resolve_entity(store: Store, text: str) -> URIRef:
     """An entity by IRI (<...> or http...), prefixed name, or label (exact, then case-insensitive)."""
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
+        return _iri(text[1:-1])
     if text.startswith(("http://", "https://", "urn:")):
-        return URIRef(text)
+        return _iri(text)
     prefix, colon, local = text.partition(":")
     if colon and prefix in PREFIXES and " " not in text:
-        return URIRef(PREFIXES[prefix] + local)
-    label = Literal(text).n3()
+        return _iri(PREFIXES[prefix] + local)
+    label = term_text(Literal(text))  # one-line escaped literal, whatever quotes the label holds
     rows = store.query(
         "SELECT DISTINCT ?e WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } "
         f"FILTER(LCASE(STR(?l)) = LCASE(STR({label}))) "
@@ -58,6 +59,17 @@ SELECT ?property ?value ?direction ?article ?quote ?confidence WHERE {
 }
 ORDER BY ?direction ?property ?value ?article
 """
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
+
+
+def _iri(text: str) -> URIRef:
+    """An IRI the user typed, refused if it holds characters no IRI may hold (it would end early
+    in the query text)."""
+    if not _IRI.fullmatch(text):
+        raise UsageError(f"'{text}' is not an IRI (spaces, quotes and <>{{}}|^` cannot appear in one)")
+    return URIRef(text)
 
 
 def describe(store: Store, iri: URIRef) -> QueryResult:

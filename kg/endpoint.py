@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import math
 import netrc
 import os
 import re
@@ -75,9 +76,12 @@ def _env_float(name: str, default: float) -> float:
     if not value:
         return default
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
-        raise UsageError(f"${name} must be a number of seconds, not {value!r}") from None
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= 1e6):
+        raise UsageError(f"${name} must be a number of seconds above 0 and at most 1e6, not {value!r}")
+    return seconds
 
 
 def guess_graph_store(query_url: str) -> str | None:
@@ -115,7 +119,11 @@ class EndpointStore(Store):
         graph_store_url: str | None = None,
         batch_size: int = _BATCH,
     ) -> None:
-        parts = urllib.parse.urlsplit(location)
+        try:
+            parts = urllib.parse.urlsplit(location)
+            parts.port  # noqa: B018 - a bad port raises here, not later in the middle of a request
+        except ValueError as e:
+            raise UsageError(f"not a SPARQL endpoint URL: {location} ({e})") from None
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise UsageError(f"not a SPARQL endpoint URL: {location}")
         if parts.username or parts.password:
@@ -440,15 +448,12 @@ class EndpointStore(Store):
 
 # --- query text -----------------------------------------------------------------------------------
 
-_TRAILING_LIMIT = re.compile(r"(?is)\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*(?:#[^\n]*\s*)*$")
-
-
 def _limited_to(sparql: str, rows: int) -> bool:
-    """Whether the query's own final LIMIT asks for at most `rows` rows."""
-    m = _TRAILING_LIMIT.search(sparql) or re.search(
-        r"(?is)\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*(?:#[^\n]*\s*)*$", sparql
-    )
-    return bool(m) and int(m.group(1)) <= rows
+    """Whether the query's own outermost LIMIT asks for at most `rows` rows (read from its parse:
+    a pattern over the text can take exponential time on a hostile one)."""
+    limit = parse(sparql).limit
+    return limit is not None and limit <= rows
+
 
 def with_prefixes(sparql: str) -> tuple[str, int]:
     """The query with the project's PREFIX declarations it lacks, on one added line.
@@ -643,9 +648,11 @@ def _strip_literals(text: str) -> str:
     return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
 
 
-def _json_term(value: dict[str, str] | None) -> Term | None:
+def _json_term(value: object) -> Term | None:
     if value is None:
         return None
+    if not isinstance(value, dict) or not isinstance(value.get("value", ""), str):
+        raise StoreError(f"the server sent a result term that is not a SPARQL JSON term: {_clip(repr(value), 120)}")
     kind = value.get("type")
     text = value.get("value", "")
     if kind == "uri":
@@ -654,22 +661,37 @@ def _json_term(value: dict[str, str] | None) -> Term | None:
         return BNode(_bnode_label(text))
     if kind in ("literal", "typed-literal"):
         lang = value.get("xml:lang")
-        if lang:
+        if lang and isinstance(lang, str):
             return Literal(text, lang=lang)
         datatype = value.get("datatype")
-        return Literal(text, datatype=URIRef(datatype) if datatype and datatype != _XSD_STRING else None)
-    raise StoreError(f"unsupported term in the server's results: {value!r}")
+        if datatype and isinstance(datatype, str) and datatype != _XSD_STRING:
+            return Literal(text, datatype=URIRef(datatype))
+        return Literal(text)
+    raise StoreError(f"unsupported term in the server's results: {_clip(repr(value), 120)}")
 
 
 def _parse_results(body: bytes) -> QueryResult:
+    """SPARQL JSON results, checked for shape: a server's odd answer is one error, never a crash."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as e:
         raise StoreError(f"the server sent results that are not JSON: {e}") from None
+    except RecursionError:
+        raise StoreError("the server sent results nested too deeply to be SPARQL JSON results") from None
+    if not isinstance(data, dict):
+        raise StoreError(f"the server sent JSON that is not SPARQL results (a {type(data).__name__})")
     if "boolean" in data:
         return QueryResult("ask", boolean=bool(data["boolean"]))
-    names = list(data.get("head", {}).get("vars", []))
-    rows = [tuple(_json_term(b.get(n)) for n in names) for b in data.get("results", {}).get("bindings", [])]
+    head, results = data.get("head"), data.get("results")
+    names = head.get("vars") if isinstance(head, dict) else None
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not isinstance(bindings, list):
+        raise StoreError("the server sent JSON that is not SPARQL results (no head.vars or results.bindings list)")
+    rows = []
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            raise StoreError(f"the server sent a result row that is not an object: {_clip(repr(binding), 120)}")
+        rows.append(tuple(_json_term(binding.get(n)) for n in names))
     return QueryResult("select", vars=names, rows=rows)
 
 

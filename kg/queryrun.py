@@ -8,16 +8,22 @@ query timeout); an endpoint store gets the timeout as its HTTP deadline.
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
+import os
 import re
 import sys
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from kg import saved
-from kg.errors import EXIT_FAILURE, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
+from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
 from kg.results import write
-from kg.sparqlparse import MAX_QUERY_CHARS
-from kg.store import QueryResult, Store, default_location, is_update, open_store
+from kg.sparqlparse import MAX_QUERY_CHARS, parse
+from kg.store import QueryResult, Store, default_location, open_store
+
+T = TypeVar("T")
 
 
 def query_text(args: argparse.Namespace) -> str:
@@ -47,21 +53,65 @@ def query_text(args: argparse.Namespace) -> str:
     return text
 
 
+# The longest --timeout taken (about eleven days): beyond it a number is a mistake, not a wish.
+MAX_TIMEOUT = 1e6
+
+
 def query_command(args: argparse.Namespace) -> int:
     text = query_text(args)
-    if is_update(text):
+    parsed = parse(text)
+    if parsed.kind == "update":
         raise UpdateRefused("this is a SPARQL Update, not a query: kg query only reads the store")
+    check_services(parsed.services, args.allow_service)
     timeout = args.timeout
-    if timeout is not None and not timeout > 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise UsageError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
     location = args.store or default_location()
     if timeout is not None and not re.match(r"(?i)https?://", location):
         result = run_with_timeout(location, text, timeout)
     else:
         with open_read_only(location) as store:
-            result = store.query(text, timeout=timeout)
+            result = run_in_thread(lambda: store.query(text, timeout=timeout), timeout)
     write(result, sys.stdout, args.format)
     return EXIT_OK
+
+
+def check_services(services: tuple[str, ...], allowed: bool) -> None:
+    """SERVICE makes the store send requests to other servers: only when the user allows it."""
+    if services and not allowed:
+        raise UsageError(f"the query calls SERVICE {services[0]}: kg sends no request to another server "
+                         "unless allowed (--allow-service)")
+
+
+def run_in_thread(work: Callable[[], T], timeout: float | None) -> T:
+    """Run `work` on a thread while this one waits: Ctrl-C ends the command at once (exit 130)
+    even while the store is busy in native code or waiting on a server, and `timeout` bounds the
+    whole query, however slowly an answer trickles in."""
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = e
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="kg-query", daemon=True).start()
+    try:
+        # a little grace: the store's own deadline, when it has one, gives the better message
+        finished = done.wait(None if timeout is None else timeout + 1.0)
+    except KeyboardInterrupt:
+        # The store may be deep in native code: leave without waiting for it.
+        print("kg: interrupted", file=sys.stderr, flush=True)
+        os._exit(EXIT_INTERRUPTED)
+    if not finished:
+        raise KgError(f"query stopped after {timeout:g} s (--timeout {timeout:g}); "
+                      "narrow it with LIMIT or more specific patterns, or allow more time")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def open_read_only(location: str) -> Store:

@@ -38,6 +38,7 @@ class Parsed:
     operations: tuple[str, ...] = ()  # insert, delete, load, clear, create, drop, copy, move, add
     services: tuple[str, ...] = field(default=())  # the IRIs (or ?variables) of SERVICE calls
     prefixes: tuple[str, ...] = ()  # the prefixes the text declares
+    limit: int | None = None  # the query's own outermost LIMIT
     error: str = ""  # why the text is neither, in one line
     offset: int = -1  # where the grammar stopped, as a character offset into the text
 
@@ -92,7 +93,7 @@ def _parse(text: str) -> Parsed:
         body = tree[1]
         form = body.name.removesuffix("Query").lower()
         services, prefixes = _walk(tree)
-        return Parsed("query", form=form, services=services, prefixes=prefixes)
+        return Parsed("query", form=form, services=services, prefixes=prefixes, limit=_limit(body))
     try:
         update = parseUpdate(text)
     except ParseException as as_update:
@@ -105,6 +106,16 @@ def _parse(text: str) -> Parsed:
         return Parsed(None, error=_message(query_error), offset=query_error.loc)
     services, prefixes = _walk(update)
     return Parsed("update", operations=operations, services=services, prefixes=prefixes)
+
+
+def _limit(body: Any) -> int | None:
+    modifiers = body["limitoffset"] if "limitoffset" in body else None
+    if modifiers is None or "limit" not in modifiers:
+        return None
+    try:
+        return int(modifiers["limit"])
+    except (TypeError, ValueError):
+        return None
 
 
 def _operation(op: Any) -> str:

@@ -324,10 +324,10 @@ class OxigraphStore(Store):
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._db = ox.Store(str(self.path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RocksDB reports a damaged store as RuntimeError
             if "lock" in str(e).lower():
                 raise StoreLockedError(f"store {self.path} is locked by process {self._holder()}") from None
-            raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+            raise StoreError(f"cannot open the store at {self.path}: {' '.join(str(e).split())}") from None
         (self.path / self.PID_FILE).write_text(str(os.getpid()))
 
     # A build that is writing compacts and deletes table files: a reader opening (or reading) at
@@ -449,6 +449,8 @@ class OxigraphStore(Store):
             self._db.bulk_load("".join(lines).encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_QUADS)
         except OSError as e:
             raise StoreError(f"{failure}: {e}") from None
+        except (ValueError, SyntaxError) as e:  # a term the store cannot hold (a lone surrogate, a bad IRI)
+            raise StoreRefused(f"{failure}: {' '.join(str(e).split())[:300]}") from None
 
     def prune_entities(self) -> None:
         self._described.clear()
@@ -551,6 +553,10 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only")
+
+
+class StoreRefused(StoreError, ValueError):
+    """The store refused a term it cannot hold; a ValueError too, as callers handled before."""
 
 
 def _file_vanished(error: BaseException) -> bool:

@@ -11,6 +11,7 @@ Each graph in a loaded file replaces the graph of the same name in the store, as
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -120,6 +121,8 @@ def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object
     except Exception as e:  # noqa: BLE001 - rdflib's parsers raise many kinds
         message = " ".join(str(e).split()) or type(e).__name__
         raise UsageError(f"{path}: not valid {fmt}: {message[:300]}") from None
+    if graph is not None and not _IRI.fullmatch(graph):
+        raise UsageError(f"--graph {graph!r} is not an IRI")
     quads = []
     loose = 0
     for s, p, o, g in data.quads((None, None, None, None)):
@@ -128,10 +131,36 @@ def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object
                 loose += 1
                 continue
             g = URIRef(graph)
+        problem = _unstorable(s, p, o, g)
+        if problem:
+            raise UsageError(f"{path}: {problem}; nothing was loaded")
         quads.append((s, p, o, g))
     if loose:
         raise UsageError(f"{path}: {loose} triples are outside any named graph; say where they go with --graph IRI")
     return quads
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
+
+
+def _unstorable(s: object, p: object, o: object, g: object) -> str:
+    """Why a quad cannot go into a store (rdflib's parsers let these through), or ''."""
+    from rdflib import BNode, Literal, URIRef
+
+    if not isinstance(g, URIRef):
+        return f"a graph named by a blank node ({g}) cannot be stored: graphs are named by IRIs"
+    for term in (s, p, o, g):
+        if isinstance(term, URIRef) and not _IRI.fullmatch(str(term)):
+            return f"<{_clip(str(term))}> is not a valid IRI"
+        if isinstance(term, (URIRef, Literal, BNode)) and any("\ud800" <= c <= "\udfff" for c in str(term)):
+            return f"{_clip(repr(str(term)))} holds a lone surrogate, which is not text"
+        if isinstance(term, Literal) and term.datatype is not None and not _IRI.fullmatch(str(term.datatype)):
+            return f"the datatype <{_clip(str(term.datatype))}> is not a valid IRI"
+    return ""
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def run_load(args: argparse.Namespace) -> int:

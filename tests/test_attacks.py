@@ -276,3 +276,187 @@ def test_parameters_bind_past_a_where_in_a_comment_and_survive_quotes(small_stor
                   "--format", "csv", env=env)
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines() == ["t"]
+
+
+# --- SERVICE, timeouts, Ctrl-C ----------------------------------------------------------------------
+
+
+class TricklingServer:
+    """A real HTTP server that accepts requests and answers one byte a second, or never."""
+
+    def __init__(self, trickle: bool) -> None:
+        import socket
+        import threading
+
+        self.requests = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.trickle = trickle
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import threading
+        import time
+
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.requests += 1
+
+            def answer(conn=conn) -> None:
+                try:
+                    conn.recv(65536)
+                    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 100000\r\n\r\n"
+                    conn.sendall(head)
+                    while self.trickle:
+                        conn.sendall(b" ")
+                        time.sleep(1)
+                    time.sleep(120)
+                except OSError:
+                    pass
+
+            threading.Thread(target=answer, daemon=True).start()
+
+
+def test_service_is_refused_unless_allowed(small_store: Path) -> None:
+    server = TricklingServer(trickle=False)
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{server.port}/sparql> {{ ?s ?p ?o }} }}"
+    done = kg("query", "--store", str(small_store), query)
+    assert done.returncode == 2 and "--allow-service" in one_line(done)
+    done = kg("shell", "--store", str(small_store), stdin=query + "\n")
+    assert done.returncode == 2 and "--allow-service" in done.stderr
+    assert server.requests == 0
+
+
+def test_timeout_bounds_the_whole_answer_of_a_trickling_server() -> None:
+    import time
+
+    server = TricklingServer(trickle=True)
+    started = time.monotonic()
+    done = kg("query", "--store", f"http://127.0.0.1:{server.port}/sparql", "--timeout", "3", "ASK { ?s ?p ?o }")
+    assert time.monotonic() - started < 15
+    assert done.returncode == 1 and "3 s" in one_line(done)
+
+
+def test_ctrl_c_stops_a_query_waiting_on_a_server_at_once() -> None:
+    import time
+
+    server = TricklingServer(trickle=False)
+    child = subprocess.Popen([sys.executable, "-m", "kg", "query", "--store", f"http://127.0.0.1:{server.port}/sparql",
+                              "ASK { ?s ?p ?o }"], stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 30
+    while server.requests == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    child.send_signal(signal.SIGINT)
+    try:
+        _, err = child.communicate(timeout=5)
+    finally:
+        child.kill()
+    assert child.returncode == 130 and "interrupted" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "nan", "-1"])
+def test_absurd_timeouts_are_one_line(small_store: Path, value: str) -> None:
+    done = kg("query", "--store", str(small_store), "--timeout", value, "ASK {}")
+    assert done.returncode == 2 and "--timeout" in one_line(done)
+
+
+# --- crashes: a traceback where a one-line error belongs ---------------------------------------------
+
+
+class FixedAnswerServer:
+    """A real HTTP server that answers every request with 200 and the same body."""
+
+    def __init__(self, body: bytes, content_type: str = "application/sparql-results+json") -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.parametrize("body", [
+    b"[]", b"null", b'"text"', b'{"head": {"vars": ["x"]}, "results": {"bindings": ["a", "b"]}}',
+    b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": "plain"}]}}', b'{"head": null}',
+    b"[" * 200_000 + b"]" * 200_000,
+])
+def test_an_endpoint_answering_json_of_the_wrong_shape_is_one_line(body: bytes) -> None:
+    server = FixedAnswerServer(body)
+    done = kg("query", "--store", server.url, "SELECT ?x WHERE { ?x ?p ?o }")
+    assert done.returncode == 1 and "the server sent" in one_line(done)
+
+
+@pytest.mark.parametrize(("args", "env"), [
+    (["explain", "<http://x> } ; DROP ALL ; #>"], {}),
+    (["query", "--store", "http://127.0.0.1:9/sparql", "ASK {}"], {"KG_HTTP_TIMEOUT": "nan"}),
+    (["query", "--store", "http://127.0.0.1:9/sparql", "ASK {}"], {"KG_HTTP_TIMEOUT": "-1"}),
+    (["query", "--store", "http://127.0.0.1:9/sparql", "ASK {}"], {"KG_HTTP_TIMEOUT": "inf"}),
+    (["query", "--store", "http://[::1", "ASK {}"], {}),
+])
+def test_hostile_arguments_are_one_line(small_store: Path, args: list[str], env: dict[str, str]) -> None:
+    if args[0] == "explain":
+        args = [args[0], "--store", str(small_store), *args[1:]]
+    done = kg(*args, env=env)
+    assert done.returncode == 2, done.stderr
+    one_line(done)
+
+
+def test_describe_of_a_malformed_iri_does_not_end_a_script(small_store: Path) -> None:
+    done = kg("shell", "--store", str(small_store), stdin="\\describe <http://x> } ; DROP ALL ; #>\nASK {}\n")
+    assert done.returncode == 2 and done.stdout == "true\n"
+    assert "is not an IRI" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("damage", ["current", "sst"])
+def test_a_damaged_store_is_one_line_for_every_writer(small_store: Path, tmp_path: Path, damage: str) -> None:
+    if damage == "current":
+        (small_store / "CURRENT").write_text("garbage\n")
+    else:
+        for table in small_store.glob("*.sst"):
+            data = table.read_bytes()
+            table.write_bytes(data[: len(data) // 2])
+    article = tmp_path / "a.txt"
+    article.write_text(TALKS.format(title="Talks", nz="Winston Peters", jp="Takeshi Iwaya"))
+    rdf = tmp_path / "x.nq"
+    rdf.write_text("<http://x/a> <http://x/p> <http://x/o> <http://x/g> .\n")
+    for args, stdin in ((["build", "--store", str(small_store), str(article)], None),
+                        (["load", "--store", str(small_store), str(rdf)], None),
+                        (["shell", "--allow-update", "--store", str(small_store)], "ASK {}\n"),
+                        (["query", "--store", str(small_store), "SELECT * WHERE { ?s ?p ?o }"], None)):
+        done = kg(*args, stdin=stdin)
+        assert done.returncode != 0, (args, done.stdout)
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.stderr.strip().count("\n") == 0, (args, done.stderr)
+
+
+@pytest.mark.parametrize(("content", "args"), [
+    ("<http://x/a b> <http://x/p> <http://x/o> <http://x/g> .\n", []),
+    ("_:b <http://x/p> <http://x/o> _:g .\n", []),
+    ('<http://x/a> <http://x/p> "\\uD800" <http://x/g> .\n', []),
+    ("<http://x/a> <http://x/p> <http://x/o> .\n", ["--graph", "http://x> y"]),
+])
+def test_hostile_rdf_is_refused_whole_in_one_line(tmp_path: Path, content: str, args: list[str]) -> None:
+    rdf = tmp_path / ("x.nt" if args else "x.nq")
+    rdf.write_text(content)
+    done = kg("load", "--store", str(tmp_path / "kg"), str(rdf), *args)
+    assert done.returncode == 2
+    one_line(done)

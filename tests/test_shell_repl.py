@@ -383,7 +383,8 @@ def test_script_exit_status_on_a_syntax_error(store_path):
 
 
 def test_script_exit_status_on_a_failed_query(store_path):
-    proc = run_script(store_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n")
+    proc = run_script(store_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n",
+                      "--allow-service")
     assert proc.returncode == 1
     assert proc.stderr.startswith("<stdin>:1: query failed:")
     assert "Traceback" not in proc.stderr

@@ -18,6 +18,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="open the store writable and run SPARQL Update (DROP, CLEAR and DELETE ask first)",
     )
+    parser.add_argument("--allow-service", action="store_true",
+                        help="let SERVICE in queries send requests to other servers (refused otherwise)")
     parser.add_argument("--no-color", action="store_true", help="no colours (also when NO_COLOR is set)")
     parser.add_argument("--format", default="table", choices=FORMATS, help="how results are printed (default table)")
     parser.description = (
@@ -35,6 +37,7 @@ def run_shell(args: argparse.Namespace) -> int:
     shell = Shell(
         args.store,
         allow_update=args.allow_update,
+        allow_service=args.allow_service,
         color=color_wanted(args.no_color),
         fmt=args.format,
         interactive=interactive,

@@ -46,6 +46,7 @@ class Shell:
         location: str | None = None,
         *,
         allow_update: bool = False,
+        allow_service: bool = False,
         color: bool = True,
         fmt: str = "table",
         interactive: bool = False,
@@ -59,6 +60,7 @@ class Shell:
     ) -> None:
         self.location = location or default_location()
         self.allow_update = allow_update
+        self.allow_service = allow_service
         self.interactive = interactive
         self.format = fmt
         self.labels = True
@@ -119,6 +121,10 @@ class Shell:
         if is_update(text):
             self._run_update(text)
             return
+        from kg.queryrun import check_services
+        from kg.sparqlparse import parse
+
+        check_services(parse(text).services, self.allow_service)
         store = self._store()
         result, elapsed = self._in_worker(lambda: store.query(text))
         self.last_result = result
@@ -127,6 +133,10 @@ class Shell:
     def _run_update(self, text: str) -> None:
         if not self.allow_update:
             raise UpdateRefused("SPARQL Update is refused: start the shell with --allow-update to change the store")
+        from kg.queryrun import check_services
+        from kg.sparqlparse import parse
+
+        check_services(parse(text).services, self.allow_service)
         if is_destructive(text) and self.interactive and not self.confirm("This update removes or overwrites data. Run it?"):
             self.notice("not run")
             return
