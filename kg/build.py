@@ -71,7 +71,7 @@ class BuildReport:
         if extra:
             parts[0] += f" ({', '.join(extra)})"
         if self.built:
-            what = ", ".join(f"{n} {k}" for k, n in self.counts.items())
+            what = ", ".join(f"{n} {k if n != 1 else _SINGULAR.get(k, k)}" for k, n in self.counts.items())
             parts.append(f"{what}; {self.triples} triples")
         return "; ".join(parts) + f" into {location} in {self.seconds:.1f} s"
 
@@ -83,6 +83,9 @@ class _Indexed:
     iri: str
     current: bool  # read by this version of the extractor
     source: str
+
+
+_SINGULAR = {"officials": "official", "dialogues": "dialogue", "treaties": "treaty", "policies": "policy"}
 
 
 def _index(store: Store) -> dict[str, _Indexed]:
@@ -525,6 +528,11 @@ def build_command(args: argparse.Namespace) -> int:
             raise UsageError(f"--date: {e}") from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if args.jobs > cores:
+        # more processes than cores only adds memory (each holds a spaCy pipeline) and switching
+        print(f"kg: --jobs {args.jobs} is more than the {cores} cores here: using {cores}", file=sys.stderr)
+        args.jobs = cores
     from kg.store import default_location
 
     location = args.store or default_location()
@@ -539,7 +547,8 @@ def build_command(args: argparse.Namespace) -> int:
     if not args.quiet or report.interrupted:
         print(report.summary(location), flush=True)
     if report.interrupted:
-        print(f"kg: interrupted; the {report.built} article{'s' if report.built != 1 else ''} built are kept "
+        print(f"kg: interrupted; the {report.built} article{'s' if report.built != 1 else ''} built "
+              f"{'are' if report.built != 1 else 'is'} kept "
               "(run the same command again to build the rest)", file=sys.stderr)
         return EXIT_INTERRUPTED
     if report.failed:

@@ -755,13 +755,14 @@ def _http_error(code: int, url: str, what: str, detail: str, has_credentials: bo
         return StoreError(f"{where} refused the {what} (HTTP 401): {hint}")
     if code == 403:
         return StoreError(f"{where} forbids the {what} (HTTP 403): the user lacks the rights for it")
-    if code == 404:
-        return StoreError(f"nothing at {where} (HTTP 404): check the endpoint URL")
     if code in (404, 405, 415, 501) and what == "graph upload":
+        # a guessed Graph Store URL that is not there falls back to SPARQL Update
         return _NoGraphStore(
             f"{where} does not take Graph Store Protocol uploads (HTTP {code}): set KG_GSP_URL to the "
             "server's graph store endpoint, or KG_GSP_URL=none to use SPARQL Update"
         )
+    if code == 404:
+        return StoreError(f"nothing at {where} (HTTP 404): check the endpoint URL")
     tail = f": {detail}" if detail else ""
     if re.search(r"(?i)SR186|no permission|permission denied|not authori[sz]ed", detail):
         # Virtuoso answers a missing right with 500 and SR186, not 403.

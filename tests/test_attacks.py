@@ -460,3 +460,11 @@ def test_hostile_rdf_is_refused_whole_in_one_line(tmp_path: Path, content: str, 
     done = kg("load", "--store", str(tmp_path / "kg"), str(rdf), *args)
     assert done.returncode == 2
     one_line(done)
+
+
+def test_a_graph_store_url_answering_404_is_taken_as_no_graph_store() -> None:
+    from kg.endpoint import _http_error, _NoGraphStore
+
+    error = _http_error(404, "http://h/ds/data?graph=x", "graph upload", "", False)
+    assert isinstance(error, _NoGraphStore)  # a guessed one falls back to SPARQL Update
+    assert "nothing at" in str(_http_error(404, "http://h/sparql", "query", "", False))

@@ -152,3 +152,4 @@ def test_staging_graphs_left_by_a_lost_connection_are_cleaned_and_never_counted(
     assert staging_graphs(endpoint) == []
     count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{KGID['thing/1']}> ?p ?o }}").rows[0][0]
     assert int(count) == 1
+
