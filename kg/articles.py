@@ -155,14 +155,28 @@ def decode(data: bytes) -> str:
             return _check_text(data.decode(codec))
         except UnicodeDecodeError:
             raise ArticleError("binary data, not text") from None
+    # UTF-8, with any stretch that is not UTF-8 read as Windows-1252 (Latin-1 for the bytes it
+    # leaves undefined): a pasted cp1252 quote inside a UTF-8 file spoils only itself, and a file
+    # that is Windows-1252 throughout reads the same as decoding it whole.
+    return _check_text(data.decode("utf-8", errors=_CP1252_REPAIR))
+
+
+def _cp1252_stretch(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return "".join(_cp1252_char(b) for b in bad), error.end
+
+
+def _cp1252_char(byte: int) -> str:
     try:
-        text = data.decode("utf-8")
+        return bytes([byte]).decode("cp1252")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-    return _check_text(text)
+        return chr(byte)  # the five bytes cp1252 leaves undefined, read as Latin-1
+
+
+_CP1252_REPAIR = "kg-cp1252-repair"
+codecs.register_error(_CP1252_REPAIR, _cp1252_stretch)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

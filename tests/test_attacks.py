@@ -468,3 +468,11 @@ def test_a_graph_store_url_answering_404_is_taken_as_no_graph_store() -> None:
     error = _http_error(404, "http://h/ds/data?graph=x", "graph upload", "", False)
     assert isinstance(error, _NoGraphStore)  # a guessed one falls back to SPARQL Update
     assert "nothing at" in str(_http_error(404, "http://h/sparql", "query", "", False))
+
+
+def test_a_stray_windows_1252_stretch_spoils_only_itself() -> None:
+    from kg.articles import decode
+
+    data = "Défense minister Zoë Ångström said".encode() + b" \x93we agree\x94 " + "in Genève.".encode()
+    assert decode(data) == "Défense minister Zoë Ångström said “we agree” in Genève."
+    assert decode("Genève".encode("cp1252")) == "Genève"  # Windows-1252 throughout reads as before
