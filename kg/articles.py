@@ -8,9 +8,11 @@ character offsets in the graph refer to `Article.text`.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,17 +109,82 @@ def article_paths(paths: list[str]) -> Iterator[tuple[str, str | None]]:
             continue
         p = Path(given)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not any(
-                    part.startswith(".") for part in f.relative_to(p).parts
-                ):
-                    yield str(f), None
+            yield from _folder_articles(p)
         elif p.is_file():
             yield str(p), None
+        elif p.is_symlink() and not p.exists():
+            yield str(p), _broken_link(p)
         elif p.exists():
-            yield str(p), "not a regular file"
+            yield str(p), f"not a regular file ({_kind(p)})"
         else:
             yield str(p), "no such file or folder"
+
+
+def _folder_articles(root: Path) -> Iterator[tuple[str, str | None]]:
+    """The articles under a folder. Links are followed only to files inside the folder (a link to
+    /etc/shadow is reported, never read); links to folders are not followed (no loops, no
+    escape). Looping or broken links, FIFOs and devices, and sub-folders that cannot be read are
+    reported rather than skipped in silence. Hidden files and folders are skipped."""
+    real_root = os.path.realpath(root)
+    found: list[tuple[str, str | None]] = []
+
+    def unreadable(error: OSError) -> None:
+        found.append((str(error.filename), f"cannot read this folder: {(error.strerror or str(error)).lower()}"))
+
+    for folder, subfolders, files in os.walk(root, onerror=unreadable, followlinks=False):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for name in files + [d for d in subfolders if os.path.islink(os.path.join(folder, d))]:
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if path.is_symlink():
+                problem = _link_problem(path, real_root)
+                if problem is not None:
+                    found.append((str(path), problem))
+                    continue
+                if path.is_dir():
+                    continue  # a link to a folder inside the tree: its files are walked there
+            if path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.is_file():
+                found.append((str(path), None))
+            else:
+                found.append((str(path), f"not a regular file ({_kind(path)})"))
+    yield from sorted(found, key=lambda item: Path(item[0]).parts)
+
+
+def _link_problem(path: Path, real_root: str) -> str | None:
+    """Why a link inside an article folder is not followed, or None if it may be."""
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "a link that loops back on itself"
+        return _broken_link(path)
+    if os.path.commonpath([real_root, target]) != real_root:
+        return f"a link to {target}, outside the folder (not followed)"
+    return None
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        return f"a link to {os.readlink(path)}, which does not exist"
+    except OSError:
+        return "a broken link"
+
+
+def _kind(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "cannot be read"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 # --- decoding -------------------------------------------------------------------------------------

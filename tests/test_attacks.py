@@ -476,3 +476,70 @@ def test_a_stray_windows_1252_stretch_spoils_only_itself() -> None:
     data = "Défense minister Zoë Ångström said".encode() + b" \x93we agree\x94 " + "in Genève.".encode()
     assert decode(data) == "Défense minister Zoë Ångström said “we agree” in Genève."
     assert decode("Genève".encode("cp1252")) == "Genève"  # Windows-1252 throughout reads as before
+
+
+# --- article folders: links, FIFOs -------------------------------------------------------------------
+
+
+def test_links_out_of_the_folder_loops_and_fifos_are_reported_never_read(tmp_path: Path) -> None:
+    from kg.articles import article_paths
+
+    news = tmp_path / "news"
+    (news / "sub").mkdir(parents=True)
+    (news / "a.txt").write_text("An article.\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n")
+    (news / "shadow.txt").symlink_to(secret)
+    (news / "outside").symlink_to(tmp_path)  # a folder link out of the tree
+    (news / "sub" / "again.txt").symlink_to(news / "a.txt")  # inside the tree: fine
+    (news / "loop.txt").symlink_to(news / "loop.txt")
+    (news / "gone.txt").symlink_to(news / "nothing.txt")
+    os.mkfifo(news / "pipe.txt")
+
+    found = dict(article_paths([str(news)]))
+
+    assert found[str(news / "a.txt")] is None and found[str(news / "sub" / "again.txt")] is None
+    assert "outside the folder" in found[str(news / "shadow.txt")]
+    assert "outside the folder" in found[str(news / "outside")]
+    assert "loops" in found[str(news / "loop.txt")]
+    assert "does not exist" in found[str(news / "gone.txt")]
+    assert "FIFO" in found[str(news / "pipe.txt")]
+    assert not any(str(secret) == p for p in found)
+
+
+def test_an_unreadable_sub_folder_is_reported(tmp_path: Path) -> None:
+    import json
+    import shutil
+    import tempfile
+
+    from kg.articles import article_paths
+
+    base = Path(tempfile.mkdtemp(prefix="kg-perm-"))
+    news = base / "news"
+    try:
+        (news / "locked").mkdir(parents=True)
+        (news / "a.txt").write_text("Minister Lena Hart spoke in Paris.\n")
+        (news / "locked" / "b.txt").write_text("Minister Ana Berg spoke in Oslo.\n")
+        for p in (base, news):
+            p.chmod(0o755)
+        (news / "locked").chmod(0o000)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child lists the folder as an unprivileged user (root reads every folder)
+            try:
+                os.close(read)
+                if os.geteuid() == 0:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                os.write(write, json.dumps(list(article_paths([str(news)]))).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as answer:
+            found = dict(json.loads(answer.read() or "[]"))
+        os.waitpid(pid, 0)
+        assert found[str(news / "a.txt")] is None
+        assert "cannot read this folder: permission denied" in found[str(news / "locked")]
+    finally:
+        (news / "locked").chmod(0o755)
+        shutil.rmtree(base)
