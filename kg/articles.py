@@ -443,6 +443,7 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
         )
     if title and not text.startswith(title):
         text = title + "\n\n" + text
+    text = calm_punctuation_runs(text)
     date = header_date(text) or html_date or default_date
     return Article(
         source=source,
@@ -453,6 +454,33 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
         content_hash=hashlib.sha256(data).hexdigest(),
         author=author,
     )
+
+
+# Eight or more punctuation marks in a row (spaces between them or not): no sentence needs them,
+# and spaCy's tokenizer and parser take time that grows with the square of such a run (20,000
+# commas: over a minute).
+_PUNCTUATION_RUN = re.compile(r"(?:[^\w\s]\s*){8,}")
+
+
+def calm_punctuation_runs(text: str) -> str:
+    """Blank out long runs of punctuation after their first three marks, keeping line breaks and
+    every character's position (evidence offsets stay true)."""
+
+    def calm(m: re.Match[str]) -> str:
+        run = m.group(0)
+        kept = 0
+        out = []
+        for c in run:
+            if c.isspace():
+                out.append(c if c in "\n\r" else " ")
+            elif kept < 3:
+                out.append(c)
+                kept += 1
+            else:
+                out.append(" ")
+        return "".join(out)
+
+    return _PUNCTUATION_RUN.sub(calm, text)
 
 
 def _from_html(html: str) -> tuple[str, str | None, str | None, PartialDate | None]:

@@ -543,3 +543,25 @@ def test_an_unreadable_sub_folder_is_reported(tmp_path: Path) -> None:
     finally:
         (news / "locked").chmod(0o755)
         shutil.rmtree(base)
+
+
+# --- hangs: punctuation runs ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("run", [",", ", ", "\u201c", "=", "*", "(", ".,;:!?"])
+def test_long_punctuation_runs_cost_little_and_keep_offsets(extractor, run: str) -> None:
+    import time
+
+    from kg.articles import parse_article
+    from kg.pipeline import extract_articles
+
+    head = ("WELLINGTON, 3 March 2024 - New Zealand Foreign Minister Winston Peters met Japanese Foreign "
+            "Minister Takeshi Iwaya in Wellington on Monday.\n\n")
+    tail = "\n\nThe talks went well, said Peters.\n"
+    article = parse_article("junk.txt", (head + run * (20_000 // len(run)) + tail).encode())
+    assert len(article.text) == len(head + run * (20_000 // len(run)) + tail)  # offsets unchanged
+    assert article.text.endswith(tail)
+    started = time.perf_counter()
+    [(_, facts)] = list(extract_articles(extractor, [article], on_failure=lambda p, w: pytest.fail(w)))
+    assert time.perf_counter() - started < 5  # was 74 s for 20,000 commas
+    assert {o.name for o in facts.officials.values()} == {"Winston Peters", "Takeshi Iwaya"}
