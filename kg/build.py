@@ -31,7 +31,7 @@ from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, Usage
 from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.pipeline import _oneline, extract_articles
-from kg.store import ArticleGraph, Store, open_store
+from kg.store import ArticleGraph, Store, open_store, orphans_of
 
 INDEX_QUERY = """
 SELECT ?g ?hash ?version ?path WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash .
@@ -433,7 +433,8 @@ def _drop_replaced(store: Store, plan: _Plan, built: dict[str, str], index: dict
     for source, graphs in replaced.items():
         if source in built or source in plan.unchanged_sources:
             for graph in graphs:
-                store.drop_graph(graph)
+                # one request: the graph and the descriptions only it needed go together
+                store.update(f"{orphans_of(graph)} ;\nDROP SILENT GRAPH <{graph}>")
                 dropped += 1
     return dropped
 

@@ -40,6 +40,20 @@ WHERE {{
 }}"""
 
 
+def orphans_of(graph: str, keep: Iterable[str] = ()) -> str:
+    """An update deleting the descriptions of the entities `graph` mentions that no other graph
+    mentions (and that are not in `keep`). Sent in the same request as the graph's drop or
+    replacement, so a build killed at any moment leaves no entity that no article mentions."""
+    kept = ", ".join(f"<{k}>" for k in sorted(keep))
+    keep_filter = f"FILTER(?e NOT IN ({kept}))" if kept else ""
+    return (
+        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{\n"
+        f"  GRAPH <{graph}> {{ ?e <{KG.mentionedIn}> <{graph}> }} {keep_filter}\n"
+        f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?e <{KG.mentionedIn}> ?a }} FILTER(?h != <{graph}>) }}\n"
+        f"  GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}"
+    )
+
+
 @dataclass
 class ArticleGraph:
     """What one article puts in the store: its own graph, and its share of the entities graph."""
@@ -385,6 +399,7 @@ class OxigraphStore(Store):
 
     def update(self, sparql: str) -> None:
         self._writable()
+        self._described.clear()  # an update may delete descriptions this writer thinks it wrote
         try:
             self._db.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
@@ -469,13 +484,19 @@ class OxigraphStore(Store):
     def _replace(self, graph: str, triples: list[Triple], shared: list[Triple]) -> None:
         # One update request is one transaction in Oxigraph: the old graph and the new one are
         # never both visible, and a crash leaves one of them whole.
+        # Entities only the old version mentioned go in the same transaction (a kill -9 after it
+        # leaves no orphan description); what the new version mentions stays.
         body = "".join(_statements(triples))
         extra = "".join(_statements(shared))
         more = f" GRAPH <{ENTITIES_GRAPH}> {{ {extra} }}" if extra else ""
+        mentioned = KG.mentionedIn
+        keep = {str(s) for s, p, _ in triples if p == mentioned}
         try:
-            self._db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
+            self._db.update(f"{orphans_of(graph, keep)} ;\n"
+                            f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
         except OSError as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from None
+        self._described.clear()  # descriptions may have gone: write them again when named again
         self._count(len(triples) + len(shared))
 
     def _count(self, written: int) -> None:

@@ -568,3 +568,45 @@ def test_long_punctuation_runs_cost_little_and_keep_offsets(extractor, run: str)
     [(_, facts)] = list(extract_articles(extractor, [article], on_failure=lambda p, w: pytest.fail(w)))
     assert time.perf_counter() - started < 5  # was 74 s for 20,000 commas
     assert {o.name for o in facts.officials.values()} == {"Winston Peters", "Takeshi Iwaya"}
+
+
+# --- a build killed between steps leaves a valid store -------------------------------------------------
+
+
+def _article_naming(article: URIRef, people: list[str]) -> tuple[list[tuple], list[tuple]]:
+    own = [(article, RDF.type, KG.Article)]
+    described = []
+    for name in people:
+        person = KGID[f"person/{name.lower()}"]
+        own.append((person, KG.mentionedIn, article))
+        described += [(person, RDF.type, KG.Official), (person, RDFS.label, Literal(name))]
+    return own, described
+
+
+ORPHANS = (f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{KGID['entities']}> {{ ?e ?p ?o }} "
+           "FILTER NOT EXISTS { GRAPH ?g { ?e kg:mentionedIn ?a } } }")
+
+
+def test_a_replaced_or_dropped_article_takes_its_orphans_in_the_same_step(tmp_path: Path) -> None:
+    from kg.build import _drop_replaced, _Plan
+    from kg.ontology import ENTITIES_GRAPH
+    from kg.store import ArticleGraph
+
+    assert str(KGID["entities"]) == ENTITIES_GRAPH
+    path = tmp_path / "kg"
+    a, b = KGID["article/a"], KGID["article/b"]
+    with OxigraphStore(path) as store:
+        for article, people in ((a, ["Ana", "Ben", "Cleo"]), (b, ["Cleo"])):
+            own, described = _article_naming(article, people)
+            store.write_articles([ArticleGraph(str(article), own, described)])
+        # a changed version of a no longer names Ben; no prune runs after it (as if killed there)
+        own, described = _article_naming(a, ["Ana"])
+        store.write_articles([ArticleGraph(str(a), own, described)])
+    assert count(path, ORPHANS) == 0
+    assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Ben" }') == 0
+    assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Cleo" }') == 1  # b still names her
+    # the earlier version of a file dropped by a build goes with what only it named
+    with OxigraphStore(path) as store:
+        _drop_replaced(store, _Plan(replaced={"a.txt": [str(a)]}, unchanged_sources={"a.txt"}), {}, {})
+    assert count(path, ORPHANS) == 0
+    assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Ana" }') == 0
