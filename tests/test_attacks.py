@@ -610,3 +610,25 @@ def test_a_replaced_or_dropped_article_takes_its_orphans_in_the_same_step(tmp_pa
         _drop_replaced(store, _Plan(replaced={"a.txt": [str(a)]}, unchanged_sources={"a.txt"}), {}, {})
     assert count(path, ORPHANS) == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Ana" }') == 0
+
+
+def test_refresh_lets_a_read_only_shell_see_articles_built_since_it_opened(small_store: Path,
+                                                                           private_config: Path) -> None:
+    import io
+
+    from kg.shell.repl import Shell
+
+    out = io.StringIO()
+    shell = Shell(str(small_store), interactive=False, out=out, err=out, color=False, fmt="csv")
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a kg:Article } }"
+        shell.execute(query)
+        with OxigraphStore(small_store) as writer:  # a build while the shell is open
+            later = KGID["article/later"]
+            writer.replace_graph(str(later), [(later, RDF.type, KG.Article)])
+        shell.execute("\\refresh")
+        shell.execute(query)
+    finally:
+        shell.close()
+    counts = [line for line in out.getvalue().splitlines() if line.isdigit()]
+    assert counts == ["1", "2"]

@@ -192,10 +192,15 @@ def prefixes_command(shell: Shell, rest: str) -> None:
     shell.emit("\n".join(f"PREFIX {(p + ':').ljust(width)} <{iri}>" for p, iri in PREFIXES.items()))
 
 
-@command("\\refresh", "\\refresh", "reload the completion data (classes, properties, entity labels)")
+@command("\\refresh", "\\refresh", "see what was built since the shell opened, and reload the completion data")
 def refresh_command(shell: Shell, rest: str) -> None:
+    if not shell.allow_update:
+        # a read-only shell reads a snapshot of the store taken when it was opened: take a new one
+        shell.close_store()
+        shell.open_store()
     shell.refresh_metadata()
-    shell.notice("completion data is being reloaded in the background")
+    shell.notice("store reopened; completion data is being reloaded in the background"
+                 if not shell.allow_update else "completion data is being reloaded in the background")
 
 
 @command("\\e", "\\e [FILE]", "edit the last query (or FILE) in $EDITOR, then review it at the prompt",
