@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.ontology import KG, KGID
@@ -632,3 +632,22 @@ def test_refresh_lets_a_read_only_shell_see_articles_built_since_it_opened(small
         shell.close()
     counts = [line for line in out.getvalue().splitlines() if line.isdigit()]
     assert counts == ["1", "2"]
+
+
+def test_drawings_see_a_label_changed_in_place(small_store: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import netgraph
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    thing = str(KGID["thing/5"])
+
+    def label_now() -> str:
+        netgraph.clear_cache()  # as a new command would start
+        with OxigraphStore(small_store, read_only=True) as store:
+            return netgraph.entity_graph(store, disk=True).nodes[thing].label
+
+    assert label_now() == "thing number 5"
+    with OxigraphStore(small_store) as writer:  # same size, same article hash: only the text changes
+        writer.update(f'DELETE DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number 5" }} }} ;'
+                      f'INSERT DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number X" }} }}')
+    assert label_now() == "thing number X"
