@@ -12,6 +12,7 @@ turn into ports or HTML labels without any error.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -52,9 +53,20 @@ KIND_NAMES = {"TreatyEvent": "Treaty event", "Other": "Other entity"}
 FONT = "Helvetica"
 
 
-def quoted(text: str) -> str:
-    """A DOT double-quoted string; pydot leaves strings that are already quoted untouched."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def quoted(text: str, *, url: bool = False) -> str:
+    """A DOT double-quoted string; pydot leaves strings that are already quoted untouched.
+
+    Control characters become spaces (no XML may hold them, so an SVG with one is broken), and
+    `&` is written `&amp;`: Graphviz reads entities in labels, so `&lt;` or `&#x1F;` in a title
+    would otherwise be drawn as `<` or break the SVG. A link (`url`) keeps its `&` as it is.
+    """
+    text = _CONTROLS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not url:
+        text = text.replace("&", "&amp;")
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
 
@@ -256,7 +268,7 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
         for i, article in enumerate(sorted(set(home.values()))):
             cluster = pydot.Cluster(f"article{i}", label=quoted(sel.articles.get(article, article)),
                                     style=quoted("rounded,dashed"), color=quoted("#888888"),
-                                    fontsize="12", URL=quoted(article), tooltip=quoted(article))
+                                    fontsize="12", URL=quoted(article, url=True), tooltip=quoted(article))
             dot.add_subgraph(cluster)
             containers[article] = cluster
 
@@ -274,7 +286,7 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
             fillcolor=quoted(fill), color=quoted(border), tooltip=quoted(iri),
         )
         if not iri.startswith("_:"):
-            node.set("URL", quoted(iri))
+            node.set("URL", quoted(iri, url=True))
         if n == sel.focus:
             node.set("penwidth", "3")
         containers.get(home.get(n, ""), dot).add_node(node)

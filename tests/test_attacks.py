@@ -651,3 +651,26 @@ def test_drawings_see_a_label_changed_in_place(small_store: Path, tmp_path: Path
         writer.update(f'DELETE DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number 5" }} }} ;'
                       f'INSERT DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number X" }} }}')
     assert label_now() == "thing number X"
+
+
+def test_svg_exports_are_well_formed_and_show_labels_literally(tmp_path: Path) -> None:
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    if shutil.which("dot") is None:
+        pytest.fail("Graphviz is not installed (scripts/system-deps.sh)")
+    store = tmp_path / "kg"
+    article = KGID["article/odd"]
+    odd, other = KGID["person/odd"], KGID["country/NZL"]
+    title = "A &lt; B &#x1F; C & D \x1f E"
+    with OxigraphStore(store) as s:
+        s.replace_graph(str(article), [(article, RDF.type, KG.Article), (odd, KG.represents, other),
+                                       (odd, KG.mentionedIn, article), (other, KG.mentionedIn, article)])
+        s.merge_graph(str(KGID["entities"]), [(odd, RDF.type, KG.Official), (odd, RDFS.label, Literal(title)),
+                                              (other, RDF.type, KG.Country), (other, RDFS.label, Literal("NZ"))])
+    out = tmp_path / "odd.svg"
+    done = kg("export", "--store", str(store), "--all", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    root = ET.parse(out).getroot()  # well-formed XML, or this raises
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert any("A &lt; B &#x1F; C & D" in t for t in texts), texts
