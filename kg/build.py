@@ -27,7 +27,7 @@ from typing import Any
 
 from kg.articles import Article, ArticleError, article_paths, display_path, read_article, source_name
 from kg.dates import PartialDate
-from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError
+from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError, printable
 from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.pipeline import _oneline, extract_articles
@@ -513,7 +513,7 @@ class _Suspended:
 
 
 def _error_line(path: str, why: str) -> None:
-    print(f"kg: {display_path(path)}: {why}", file=sys.stderr, flush=True)
+    print(f"kg: {display_path(path)}: {printable(why)}", file=sys.stderr, flush=True)
 
 
 def _notice_line(text: str) -> None:

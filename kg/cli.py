@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 
 from kg import __version__
-from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KgError
+from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KgError, printable
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk or a closed reader shows here, not at exit
         return status
     except KgError as e:
-        print(f"kg: {e}", file=sys.stderr)
+        print(f"kg: {printable(str(e))}", file=sys.stderr)
         caret = getattr(e, "caret", None)
         if caret and caret():
             print(caret(), file=sys.stderr)

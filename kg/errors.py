@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 # Exit statuses (documented in the README).
 EXIT_OK = 0
 EXIT_FAILURE = 1  # partial failure or runtime error
 EXIT_USAGE = 2  # usage or query syntax error
 EXIT_INTERRUPTED = 130
+
+
+# Control characters other than line breaks and tabs: an article title or a server's answer that
+# holds ESC sequences would otherwise retitle, clear or reprogram the user's terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as escapes (`\x1b`)."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 class KgError(Exception):

@@ -12,6 +12,7 @@ from typing import TextIO
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.errors import printable
 from kg.ontology import PREFIXES, shorten
 from kg.store import QueryResult, Term
 
@@ -24,7 +25,7 @@ def term_csv(term: Term | None) -> str:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return printable(str(term))
 
 
 def term_tsv(term: Term | None) -> str:
@@ -112,7 +113,7 @@ def display(term: Term | None, labels: dict[str, str] | None = None) -> str:
         return shorten(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return printable(str(term))
 
 
 def write_table(result: QueryResult, out: TextIO, labels: dict[str, str] | None = None) -> None:

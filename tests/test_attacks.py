@@ -371,14 +371,14 @@ def test_absurd_timeouts_are_one_line(small_store: Path, value: str) -> None:
 class FixedAnswerServer:
     """A real HTTP server that answers every request with 200 and the same body."""
 
-    def __init__(self, body: bytes, content_type: str = "application/sparql-results+json") -> None:
+    def __init__(self, body: bytes, content_type: str = "application/sparql-results+json", status: int = 200) -> None:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -674,3 +674,21 @@ def test_svg_exports_are_well_formed_and_show_labels_literally(tmp_path: Path) -
     root = ET.parse(out).getroot()  # well-formed XML, or this raises
     texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert any("A &lt; B &#x1F; C & D" in t for t in texts), texts
+
+
+# --- terminal escapes ------------------------------------------------------------------------------
+
+
+def test_escape_sequences_from_titles_and_servers_never_reach_the_terminal(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    article = KGID["article/esc"]
+    with OxigraphStore(store) as s:
+        s.replace_graph(str(article), [(article, RDF.type, KG.Article),
+                                       (article, RDFS.label, Literal("\x1b]0;owned\x07\x1b[2JTitle"))])
+    done = kg("query", "--store", str(store), "SELECT ?t WHERE { ?a a kg:Article ; rdfs:label ?t }")
+    assert done.returncode == 0 and "\x1b" not in done.stdout and "\\x1b]0;owned" in done.stdout
+    done = kg("shell", "--store", str(store), stdin="SELECT ?t WHERE { ?a a kg:Article ; rdfs:label ?t }\n")
+    assert "\x1b" not in done.stdout
+    server = FixedAnswerServer(b"Error \x1b[2J\x1b]0;owned\x07 in your query", content_type="text/plain", status=400)
+    done = kg("query", "--store", server.url, "SELECT * WHERE { ?s ?p ?o }")
+    assert done.returncode == 2 and "\x1b" not in done.stderr and "owned" in done.stderr

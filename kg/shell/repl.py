@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from kg.errors import EXIT_OK, KgError, QuerySyntaxError, StoreError, UpdateRefused, UsageError
+from kg.errors import EXIT_OK, KgError, QuerySyntaxError, StoreError, UpdateRefused, UsageError, printable
 from kg.shell.buffer import is_command, split_script
 from kg.shell.commands import Quit, dispatch
 from kg.shell.formatting import Painter, footer, result_lines, table_lines
@@ -259,7 +259,7 @@ class Shell:
         prefix = f"{where}: " if where else ""
         stream = self.out if self.interactive else self.err
         paint = self.painter if self.interactive else self.err_painter
-        stream.write(paint.error(f"{prefix}{error}") + "\n")
+        stream.write(paint.error(printable(f"{prefix}{error}")) + "\n")
         caret = error.caret() if isinstance(error, QuerySyntaxError) else ""
         if caret:
             stream.write(caret + "\n")
