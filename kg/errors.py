@@ -21,6 +21,22 @@ def printable(text: str) -> str:
     return _CONTROLS.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
+def _under(text: str) -> str:
+    """Blank space as wide on a terminal as `text`: tabs kept, zero-width characters skipped,
+    wide (East Asian) characters doubled, so a caret lands under the right character."""
+    import unicodedata
+
+    out = []
+    for c in text:
+        if c == "\t":
+            out.append("\t")
+        elif unicodedata.category(c) in ("Mn", "Me", "Cf"):
+            continue
+        else:
+            out.append("  " if unicodedata.east_asian_width(c) in ("W", "F") else " ")
+    return "".join(out)
+
+
 class KgError(Exception):
     """An error with a one-line message for the user and the exit status it maps to."""
 
@@ -53,7 +69,7 @@ class QuerySyntaxError(KgError):
         lines = self.query.splitlines() or [""]
         text = lines[min(self.line, len(lines)) - 1]
         col = max(1, min(self.column or 1, len(text) + 1))
-        return f"{text}\n{' ' * (col - 1)}^"
+        return f"{text}\n{_under(text[: col - 1])}^"
 
 
 class StoreError(KgError):

@@ -302,10 +302,43 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
             column = pm.start() + 1
         detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
     else:
-        detail = " ".join(detail.split())
-        if len(detail) > 160:
-            detail = detail[:157] + "..."
+        undeclared = _first_undeclared_prefix(sparql, line, column)
+        if undeclared is not None:
+            # Oxigraph reports an unknown prefix after `;` as "expected OPTIONAL" further on.
+            name, line, column = undeclared
+            detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
+        else:
+            detail = " ".join(detail.split())
+            if len(detail) > 160:
+                detail = detail[:157] + "..."
     return QuerySyntaxError(detail, sparql, line, column)
+
+
+# Comments, strings and IRIs, where a colon is not a prefixed name's.
+_NOT_CODE = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:.\-])([^\W\d_][\w.\-]*)?:(?![/])")
+_PREFIX_DECL = re.compile(r"(?i)\bprefix\s+([^\W\d_][\w.\-]*)?:")
+
+
+def _first_undeclared_prefix(sparql: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """The first prefixed name up to the parser's error position whose prefix is neither
+    declared nor one of kg's, as (prefix, line, column); used only to word an error message."""
+    code = _NOT_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sparql)
+    declared = set(PREFIXES) | {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
+    lines = code.split("\n")
+    limit = sum(len(x) + 1 for x in lines[: line - 1]) + column
+    for m in _PREFIXED_NAME.finditer(code):
+        if m.start() > limit:
+            return None
+        name = m.group(1) or ""
+        if name in declared or name == "_" or _PREFIX_DECL.match(code, max(0, m.start() - 64), m.end()):
+            continue
+        before = code[: m.start()]
+        return name, before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1
+    return None
 
 
 # --- the embedded store ---------------------------------------------------------------------------

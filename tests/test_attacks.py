@@ -692,3 +692,22 @@ def test_escape_sequences_from_titles_and_servers_never_reach_the_terminal(tmp_p
     server = FixedAnswerServer(b"Error \x1b[2J\x1b]0;owned\x07 in your query", content_type="text/plain", status=400)
     done = kg("query", "--store", server.url, "SELECT * WHERE { ?s ?p ?o }")
     assert done.returncode == 2 and "\x1b" not in done.stderr and "owned" in done.stderr
+
+
+# --- error positions -------------------------------------------------------------------------------
+
+
+def test_an_undeclared_prefix_after_a_semicolon_is_named_where_it_is(small_store: Path) -> None:
+    done = kg("query", "--store", str(small_store), "SELECT * WHERE { ?s a kg:X ;\n  foo:bar ?o }")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kg: query syntax error at line 2, column 3: undeclared prefix 'foo:' (declare it with PREFIX, or see \\prefixes)",
+        "  foo:bar ?o }", "  ^"]
+
+
+def test_the_caret_stays_under_its_character_after_tabs_and_zero_width_characters() -> None:
+    from kg.errors import QuerySyntaxError
+
+    assert QuerySyntaxError("x", "\t\t?s ?p ?o ) }", 1, 12).caret().splitlines()[1] == "\t\t" + " " * 9 + "^"
+    assert QuerySyntaxError("x", "\u200b\u200b?s ?p ) }", 1, 9).caret().splitlines()[1] == " " * 6 + "^"
+    assert QuerySyntaxError("x", "\u4e2d\u6587 ) }", 1, 4).caret().splitlines()[1] == " " * 5 + "^"
