@@ -278,13 +278,23 @@ class EndpointStore(Store):
             raise StoreError(f"{_short(self.location)} answered a query with {content_type or 'no content type'}, not SPARQL JSON results")
         result = _parse_results(body)
         cap = headers.get("x-sparql-maxrows", "")
-        if not paging and cap.isdigit() and len(result.rows) >= int(cap) and not _limited_to(sparql, int(cap)):
+        if (not paging and cap.isdigit() and len(result.rows) >= int(cap) and not _limited_to(sparql, int(cap))
+                and not self._nothing_beyond(sparql, int(cap), timeout)):
             # Virtuoso cuts results at its ResultSetMaxRows and only says so in this header.
             raise StoreError(
                 f"the server cut the result off at {cap} rows (its result row limit): page through it "
                 "with LIMIT and OFFSET, or raise the limit on the server (Virtuoso: ResultSetMaxRows)"
             )
         return result
+
+    def _nothing_beyond(self, sparql: str, cap: int, timeout: float | None) -> bool:
+        """Whether a result of exactly `cap` rows is whole: the same query from row `cap` on is
+        empty. Asked only when the text takes an appended LIMIT and OFFSET (it has no outer LIMIT,
+        OFFSET or VALUES of its own)."""
+        if not parse(sparql).open_ended:
+            return False
+        rest = self._query(f"{sparql}\nLIMIT 1 OFFSET {cap}", timeout, paging=True)
+        return not rest.rows
 
     def _probe(self) -> None:
         """One trivial query, to learn which server this is."""

@@ -39,6 +39,8 @@ class Parsed:
     services: tuple[str, ...] = field(default=())  # the IRIs (or ?variables) of SERVICE calls
     prefixes: tuple[str, ...] = ()  # the prefixes the text declares
     limit: int | None = None  # the query's own outermost LIMIT
+    # whether `LIMIT n OFFSET m` may be appended to the text: no outer LIMIT, OFFSET or trailing VALUES
+    open_ended: bool = False
     error: str = ""  # why the text is neither, in one line
     offset: int = -1  # where the grammar stopped, as a character offset into the text
 
@@ -93,7 +95,9 @@ def _parse(text: str) -> Parsed:
         body = tree[1]
         form = body.name.removesuffix("Query").lower()
         services, prefixes = _walk(tree)
-        return Parsed("query", form=form, services=services, prefixes=prefixes, limit=_limit(body))
+        open_ended = "limitoffset" not in body and "valuesClause" not in body
+        return Parsed("query", form=form, services=services, prefixes=prefixes, limit=_limit(body),
+                      open_ended=open_ended)
     try:
         update = parseUpdate(text)
     except ParseException as as_update:

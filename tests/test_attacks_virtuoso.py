@@ -153,3 +153,14 @@ def test_staging_graphs_left_by_a_lost_connection_are_cleaned_and_never_counted(
     count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{KGID['thing/1']}> ?p ?o }}").rows[0][0]
     assert int(count) == 1
 
+
+
+def test_a_result_of_exactly_the_row_limit_is_whole(endpoint: EndpointStore) -> None:
+    cap = _virtuoso.MAX_ROWS
+    g = str(KGID["article/exact"])
+    endpoint.replace_graph(g, big_article(g, cap - 1))  # cap triples in all
+    result = endpoint.query(f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    assert len(result.rows) == cap
+    endpoint.replace_graph(g, big_article(g, cap))  # one more: cut off, and said so
+    with pytest.raises(Exception, match=f"cut the result off at {cap} rows"):
+        endpoint.query(f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
