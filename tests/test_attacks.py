@@ -711,3 +711,63 @@ def test_the_caret_stays_under_its_character_after_tabs_and_zero_width_character
     assert QuerySyntaxError("x", "\t\t?s ?p ?o ) }", 1, 12).caret().splitlines()[1] == "\t\t" + " " * 9 + "^"
     assert QuerySyntaxError("x", "\u200b\u200b?s ?p ) }", 1, 9).caret().splitlines()[1] == " " * 6 + "^"
     assert QuerySyntaxError("x", "\u4e2d\u6587 ) }", 1, 4).caret().splitlines()[1] == " " * 5 + "^"
+
+
+def test_ctrl_c_stops_a_long_query_on_the_embedded_store_at_once(small_store: Path) -> None:
+    import time
+
+    values = " ".join(str(i) for i in range(40))
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{k} {{ {values} }}" for k in range(6)) + " }"
+    child = subprocess.Popen([sys.executable, "-m", "kg", "query", "--store", str(small_store), heavy],
+                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    time.sleep(3)  # started, and deep in the store's native code
+    assert child.poll() is None
+    started = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    try:
+        _, err = child.communicate(timeout=10)
+    finally:
+        child.kill()
+    assert time.monotonic() - started < 3
+    assert child.returncode == 130 and "interrupted" in err and "Traceback" not in err
+
+
+# --- build: --jobs, the summary ----------------------------------------------------------------------
+
+
+def test_jobs_are_capped_at_the_cores(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(TALKS.format(title="Talks", nz="Winston Peters", jp="Takeshi Iwaya"))
+    done = kg("build", "--store", str(tmp_path / "kg"), "--jobs", "1000", str(article))
+    assert done.returncode == 0, done.stderr
+    cores = len(os.sched_getaffinity(0))
+    assert done.stderr == f"kg: --jobs 1000 is more than the {cores} cores here: using {cores}\n"
+    assert done.stdout.startswith("built 1 article;")
+
+
+def test_the_build_summary_speaks_of_one_in_the_singular() -> None:
+    from kg.build import BuildReport
+
+    report = BuildReport(built=1, triples=10, seconds=1.0,
+                         counts={"officials": 1, "dialogues": 2, "treaties": 1, "policies": 1})
+    assert report.summary(".kg") == ("built 1 article; 1 official, 2 dialogues, 1 treaty, 1 policy; "
+                                     "10 triples into .kg in 1.0 s")
+
+
+def test_the_readme_build_line_is_what_kg_build_seeds_prints(tmp_path: Path) -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    promised = re.search(r"\$ kg build seeds\n    (built .*)\n", readme)
+    assert promised, "the README shows a sample `kg build seeds` line"
+    done = kg("build", "seeds", env={"KG_STORE": ".kg"}, cwd=_copy_seeds(tmp_path))
+    assert done.returncode == 0, done.stderr
+    seconds = re.compile(r"in \d+\.\d s$")
+    assert seconds.sub("in N s", done.stdout.strip()) == seconds.sub("in N s", promised.group(1))
+
+
+def _copy_seeds(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    return tmp_path
