@@ -771,3 +771,19 @@ def _copy_seeds(tmp_path: Path) -> Path:
 
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     return tmp_path
+
+
+def test_every_test_the_readme_names_for_a_promise_exists() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### What is promised"):]
+    section = section[: section.index("\n## ")]
+    current, named = "", 0
+    for m in re.finditer(r"`(tests/[\w/]+\.py)(?:::(\w+))?`|`::(\w+)`", section):
+        current = m.group(1) or current
+        name = m.group(2) or m.group(3)
+        if name:
+            named += 1
+            assert f"def {name}(" in (ROOT / current).read_text(), f"{current}::{name}"
+    assert named >= 20
