@@ -219,6 +219,8 @@ def build_paths(
                 except Exception as e:  # one article's odd facts must not end the build
                     failed_with_copies(article.source, f"cannot map its facts to RDF ({_oneline(e)})")
                     continue
+                # the earlier version of a changed file goes in the same step as the new one
+                graph.replaces = _earlier_versions(article.source, graph.iri, plan, index, name)
                 batch.add(article, facts, graph)
                 if bar:
                     bar.advance()
@@ -419,6 +421,14 @@ def _relocate(store: Store, moves: list[tuple[str, str]]) -> None:
             f"INSERT {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath {new} ; dct:source {new} }} }}\n"
             f"WHERE {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath ?p OPTIONAL {{ <{iri}> dct:source ?s }} }} }}"
         )
+
+
+def _earlier_versions(source: str, iri: str, plan: _Plan, index: dict[str, _Indexed], name: str | None) -> list[str]:
+    if source in plan.replaced:
+        return [g for g in plan.replaced[source] if g != iri]
+    if name and source == name:  # standard input under a --name: known only once read
+        return [k.iri for k in index.values() if k.source == name and k.iri != iri]
+    return []
 
 
 def _drop_replaced(store: Store, plan: _Plan, built: dict[str, str], index: dict[str, _Indexed],

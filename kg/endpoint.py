@@ -44,6 +44,7 @@ from kg.store import (
     Store,
     Term,
     Triple,
+    orphans_of,
     syntax_error,
 )
 
@@ -384,6 +385,8 @@ class EndpointStore(Store):
             else:
                 self.replace_graph(article.iri, article.triples)
                 self.merge_graph(ENTITIES_GRAPH, article.entities)
+            for old in article.replaces:
+                self.update(f"{orphans_of(old)} ;\nDROP SILENT GRAPH {_iri(old)}")
 
     def _refused_as_store_error(self, text: str, graph: str) -> None:
         try:

@@ -61,6 +61,8 @@ class ArticleGraph:
     iri: str
     triples: list[Triple]
     entities: list[Triple] = field(default_factory=list)
+    # graphs of earlier versions of the same file, dropped in the same step as this one is written
+    replaces: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.triples) + len(self.entities)
@@ -114,6 +116,8 @@ class Store(ABC):
         for article in articles:
             self.replace_graph(article.iri, article.triples)
             self.merge_graph(ENTITIES_GRAPH, article.entities)
+            for old in article.replaces:
+                self.update(f"{orphans_of(old)} ;\nDROP SILENT GRAPH <{old}>")
 
     def prune_entities(self) -> None:
         """Drop the descriptions of entities that no article mentions any more."""
@@ -482,8 +486,8 @@ class OxigraphStore(Store):
         for article in articles:
             described = self._new_descriptions(article.entities)
             g = _named_node(article.iri)
-            if self._db.contains_named_graph(g):
-                self._replace(article.iri, article.triples, described)
+            if article.replaces or self._db.contains_named_graph(g):
+                self._replace(article.iri, article.triples, described, article.replaces)
                 continue
             fresh += _statements(described, ENTITIES_GRAPH)
             fresh += _statements(article.triples, article.iri)
@@ -514,7 +518,7 @@ class OxigraphStore(Store):
         seen.update(new)
         return new
 
-    def _replace(self, graph: str, triples: list[Triple], shared: list[Triple]) -> None:
+    def _replace(self, graph: str, triples: list[Triple], shared: list[Triple], earlier: Sequence[str] = ()) -> None:
         # One update request is one transaction in Oxigraph: the old graph and the new one are
         # never both visible, and a crash leaves one of them whole.
         # Entities only the old version mentioned go in the same transaction (a kill -9 after it
@@ -524,9 +528,12 @@ class OxigraphStore(Store):
         more = f" GRAPH <{ENTITIES_GRAPH}> {{ {extra} }}" if extra else ""
         mentioned = KG.mentionedIn
         keep = {str(s) for s, p, _ in triples if p == mentioned}
+        # The graphs of earlier versions of the same file (a changed file is a new article) go too.
+        gone = [graph, *earlier]
+        prune = " ;\n".join(orphans_of(g, keep) for g in gone)
+        drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in gone)
         try:
-            self._db.update(f"{orphans_of(graph, keep)} ;\n"
-                            f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
+            self._db.update(f"{prune} ;\n{drops} ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
         except OSError as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from None
         self._described.clear()  # descriptions may have gone: write them again when named again

@@ -605,11 +605,19 @@ def test_a_replaced_or_dropped_article_takes_its_orphans_in_the_same_step(tmp_pa
     assert count(path, ORPHANS) == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Ben" }') == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Cleo" }') == 1  # b still names her
-    # the earlier version of a file dropped by a build goes with what only it named
+    # a changed file is a new article: its earlier version goes in the same step as it is written
+    a2 = KGID["article/a2"]
     with OxigraphStore(path) as store:
-        _drop_replaced(store, _Plan(replaced={"a.txt": [str(a)]}, unchanged_sources={"a.txt"}), {}, {})
+        own, described = _article_naming(a2, ["Dan"])
+        store.write_articles([ArticleGraph(str(a2), own, described, replaces=[str(a)])])
     assert count(path, ORPHANS) == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Ana" }') == 0
+    assert count(path, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{a}> {{ ?s ?p ?o }} }}") == 0
+    # and an earlier version found by a later build goes with what only it named
+    with OxigraphStore(path) as store:
+        _drop_replaced(store, _Plan(replaced={"b.txt": [str(b)]}, unchanged_sources={"b.txt"}), {}, {})
+    assert count(path, ORPHANS) == 0
+    assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Cleo" }') == 0
 
 
 def test_refresh_lets_a_read_only_shell_see_articles_built_since_it_opened(small_store: Path,

@@ -164,3 +164,26 @@ def test_a_result_of_exactly_the_row_limit_is_whole(endpoint: EndpointStore) -> 
     endpoint.replace_graph(g, big_article(g, cap))  # one more: cut off, and said so
     with pytest.raises(Exception, match=f"cut the result off at {cap} rows"):
         endpoint.query(f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+
+
+TALKS = """{title}
+
+WELLINGTON, 3 March 2024 - New Zealand Foreign Minister {nz} met Japanese Foreign Minister {jp} in
+Wellington on Monday. The two ministers said their countries would deepen defence co-operation.
+"""
+
+
+def test_a_moved_then_changed_article_on_the_server_stays_one_article(endpoint: EndpointStore, tmp_path: Path) -> None:
+    from kg.build import build_paths
+
+    old, new = tmp_path / "news", tmp_path / "moved"
+    old.mkdir()
+    (old / "a.txt").write_text(TALKS.format(title="Talks", nz="Winston Peters", jp="Takeshi Iwaya"))
+    assert build_paths(endpoint.location, [str(old)]).built == 1
+    old.rename(new)
+    assert build_paths(endpoint.location, [str(new)]).moved == 1
+    (new / "a.txt").write_text(TALKS.format(title="Talks", nz="Winston Peters", jp="Gen Nakatani"))
+    assert build_paths(endpoint.location, [str(new)]).built == 1
+    rows = endpoint.query("SELECT ?p WHERE { GRAPH ?g { ?g a kg:Article ; kg:sourcePath ?p } }").rows
+    assert [str(p) for (p,) in rows] == [str(new / "a.txt")]
+    assert not endpoint.query('ASK { ?o rdfs:label "Takeshi Iwaya" }').boolean
