@@ -21,7 +21,7 @@ from kg import saved
 from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
 from kg.results import write
 from kg.sparqlparse import MAX_QUERY_CHARS, parse
-from kg.store import QueryResult, Store, default_location, open_store
+from kg.store import UPDATE_REFUSED, QueryResult, Store, default_location, open_store
 
 T = TypeVar("T")
 
@@ -69,15 +69,23 @@ def query_command(args: argparse.Namespace) -> int:
         # query interface parses with the query grammar only, so it needs this only for SERVICE.
         parsed = parse(text)
         if parsed.kind == "update":
-            raise UpdateRefused("this is a SPARQL Update, not a query: kg query only reads the store")
+            raise UpdateRefused(REFUSED)
         check_services(parsed.services, args.allow_service)
-    if timeout is not None and not remote:
-        result = run_with_timeout(location, text, timeout)
-    else:
-        with open_read_only(location) as store:
-            result = run_in_thread(lambda: store.query(text, timeout=timeout), timeout)
+    try:
+        if timeout is not None and not remote:
+            result = run_with_timeout(location, text, timeout)
+        else:
+            with open_read_only(location) as store:
+                result = run_in_thread(lambda: store.query(text, timeout=timeout), timeout)
+    except KgError as e:
+        if str(e) == UPDATE_REFUSED:  # the store's wording names the shell; this is kg query
+            raise UpdateRefused(REFUSED) from None
+        raise
     write(result, sys.stdout, args.format)
     return EXIT_OK
+
+
+REFUSED = "this is a SPARQL Update, not a query: kg query only reads the store"
 
 
 def may_call_service(text: str) -> bool:
