@@ -67,15 +67,23 @@ def _parse_cached(text: str) -> Parsed:
     with _parser_lock:
         previous_stack = threading.stack_size()
         previous_limit = sys.getrecursionlimit()
+        worker: threading.Thread | None = None
         try:
             threading.stack_size(_PARSER_STACK)
             worker = threading.Thread(target=run, name="kg-sparql-parse", daemon=True)
             sys.setrecursionlimit(max(previous_limit, _PARSER_RECURSION))
             worker.start()
+        except (RuntimeError, ValueError, MemoryError):
+            # no room for a large stack (a tight memory limit): parse here, with the usual depth
+            sys.setrecursionlimit(previous_limit)
+            worker = None
         finally:
             threading.stack_size(previous_stack)
         try:
-            worker.join()
+            if worker is not None:
+                worker.join()
+            else:
+                run()
         finally:
             sys.setrecursionlimit(previous_limit)
     return box["value"]
