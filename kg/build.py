@@ -188,7 +188,7 @@ def build_paths(
         _relocate(store, plan.relocate)
         report.moved = len(plan.relocate)
         if not todo or stop.requested:
-            if _drop_replaced(store, plan, {}, index) and not stop.requested:
+            if _drop_replaced(store, plan) and not stop.requested:
                 store.prune_entities()
             report.interrupted = stop.requested
             report.not_built = len(todo) if stop.requested else 0
@@ -238,7 +238,7 @@ def build_paths(
                 if report.interrupted:
                     report.not_built = max(0, len(todo) - report.built - (len(report.failed) - before))
         report.unchanged += sum(len(c) for source, c in plan.copies.items() if source in batch.built_sources)
-        dropped = _drop_replaced(store, plan, batch.built_sources, index, name)
+        dropped = _drop_replaced(store, plan)
         if (report.built or dropped) and held_articles:
             # a changed article may have been the last to mention an entity
             store.prune_entities()
@@ -414,13 +414,19 @@ def _relocate(store: Store, moves: list[tuple[str, str]]) -> None:
 
     from kg.store import term_text
 
+    operations = []
     for iri, source in moves:
         new = term_text(Literal(source))
-        store.update(
+        operations.append(
             f"DELETE {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath ?p ; dct:source ?s }} }}\n"
             f"INSERT {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath {new} ; dct:source {new} }} }}\n"
             f"WHERE {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath ?p OPTIONAL {{ <{iri}> dct:source ?s }} }} }}"
         )
+    for start in range(0, len(operations), _MOVES_PER_REQUEST):  # a moved folder: few requests
+        store.update(" ;\n".join(operations[start : start + _MOVES_PER_REQUEST]))
+
+
+_MOVES_PER_REQUEST = 100
 
 
 def _earlier_versions(source: str, iri: str, plan: _Plan, index: dict[str, _Indexed], name: str | None) -> list[str]:
@@ -431,17 +437,13 @@ def _earlier_versions(source: str, iri: str, plan: _Plan, index: dict[str, _Inde
     return []
 
 
-def _drop_replaced(store: Store, plan: _Plan, built: dict[str, str], index: dict[str, _Indexed],
-                   name: str | None = None) -> int:
-    """Drop the graphs of earlier versions of the files built or found unchanged, and of a named
-    standard input built again; a file that failed keeps its earlier version."""
+def _drop_replaced(store: Store, plan: _Plan) -> int:
+    """Drop the graphs of earlier versions of files found unchanged (left by a build stopped
+    before it could drop them). The earlier versions of files built now went as they were written;
+    a file that failed keeps its earlier version."""
     dropped = 0
-    replaced = dict(plan.replaced)
-    if name and name in built:
-        # standard input under a --name: its content was known only once it was read
-        replaced[name] = [k.iri for k in index.values() if k.source == name and k.iri != built[name]]
-    for source, graphs in replaced.items():
-        if source in built or source in plan.unchanged_sources:
+    for source, graphs in plan.replaced.items():
+        if source in plan.unchanged_sources:
             for graph in graphs:
                 # one request: the graph and the descriptions only it needed go together
                 store.update(f"{orphans_of(graph)} ;\nDROP SILENT GRAPH <{graph}>")

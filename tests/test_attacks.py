@@ -615,7 +615,7 @@ def test_a_replaced_or_dropped_article_takes_its_orphans_in_the_same_step(tmp_pa
     assert count(path, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{a}> {{ ?s ?p ?o }} }}") == 0
     # and an earlier version found by a later build goes with what only it named
     with OxigraphStore(path) as store:
-        _drop_replaced(store, _Plan(replaced={"b.txt": [str(b)]}, unchanged_sources={"b.txt"}), {}, {})
+        _drop_replaced(store, _Plan(replaced={"b.txt": [str(b)]}, unchanged_sources={"b.txt"}))
     assert count(path, ORPHANS) == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Cleo" }') == 0
 
