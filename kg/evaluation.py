@@ -32,8 +32,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, ValidationError
 from rdflib import Literal as RdfLiteral
+from rdflib import URIRef
 
 from kg.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, KgError, UsageError
+from kg.ontology import KGID, shorten
 from kg.store import Store
 
 # --- the gold file --------------------------------------------------------------------------------
@@ -563,55 +565,77 @@ def score(gold: Gold, predictions: Predictions, articles: int = 0) -> Scorecard:
 _CLASS_OF = {"officials": "kg:Official", "dialogues": "kg:Dialogue", "treaties": "kg:Treaty",
              "policies": "kg:Policy"}
 
+# Evidence rows: what the fact says (predicate, object), the rule, the sentence and where it is.
 _EVIDENCE_OF_ENTITY = """
-SELECT DISTINCT ?rule ?quote ?source ?start WHERE {{
+SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
   VALUES ?label {{ {label} }}
   ?x a {cls} ; rdfs:label ?label .
-  ?ev a kg:Evidence ; rdf:subject ?x ; kg:quote ?quote ; prov:wasDerivedFrom ?article .
+  ?ev a kg:Evidence ; rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
+      prov:wasDerivedFrom ?article .
   OPTIONAL {{ ?ev kg:rule ?rule }}
   OPTIONAL {{ ?ev kg:startOffset ?start }}
   OPTIONAL {{ ?article kg:sourcePath ?source }}
 }} ORDER BY ?source ?start
 """
 
-# The dialogue that makes two officials counterparts: the evidence for either one taking part.
+# The dialogue that makes two officials counterparts: the evidence for each of them taking part.
 _EVIDENCE_OF_MEETING = """
-SELECT DISTINCT ?rule ?quote ?source ?start WHERE {{
+SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
   VALUES (?la ?lb) {{ ({a} {b}) }}
   ?a a kg:Official ; rdfs:label ?la . ?b a kg:Official ; rdfs:label ?lb .
   ?d a kg:Dialogue ; kg:participant ?a, ?b .
-  ?ev a kg:Evidence ; rdf:subject ?d ; rdf:predicate kg:participant ; rdf:object ?person ;
-      kg:quote ?quote ; prov:wasDerivedFrom ?article .
-  FILTER(?person IN (?a, ?b))
+  ?ev a kg:Evidence ; rdf:subject ?d ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
+      prov:wasDerivedFrom ?article .
+  FILTER(?p = kg:participant && ?o IN (?a, ?b))
   OPTIONAL {{ ?ev kg:rule ?rule }}
   OPTIONAL {{ ?ev kg:startOffset ?start }}
   OPTIONAL {{ ?article kg:sourcePath ?source }}
 }} ORDER BY ?source ?start
 """
+
+# At most this many statements of an extra are shown, each with its first sentence.
+MAX_EVIDENCE_SHOWN = 3
 
 
 @dataclass(frozen=True)
 class Provenance:
-    rules: tuple[str, ...]  # the rules recorded on the evidence (none before rules were recorded)
+    """One statement behind an extra: the rule(s) that made it (none recorded by older builds),
+    the first sentence it was read from and that sentence's article."""
+
+    statement: str  # the predicate and object, e.g. "kg:represents kgid:country/MLT"
+    rules: tuple[str, ...]
     quote: str
     source: str
 
 
-def provenance(store: Store, kind: str, finding: Finding) -> Provenance | None:
-    """The rules and first sentence behind an extra, from the evidence nodes of its fact."""
+def _short(term: object) -> str:
+    """An object as a reader finds it: an instance by its path (country/MLT), a literal as text."""
+    text = str(term)
+    if not isinstance(term, URIRef):
+        return text
+    return text[len(str(KGID)):] if text.startswith(str(KGID)) else shorten(text)
+
+
+def provenance(store: Store, kind: str, finding: Finding) -> list[Provenance]:
+    """The evidence behind an extra: for each statement of its fact, its rule and first sentence."""
     literals = [RdfLiteral(x).n3() for x in finding.labels]
     if kind == "officials-who-met-counterparts" and len(literals) == 2:
         query = _EVIDENCE_OF_MEETING.format(a=literals[0], b=literals[1])
     elif kind in _CLASS_OF and literals:
         query = _EVIDENCE_OF_ENTITY.format(label=literals[0], cls=_CLASS_OF[kind])
     else:
-        return None
-    rows = store.query(query).rows
-    if not rows:
-        return None
-    rules = tuple(dict.fromkeys(str(r[0]) for r in rows if r[0] is not None))
-    _, quote, source, _ = rows[0]
-    return Provenance(rules, str(quote), Path(str(source)).name if source is not None else "")
+        return []
+    statements: dict[str, list[tuple[str | None, str, str]]] = {}
+    for p, o, rule, quote, source, _ in store.query(query).rows:
+        said = f"{shorten(str(p))} {_short(o)}"
+        statements.setdefault(said, []).append(
+            (None if rule is None else str(rule), str(quote), "" if source is None else Path(str(source)).name))
+    shown: list[Provenance] = []
+    for said, rows in statements.items():
+        _, quote, source = rows[0]
+        rules = tuple(dict.fromkeys(r for r, q, s in rows if r is not None and (q, s) == (quote, source)))
+        shown.append(Provenance(said, rules, quote, source))
+    return shown[:MAX_EVIDENCE_SHOWN]
 
 
 # --- running it -----------------------------------------------------------------------------------
@@ -646,7 +670,7 @@ def gold_article_paths(gold: Gold, gold_name: str, paths: Sequence[str]) -> list
 class Evaluation:
     scorecard: Scorecard
     failed: list[tuple[str, str]]
-    provenance: dict[Finding, Provenance | None]
+    provenance: dict[Finding, list[Provenance]]
     other_articles: int  # articles in a given store beyond the ones scored
 
 
@@ -670,7 +694,7 @@ def evaluate(gold_path: str, paths: Sequence[str], *, store: str | None = None, 
         with open_store(location, read_only=True) as db:
             predictions = read_predictions(db)
             card = score(gold, predictions, len(articles))
-            explained: dict[Finding, Provenance | None] = {}
+            explained: dict[Finding, list[Provenance]] = {}
             if explain_extras:
                 for tally in card.tallies:
                     for f in tally.findings:
@@ -706,13 +730,13 @@ def format_findings(evaluation: Evaluation) -> str:
             lines.append(f"  {f.what} {f.text}")
             if f.what != "extra" or f not in evaluation.provenance:
                 continue
-            why = evaluation.provenance[f]
-            if why is None:
+            shown = evaluation.provenance[f]
+            if not shown:
                 lines.append("      (no evidence recorded)")
-                continue
-            rule = f"rule {', '.join(why.rules)}" if why.rules else "rule not recorded"
-            quote = why.quote if len(why.quote) <= 110 else why.quote[:107] + "..."
-            lines.append(f"      {rule}; {why.source}: \"{quote}\"")
+            for why in shown:
+                rule = f"rule {', '.join(why.rules)}" if why.rules else "rule not recorded"
+                quote = why.quote if len(why.quote) <= 100 else why.quote[:97] + "..."
+                lines.append(f"      {why.statement}: {rule}; {why.source}: \"{quote}\"")
     return "\n".join(lines)
 
 
