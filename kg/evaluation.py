@@ -161,8 +161,9 @@ def _first_problem(error: ValidationError) -> str:
         message = "unknown key"
     elif first["type"] == "missing":
         message = "required key missing"
-    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-    return f"{where or 'top level'}: {message[0].lower() + message[1:]}{more}"
+    more = len(problems) - 1
+    more_text = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{where or 'top level'}: {message[0].lower() + message[1:]}{more_text}"
 
 
 # --- comparing texts, names, countries and dates --------------------------------------------------
@@ -680,29 +681,34 @@ _ARTICLES_QUERY = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?a { ?a a kg:
 def evaluate(gold_path: str, paths: Sequence[str], *, store: str | None = None, jobs: int = 1,
              model: str | None = None, explain_extras: bool = False,
              on_failure: Callable[[str, str], None] | None = None) -> Evaluation:
-    """Build the gold file's articles (into `store`, or a temporary store) and score the graph."""
+    """Build the gold file's articles found under `paths` (into `store`, else a temporary store)
+    and score the graph. With a store and no paths, the store is scored as it is."""
     from kg.build import build_paths
     from kg.store import open_store
 
     gold = load_gold(gold_path)
-    articles = gold_article_paths(gold, gold_path, paths)
-    if not articles:
+    if not paths and not store:
+        raise UsageError("give the articles to build and score, or --store S to score a store as it is")
+    articles = gold_article_paths(gold, gold_path, paths) if paths else []
+    if paths and not articles:
         raise UsageError(f"no articles to score under {', '.join(paths)}")
+    failed: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="kg-eval-") as scratch:
         location = store or str(Path(scratch) / "store")
-        report = build_paths(location, articles, jobs=jobs, model=model, on_failure=on_failure)
+        if articles:
+            failed = build_paths(location, articles, jobs=jobs, model=model, on_failure=on_failure).failed
         with open_store(location, read_only=True) as db:
-            predictions = read_predictions(db)
-            card = score(gold, predictions, len(articles))
+            stored = db.query(_ARTICLES_QUERY).rows
+            in_store = int(str(stored[0][0])) if stored and stored[0][0] is not None else 0
+            card = score(gold, read_predictions(db), len(articles) if articles else in_store)
             explained: dict[Finding, list[Provenance]] = {}
             if explain_extras:
                 for tally in card.tallies:
                     for f in tally.findings:
                         if f.what == "extra":
                             explained[f] = provenance(db, tally.kind, f)
-            stored = db.query(_ARTICLES_QUERY).rows
-            in_store = int(str(stored[0][0])) if stored and stored[0][0] is not None else 0
-    return Evaluation(card, report.failed, explained, max(0, in_store - (len(articles) - len(report.failed))))
+    others = max(0, in_store - (len(articles) - len(failed))) if articles else 0
+    return Evaluation(card, failed, explained, others)
 
 
 def format_scorecard(card: Scorecard) -> str:
