@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-deps system-deps-test bench lint clean
+.PHONY: run test setup system-deps system-deps-test bench eval lint clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ test: system-deps-test setup
 
 bench: system-deps setup
 	$(BIN)/python benchmarks/run.py
+
+# The extraction scored against gold facts: seeds/ always; the development and training corpora
+# too when a checkout of them sits beside this one ($(CORPORA)/corpus/NAME, $(CORPORA)/eval/gold/NAME.json).
+CORPORA ?= ../shared
+eval: setup
+	$(BIN)/kg eval --gold tests/data/gold/seeds.json seeds
+	@for name in dev train; do \
+	  if [ -f $(CORPORA)/eval/gold/$$name.json ] && [ -d $(CORPORA)/corpus/$$name ]; then \
+	    echo; $(BIN)/kg eval --gold $(CORPORA)/eval/gold/$$name.json $(CORPORA)/corpus/$$name || exit $$?; \
+	  fi; \
+	done
 
 lint: setup
 	$(BIN)/ruff check kg tests benchmarks
