@@ -632,10 +632,10 @@ def provenance(store: Store, kind: str, finding: Finding) -> list[Provenance]:
         statements.setdefault(said, []).append(
             (None if rule is None else str(rule), str(quote), "" if source is None else Path(str(source)).name))
     shown: list[Provenance] = []
-    for said, rows in statements.items():
-        _, quote, source = rows[0]
-        rules = tuple(dict.fromkeys(r for r, q, s in rows if r is not None and (q, s) == (quote, source)))
-        shown.append(Provenance(said, rules, quote, source))
+    for said, seen in statements.items():
+        _, first_quote, first_source = seen[0]
+        rules = tuple(dict.fromkeys(r for r, q, src in seen if r is not None and (q, src) == (first_quote, first_source)))
+        shown.append(Provenance(said, rules, first_quote, first_source))
     return shown[:MAX_EVIDENCE_SHOWN]
 
 
