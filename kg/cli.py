@@ -63,7 +63,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def add_eval_command(sub: argparse._SubParsersAction) -> None:
     """`kg eval`: score the graph built from articles against a gold file (kg/evaluation.py)."""
     p = sub.add_parser("eval", help="score extraction against gold facts (precision, recall, F1)")
-    _store_arg(p)
+    p.add_argument("--store", metavar="S", help="build into this store and score it (default: a temporary store)")
     p.add_argument("--gold", required=True, metavar="FILE", help="gold facts (JSON; see docs/gold.md)")
     p.add_argument("articles", nargs="*", metavar="ARTICLES",
                    help="the articles' files or folders (none with --store: score that store as it is)")
