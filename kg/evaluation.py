@@ -658,7 +658,7 @@ def gold_article_paths(gold: Gold, gold_name: str, paths: Sequence[str]) -> list
         return files
     chosen: list[str] = []
     for wanted in gold.articles:
-        tail = "/" + wanted.lstrip("./")
+        tail = "/" + wanted.removeprefix("./")
         match = next((f for f in files if f == wanted or ("/" + f.replace("\\", "/")).endswith(tail)), None)
         if match is None:
             raise UsageError(f"{gold_name} lists the article {wanted}, which is not among "
