@@ -22,7 +22,8 @@ def comparable_quads(path: Path) -> set[str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        raise SystemExit(f"compare_nquads: cannot read {path}: {e}") from None
+        print(f"compare_nquads: cannot read {path}: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
     quads = set()
     for line in lines:
         line = line.strip()
