@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal
 
 from kg.articles import parse_article
-from kg.extract import dialogues, officials, policies, treaties
+from kg.extract import dialogues, officials, rule_ids
 from kg.extract.candidates import DialogueMention
 from kg.extract.rules import RuleFamily, rule
 from kg.mapping import KG, to_triples
@@ -61,13 +61,14 @@ def test_every_evidence_node_carries_its_rule(extract) -> None:
     evidence = {s for s, p, o in graph.triples if p == KG.quote}
     rules = {s: o for s, p, o in graph.triples if p == KG.rule}
     assert evidence and set(rules) == evidence
+    assert {str(r) for r in rules.values()} <= set(rule_ids())
     assert Literal("dialogues.visit-verb") in rules.values() and Literal("treaties.capitalised-name") in rules.values()
 
 
 def test_rule_ids_are_unique_within_and_across_families() -> None:
-    ids = [r.id for family in (dialogues.TRIGGERS, treaties.EVENT_RULES, policies.RULES) for r in family]
-    ids += [r.id for r in officials.COUNTRY_RULES]
-    assert len(ids) == len(set(ids))
+    ids = rule_ids()
+    assert len(ids) == len(set(ids)) and all(i.split(".")[0] in ("officials", "dialogues", "treaties", "policies") for i in ids)
+    assert {r.id for r in dialogues.TRIGGERS} | {r.id for r in officials.COUNTRY_RULES} <= set(ids)
     with pytest.raises(ValueError, match="duplicate rule ids"):
         RuleFamily("policies", [rule("policies.x", lambda c, s, t: None), rule("policies.x", lambda c, s, t: None)])
     with pytest.raises(ValueError, match="does not start with"):
