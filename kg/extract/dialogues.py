@@ -29,94 +29,6 @@ if TYPE_CHECKING:
 ATTENDANCE = "dialogues.attendance"
 
 
-def _places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
-    out = []
-    text = ctx.text
-    for p in ctx.m.places:
-        if start <= p.start < end:
-            before = text[max(start, p.start - 16): p.start].lower()
-            after = text[p.end: p.end + 2]
-            if p.kind == "country" and (not re.search(r"\b(in|visit|visited|visiting|visits|travel to|trip to)\s+(the\s+)?$", before)
-                                        or after[:1] in ("–", "-", "—")):
-                continue
-            if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
-                continue
-            if _TOPIC_BEFORE.search(text[max(start, p.start - 40): p.start]) or _discussed(ctx, p.start):
-                continue  # "discussed the situation in Afghanistan": a topic, not where they met
-            out.append(p)
-    return out
-
-
-_TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
-                           r"issues?|reconstruction|elections?)\s+(?:in|on|of)\s+(?:the\s+)?$", re.I)
-_TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
-_TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
-
-
-def _discussed(ctx: Discourse, char: int) -> bool:
-    """Whether the word at `char` lies in the object of a verb of discussing ("we discussed ... Afghanistan")."""
-    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
-    for _ in range(8):
-        if tok.dep_ not in _TOPIC_PATH or tok.head is tok:
-            return False
-        tok = tok.head
-        if tok.pos_ == "VERB":
-            return tok.lemma_.lower() in _TOPIC_VERBS
-    return False
-
-
-# Words that describe any event, not one: a name made of these only is no proper name ("Bilateral Meeting").
-_GENERIC_EVENT_WORDS = {"bilateral", "trilateral", "multilateral", "joint", "official", "working", "formal",
-                        "informal", "virtual", "telephone", "phone", "video", "next", "first", "annual", "high-level",
-                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary"}
-
-
-def _named_event(sent: Sentence, tok: Token) -> str | None:
-    """The proper name of an event ("New Zealand–United States Strategic Dialogue", "ASEAN Foreign Ministers'
-    Meeting"), if the trigger is one."""
-    if not tok.text[0].isupper():
-        return None
-    doc = tok.doc
-    i = tok.i
-    j = i
-    while j - 1 >= sent.start:
-        prev = doc[j - 1]
-        if prev.text in ("–", "-", "—") or (prev.text[:1].isupper() and prev.pos_ in ("PROPN", "ADJ", "NOUN", "NUM")) \
-                or prev.like_num:
-            j -= 1
-            continue
-        # a plural possessive inside the name: "Defence Ministers' Meeting"
-        if prev.text in ("'", "’") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() and doc[j - 2].text.endswith("s"):
-            j -= 1
-            continue
-        break
-    while j < i and (doc[j].text in ("–", "-", "—", "'", "’") or doc[j].like_num):
-        j += 1
-    if j == i:
-        return None
-    words = [w.lower_ for w in doc[j: i] if w.is_alpha or "-" in w.text]
-    if all(w in _GENERIC_EVENT_WORDS for w in words):
-        return None
-    return doc[j: i + 1].text
-
-
-_ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-                  "eleventh", "twelfth", "next", "inaugural"}
-_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
-
-
-def _event_ordinal(tok: Token, named: str | None) -> str | None:
-    """Which of a series an event is ("the fourth ... Dialogue", "the 58th ... Meeting"): the ordinal before
-    its name or among its modifiers."""
-    doc = tok.doc
-    start = tok.i - len(named.split()) if named else tok.i
-    for k in range(max(start - 2, 0), tok.i):
-        low = doc[k].lower_
-        if low in _ORDINAL_WORDS or _ORDINAL_NUMBER.fullmatch(low):
-            return "1" if low == "inaugural" else low
-    return None
-
-
 # --- the trigger table ----------------------------------------------------------------------------
 # Each rule reads a word that may name an event; the first rule whose words and check fit a token
 # decides (its handler may still find that the word names no event here).
@@ -223,49 +135,8 @@ TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
          applies=_is_proper_noun),
 ])
 
-def _welcomes_someone(tok: Token) -> bool:
-    """ "welcomed X to Rome", "welcomed the Commander ...": a guest received, not a decision welcomed."""
-    if any(c.dep_ == "prep" and c.lower_ == "to" and any(o.ent_type_ == "GPE" for o in c.subtree) for c in tok.children):
-        return True
-    objects = [c for c in tok.children if c.dep_ == "dobj"]
-    return any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _GUEST_HEADS for o in objects)
 
-
-def _is_someone(tok: Token) -> bool:
-    """A person, a country or an office one can call or speak with ("her counterpart", "him", "Japan")."""
-    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
-        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
-
-
-# Heads of a welcomed object that is a person ("welcomed the Commander of ...").
-_GUEST_HEADS = {"commander", "chief", "minister", "secretary", "president", "ambassador", "delegation", "general",
-                "admiral", "counterpart", "envoy", "prime", "king", "queen", "chancellor"}
-
-
-def _noun_label(tok: Token) -> str:
-    """The trigger with its modifiers ("joint news conference", "meeting of Pacific army chiefs")."""
-    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ != "DET"
-            and c.text.lower() not in ("successful", "productive", "positive", "first", "second", "very", "high", "level")]
-    start = min([c.i for c in left] + [tok.i])
-    if start < tok.i and tok.doc[start].text.lower() in ("high", "-"):
-        start = tok.i
-    # keep contiguous words only
-    while start < tok.i and tok.doc[start].is_punct:
-        start += 1
-    words = tok.doc[start: tok.i + 1].text
-    for c in tok.rights:
-        if c.dep_ == "prep" and c.text.lower() == "of":
-            obj = [x for x in c.children if x.dep_ == "pobj"]
-            if obj:
-                o = obj[0]
-                span = [x for x in o.lefts if x.dep_ in ("compound", "amod")] + [o]
-                words += " of " + " ".join(x.text for x in sorted(span, key=lambda x: x.i))
-    return words
-
-
-# Nouns that name an activity as often as an event ("supports dialogue on the peninsula"): an event only
-# with a determiner, a name, a possessor or a time or place of its own.
-_ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation", "consultations"}
+# --- a sentence -----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -444,6 +315,143 @@ def _leave_out_who_invites(ctx: Discourse, tok: Token, d: DialogueMention) -> No
     guests = [k for c in tok.head.children if c.dep_ == "dobj"
               for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))]
     d.participants = [k for k in d.participants if k not in hosts] + [k for k in guests if k not in d.participants]
+
+
+# --- what the rules read of a sentence ------------------------------------------------------------
+
+
+def _places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
+    out = []
+    text = ctx.text
+    for p in ctx.m.places:
+        if start <= p.start < end:
+            before = text[max(start, p.start - 16): p.start].lower()
+            after = text[p.end: p.end + 2]
+            if p.kind == "country" and (not re.search(r"\b(in|visit|visited|visiting|visits|travel to|trip to)\s+(the\s+)?$", before)
+                                        or after[:1] in ("–", "-", "—")):
+                continue
+            if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
+                continue
+            if _TOPIC_BEFORE.search(text[max(start, p.start - 40): p.start]) or _discussed(ctx, p.start):
+                continue  # "discussed the situation in Afghanistan": a topic, not where they met
+            out.append(p)
+    return out
+
+
+_TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
+                           r"issues?|reconstruction|elections?)\s+(?:in|on|of)\s+(?:the\s+)?$", re.I)
+_TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
+_TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
+
+
+def _discussed(ctx: Discourse, char: int) -> bool:
+    """Whether the word at `char` lies in the object of a verb of discussing ("we discussed ... Afghanistan")."""
+    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
+    for _ in range(8):
+        if tok.dep_ not in _TOPIC_PATH or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.pos_ == "VERB":
+            return tok.lemma_.lower() in _TOPIC_VERBS
+    return False
+
+
+# Words that describe any event, not one: a name made of these only is no proper name ("Bilateral Meeting").
+_GENERIC_EVENT_WORDS = {"bilateral", "trilateral", "multilateral", "joint", "official", "working", "formal",
+                        "informal", "virtual", "telephone", "phone", "video", "next", "first", "annual", "high-level",
+                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary"}
+
+
+def _named_event(sent: Sentence, tok: Token) -> str | None:
+    """The proper name of an event ("New Zealand–United States Strategic Dialogue", "ASEAN Foreign Ministers'
+    Meeting"), if the trigger is one."""
+    if not tok.text[0].isupper():
+        return None
+    doc = tok.doc
+    i = tok.i
+    j = i
+    while j - 1 >= sent.start:
+        prev = doc[j - 1]
+        if prev.text in ("–", "-", "—") or (prev.text[:1].isupper() and prev.pos_ in ("PROPN", "ADJ", "NOUN", "NUM")) \
+                or prev.like_num:
+            j -= 1
+            continue
+        # a plural possessive inside the name: "Defence Ministers' Meeting"
+        if prev.text in ("'", "’") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() and doc[j - 2].text.endswith("s"):
+            j -= 1
+            continue
+        break
+    while j < i and (doc[j].text in ("–", "-", "—", "'", "’") or doc[j].like_num):
+        j += 1
+    if j == i:
+        return None
+    words = [w.lower_ for w in doc[j: i] if w.is_alpha or "-" in w.text]
+    if all(w in _GENERIC_EVENT_WORDS for w in words):
+        return None
+    return doc[j: i + 1].text
+
+
+_ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "next", "inaugural"}
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
+def _event_ordinal(tok: Token, named: str | None) -> str | None:
+    """Which of a series an event is ("the fourth ... Dialogue", "the 58th ... Meeting"): the ordinal before
+    its name or among its modifiers."""
+    doc = tok.doc
+    start = tok.i - len(named.split()) if named else tok.i
+    for k in range(max(start - 2, 0), tok.i):
+        low = doc[k].lower_
+        if low in _ORDINAL_WORDS or _ORDINAL_NUMBER.fullmatch(low):
+            return "1" if low == "inaugural" else low
+    return None
+
+
+def _welcomes_someone(tok: Token) -> bool:
+    """ "welcomed X to Rome", "welcomed the Commander ...": a guest received, not a decision welcomed."""
+    if any(c.dep_ == "prep" and c.lower_ == "to" and any(o.ent_type_ == "GPE" for o in c.subtree) for c in tok.children):
+        return True
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    return any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _GUEST_HEADS for o in objects)
+
+
+def _is_someone(tok: Token) -> bool:
+    """A person, a country or an office one can call or speak with ("her counterpart", "him", "Japan")."""
+    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
+        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
+
+
+# Heads of a welcomed object that is a person ("welcomed the Commander of ...").
+_GUEST_HEADS = {"commander", "chief", "minister", "secretary", "president", "ambassador", "delegation", "general",
+                "admiral", "counterpart", "envoy", "prime", "king", "queen", "chancellor"}
+
+
+def _noun_label(tok: Token) -> str:
+    """The trigger with its modifiers ("joint news conference", "meeting of Pacific army chiefs")."""
+    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ != "DET"
+            and c.text.lower() not in ("successful", "productive", "positive", "first", "second", "very", "high", "level")]
+    start = min([c.i for c in left] + [tok.i])
+    if start < tok.i and tok.doc[start].text.lower() in ("high", "-"):
+        start = tok.i
+    # keep contiguous words only
+    while start < tok.i and tok.doc[start].is_punct:
+        start += 1
+    words = tok.doc[start: tok.i + 1].text
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.text.lower() == "of":
+            obj = [x for x in c.children if x.dep_ == "pobj"]
+            if obj:
+                o = obj[0]
+                span = [x for x in o.lefts if x.dep_ in ("compound", "amod")] + [o]
+                words += " of " + " ".join(x.text for x in sorted(span, key=lambda x: x.i))
+    return words
+
+
+# Nouns that name an activity as often as an event ("supports dialogue on the peninsula"): an event only
+# with a determiner, a name, a possessor or a time or place of its own.
+_ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation", "consultations"}
+
 
 # People joining the event in focus: "The Swedish delegation included X", "Also present was Y".
 _JOINS_EVENT = re.compile(r"\b(?:delegation|team)\s+(?:also\s+)?(?:included|includes|comprised|was made up of|consisted of)\b|"

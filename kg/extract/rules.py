@@ -11,7 +11,7 @@ shown by `kg explain`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -39,10 +39,10 @@ class Rule(Generic[Found]):
     applies: Callable[[Discourse, Sentence, Token], bool] = any_token
 
 
-def rule(rule_id: str, read: Callable[[Discourse, Sentence, Token], Found | None], *, words: object = (),
-         lemmas: object = (), applies: Callable[[Discourse, Sentence, Token], bool] = any_token) -> Rule[Found]:
+def rule(rule_id: str, read: Callable[[Discourse, Sentence, Token], Found | None], *, words: Iterable[str] = (),
+         lemmas: Iterable[str] = (), applies: Callable[[Discourse, Sentence, Token], bool] = any_token) -> Rule[Found]:
     """A `Rule`, with its trigger words given as any collection of strings (a dict's keys, a set)."""
-    return Rule(rule_id, read, frozenset(words), frozenset(lemmas), applies)  # type: ignore[arg-type]
+    return Rule(rule_id, read, frozenset(words), frozenset(lemmas), applies)
 
 
 class RuleFamily(Generic[Found]):
