@@ -21,6 +21,7 @@ class Evidence:
     end: int
     quote: str
     confidence: float = 0.8
+    rule: str = ""  # the id of the extraction rule that read the fact ("dialogues.meet-verb")
 
 
 @dataclass

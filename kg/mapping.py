@@ -122,6 +122,8 @@ class _Graph:
         self.add(node, KG.startOffset, Literal(ev.start))
         self.add(node, KG.endOffset, Literal(ev.end))
         self.add(node, KG.confidence, Literal(Decimal(f"{ev.confidence:.2f}"), datatype=XSD.decimal))
+        if ev.rule:  # the extraction rule that read the fact: where to look when it is wrong
+            self.add(node, KG.rule, Literal(ev.rule))
         self.add(node, PROV.wasDerivedFrom, self.graph)
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
