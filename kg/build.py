@@ -72,12 +72,13 @@ class BuildReport:
 
 
 def _index(store: Store) -> dict[str, str]:
-    from kg.facts import EXTRACTOR_VERSION
+    from kg.extractor_version import extractor_version
 
+    current = extractor_version()
     result = store.query(INDEX_QUERY)
     # an article read by another version of the extractor counts as changed: its facts are redone
     return {str(g): str(h) for g, h, v in result.rows
-            if g is not None and h is not None and str(v) == EXTRACTOR_VERSION}
+            if g is not None and h is not None and str(v) == current}
 
 
 class _StopRequest:
