@@ -373,27 +373,27 @@ def load_command(shell: Shell, rest: str) -> None:
 @command("\\export", "\\export FILE [options]", "draw the last result, or the graph, with Graphviz",
          complete=("file",))
 def export_command(shell: Shell, rest: str) -> None:
-    from kg.export import shell_export
+    from kg.cli import shell_export
 
     shell.emit(shell_export(shell.store, words(rest), shell.last_query, shell.last_result))
 
 
 @command("\\path", "\\path A B", "how two entities are connected", complete=("entity", "entity"))
 def path_command(shell: Shell, rest: str) -> None:
-    from kg.analysis import shell_path
+    from kg.cli import shell_path
 
     shell.emit(shell_path(shell.store, words(rest)))
 
 
 @command("\\central", "\\central [--class C]", "entities ranked by centrality", complete=("choice:--class", "class"))
 def central_command(shell: Shell, rest: str) -> None:
-    from kg.analysis import shell_central
+    from kg.cli import shell_central
 
     shell.emit(shell_central(shell.store, words(rest)))
 
 
 @command("\\groups", "\\groups", "connected groups of entities")
 def groups_command(shell: Shell, rest: str) -> None:
-    from kg.analysis import shell_groups
+    from kg.cli import shell_groups
 
     shell.emit(shell_groups(shell.store, words(rest)))
