@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-deps system-deps-test bench lint clean
+.PHONY: run test setup system-deps system-deps-test bench lint wheel clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,5 +36,9 @@ bench: system-deps setup
 lint: setup
 	$(BIN)/ruff check kg tests benchmarks
 
+# dist/kg-VERSION-py3-none-any.whl, for `pip install` or `pipx install` (see README)
+wheel: setup
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+
 clean:
-	rm -rf $(VENV) .kg
+	rm -rf $(VENV) .kg build dist
