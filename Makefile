@@ -41,4 +41,4 @@ wheel: setup
 	$(BIN)/python -m pip wheel -q --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) .kg build dist
+	rm -rf $(VENV) .kg build dist kg.egg-info

@@ -39,10 +39,14 @@ def _source_copy(dest: Path) -> Path:
 def installed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
     """(bin folder of the new virtualenv, environment to run it in, the folder to work in)."""
     base = tmp_path_factory.mktemp("wheel")
+    # Nothing of the source tree on the path: pip would take its metadata for an installed kg.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KG_STORE", "VIRTUAL_ENV")}
+    env["XDG_CONFIG_HOME"] = str(base / "config")
+    env["XDG_STATE_HOME"] = str(base / "state")
     src = _source_copy(base / "src")
     dist = base / "dist"
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
-                           capture_output=True, text=True, timeout=600)
+                           capture_output=True, text=True, env=env, timeout=600)
     assert built.returncode == 0, built.stderr
     (wheel,) = dist.glob("kg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -53,15 +57,14 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
     venv.create(env_dir, with_pip=False)
     site = Path(subprocess.run([str(env_dir / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                capture_output=True, text=True, check=True).stdout.strip())
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install",
+                                "-q", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True, env=env,
+                               timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    # Only now the dependencies: pip must not take a kg it can see there for the one to install.
     shared = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     (site / "shared-dependencies.pth").write_text("".join(f"{p}\n" for p in sorted(shared)))
-    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install",
-                                "-q", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True, timeout=600)
-    assert installed.returncode == 0, installed.stderr
 
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KG_STORE", "VIRTUAL_ENV")}
-    env["XDG_CONFIG_HOME"] = str(base / "config")
-    env["XDG_STATE_HOME"] = str(base / "state")
     work = base / "elsewhere"
     work.mkdir()
     return env_dir / "bin", env, work
@@ -79,6 +82,15 @@ def test_the_kg_that_runs_is_the_wheels(installed):
     assert out.returncode == 0, out.stderr
     for line in out.stdout.split():
         assert Path(line).is_relative_to(bin_dir.parent), line
+
+
+def test_the_extractor_version_is_read_from_the_installed_files(installed):
+    """The wheel's sources are the tree's bytes, so the installed kg derives the same version."""
+    from kg.extractor_version import extractor_version
+
+    out = run(installed, "python", "-c", "from kg.extractor_version import extractor_version as v; print(v())")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == extractor_version()
 
 
 def test_commands_from_another_folder(installed):
