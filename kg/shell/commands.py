@@ -367,7 +367,7 @@ def load_command(shell: Shell, rest: str) -> None:
     shell.refresh_metadata()
 
 
-# --- drawings and graph analysis --------------------------------------
+# --- drawings and graph analysis ------------------------------------------------------------------
 
 
 @command("\\export", "\\export FILE [options]", "draw the last result, or the graph, with Graphviz",
