@@ -14,7 +14,6 @@ Entity descriptions that no article mentions any more are pruned at the end.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import signal
@@ -27,7 +26,7 @@ from typing import Any
 
 from kg.articles import Article, ArticleError, article_paths, display_path, read_article, source_name
 from kg.dates import PartialDate
-from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError
+from kg.errors import StoreError, UsageError
 from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.pipeline import _oneline, extract_articles
@@ -72,12 +71,13 @@ class BuildReport:
 
 
 def _index(store: Store) -> dict[str, str]:
-    from kg.facts import EXTRACTOR_VERSION
+    from kg.extractor_version import extractor_version
 
+    current = extractor_version()
     result = store.query(INDEX_QUERY)
     # an article read by another version of the extractor counts as changed: its facts are redone
     return {str(g): str(h) for g, h, v in result.rows
-            if g is not None and h is not None and str(v) == EXTRACTOR_VERSION}
+            if g is not None and h is not None and str(v) == current}
 
 
 class _StopRequest:
@@ -398,43 +398,4 @@ class _Suspended:
         self._p.live.start()
 
 
-# --- the command ----------------------------------------------------------------------------------
-
-
-def _error_line(path: str, why: str) -> None:
-    print(f"kg: {display_path(path)}: {why}", file=sys.stderr, flush=True)
-
-
-def _notice_line(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def build_command(args: argparse.Namespace) -> int:
-    date = None
-    if args.date:
-        try:
-            date = PartialDate.parse(args.date)
-        except ValueError as e:
-            raise UsageError(f"--date: {e}") from None
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    from kg.store import default_location
-
-    location = args.store or default_location()
-    report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, force=args.force,
-                         progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
-                         notice=_notice_line)
-    if not args.quiet or report.interrupted:
-        print(report.summary(location), flush=True)
-    if report.interrupted:
-        print(f"kg: interrupted; the {report.built} article{'s' if report.built != 1 else ''} built are kept "
-              "(run the same command again to build the rest)", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if report.failed:
-        n, total = len(report.failed), report.found
-        print(f"kg: {n} of {total} article{'s' if total != 1 else ''} failed (listed above)", file=sys.stderr)
-        return EXIT_FAILURE
-    return EXIT_OK
-
-
-__all__ = ["BuildReport", "build_command", "build_paths", "EXIT_FAILURE"]
+__all__ = ["BuildReport", "build_paths"]

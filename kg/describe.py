@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
-
 from rdflib import Literal, URIRef
 
-from kg.errors import EXIT_OK, UsageError
+from kg.errors import UsageError
 from kg.ontology import PREFIXES
 from kg.results import display
-from kg.store import QueryResult, Store, open_store
+from kg.store import QueryResult, Store
 
 
 def resolve_entity(store: Store, text: str) -> URIRef:
@@ -109,10 +106,3 @@ def explain_text(store: Store, text: str) -> str:
     if len(lines) == 1:
         lines.append("  (no facts)")
     return "\n".join(lines)
-
-
-def explain_command(args: argparse.Namespace) -> int:
-    with open_store(args.store, read_only=True) as store:
-        print(explain_text(store, args.entity))
-    sys.stdout.flush()
-    return EXIT_OK

@@ -24,7 +24,8 @@ from rdflib import namespace as _ns
 from kg import ontology
 from kg.articles import Article
 from kg.dates import PartialDate
-from kg.facts import EXTRACTOR_VERSION, ArticleFacts, Evidence, PlaceRef
+from kg.extractor_version import extractor_version
+from kg.facts import ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.ontology import KGID
 from kg.store import ArticleGraph, Triple
@@ -156,7 +157,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
     g.add(a, KG.sourcePath, Literal(article.source))
     g.add(a, DCTERMS.source, Literal(article.source))
     g.add(a, KG.contentHash, Literal(article.content_hash))
-    g.add(a, KG.extractorVersion, Literal(EXTRACTOR_VERSION))
+    g.add(a, KG.extractorVersion, Literal(extractor_version()))
     if article.date:
         g.add(a, DCTERMS.date, date_literal(article.date))
     if article.author:

@@ -7,53 +7,49 @@ query timeout); an endpoint store gets the timeout as its HTTP deadline.
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from kg import saved
-from kg.errors import EXIT_FAILURE, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
-from kg.results import write
+from kg.errors import EXIT_FAILURE, KgError, StoreError, UpdateRefused, UsageError
 from kg.store import QueryResult, Store, default_location, is_update, open_store
 
 
-def query_text(args: argparse.Namespace) -> str:
-    """The query the user asked for, with saved-query parameters bound as RDF terms."""
-    given = [x for x in (args.query, args.file, args.saved) if x]
+def query_text(query: str | None, *, file: str | None = None, saved_name: str | None = None,
+               params: list[str] | None = None) -> str:
+    """The query the user asked for (its text, a file or a saved query's name), with saved-query
+    parameters (`name=value`) bound as RDF terms."""
+    given = [x for x in (query, file, saved_name) if x]
     if len(given) != 1:
         raise UsageError("give exactly one of QUERY, --file F.rq or --saved NAME")
-    if args.saved:
-        return saved.bind(saved.get(args.saved), saved.parse_assignments(args.param))
-    if args.param:
+    if saved_name:
+        return saved.bind(saved.get(saved_name), saved.parse_assignments(params or []))
+    if params:
         raise UsageError("--param goes with --saved")
-    if args.file:
+    if file:
         try:
-            return Path(args.file).read_text(encoding="utf-8")
+            return Path(file).read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            raise UsageError(f"cannot read {args.file}: not UTF-8 text") from None
+            raise UsageError(f"cannot read {file}: not UTF-8 text") from None
         except OSError as e:
-            raise UsageError(f"cannot read {args.file}: {(e.strerror or str(e)).lower()}") from None
-    return args.query
+            raise UsageError(f"cannot read {file}: {(e.strerror or str(e)).lower()}") from None
+    assert query is not None
+    return query
 
 
-def query_command(args: argparse.Namespace) -> int:
-    text = query_text(args)
+def run_query(location: str | None, text: str, timeout: float | None = None) -> QueryResult:
+    """Run a read-only query against the store at `location` (default: $KG_STORE or ./.kg)."""
     if is_update(text):
         raise UpdateRefused("this is a SPARQL Update, not a query: kg query only reads the store")
-    timeout = args.timeout
     if timeout is not None and not timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    location = args.store or default_location()
+    location = location or default_location()
     if timeout is not None and not re.match(r"(?i)https?://", location):
-        result = run_with_timeout(location, text, timeout)
-    else:
-        with open_read_only(location) as store:
-            result = store.query(text, timeout=timeout)
-    write(result, sys.stdout, args.format)
-    return EXIT_OK
+        return run_with_timeout(location, text, timeout)
+    with open_read_only(location) as store:
+        return store.query(text, timeout=timeout)
 
 
 def open_read_only(location: str) -> Store:
