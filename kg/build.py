@@ -14,7 +14,6 @@ Entity descriptions that no article mentions any more are pruned at the end.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import signal
@@ -27,7 +26,7 @@ from typing import Any
 
 from kg.articles import Article, ArticleError, article_paths, display_path, read_article, source_name
 from kg.dates import PartialDate
-from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError, printable
+from kg.errors import StoreError, UsageError
 from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.pipeline import _oneline, extract_articles
@@ -89,11 +88,12 @@ _SINGULAR = {"officials": "official", "dialogues": "dialogue", "treaties": "trea
 
 
 def _index(store: Store) -> dict[str, _Indexed]:
-    from kg.facts import EXTRACTOR_VERSION
+    from kg.extractor_version import extractor_version
 
+    current = extractor_version()
     result = store.query(INDEX_QUERY)
     # an article read by another version of the extractor counts as changed: its facts are redone
-    return {str(g): _Indexed(str(g), str(v) == EXTRACTOR_VERSION, str(p) if p is not None else "")
+    return {str(g): _Indexed(str(g), str(v) == current, str(p) if p is not None else "")
             for g, h, v, p in result.rows if g is not None and h is not None}
 
 
@@ -521,54 +521,4 @@ class _Suspended:
         self._p.live.start()
 
 
-# --- the command ----------------------------------------------------------------------------------
-
-
-def _error_line(path: str, why: str) -> None:
-    print(f"kg: {display_path(path)}: {printable(why)}", file=sys.stderr, flush=True)
-
-
-def _notice_line(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def build_command(args: argparse.Namespace) -> int:
-    date = None
-    if args.date:
-        try:
-            date = PartialDate.parse(args.date)
-        except ValueError as e:
-            raise UsageError(f"--date: {e}") from None
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if args.jobs > cores:
-        # more processes than cores only adds memory (each holds a spaCy pipeline) and switching
-        print(f"kg: --jobs {args.jobs} is more than the {cores} cores here: using {cores}", file=sys.stderr)
-        args.jobs = cores
-    from kg.store import default_location
-
-    location = args.store or default_location()
-    if args.name is not None and "-" not in args.paths:
-        raise UsageError("--name names the article read from standard input (-)")
-    if args.name is not None and (not args.name.strip() or any(ord(c) < 32 for c in args.name)):
-        raise UsageError("--name must be a non-empty name on one line")
-    report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, force=args.force,
-                         name=args.name,
-                         progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
-                         notice=_notice_line)
-    if not args.quiet or report.interrupted:
-        print(report.summary(location), flush=True)
-    if report.interrupted:
-        print(f"kg: interrupted; the {report.built} article{'s' if report.built != 1 else ''} built "
-              f"{'are' if report.built != 1 else 'is'} kept "
-              "(run the same command again to build the rest)", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if report.failed:
-        n, total = len(report.failed), report.found
-        print(f"kg: {n} of {total} article{'s' if total != 1 else ''} failed (listed above)", file=sys.stderr)
-        return EXIT_FAILURE
-    return EXIT_OK
-
-
-__all__ = ["BuildReport", "build_command", "build_paths", "EXIT_FAILURE"]
+__all__ = ["BuildReport", "build_paths"]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 
 from rdflib import Literal, URIRef
 
-from kg.errors import EXIT_OK, UsageError
+from kg.errors import UsageError
 from kg.ontology import PREFIXES
 from kg.results import display
-from kg.store import QueryResult, Store, open_store, term_text
+from kg.store import QueryResult, Store, term_text
 
 
 def resolve_entity(store: Store, text: str) -> URIRef:
@@ -45,7 +43,7 @@ def resolve_entity(store: Store, text: str) -> URIRef:
 
 
 _FACTS = """
-SELECT ?property ?value ?direction ?article ?quote ?confidence WHERE {
+SELECT ?property ?value ?direction ?article ?quote ?confidence ?rule WHERE {
   { VALUES ?direction { "out" } ?e ?p ?v . BIND(?v AS ?value) }
   UNION
   { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) FILTER NOT EXISTS { ?v a kg:Evidence } }
@@ -55,6 +53,7 @@ SELECT ?property ?value ?direction ?article ?quote ?confidence WHERE {
     ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?a ; kg:confidence ?confidence .
     { ?ev rdf:subject ?e ; rdf:object ?v } UNION { ?ev rdf:subject ?v ; rdf:object ?e }
     ?a kg:sourcePath ?article .
+    OPTIONAL { ?ev kg:rule ?rule }
   }
 }
 ORDER BY ?direction ?property ?value ?article
@@ -81,13 +80,13 @@ def describe(store: Store, iri: URIRef) -> QueryResult:
 def evidence(store: Store, iris: list[URIRef]) -> QueryResult:
     """The evidence sentences behind facts about these entities."""
     if not iris:
-        return QueryResult("select", vars=["entity", "fact", "quote", "article"])
+        return QueryResult("select", vars=["entity", "fact", "quote", "article", "rule"])
     values = " ".join(i.n3() for i in iris)
     return store.query(
-        "SELECT DISTINCT ?entity ?fact ?quote ?article WHERE { VALUES ?entity { " + values + " } "
+        "SELECT DISTINCT ?entity ?fact ?quote ?article ?rule WHERE { VALUES ?entity { " + values + " } "
         "?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?a . "
-        "{ ?ev rdf:subject ?entity } UNION { ?ev rdf:object ?entity } "
-        "?a kg:sourcePath ?article . BIND(?p AS ?fact) } ORDER BY ?entity ?article ?fact"
+        "{ ?ev rdf:subject ?entity } UNION { ?ev rdf:object ?entity } OPTIONAL { ?ev kg:rule ?rule } "
+        "?a kg:sourcePath ?article . BIND(?p AS ?fact) } ORDER BY ?entity ?article ?fact ?rule"
     )
 
 
@@ -100,13 +99,14 @@ def labels(store: Store, iris: list[str]) -> dict[str, str]:
 
 
 def explain_text(store: Store, text: str) -> str:
-    """A readable account of an entity: each fact, then the sentence and article it came from."""
+    """A readable account of an entity: each fact, then the sentence and article it came from and the
+    extraction rule that read it."""
     iri = resolve_entity(store, text)
     result = describe(store, iri)
     names = labels(store, [str(iri)] + [str(r[1]) for r in result.rows if isinstance(r[1], URIRef)])
     lines = [f"{names.get(str(iri), text)}  ({display(iri)})"]
     last = None
-    for prop, value, direction, article, quote, confidence in result.rows:
+    for prop, value, direction, article, quote, confidence, rule in result.rows:
         arrow = "→" if str(direction) == "out" else "←"
         fact = f"  {display(prop)} {arrow} {display(value, names)}"
         if fact != last:
@@ -114,14 +114,8 @@ def explain_text(store: Store, text: str) -> str:
             last = fact
         if quote is not None:
             conf = f" [{float(confidence):.2f}]" if confidence is not None else ""
-            lines.append(f"      “{quote}”  — {article}{conf}")
+            by_rule = f"  rule {rule}" if rule is not None else ""  # the extraction rule to look at if it is wrong
+            lines.append(f"      “{quote}”  — {article}{conf}{by_rule}")
     if len(lines) == 1:
         lines.append("  (no facts)")
     return "\n".join(lines)
-
-
-def explain_command(args: argparse.Namespace) -> int:
-    with open_store(args.store, read_only=True) as store:
-        print(explain_text(store, args.entity))
-    sys.stdout.flush()
-    return EXIT_OK

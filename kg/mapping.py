@@ -23,7 +23,8 @@ from rdflib import namespace as _ns
 from kg import ontology
 from kg.articles import Article
 from kg.dates import PartialDate
-from kg.facts import EXTRACTOR_VERSION, ArticleFacts, Evidence, PlaceRef
+from kg.extractor_version import extractor_version
+from kg.facts import ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.ontology import KGID
 from kg.store import ArticleGraph, Triple
@@ -122,6 +123,8 @@ class _Graph:
         self.add(node, KG.startOffset, Literal(ev.start))
         self.add(node, KG.endOffset, Literal(ev.end))
         self.add(node, KG.confidence, Literal(Decimal(f"{ev.confidence:.2f}"), datatype=XSD.decimal))
+        if ev.rule:  # the extraction rule that read the fact: where to look when it is wrong
+            self.add(node, KG.rule, Literal(ev.rule))
         self.add(node, PROV.wasDerivedFrom, self.graph)
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
@@ -154,7 +157,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
     g.add(a, KG.sourcePath, Literal(article.source))
     g.add(a, DCTERMS.source, Literal(article.source))
     g.add(a, KG.contentHash, Literal(article.content_hash))
-    g.add(a, KG.extractorVersion, Literal(EXTRACTOR_VERSION))
+    g.add(a, KG.extractorVersion, Literal(extractor_version()))
     if article.date:
         g.add(a, DCTERMS.date, date_literal(article.date))
     if article.author:

@@ -468,17 +468,10 @@ def clear_cache() -> None:
 
 def resolve(store: Store, text: str, eg: EntityGraph, fold: bool = True) -> str:
     """The display node for a label, prefixed name or IRI typed by the user."""
+    from kg.describe import resolve_entity
     from kg.errors import UsageError
 
-    iri = None
-    try:
-        from kg.describe import resolve_entity
-    except ImportError:
-        resolve_entity = None
-    if resolve_entity is not None:
-        iri = str(resolve_entity(store, text))
-    else:
-        iri = lookup(eg, text)
+    iri = str(resolve_entity(store, text))
     node = eg.view(fold).canonical(iri)
     if node is None:
         if iri in eg.nodes:

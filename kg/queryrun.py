@@ -7,7 +7,6 @@ query timeout); an endpoint store gets the timeout as its HTTP deadline.
 
 from __future__ import annotations
 
-import argparse
 import math
 import multiprocessing
 import os
@@ -18,35 +17,37 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from kg import saved
-from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
-from kg.results import write
+from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, KgError, StoreError, UpdateRefused, UsageError
 from kg.sparqlparse import MAX_QUERY_CHARS, parse
 from kg.store import UPDATE_REFUSED, QueryResult, Store, default_location, open_store
 
 T = TypeVar("T")
 
 
-def query_text(args: argparse.Namespace) -> str:
-    """The query the user asked for, with saved-query parameters bound as RDF terms."""
-    given = [x for x in (args.query, args.file, args.saved) if x]
+def query_text(query: str | None, *, file: str | None = None, saved_name: str | None = None,
+               params: list[str] | None = None) -> str:
+    """The query the user asked for (its text, a file or a saved query's name), with saved-query
+    parameters (`name=value`) bound as RDF terms."""
+    given = [x for x in (query, file, saved_name) if x]
     if len(given) != 1:
         raise UsageError("give exactly one of QUERY, --file F.rq or --saved NAME")
-    if args.saved:
-        return saved.bind(saved.get(args.saved), saved.parse_assignments(args.param))
-    if args.param:
+    if saved_name:
+        return saved.bind(saved.get(saved_name), saved.parse_assignments(params or []))
+    if params:
         raise UsageError("--param goes with --saved")
-    if args.file:
+    if file:
         try:
-            with open(args.file, encoding="utf-8") as f:
+            with open(file, encoding="utf-8") as f:
                 text = f.read(MAX_QUERY_CHARS + 1)  # never read a device that does not end
         except UnicodeDecodeError:
-            raise UsageError(f"cannot read {args.file}: not UTF-8 text") from None
+            raise UsageError(f"cannot read {file}: not UTF-8 text") from None
         except OSError as e:
-            raise UsageError(f"cannot read {args.file}: {(e.strerror or str(e)).lower()}") from None
+            raise UsageError(f"cannot read {file}: {(e.strerror or str(e)).lower()}") from None
     else:
-        text = args.query
+        assert query is not None
+        text = query
     if len(text) > MAX_QUERY_CHARS:
-        raise UsageError(f"{args.file or 'the query'} is longer than {MAX_QUERY_CHARS:,} characters")
+        raise UsageError(f"{file or 'the query'} is longer than {MAX_QUERY_CHARS:,} characters")
     if any("\ud800" <= c <= "\udfff" for c in text):
         # bytes that are not UTF-8 on the command line arrive as lone surrogates
         raise UsageError("the query holds bytes that are not UTF-8 text")
@@ -57,12 +58,13 @@ def query_text(args: argparse.Namespace) -> str:
 MAX_TIMEOUT = 1e6
 
 
-def query_command(args: argparse.Namespace) -> int:
-    text = query_text(args)
-    timeout = args.timeout
+def run_query(location: str | None, text: str, timeout: float | None = None, *,
+              allow_service: bool = False) -> QueryResult:
+    """Run a read-only query against the store at `location` (default: $KG_STORE or ./.kg).
+    SERVICE calls are refused unless `allow_service`; Ctrl-C ends the process at once (exit 130)."""
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
         raise UsageError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
-    location = args.store or default_location()
+    location = location or default_location()
     remote = bool(re.match(r"(?i)https?://", location))
     if remote or may_call_service(text):
         # The grammar decides (a server may run an update sent as a query). The embedded store's
@@ -70,19 +72,16 @@ def query_command(args: argparse.Namespace) -> int:
         parsed = parse(text)
         if parsed.kind == "update":
             raise UpdateRefused(REFUSED)
-        check_services(parsed.services, args.allow_service)
+        check_services(parsed.services, allow_service)
     try:
         if timeout is not None and not remote:
-            result = run_with_timeout(location, text, timeout)
-        else:
-            with open_read_only(location) as store:
-                result = run_in_thread(lambda: store.query(text, timeout=timeout), timeout)
+            return run_with_timeout(location, text, timeout)
+        with open_read_only(location) as store:
+            return run_in_thread(lambda: store.query(text, timeout=timeout), timeout)
     except KgError as e:
         if str(e) == UPDATE_REFUSED:  # the store's wording names the shell; this is kg query
             raise UpdateRefused(REFUSED) from None
         raise
-    write(result, sys.stdout, args.format)
-    return EXIT_OK
 
 
 REFUSED = "this is a SPARQL Update, not a query: kg query only reads the store"

@@ -17,12 +17,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.errors import UsageError
-from kg.ontology import PREFIXES, project_dir
+from kg.ontology import PREFIXES, data_dir
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PARAM_TYPES = ("literal", "iri", "date", "integer")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -40,7 +44,7 @@ class Param:
 class SavedQuery:
     name: str
     text: str
-    path: Path
+    path: Path | Traversable  # a built-in query is package data, read through importlib.resources
     title: str = ""
     description: str = ""
     params: list[Param] = field(default_factory=list)
@@ -52,9 +56,9 @@ def user_dir() -> Path:
     return Path(base) / "kg" / "queries"
 
 
-def parse(path: Path, builtin: bool = True) -> SavedQuery:
+def parse(path: Path | Traversable, builtin: bool = True) -> SavedQuery:
     text = path.read_text(encoding="utf-8")
-    sq = SavedQuery(name=path.stem, text=text, path=path, builtin=builtin)
+    sq = SavedQuery(name=path.name.removesuffix(".rq"), text=text, path=path, builtin=builtin)
     for line in text.splitlines():
         m = re.match(r"#\+\s*(\w+)\s*:\s*(.*)", line)
         if not m:
@@ -77,8 +81,8 @@ def parse(path: Path, builtin: bool = True) -> SavedQuery:
 def all_queries() -> dict[str, SavedQuery]:
     """Built-in queries, overridden by the user's own of the same name."""
     found: dict[str, SavedQuery] = {}
-    for p in sorted(project_dir("queries").glob("*.rq")):
-        found[p.stem] = parse(p)
+    for p in sorted((q for q in data_dir("queries").iterdir() if q.name.endswith(".rq")), key=lambda q: q.name):
+        found[p.name.removesuffix(".rq")] = parse(p)
     udir = user_dir()
     if udir.is_dir():
         for p in sorted(udir.glob("*.rq")):

@@ -10,14 +10,11 @@ Each graph in a loaded file replaces the graph of the same name in the store, as
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import EXIT_OK, UsageError
-from kg.ontology import PREFIXES
-from kg.outfile import check_writable, write_whole
+from kg.errors import UsageError
 
 # --format name -> (rdflib format, keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -44,24 +41,6 @@ _PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": 
 _RDFLIB_DEFAULT = "urn:x-rdflib:default"
 
 
-def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    if name == "dump":
-        parser.add_argument(
-            "--format",
-            choices=list(FORMATS),
-            help="RDF format (default: from the -o extension, else trig); turtle merges the graphs into one",
-        )
-        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-        parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    else:
-        parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt need --graph")
-        parser.add_argument(
-            "--graph",
-            metavar="IRI",
-            help="named graph for triples outside any graph (required for .ttl and .nt files)",
-        )
-
-
 def dump_format(fmt: str | None, output: str | None) -> str:
     if fmt:
         return fmt
@@ -74,16 +53,15 @@ def dump_format(fmt: str | None, output: str | None) -> str:
     return "trig"
 
 
-def run_dump(args: argparse.Namespace) -> int:
+def serialize_store(location: str | None, fmt: str) -> tuple[bytes, int]:
+    """(the whole store as RDF in `fmt`, the number of triples); formats that keep named graphs keep them."""
     from rdflib import Dataset, Graph
 
+    from kg.ontology import PREFIXES
     from kg.store import open_store
 
-    fmt = dump_format(args.format, args.output)
     rdflib_format, keeps_graphs = FORMATS[fmt]
-    if args.output:
-        check_writable(Path(args.output), args.force)  # before the work, not after it
-    with open_store(args.store, read_only=True) as store:
+    with open_store(location, read_only=True) as store:
         data: Dataset | Graph = Dataset() if keeps_graphs else Graph()
         for prefix, iri in PREFIXES.items():
             data.bind(prefix, iri, replace=True)
@@ -94,15 +72,7 @@ def run_dump(args: argparse.Namespace) -> int:
             else:
                 data.add((s, p, o))  # type: ignore[arg-type]
             count += 1
-    text = data.serialize(format=rdflib_format, encoding="utf-8")
-    if args.output:
-        # whole or not at all: a full disk leaves the previous dump as it was
-        write_whole(Path(args.output), text, args.force)
-        print(f"wrote {count} triples to {args.output} ({fmt})", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(text)
-        sys.stdout.buffer.flush()
-    return EXIT_OK
+    return data.serialize(format=rdflib_format, encoding="utf-8"), count
 
 
 def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object, object, object]]:
@@ -163,13 +133,19 @@ def _clip(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def run_load(args: argparse.Namespace) -> int:
+@dataclass
+class Loaded:
+    triples: int
+    graphs: int
+    location: str  # where they went
+
+
+def load_file(location: str | None, path: str, graph: str | None = None) -> Loaded:
+    """Load an RDF file into the store; each graph in it replaces the store's graph of that name."""
     from kg.store import open_store
 
-    quads = read_quads(args.file, args.graph)
+    quads = read_quads(path, graph)
     graphs = len({str(q[3]) for q in quads})
-    with open_store(args.store) as store:
+    with open_store(location) as store:
         count = store.load_quads(quads)  # type: ignore[arg-type]
-        where = store.location
-    print(f"loaded {count} triples in {graphs} graphs from {args.file} into {where}", file=sys.stderr)
-    return EXIT_OK
+        return Loaded(count, graphs, store.location)

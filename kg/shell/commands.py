@@ -13,7 +13,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kg.errors import KgError, UpdateRefused, UsageError
 
@@ -108,14 +108,6 @@ def _entity_text(rest: str) -> str:
         # A prefixed name as completion inserts it (kgid:person\/leon-panetta): drop SPARQL's escapes.
         text = re.sub(r"\\([_~.\-!$&'()*+,;=/?#@%])", r"\1", text)
     return text
-
-
-def _describe_module() -> Any:
-    try:
-        from kg import describe
-    except ImportError:
-        raise KgError("entity lookup (kg.describe) is not available in this installation") from None
-    return describe
 
 
 # --- help and settings ----------------------------------------------------------------------------
@@ -314,14 +306,16 @@ def named_delete_command(shell: Shell, rest: str) -> None:
 @command("\\describe", "\\describe ENTITY", "every triple about an entity (label, prefixed name or IRI)",
          aliases=("\\d",), complete=("entity",))
 def describe_command(shell: Shell, rest: str) -> None:
-    describe = _describe_module()
+    from kg import describe
+
     iri = describe.resolve_entity(shell.store, _entity_text(rest))
     shell.show_result(describe.describe(shell.store, iri), title=f"{shell.display_iri(iri)}")
 
 
 @command("\\why", "\\why", "the sentences behind the entities of the last result")
 def why_command(shell: Shell, rest: str) -> None:
-    describe = _describe_module()
+    from kg import describe
+
     iris = shell.last_result_iris()
     if not iris:
         raise UsageError("the last result names no entities: run a query first")
@@ -341,7 +335,8 @@ def explain_command(shell: Shell, rest: str) -> None:
     if not rest.strip() or _looks_like_query(rest):
         algebra_command(shell, rest)
         return
-    describe = _describe_module()
+    from kg import describe
+
     shell.emit(describe.explain_text(shell.store, _entity_text(rest)))
 
 
@@ -380,50 +375,46 @@ def load_command(shell: Shell, rest: str) -> None:
         raise UsageError("\\load takes article files or folders")
     if not shell.allow_update:
         raise UpdateRefused("\\load writes to the store: start the shell with --allow-update to build into it")
-    try:
-        from kg.build import build_paths
-    except ImportError:
-        raise KgError("building (kg.build) is not available in this installation") from None
+    from kg.build import build_paths
+
     shell.close_store()
     try:
         report = build_paths(shell.location, paths, progress=shell.interactive)
     finally:
         shell.open_store()
-    for path, problem in getattr(report, "failed", []):
+    for path, problem in report.failed:
         shell.report(KgError(f"{path}: {problem}"))
     shell.notice(report.summary(shell.location))
     shell.refresh_metadata()
 
 
-# --- commands written elsewhere: drawings and graph analysis --------------------------------------
-
-
-def _external(module: str, func: str, what: str) -> Callable[..., str]:
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), func)
-    except (ImportError, AttributeError):
-        raise KgError(f"{what} ({module}.{func}) is not available in this installation") from None
+# --- drawings and graph analysis ------------------------------------------------------------------
 
 
 @command("\\export", "\\export FILE [options]", "draw the last result, or the graph, with Graphviz",
          complete=("file",))
 def export_command(shell: Shell, rest: str) -> None:
-    run = _external("kg.export", "shell_export", "drawing")
-    shell.emit(run(shell.store, words(rest), shell.last_query, shell.last_result))
+    from kg.cli import shell_export
+
+    shell.emit(shell_export(shell.store, words(rest), shell.last_query, shell.last_result))
 
 
 @command("\\path", "\\path A B", "how two entities are connected", complete=("entity", "entity"))
 def path_command(shell: Shell, rest: str) -> None:
-    shell.emit(_external("kg.analysis", "shell_path", "path finding")(shell.store, words(rest)))
+    from kg.cli import shell_path
+
+    shell.emit(shell_path(shell.store, words(rest)))
 
 
 @command("\\central", "\\central [--class C]", "entities ranked by centrality", complete=("choice:--class", "class"))
 def central_command(shell: Shell, rest: str) -> None:
-    shell.emit(_external("kg.analysis", "shell_central", "centrality")(shell.store, words(rest)))
+    from kg.cli import shell_central
+
+    shell.emit(shell_central(shell.store, words(rest)))
 
 
 @command("\\groups", "\\groups", "connected groups of entities")
 def groups_command(shell: Shell, rest: str) -> None:
-    shell.emit(_external("kg.analysis", "shell_groups", "grouping")(shell.store, words(rest)))
+    from kg.cli import shell_groups
+
+    shell.emit(shell_groups(shell.store, words(rest)))
