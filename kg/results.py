@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.errors import printable
 from kg.ontology import PREFIXES, shorten
 from kg.store import QueryResult, Term
 
@@ -25,7 +26,7 @@ def term_csv(term: Term | None) -> str:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return printable(str(term))
 
 
 def term_tsv(term: Term | None) -> str:
@@ -166,7 +167,7 @@ def display(term: Term | None, labels: dict[str, str] | None = None) -> str:
         return shorten(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return printable(str(term))
 
 
 def write_table(result: QueryResult, out: TextIO, labels: dict[str, str] | None = None) -> None:

@@ -14,7 +14,6 @@ has its worker killed. Results are written by kg.results in the format the clien
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hmac
 import os
@@ -215,14 +214,22 @@ class KgServer:
     # --- queries ------------------------------------------------------------------------------
 
     async def answer_query(self, query: str, accept: str) -> tuple[bytes, str]:
-        from kg.store import is_update, uses_service
+        import anyio
 
-        if is_update(query):
+        from kg.sparqlparse import MAX_QUERY_CHARS, parse
+
+        if len(query) > MAX_QUERY_CHARS:
+            raise HTTPProblem(413, f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+        # The grammar decides what the text is (never a search of it); off the event loop, as it
+        # takes some milliseconds. A text it cannot read goes on to the store, whose parser names
+        # the position.
+        parsed = await anyio.to_thread.run_sync(lambda: parse(query))
+        if parsed.kind == "update":
             raise HTTPProblem(400 if self.settings.allow_update else 403,
                               "this is a SPARQL Update, not a query: send it as update= to /update"
                               if self.settings.allow_update else
                               "this is a SPARQL Update and this server is read-only (kg serve --allow-update)")
-        if uses_service(query) and not self.settings.allow_service:
+        if parsed.services and not self.settings.allow_service:
             raise HTTPProblem(403, "federated queries (SERVICE) are not allowed on this server "
                                    "(kg serve --allow-service)")
         media = negotiate(accept, query_kind(query))
@@ -344,12 +351,15 @@ def create_app(settings: ServerSettings) -> Any:
             raise HTTPProblem(403, "this server is read-only: start it with kg serve --allow-update "
                                    f"(and a token in ${TOKEN_ENV}) to accept SPARQL Update")
         server.check_token(request.headers.get("authorization"))
-        from kg.store import is_update
-
-        if not is_update(update or ""):
-            raise HTTPProblem(400, "this is a query, not a SPARQL Update: send it as query=")
         import anyio
 
+        from kg.sparqlparse import MAX_QUERY_CHARS, parse
+
+        if len(update or "") > MAX_QUERY_CHARS:
+            raise HTTPProblem(413, f"the update is longer than {MAX_QUERY_CHARS:,} characters")
+        # A text the grammar cannot read goes on to the store, whose parser names the position.
+        if (await anyio.to_thread.run_sync(lambda: parse(update or ""))).kind == "query":
+            raise HTTPProblem(400, "this is a query, not a SPARQL Update: send it as query=")
         await anyio.to_thread.run_sync(lambda: server.run_update(update or ""))
         return Response(status_code=204)
 
@@ -504,48 +514,35 @@ def service_description(request: Any, settings: ServerSettings) -> tuple[bytes, 
 # --- kg serve -------------------------------------------------------------------------------------
 
 
-def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: "
-                        "this machine only; 0.0.0.0 for every interface)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds a query may run (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS,
-                        help=f"largest result in rows or triples (default {DEFAULT_MAX_ROWS:,})")
-    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2),
-                        help="query worker processes (default: the number of CPUs, at least 2)")
-    parser.add_argument("--allow-update", action="store_true",
-                        help=f"accept SPARQL Update with 'Authorization: Bearer' and the token in ${TOKEN_ENV}")
-    parser.add_argument("--allow-service", action="store_true",
-                        help="allow federated queries (SERVICE), which make the server fetch from other servers")
-    parser.add_argument("--cors", default="*", metavar="ORIGINS",
-                        help="origins allowed to call the endpoint from a browser, comma-separated (default *)")
-    parser.description = ("Serve the store as a SPARQL 1.1 endpoint (/sparql, /query, /update, /store) "
-                          "with a workbench at /. Read-only unless --allow-update.")
+def default_workers() -> int:
+    """Query worker processes by default: the number of CPUs, at least 2."""
+    return max(2, os.cpu_count() or 2)
 
 
-def settings_from(args: argparse.Namespace) -> ServerSettings:
+def server_settings(location: str | None, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
+                    workers: int = 2, port: int = DEFAULT_PORT, allow_update: bool = False,
+                    allow_service: bool = False, cors_origins: tuple[str, ...] = ("*",)) -> ServerSettings:
+    """The checked settings of `kg serve` (bad values raise a one-line `UsageError` or `StoreError`)."""
     from kg.store import default_location
 
-    if not args.timeout > 0:
+    if not timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    if args.max_rows < 1:
+    if max_rows < 1:
         raise UsageError("--max-rows must be 1 or more")
-    if args.workers < 1:
+    if workers < 1:
         raise UsageError("--workers must be 1 or more")
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port} is not a port number (0-65535)")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a port number (0-65535)")
     token = os.environ.get(TOKEN_ENV) or None
-    if args.allow_update and (token is None or len(token) < 16):
+    if allow_update and (token is None or len(token) < 16):
         raise UsageError(f"--allow-update needs a token of at least 16 characters in ${TOKEN_ENV} "
                          "(clients send it as 'Authorization: Bearer TOKEN')")
-    location = args.store or default_location()
+    location = location or default_location()
     if not re.match(r"(?i)https?://", location) and not os.path.isfile(os.path.join(location, "CURRENT")):
         raise StoreError(f"no store at {location} (build one with: kg build --store {location} ARTICLES)")
-    origins = tuple(o.strip() for o in args.cors.split(",") if o.strip())
-    return ServerSettings(store=location, timeout=args.timeout, max_rows=args.max_rows, workers=args.workers,
-                          allow_update=args.allow_update, token=token, cors_origins=origins,
-                          allow_service=args.allow_service)
+    return ServerSettings(store=location, timeout=timeout, max_rows=max_rows, workers=workers,
+                          allow_update=allow_update, token=token, cors_origins=cors_origins,
+                          allow_service=allow_service)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -567,11 +564,17 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def serve(location: str | None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+          timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, workers: int = 2,
+          allow_update: bool = False, allow_service: bool = False,
+          cors_origins: tuple[str, ...] = ("*",)) -> int:
+    """`kg serve`: answer on host:port until Ctrl-C or SIGTERM; returns the exit status."""
     import uvicorn
 
-    settings = settings_from(args)
-    sock = listen(args.host, args.port)
+    settings = server_settings(location, timeout=timeout, max_rows=max_rows, workers=workers, port=port,
+                               allow_update=allow_update, allow_service=allow_service,
+                               cors_origins=cors_origins)
+    sock = listen(host, port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     settings.loopback_only = host in LOOPBACK_NAMES

@@ -181,10 +181,15 @@ def test_updates_and_federation_are_refused_when_read_only(base: str) -> None:
         as_query = http.post("/sparql", data={"query": "CLEAR ALL"})
         update_body = http.post("/sparql", content="DROP ALL", headers={"Content-Type": "application/sparql-update"})
         service = http.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"})
+        # the grammar decides, not the words: SERVICE hidden in EXISTS is refused, the word in a string is not
+        nested = http.get("/sparql", params={"query": "ASK { FILTER EXISTS { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } }"})
+        worded = http.get("/sparql", params={"query": 'SELECT ("SERVICE <http://x/>" AS ?service) WHERE {}'})
         still = http.get("/sparql", params={"query": OFFICIALS})
     for answer in (update, as_query, update_body):
         assert answer.status_code == 403 and "read-only" in answer.text
     assert service.status_code == 403 and "SERVICE" in service.text
+    assert nested.status_code == 403 and "SERVICE" in nested.text
+    assert worded.status_code == 200 and worded.json()["results"]["bindings"][0]["service"]["value"].startswith("SERVICE")
     assert len(still.json()["results"]["bindings"]) == 4
 
 
@@ -296,6 +301,7 @@ def test_workbench_pages_completion_data_and_drawings(base: str) -> None:
     assert saved_page.status_code == 200 and "Meetings of an official" in saved_page.text
     assert missing_param.status_code == 400 and "needs the parameter(s): name" in missing_param.text
     assert entity.status_code == 200 and "the first Pentagon chief to visit" in entity.text
+    assert '<small class="rule">rule ' in entity.text  # the extraction rule behind each sentence, as kg explain
     assert 'data-src="/draw.svg?depth=1&amp;iri=' in entity.text
     assert unknown.status_code == 404 and "no entity labelled" in unknown.text
     assert {"kg:Official", "kg:Country"} <= {c["name"] for c in vocabulary["classes"]}

@@ -7,7 +7,6 @@ same `Store.query`, `describe`, `saved` and `export` code as the command line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 import urllib.parse
@@ -114,7 +113,7 @@ def entity_job(store: Store, entity: str) -> dict[str, Any]:
     names = labels(store, [str(iri)] + [str(r[1]) for r in result.rows if isinstance(r[1], URIRef)])
     facts: list[dict[str, Any]] = []
     index: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for prop, value, direction, quote, confidence, article, title, published in result.rows:
+    for prop, value, direction, quote, confidence, article, title, published, rule in result.rows:
         key = (str(prop), str(value), str(direction))
         fact = index.get(key)
         if fact is None:
@@ -127,6 +126,7 @@ def entity_job(store: Store, entity: str) -> dict[str, Any]:
                 "title": str(title) if title is not None else "",
                 "date": str(published) if published is not None else "",
                 "confidence": f"{float(confidence):.2f}" if confidence is not None else "",
+                "rule": str(rule) if rule is not None else "",  # the extraction rule, as kg explain shows it
             })
     return {"iri": str(iri), "label": names.get(str(iri), shorten(str(iri))),
             "classes": [shorten(k) for k in kinds], "facts": facts}
@@ -140,10 +140,11 @@ def drawing_job(store: Store, fmt: str, entity: str | None = None, query: str | 
     from kg.netgraph import entity_graph
 
     entity_graph(store, disk=True)  # shared with other workers and `kg export` through the disk cache
-    options = argparse.Namespace(all=False, saved=None, param=[], query=query,
-                                 entity=f"<{entity}>" if entity and "://" in entity else entity,
-                                 depth=depth, fold=True)
-    selection = export.select(store, options)
+    # The output path is not written: the drawing is rendered to bytes for the response.
+    request = export.DrawingRequest(output=Path(f"drawing.{fmt}"), query=query,
+                                    entity=f"<{entity}>" if entity and "://" in entity else entity,
+                                    depth=depth, fold=True)
+    selection = export.select(store, request)
     drawing = export.build_dot(selection, node_url=entity_link if links else None)
     return export.render(drawing.text(), fmt)
 
@@ -194,9 +195,11 @@ def routes(server: KgServer, handled: Callable[..., Any]) -> list[Any]:
         query = request.query_params.get("query")
         if not query:
             return page("index.html", query=SAMPLE_QUERY)
-        from kg.store import is_update
+        import anyio
 
-        if is_update(query):
+        from kg.sparqlparse import is_update
+
+        if await anyio.to_thread.run_sync(lambda: is_update(query)):
             return page("index.html", 403, query=query,
                         error="the workbench runs queries only; SPARQL Update goes to /update with a token")
         table, error, status = await run_table(query)

@@ -1,0 +1,387 @@
+"""Treaties: agreements, alliances, declarations, partnerships and memoranda, with their parties and
+their events (signed, ratified, entered into force, ...), one sentence at a time.
+
+Names are found by the rules of `kg.extract.treaty_names` ("the Treaty of Friendship", "a memorandum
+of understanding on ...", "their defence treaty"), by anaphors ("the Treaty", "this Agreement") and by
+joint proposals; event words by the first rule of `EVENT_RULES` that fits them. An event word governs
+the agreements named after it (up to the next event word), or else the nearest one before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from kg.dates import PartialDate
+from kg.extract.candidates import TreatyMention, as_treaty
+from kg.extract.context import Discourse, Sentence, nearest_date, pick_date
+from kg.extract.rules import RuleFamily, rule
+from kg.extract.treaty_names import ANAPHOR, TreatyName, join_also_known, treaty_key, treaty_spans
+from kg.extract.vocab import AGREEMENT_WORDS, EXCHANGED_DOCUMENTS, TREATY_EVENTS, TREATY_PHRASE_EVENTS
+from kg.facts import Evidence, TreatyEvent
+from kg.gazetteer import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+ANAPHOR_RULE = "treaties.anaphor"
+PROPOSAL_RULE = "treaties.joint-proposal"
+# the event a sentence ending in ":" gives each item of the list under it
+LIST_ITEM_RULE = "treaties.list-item-event"
+# "the 1786 Treaty of ...": signed that year
+YEAR_BEFORE_NAME_RULE = "treaties.year-before-name"
+
+
+# --- the event-word table -------------------------------------------------------------------------
+
+
+def _event_key(tok: Token) -> str | None:
+    """The word of `TREATY_EVENTS` a token is: its lemma, else its text."""
+    lemma, low = tok.lemma_.lower(), tok.text.lower()
+    return lemma if lemma in TREATY_EVENTS else (low if low in TREATY_EVENTS else None)
+
+
+def _event_word_of(*keys: str) -> Callable[[Discourse, Sentence, Token], bool]:
+    """The check of a rule for the event words `keys` (any event word when none)."""
+
+    def applies(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+        key = _event_key(tok)
+        return key is not None and (not keys or key in keys) and tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN")
+    return applies
+
+
+def _event_type(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "signed", "ratification", "withdrew from": the event the word names."""
+    key = _event_key(tok)
+    return TREATY_EVENTS[key] if key else None
+
+
+def _phrase_event(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "entered into force", "took effect", "in force since": a lemma and the words that must follow it."""
+    words, event = TREATY_PHRASE_EVENTS[tok.lemma_.lower()]
+    if tuple(sent.lowers[tok.i + 1: tok.i + 1 + len(words)]) == words and tok.i + len(words) < sent.end:
+        return event
+    return None
+
+
+def _exchanged_documents(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "exchanged the MoUs" is a signing; "exchanged views" or "the instruments of ratification" is not."""
+    if not any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in EXCHANGED_DOCUMENTS for c in (*tok.children, tok.head)):
+        return None
+    return _event_type(ctx, sent, tok)
+
+
+def _agreement_object(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "reaffirmed the Treaty", "joined the Agreement", "was replaced": not "reaffirming closer cooperation",
+    "joined the talks" or "joined NATO"."""
+    if not any(c.dep_ in ("dobj", "nsubjpass", "auxpass") and (c.dep_ == "auxpass" or c.lower_ in AGREEMENT_WORDS)
+               for c in tok.children):
+        return None
+    return _event_type(ctx, sent, tok)
+
+
+def _raised_to(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "raised ... to a partnership" (not "raised concerns")."""
+    if not any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+        return None
+    return _event_type(ctx, sent, tok)
+
+
+def _announced_creation(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "announced the creation of", "created a partnership": in a sentence about an agreement."""
+    if not any(x in ("creation", "partnership", "alliance", "agreement", "treaty") for x in sent.lowers[sent.start: sent.end]):
+        return None
+    return _event_type(ctx, sent, tok)
+
+
+EVENT_RULES: RuleFamily[str] = RuleFamily("treaties", [
+    rule("treaties.phrase-event", _phrase_event, lemmas=TREATY_PHRASE_EVENTS),
+    rule("treaties.exchange-documents", _exchanged_documents, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
+         applies=_event_word_of("exchange")),
+    rule("treaties.agreement-object-verb", _agreement_object, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
+         applies=_event_word_of("reaffirm", "endorse", "join", "replace")),
+    rule("treaties.raised-to", _raised_to, words=TREATY_EVENTS, lemmas=TREATY_EVENTS, applies=_event_word_of("raise")),
+    rule("treaties.announced-creation", _announced_creation, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
+         applies=_event_word_of("announce", "create")),
+    rule("treaties.event-word", _event_type, words=TREATY_EVENTS, lemmas=TREATY_EVENTS, applies=_event_word_of()),
+])
+
+
+@dataclass(frozen=True)
+class EventWord:
+    """A treaty event word of a sentence."""
+
+    offset: int  # in the sentence's text
+    type: str
+    tok: Token
+    rule: str
+
+
+def _event_words(ctx: Discourse, sent: Sentence) -> list[EventWord]:
+    out = []
+    for tok, event_rule in EVENT_RULES.matches(ctx, sent):
+        ev_type = event_rule.read(ctx, sent, tok)
+        if ev_type is not None:
+            out.append(EventWord(tok.idx - sent.start_char, ev_type, tok, event_rule.id))
+    return out
+
+
+# --- a sentence -----------------------------------------------------------------------------------
+
+
+def sentence_treaties(ctx: Discourse, sent: Sentence) -> None:
+    """The agreements a sentence names or refers to, with their parties and events. Reads `ctx.focus_date`
+    (set by the dialogue rules of this and earlier sentences); keeps `ctx.list_events` and `ctx.treaty_aliases`."""
+    text = sent.text
+    spans = treaty_spans(text)
+    anaphors = [m for m in ANAPHOR.finditer(text) if not any(n.start <= m.start("head") < n.end for n in spans)]
+    found: list[tuple[TreatyMention, int]] = []
+    _proposals(ctx, sent, found)
+    list_item = ctx.is_list_item(sent)
+    if not list_item:
+        ctx.list_events = []
+    if not spans and not anaphors and not found:
+        if text.rstrip().endswith(":"):  # "The two sides exchanged the following MoUs:" then a list of them
+            ctx.list_events = [(w.type, ctx.focus_date or ctx.article.date if _reported_now(w.tok, w.type) else None)
+                               for w in _event_words(ctx, sent)]
+        return
+    s = _SentenceTreaties(ctx, sent, found)
+    made_in = s.read_names(join_also_known(text, spans))
+    s.read_anaphors(anaphors)
+    for treaty, _ in found:
+        if not treaty.named_parties:
+            treaty.parties |= s.parties
+    if list_item and not s.events:  # an item of a list the sentence before introduced tells its event
+        ev = s.evidence(LIST_ITEM_RULE)
+        for ev_type, date in ctx.list_events:
+            for treaty in {id(t): t for t, _ in found}.values():
+                if not any(x.type == ev_type for x in treaty.events):
+                    treaty.events.append(TreatyEvent(ev_type, date, None, ev))
+    for word in s.events:
+        s.add_event(word)
+    for treaty, year in made_in:
+        undated = next((x for x in treaty.events if x.type == "signed" and x.date is None
+                        and (x.evidence.start, x.evidence.end) == (s.base_evidence.start, s.base_evidence.end)), None)
+        if undated is not None:
+            undated.date = year
+        elif not any(x.type == "signed" and x.date is not None for x in treaty.events):
+            treaty.events.append(TreatyEvent("signed", year, None, s.evidence(YEAR_BEFORE_NAME_RULE)))
+
+
+class _SentenceTreaties:
+    """One sentence's agreements (`found`: each with its offset in the sentence) as they are read."""
+
+    def __init__(self, ctx: Discourse, sent: Sentence, found: list[tuple[TreatyMention, int]]) -> None:
+        self.ctx, self.sent, self.found = ctx, sent, found
+        self.text, self.base = sent.text, sent.start_char
+        base = self.base
+        self.countries = [c for c in ctx.m.countries if base <= c.start < sent.end_char]
+        self.dates = ctx.dates_in(base, sent.end_char, clauses=True)
+        self.events = _event_words(ctx, sent)
+        self.base_evidence = ctx.sentence_evidence(sent, 0.7, "")
+        # parties are countries acting in the sentence: named (not by a capital) and not as a place ("talks in X")
+        self.parties = {c.code for c in self.countries if c.kind in ("name", "demonym", "alias")
+                        and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])}
+        if not self.parties:
+            # "Madrid and Santiago raised their relationship to ...": two capitals acting for their countries
+            acting_capitals = {c.code for c in self.countries if c.kind == "capital"
+                               and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])}
+            if len(acting_capitals) >= 2:
+                self.parties = acting_capitals
+
+    def evidence(self, rule_id: str) -> Evidence:
+        return replace(self.base_evidence, rule=rule_id)
+
+    def read_names(self, spans: list[TreatyName]) -> list[tuple[TreatyMention, PartialDate]]:
+        """The agreements the sentence names; returns those named after a year ("the 1786 Treaty of ...")."""
+        ctx, base, text = self.ctx, self.base, self.text
+        made_in: list[tuple[TreatyMention, PartialDate]] = []
+        for span in spans:
+            s, e, label, head = span.start, span.end, span.label, span.head
+            in_name = [c.code for c in self.countries if base + s <= c.start < base + e]
+            if base < ctx.second_line and "\n" in ctx.text[base: ctx.second_line] \
+                    and " ".join(label.split()[-2:]) not in ctx.text[self.sent.end_char:]:
+                continue  # a headline's "Praises X Partnership" is an agreement only if the text names it
+            if head.startswith("generic:") and not in_name and not (self.parties and self.events):
+                continue  # "their strategic partnership": no parties named, not a fact about an agreement
+            treaty = _get_treaty(ctx, label, in_name)
+            if span.alias:  # "the X between A and B, known as the Y": X is another name of Y
+                ctx.treaty_aliases[treaty_key(span.alias)] = treaty
+            treaty.evidence.append(self.evidence(span.rule))
+            self.found.append((treaty, s))
+            year = _YEAR_BEFORE_NAME.search(text, max(0, s - 12), s)
+            if year:
+                made_in.append((treaty, PartialDate(int(year.group(1)))))
+                self.dates = [d for d in self.dates if d.start != base + year.start(1)]
+        return made_in
+
+    def read_anaphors(self, anaphors: list[re.Match[str]]) -> None:
+        """ "the Treaty", "this Agreement": the latest agreement of that kind named before."""
+        ctx, found = self.ctx, self.found
+        for m in anaphors:
+            head = m.group("head").lower()
+            later = {id(t) for t, p in found if p > m.start()}  # named after the anaphor: not what it refers to
+            prior = next((t for t in reversed(ctx.facts.treaties) if id(t) not in later and (
+                head in t.label.lower() or head == "treaty" and "alliance" not in t.label.lower())), None)
+            if prior is None and m.group("head")[0].isupper() and head in ("alliance", "treaty", "partnership"):
+                parties = [c for c in ctx.main_countries[:2]]
+                label = "–".join(ctx.gz.name(c) for c in parties) + f" {head}" if parties else head
+                prior = _get_treaty(ctx, label, parties)
+            if prior is not None:
+                assert isinstance(prior, TreatyMention)
+                prior.evidence.append(self.evidence(ANAPHOR_RULE))
+                found.append((prior, m.start()))
+
+    def add_event(self, word: EventWord) -> None:
+        """The event of one event word, added to the agreements it governs, with its date and actor."""
+        targets, relative = self._governed(word)
+        actor = next((c.code for c in reversed(self.countries) if c.start - self.base < word.offset
+                      and c.kind in ("name", "capital")), None)
+        date = self._event_date(word, relative)
+        ev = self.evidence(word.rule)
+        for treaty in targets:
+            if not any(x.type == word.type and x.date == date for x in treaty.events):
+                treaty.events.append(TreatyEvent(word.type, date, actor, ev))
+
+    def _governed(self, word: EventWord) -> tuple[list[TreatyMention], bool]:
+        """The agreements an event word governs, and whether it is a relative or participial clause."""
+        found, events = self.found, self.events
+        ev_pos, ev_type, ev_tok = word.offset, word.type, word.tok
+        # an event word governs the agreements named after it (up to the next event word),
+        # or else the nearest one before it ("the declaration was signed")
+        # chains name one agreement: "celebrate the anniversary of the signing of this Treaty"
+        first_after = min([p for _, p in found if p >= ev_pos], default=None)
+        targets: list[TreatyMention] = []
+        # a relative or participial clause is about the agreement it follows ("the Partnership, which they elevated"),
+        # unless it has an agreement of its own ("in which they reaffirmed the X")
+        relative = ev_tok.pos_ == "VERB" and ev_tok.dep_ in ("relcl", "acl") \
+            and not any(c.dep_ == "dobj" and c.lower_ in AGREEMENT_WORDS for c in ev_tok.children)
+        if first_after is not None and not relative and not any(
+                ev_pos < w.offset < first_after and any(q < w.offset for _, q in found if q > ev_pos) for w in events):
+            next_ev = min([w.offset for w in events if w.offset > first_after], default=len(self.text))
+            targets = [t for t, p in found if first_after <= p < next_ev]
+        passive = ev_tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in ev_tok.children)
+        if passive and any(c.dep_ == "nsubjpass" and c.i < ev_tok.i for c in ev_tok.children) and ev_type != "replaced":
+            targets = []  # "The treaty was amended in 2011 ... a partnership": what was amended is the subject
+        if not targets or (passive and ev_type == "replaced"):
+            # "the Pact ... was replaced in 1988 by an Agreement": the one replaced comes before
+            before = [(p, t) for t, p in found if p < ev_pos]
+            targets += [max(before, key=lambda x: x[0])[1]] if before else []
+        return targets, relative
+
+    def _event_date(self, word: EventWord, relative: bool) -> PartialDate | None:
+        """A date of the event word's own phrase, else the nearest one no other event word's phrase holds
+        (not one of an event word's phrase inside this one: "the Pact, signed in 1960, was replaced in 1999")."""
+        ctx, base, dates = self.ctx, self.base, self.dates
+        ev_tok = word.tok
+        others = [w.tok for w in self.events]
+        inner = [o for o in others if o is not ev_tok and ev_tok.left_edge.i <= o.i <= ev_tok.right_edge.i]
+        own = [d for d in dates if _in_phrase(ev_tok, d.start) and not any(_in_phrase(o, d.start) for o in inner)]
+        free = [d for d in dates if not any(o is not ev_tok and _in_phrase(o, d.start) for o in others)]
+        # "welcomed the growth since 1959 and adopted the Declaration": a span's start is no event's date
+        free = [d for d in free if not _SPAN_START.search(ctx.text[max(base, d.start - 120): d.start])]
+        if ev_tok.lower_ == "in":  # "in force since <date>": the date after "since" is the entry's
+            since_end = ev_tok.idx + len(ctx.text[ev_tok.idx:].split("since", 1)[0]) + len("since")
+            own = [d for d in dates if since_end <= d.start <= since_end + 2]
+        if not own and not free and not relative and _reported_now(ev_tok, word.type):
+            # "During the dialogue, the ministers signed X": the day of the event in focus, else the article's
+            return ctx.focus_date or ctx.article.date
+        return nearest_date(own or free or dates, base + word.offset)
+
+
+def _proposals(ctx: Discourse, sent: Sentence, found: list[tuple[TreatyMention, int]]) -> None:
+    """A joint proposal of two or more countries "to create/establish X" is an agreement in the making."""
+    for tok in sent.tokens_with(("proposal", "plan", "initiative")):
+        if tok.lower_ not in ("proposal", "plan", "initiative") or tok.tag_ in ("NNS", "NNPS"):
+            continue
+        s, e = tok.left_edge.idx, tok.idx + len(tok.text)
+        owners = {c.code for c in ctx.m.countries if s <= c.start < e and c.kind != "body"}
+        if len(owners) < 2:
+            continue
+        verbs = [c for c in tok.children if c.dep_ in ("acl", "relcl") and c.lemma_ in ("create", "establish", "set", "form", "build")]
+        objs = [o for v in verbs for o in v.children if o.dep_ == "dobj"]
+        if not objs:
+            continue
+        obj = objs[0]
+        span = ctx.doc[obj.left_edge.i: obj.right_edge.i + 1]
+        label = re.sub(r"^(?:the|a|an)\s+", "", span.text)
+        treaty = _get_treaty(ctx, label, sorted(owners))
+        treaty.named_parties = True
+        treaty.evidence.append(ctx.sentence_evidence(sent, 0.6, PROPOSAL_RULE))
+        date = pick_date(ctx.dates_in(sent.start_char, sent.end_char))
+        treaty.events.append(TreatyEvent("proposed", date, None, ctx.sentence_evidence(sent, 0.6, PROPOSAL_RULE)))
+
+
+def _get_treaty(ctx: Discourse, label: str, in_name: list[str]) -> TreatyMention:
+    label = re.sub(r"\s+", " ", label.strip())
+    key = re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-")
+    if key in ctx.treaty_aliases:
+        return ctx.treaty_aliases[key]
+    for t in ctx.facts.treaties:
+        if t.key == key:
+            assert isinstance(t, TreatyMention)
+            return t
+    t = TreatyMention(key=key, label=label)
+    if in_name:
+        t.parties |= set(in_name)
+        t.named_parties = len(set(in_name)) >= 2
+    ctx.facts.treaties.append(t)
+    return t
+
+
+# a year just before an agreement's name ("its 2002 Treaty of Friendship", "the 1786 Treaty of Peace")
+_YEAR_BEFORE_NAME = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s+$")
+_SPAN_START = re.compile(r"\b(?:since|until|till)\b[^,;]*$", re.I)
+# Events a report tells as its news: dated by the event in focus when the sentence gives no date.
+_NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "raised", "upgraded", "launched", "announced", "established",
+                "entered into force"}
+
+
+def _reported_now(tok: Token, ev_type: str) -> bool:
+    """A verb telling the event as the report's news ("signed", "have adopted", "was signed"), not as
+    background ("had signed") or a plan ("will sign", "agreed to sign")."""
+    if ev_type not in _NEWS_EVENTS:
+        return False
+    if tok.pos_ == "NOUN" and tok.dep_ == "dobj":
+        tok = tok.head  # "witnessed the signing of X"
+    if tok.pos_ != "VERB":
+        return False
+    auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in ("had", "will", "would", "shall", "to", "could", "may", "might", "should", "must") for a in auxes):
+        return False
+    return tok.tag_ in ("VBD", "VBZ", "VBP") or (tok.tag_ == "VBN" and bool(auxes))
+
+
+_AS_PLACE = re.compile(r"\b(?:in|at|to|from|into|across|near|throughout|around|towards?|visit(?:ed|ing|s)?)\s+(?:the\s+)?$", re.I)
+
+
+def _in_phrase(tok: Token, char: int) -> bool:
+    return tok.left_edge.idx <= char < tok.right_edge.idx + len(tok.right_edge.text)
+
+
+def finish_treaties(ctx: Discourse) -> None:
+    """Once every sentence is read: names cut short joined to the longer name, parties completed from the
+    article's countries, generic names prefixed with their parties."""
+    # a name cut short (a headline split into two sentences) is the longer name it starts
+    for t in list(ctx.facts.treaties):
+        longer = next((o for o in ctx.facts.treaties if o is not t and t.label[:1].isupper()
+                       and o.label.startswith(t.label + " ") and " of " in t.label), None)
+        if longer is not None:
+            longer.parties |= t.parties
+            longer.events += [e for e in t.events if not any(x.type == e.type and x.date == e.date for x in longer.events)]
+            longer.evidence += t.evidence
+            ctx.facts.treaties.remove(t)
+    for t in ctx.facts.treaties:
+        want = 3 if re.search(r"(?i)trilateral|tripartite|three", " ".join(e.quote for e in t.evidence)) else 2
+        for c in ctx.main_countries:
+            if len(t.parties) >= want:
+                break
+            t.parties.add(c)
+        # a generic name gets its parties so that two countries' "defence treaty" stay apart
+        if t.label[:1].islower():
+            names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
+            t.label = f"{names} {t.label}" if names else t.label
+            t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")
+    ctx.facts.treaties = [as_treaty(t) for t in ctx.facts.treaties]
