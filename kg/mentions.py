@@ -28,10 +28,11 @@ TITLE_HEADS = {
     "chairman", "chairwoman", "consul", "governor", "king", "queen", "emperor", "senator", "commissioner",
     "undersecretary", "secretary-general", "attaché", "attache", "counsellor", "counselor", "colonel",
     "brigadier", "vice-president", "vice-chairman", "leader", "ministers", "secretaries", "presidents",
+    "head", "sultan", "emir", "amir", "taoiseach", "tánaiste", "tanaiste", "ambassadors",
 }
 # Heads that are also common words: only a title when capitalized or followed by a name.
 WEAK_HEADS = {"general", "chief", "director", "commander", "leader", "governor", "king", "queen", "adviser",
-              "advisor", "counsellor", "counselor", "chairman", "president", "colonel", "brigadier"}
+              "advisor", "counsellor", "counselor", "chairman", "president", "colonel", "brigadier", "head"}
 TITLE_DOMAINS = {
     "defence", "defense", "foreign", "trade", "finance", "treasury", "home", "interior", "justice", "health",
     "energy", "commerce", "agriculture", "education", "economy", "environment", "climate", "security", "prime",
@@ -58,14 +59,23 @@ COMPLEMENT_WORDS = {
     "department", "armed", "military", "ministry", "administration", "tourism", "investment", "innovation",
     "communications", "employment", "housing", "heritage", "aviation", "water", "mines", "mining", "petroleum",
     "natural", "forestry", "lands", "rural", "urban", "local", "citizenship", "diaspora", "integration",
-    "maritime", "ocean", "exports",
+    "maritime", "ocean", "exports", "royal",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
-              "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
+              "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady",
+              # styles of other languages and services in English text: "Shri", "Prof", "Msgr.", "Datuk", "Sheikh"
+              "shri", "smt", "prof", "prof.", "professor", "msgr", "msgr.", "monsignor", "datuk", "dato", "dato'",
+              "datin", "tun", "pehin", "dayang", "awang", "pengiran", "sheikh", "shaikh", "samdech", "haji", "hajah"}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Letters after a name that are not part of it: "Richard Marles MP", "Anna Berg KC".
 POSTNOMINALS = {"MP", "MPs", "MLA", "MHR", "MSP", "QC", "KC", "AO", "AC", "AM", "CBE", "OBE", "MBE", "KBE", "DBE",
-                "KCMG", "GCMG", "CMG", "ONZM", "CNZM", "KNZM", "DCNZM", "PC"}
+                "KCMG", "GCMG", "CMG", "ONZM", "CNZM", "KNZM", "DCNZM", "PC", "TD", "MK", "M.K.", "PhD", "Ph.D.", "MLC",
+                "MPP", "MNA", "SC", "JP", "DSO", "MC", "GCB", "KCB", "CB", "OAM", "AFC", "CSC"}
+# Words of a style that follow its first word ("Datuk Seri", "Dato' Paduka", "Tan Sri"): skipped only there.
+_STYLE_CONTINUATIONS = {"seri", "sri", "paduka", "pahlawan", "setia", "panglima", "utama", "datu", "excellency"}
+# Lower-case particles inside names ("Ahmed al-Sharaa", "Mohammed bin Salman", "Padilla de Arretureta").
+NAME_PARTICLES = {"al", "el", "bin", "binti", "bint", "ibn", "de", "del", "della", "da", "das", "dos", "du", "van", "von",
+                  "der", "den", "ter", "la", "le", "di", "y", "abu"}
 _HONORIFIC_WORDS = {h.rstrip(".") for h in HONORIFICS}
 _STYLE_WORDS = {"hon", "honourable", "honorable", "rt", "right"}
 # The lower-case syllable after a hyphen in a given name ("Min-jun", "Dong-hyun"), not "-led", "-based".
@@ -84,6 +94,14 @@ NOT_NAME_WORDS = {
     "calls", "visits", "meets", "hosts", "travels", "welcomes", "hold", "holds", "also", "alliance",
     "initiative", "policy", "strategy", "partnership", "framework", "declaration", "coast", "guard", "self",
     "defense", "defence", "state", "foreign", "affairs", "trade", "minister", "secretary", "president",
+    # events and documents ("Foreign Ministers Meeting Outcomes Document"), and the verbs of headlines
+    # written in capitals ("President Ana Berg Speaks with ...")
+    "meeting", "meetings", "talks", "conference", "outcomes", "outcome", "document", "communique", "communiqué",
+    "report", "counsel", "speaks", "receives", "signs", "discusses", "attends", "arrives", "leaves", "urges",
+    "congratulates", "deposits", "praises", "commends", "condemns", "announces", "launches", "opens",
+    "addresses", "chairs", "leads", "joins", "concludes", "reaffirms", "agree", "agrees", "pledges", "highlights",
+    "phones", "greets", "sends", "stresses", "tells", "expresses", "reviews", "witnesses", "marks",
+    "ratifies", "presents", "lays", "inaugurates", "observes", "briefs", "honours", "honors", "delivers",
 }
 # Words that end the names of companies and bodies, not people ("General Dynamics Land Systems").
 ORG_WORDS = {
@@ -91,6 +109,8 @@ ORG_WORDS = {
     "aerospace", "motors", "electric", "company", "co", "airlines", "airways", "bank", "holdings", "media",
     "labs", "laboratories", "university", "institute", "foundation", "association", "agency", "authority",
     "party", "union", "times", "post", "journal", "network", "broadcasting", "shipbuilding", "works", "electronics",
+    "organization", "organisation", "service", "services", "secretariat", "directorate", "bureau", "commission",
+    "community", "court", "tribunal", "centre", "center", "fund", "assembly", "parliament", "unit",
 }
 # A hyphenated given name with a lower-case second syllable, written after the family name.
 _FAMILY_NAME_FIRST = re.compile(r"[A-Z][a-z]+-[a-z]{2,5}")
@@ -223,6 +243,9 @@ def _plain(text: str) -> str:
     return text.replace("’", "'").replace("–", "-").replace("—", "-")
 
 
+_REGION_BEFORE_AMERICA = re.compile(r"(?i:north|south|latin|central|middle)[\s-]+$")
+
+
 def find_countries(text: str) -> list[CountryMention]:
     exact_re, loose_re, table = _country_regex()
     plain = _plain(text)
@@ -234,6 +257,8 @@ def find_countries(text: str) -> list[CountryMention]:
             if any(not (e <= a or s >= b) for a, b in taken):
                 continue
             key = fold(m.group(1))
+            if key == "america" and _REGION_BEFORE_AMERICA.search(plain, max(0, s - 10), s):
+                continue  # "North America", "Latin America": regions, not the United States
             if key not in table:
                 key = key.rstrip(".")
             if key not in table:
@@ -249,12 +274,24 @@ def find_countries(text: str) -> list[CountryMention]:
 # --- people ---------------------------------------------------------------------------------------
 
 
-_HONORIFIC_PREFIX = re.compile(r"^(?:(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|The|Honourable|Honorable)\s+)+")
+_HONORIFIC_ALTERNATION = (r"(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|The|Honourable|Honorable|H\.\s?E\.?|HE|"
+                          r"His|Her|Excellency|Shri|Smt\.?|Prof\.?|Professor|Msgr\.?|Monsignor|Senator|Datuk|Dato'?|Datin|"
+                          r"Tun|Tan\s+Sri|Pehin|Dayang|Awang|Pengiran|Sheikh|Shaikh|Samdech|Haji|Hajah)"
+                          r"(?:\s+(?:Seri|Sri|Paduka|Pahlawan|Setia|Panglima|Utama))*")
+_HONORIFIC_PREFIX = re.compile(r"^(?:" + _HONORIFIC_ALTERNATION + r"\s+)+")
+# Post-nominal letters written after a name, with or without a comma ("Hilary Benn MP", "Daniel Roe, M.K.").
+_POSTNOMINAL_TAIL = re.compile(r"(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
+                               + r")(?![\w.]))+\s*$")
+
+
+# Post-nominal letters between a name and the comma before its title ("Eli Roe, M.K., Deputy Minister").
+_POSTNOMINAL_GAP = re.compile(r"(?:,?\s*(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
+                              + r")(?![\w.]))+")
 
 
 def clean_name(name: str) -> str:
-    """A person's name without honorifics ("Rt Hon Anna Berg" -> "Anna Berg")."""
-    return _HONORIFIC_PREFIX.sub("", name.strip()).strip()
+    """A person's name without honorifics and post-nominals ("Rt Hon Anna Berg MP" -> "Anna Berg")."""
+    return _POSTNOMINAL_TAIL.sub("", _HONORIFIC_PREFIX.sub("", name.strip())).strip()
 
 
 def _is_cap(tok: Any) -> bool:
@@ -270,7 +307,7 @@ RANKS = {"gen.": "general", "adm.": "admiral", "lt.": "lieutenant", "col.": "col
          "brig.": "brigadier", "capt.": "captain", "cmdr.": "commander", "sgt.": "sergeant", "vice adm.": "vice admiral"}
 _COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 # Heads that follow another head to make one office: "Secretary General", "Attorney General".
-SECOND_HEADS = {"general", "chief", "minister", "delegate"}
+SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel"}
 
 
 def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
@@ -278,9 +315,17 @@ def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
     for n in (4, 3, 2, 1):
         if k + n <= end_limit:
             span = doc[k: k + n].text
-            if gz.country(span) and not doc[k + n - 1].is_punct:
+            if gz.country(span) and not doc[k + n - 1].is_punct and not doc[k + n - 1].is_space:
                 return n
     return 0
+
+
+def _country_or_demonym_before(doc: Any, i: int, gz: Gazetteer) -> bool:
+    """True when a country's name or adjective stands right before token i ("Nigerian president")."""
+    k = i - 1
+    if k >= 0 and doc[k].text in ("'s", "’s"):
+        k -= 1
+    return k >= 0 and _is_cap(doc[k]) and bool(gz.demonym(doc[k].text) or gz.country(doc[k].text))
 
 
 def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> tuple[int, str] | None:
@@ -311,12 +356,18 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
             words += ["prime", "minister"]
             j += 2
             saw_head = True
-        elif low in TITLE_HEADS:
-            if low in WEAK_HEADS and not _is_cap(tok) and not words:
+        elif low in TITLE_HEADS or (low.endswith("-") and low[:-1] in TITLE_HEADS and j + 1 < end_limit
+                                    and _lower(doc[j + 1]) in SECOND_HEADS):
+            if low in WEAK_HEADS and not _is_cap(tok) and not words and not _country_or_demonym_before(doc, i, gz):
                 weak_lower = True  # "chairman of the Joint Chiefs": a title only with its complement
-            words.append(low)
-            j += 1
-            saw_head = True
+            if low.endswith("-"):  # "Secretary- General", a hyphen left at a line's end
+                words.append(low + _lower(doc[j + 1]))
+                j += 2
+                saw_head = True
+            else:
+                words.append(low)
+                j += 1
+                saw_head = True
             # "Secretary General", "Secretary-General", "Attorney General"
             if j + 1 < end_limit and doc[j].text in ("-", "–") and _lower(doc[j + 1]) in SECOND_HEADS:
                 words[-1] += "-" + _lower(doc[j + 1])
@@ -324,6 +375,10 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
             elif j < end_limit and _lower(doc[j]) in SECOND_HEADS and _lower(doc[j]) != low and _is_cap(doc[j]) == _is_cap(tok):
                 words.append(_lower(doc[j]))
                 j += 1
+            # "President-elect": the office to be taken up
+            if j + 1 < end_limit and doc[j].text in ("-", "‐") and _lower(doc[j + 1]) == "elect" and not doc[j - 1].whitespace_:
+                words[-1] += "-elect"
+                j += 2
         else:
             break
         # complements: of/for/to [the] WORDS, or a country ("Ambassador to Japan")
@@ -410,20 +465,31 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
              ents: tuple[Any, ...] = ()) -> tuple[int, str] | None:
     """A person's name starting at token i: capitalised words, initials and a suffix. `ents` are
     spaCy's entities, which tell a person's possessive ("John Howard's") from a company's."""
-    j = i
-    while j < end_limit and _lower(doc[j]).rstrip(".") in _HONORIFIC_WORDS and (
-            _is_cap(doc[j]) or (j + 1 < end_limit and _lower(doc[j + 1]).rstrip(".") in _STYLE_WORDS)):
-        j += 1  # "Mr", "Dr", "the Hon", "the Rt Hon", "H.E."
-        if j < end_limit and doc[j].text == "." and not doc[j - 1].whitespace_:
-            j += 1  # "Hon." split in two
+    j = _after_honorifics(doc, i, end_limit)
+    if j < end_limit and doc[j].text in ("I", "II", "III", "IV") and j + 1 < end_limit and _is_cap(doc[j + 1]):
+        j += 1  # the number of an office ("Defence Minister II"): no name starts with it
+        j = _after_honorifics(doc, j, end_limit)
     start = j
     parts: list[str] = []
-    while j < end_limit and len(parts) < 5:
+    while j < end_limit and len(parts) < 7:
         tok = doc[j]
         t = tok.text
         low = t.lower()
+        if tok.is_space and "\n" not in t and parts and j + 1 < end_limit and doc[j + 1].text[:1].isupper():
+            j += 1  # a doubled space inside a name
+            continue
         if tok.is_space or "\n" in t:
             break
+        if parts and low in NAME_PARTICLES and j + 1 < end_limit and not caps and not doc[j + 1].is_space and (
+                doc[j + 1].text[:1].isupper() or (doc[j + 1].text in ("-", "‐") and j + 2 < end_limit
+                                                   and doc[j + 2].text[:1].isupper())):
+            parts.append(t)  # "Mohammed bin Salman", "Padilla de Arretureta"
+            j += 1
+            continue
+        if parts and re.fullmatch(r"(?:al|el)[-‐][A-Z][\w'’]+", t):
+            parts.append(t)  # "Ahmed al-Sharaa" in one token
+            j += 1
+            continue
         if low in NAME_SUFFIXES and parts:
             parts.append(t if not caps else t.title())
             j += 1
@@ -469,6 +535,58 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     return j, " ".join(parts)
 
 
+def _after_honorifics(doc: Any, i: int, end_limit: int) -> int:
+    """The token after the honorifics and styles that open a name at token i ("Mr", "the Rt Hon", "H.E.",
+    "Shri", "Datuk Seri", "Tan Sri"), i itself when there are none."""
+    j = i
+    while j < end_limit:
+        low = _lower(doc[j]).rstrip(".")
+        if low == "tan" and j + 1 < end_limit and _lower(doc[j + 1]) == "sri":
+            j += 2  # "Tan Sri" (but "Tan" alone is a family name)
+        elif low in _HONORIFIC_WORDS and (_is_cap(doc[j]) or (j + 1 < end_limit and _lower(doc[j + 1]).rstrip(".") in _STYLE_WORDS)):
+            j += 1  # "Mr", "Dr", "the Hon", "the Rt Hon", "H.E."
+        elif doc[j].text == "HE" and j + 1 < end_limit and doc[j + 1].text[:1].isupper():
+            j += 1  # "HE" for "His Excellency" ("he" is a pronoun)
+        elif j > i and low in _STYLE_CONTINUATIONS and _is_cap(doc[j]):
+            j += 1  # "Datuk Seri", "Dato' Paduka", "His Excellency"
+        else:
+            break
+        if j < end_limit and doc[j].text in (".", "'", "’") and not doc[j - 1].whitespace_:
+            j += 1  # "Hon." split in two, "Dato'"
+    return j
+
+
+def _name_after_rank(doc: Any, name: tuple[int, str], end_limit: int, caps: bool, gz: Gazetteer,
+                     ents: tuple[Any, ...]) -> tuple[int, str]:
+    """Where a rank follows what was read as a name, the name is after the rank and what came before
+    was a style ("Minister Pehin Datu Ana Major-General (rtd) Omar Ali" names Omar Ali)."""
+    k = name[0]
+    rank = _title_at(doc, k, end_limit, gz) if k < end_limit and _is_cap(doc[k]) else None
+    if not rank or rank[1].split()[-1].split("-")[-1] not in _RANK_WORDS:
+        return name
+    k = rank[0]
+    if k + 2 < end_limit and doc[k].text == "(" and doc[k + 2].text == ")":
+        k += 3  # "(rtd)", "(U)"
+    later = _name_at(doc, k, min(len(doc), k + 8), caps, gz, ents)
+    return later or name
+
+
+_MINISTRY_WORDS = {"ministry", "department", "office"}
+
+
+def _ministry_after(doc: Any, j: int, n: int) -> int:
+    """Past ", Ministry of Defence" after a title at token j (the body the office is in), else j."""
+    if not (j + 3 < n and doc[j].text == "," and _lower(doc[j + 1]) in _MINISTRY_WORDS and _is_cap(doc[j + 1])
+            and _lower(doc[j + 2]) in ("of", "for")):
+        return j
+    k = j + 3
+    while k < n and _lower(doc[k]) in COMPLEMENT_WORDS and (_is_cap(doc[k]) or _lower(doc[k]) in _COMPLEMENT_GLUE):
+        k += 1
+    while k > j + 3 and _lower(doc[k - 1]) in _COMPLEMENT_GLUE:
+        k -= 1
+    return k if k > j + 3 else j
+
+
 def _of_country(doc: Any, i: int, end_limit: int, gz: Gazetteer) -> tuple[int, str | None]:
     """An "of Norway" at token i after a name: (token after it, the country), else (i, None)."""
     if i + 1 < end_limit and doc[i].text == "of":
@@ -484,15 +602,16 @@ def _person_entity(doc: Any, start: int, end: int, ents: tuple[Any, ...]) -> boo
 
 
 def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
-                  ents: tuple[Any, ...]) -> tuple[int, str] | None:
+                  ents: tuple[Any, ...], head: str = "") -> tuple[int, str] | None:
     """A full name set off by commas after a title ending before token i: "Japan's Minister of
     Defense, Kenji Morimoto," / "Minister for Defence, the Hon Richard Marles MP" / "the Commander of
-    the Defence Force, Major General Ana Kora". A rank or honorific before the name is skipped."""
+    the Defence Force, Major General Ana Kora" / "the Sultan of Brunei, Sultan Omar Ali". A rank, the
+    title's own head word (`head`) or an honorific before the name is skipped."""
     if i + 1 >= end_limit or doc[i].text != ",":
         return None
     k = i + 1
     rank = _title_at(doc, k, end_limit, gz)
-    if rank and rank[1].split()[-1] in _RANK_WORDS:
+    if rank and (rank[1].split()[-1].split("-")[-1] in _RANK_WORDS or rank[1] == head):
         k = rank[0]
     name = _name_at(doc, k, end_limit, caps, gz, ents)
     if name is None:
@@ -505,7 +624,7 @@ def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
         end += 1
     # the apposition ends at a comma, the sentence's or line's end or the verb ("..., Anna Berg, said")
     if end < end_limit and doc[end].text not in (",", ".", ";", ":", ")", "and") and "\n" not in doc[end].text \
-            and doc[end].pos_ not in ("VERB", "AUX"):
+            and doc[end].pos_ not in ("VERB", "AUX") and doc[end].ent_type_ not in ("DATE", "TIME"):
         return None
     return name
 
@@ -591,7 +710,23 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         name_limit = max(limit, min(n, after + 6))
         # (spaCy may end a sentence at "Hon." inside "Minister for X, Hon. Ana Berg,")
         name = _name_at(doc, after, name_limit, caps, gz, ents) or _apposed_name(
-            doc, after, max(limit, min(n, after + 10)), caps, gz, ents)
+            doc, after, max(limit, min(n, after + 10)), caps, gz, ents, title_text.split()[0])
+        if name:
+            name = _name_after_rank(doc, name, max(limit, min(n, name[0] + 12)), caps, gz, ents)
+        else:
+            # "Commander of the Air Force Brigadier-General (U) Omar Ali": the holder's rank, then the name;
+            # "Permanent Secretary, Ministry of Defence Major-General Omar Ali": the ministry, rank and name
+            k = _ministry_after(doc, after, n)
+            if k > after:
+                title_text += ", " + " ".join(lowers[after + 1: k])
+                after = k
+            while k < n and doc[k].is_space and "\n" not in doc[k].text:
+                k += 1
+            if k < n and _is_cap(doc[k]):
+                name = _name_after_rank(doc, (k, ""), max(limit, min(n, k + 12)), caps, gz, ents) or None
+                name = name if name and name[1] else None
+                if name is None and k > after:
+                    name = _name_at(doc, k, max(limit, min(n, k + 8)), caps, gz, ents)
         if name and _singular_title(title_text) != title_text and " " not in name[1] and lowers[name[0]: name[0] + 1] != ["and"]:
             name = None  # a plural title before one word is a group ("Foreign Ministers Meet in Oslo")
         country = _country_before(doc, i, countries) or _country_in_title(doc, i, after, countries)
@@ -641,7 +776,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     return people, speakers
 
 
-_PLURAL_HEADS = {"ministers": "minister", "secretaries": "secretary", "presidents": "president"}
+_PLURAL_HEADS = {"ministers": "minister", "secretaries": "secretary", "presidents": "president", "ambassadors": "ambassador"}
 
 
 def _singular_title(title: str) -> str:
@@ -721,7 +856,8 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
     if not any(pm.kind == "title" for pm in people):
         persons = []
     else:
-        persons = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"]
+        persons = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"
+                   and not _POSTNOMINAL_GAP.fullmatch(e.text)]  # "M.K." read as a person
     for pm in people:
         if pm.kind != "title":
             continue
@@ -733,7 +869,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
             continue
         window_start = m.start(1)
         cand = [e for e in persons if e.end_char <= pm.start and e.end_char >= window_start - 1
-                and text[e.end_char: pm.start].strip(" ,\n").lower() in ("", "the", "a")
+                and _POSTNOMINAL_GAP.sub("", text[e.end_char: pm.start]).strip(" ,\n").lower() in ("", "the", "a")
                 or (e.end_char <= pm.start and _apposition_gap(text[e.end_char: pm.start])
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
         if not cand:
@@ -779,11 +915,14 @@ _APPOSITION_GAP_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 
 
 # A name, then a comma and a few words (or a line break) right before a title.
-_NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$")
+_NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:[\w.]{1,12},\s*)?(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$")
 # Two to four capitalised words that open a sentence or follow an honorific, then a comma.
+_NAME_WORD = r"[^\W\d_][^\W\d_'’-]*(?:-[^\W\d_][^\W\d_'’-]*)*"
 _NAME_BEFORE_COMMA = re.compile(
-    r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:Rt\.?\s+)?(?:Hon\.?|Honourable|Honorable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)"
-    r"([^\W\d_][^\W\d_'’-]*(?:\s+(?:[A-Z]\.|[^\W\d_][^\W\d_'’-]*)){1,3}),\s*"
+    r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:" + _HONORIFIC_ALTERNATION + r"\.?\s+)+)"
+    r"(" + _NAME_WORD + r"(?:\s+(?:[A-Z]\.|" + _NAME_WORD + r"|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")(?=\s+[A-Z]))){1,5})"
+    r"(?:,?\s+(?:Jr|Sr)\.?)?(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
+    + r")(?![\w.]))*,\s*"
     r"(?:the\s+|([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})['’]s\s+)?$")
 
 

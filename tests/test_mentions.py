@@ -244,3 +244,69 @@ def test_office_with_a_list_of_portfolios(mentions):
     people = named(m)
     assert people["Penny Hall"].title == "minister of foreign affairs, trade and tourism"
     assert people["Tom Kalo"].title == "minister of foreign affairs, international cooperation and external trade"
+
+
+def test_honorifics_of_other_services_are_no_part_of_the_name(mentions):
+    m = mentions("Prime Minister Shri Arjun Rao spoke with Defence Minister Datuk Seri Aziz Rahman and the "
+                 "Indonesian Defence Minister Prof Budi Santoso in Jakarta.")
+    assert {"Arjun Rao", "Aziz Rahman", "Budi Santoso"} <= set(named(m))
+
+
+def test_his_excellency_before_a_name_and_its_title(mentions):
+    m = mentions("The minister had a phone call today with H.E. Tran Van Minh, Prime Minister of Vietnam.")
+    minh = named(m)["Tran Van Minh"]
+    assert (minh.title, minh.country) == ("prime minister of vietnam", "VNM")
+
+
+def test_post_nominal_letters_after_an_apposed_name(mentions):
+    m = mentions("She met the Tánaiste, Minister for Foreign Affairs, Sean Byrne TD, and Mr. Eli COHEN, M.K., "
+                 "Deputy Minister of Foreign Affairs, in Dublin.")
+    people = named(m)
+    assert "Sean Byrne" in people and "Sean Byrne TD" not in people
+    assert people["Eli COHEN"].title == "deputy minister of foreign affairs"
+
+
+def test_lower_case_particles_inside_names(mentions):
+    m = mentions("Prime Minister Khalid bin Saud Al-Rashid met Foreign Minister Omar al-Hassan in Doha.")
+    assert {"Khalid bin Saud Al-Rashid", "Omar al-Hassan"} <= set(named(m))
+
+
+def test_lower_case_title_after_a_demonym(mentions):
+    m = mentions("He spoke with the Ghanaian president, Kofi Mensah, on Monday.")
+    mensah = named(m)["Kofi Mensah"]
+    assert (mensah.title, mensah.country) == ("president", "GHA")
+
+
+def test_president_elect(mentions):
+    assert named(mentions("He received Chilean President-elect Ana Soto in Hanoi."))["Ana Soto"].title == "president-elect"
+
+
+def test_title_repeated_before_an_apposed_name_and_a_country_named_by_its_short_name(mentions):
+    m = mentions("The Sultan of Brunei, Sultan Omar Ali, granted an audience to the minister.")
+    omar = named(m)["Omar Ali"]
+    assert (omar.title, omar.country) == ("sultan of brunei", "BRN")
+
+
+def test_name_after_a_rank_that_follows_a_style(mentions):
+    m = mentions("He called on the Defence Minister Pehin Datu Indera Major-General (rtd) Awang Omar Zaini.")
+    assert "Awang Omar Zaini" in named(m) or "Omar Zaini" in named(m)
+    assert "Indera" not in named(m)
+
+
+def test_north_america_is_a_region_not_the_united_states():
+    from kg.mentions import find_countries
+
+    assert not find_countries("The Undersecretary for North America and Latin America spoke.")
+
+
+def test_headline_verbs_and_documents_are_no_names(mentions):
+    m = mentions("President Ana Berg Speaks with Minister of Trade Deposits Instrument\n"
+                 "2024 Forum Foreign Ministers Meeting Outcomes Document\nMs. Ana Ruiz, General Counsel, spoke.")
+    assert not {"Ana Berg Speaks", "Deposits Instrument", "Meeting Outcomes Document", "Counsel"} & set(named(m))
+
+
+def test_british_style_of_a_secretary_of_state():
+    from kg.mentions import style_country
+
+    assert style_country("secretary of state for northern ireland") == "GBR"
+    assert style_country("secretary of state") == "USA"
