@@ -680,9 +680,11 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     n = len(doc)
     # most tokens cannot start a title: look at the token objects only where one may
     # (no first word of a title has an apostrophe, so `_lower`'s quote folding changes nothing here)
-    candidates = [i for i, low in enumerate(lowers) if low in _TITLE_FIRST_WORDS]
+    candidates = [i for i, low in enumerate(lowers) if low in _TITLE_FIRST_WORDS
+                  or (low.endswith("-") and low[:-1] in TITLE_HEADS)]  # "Secretary- General"
     sentence_ends = _sentence_ends(sentence_bounds(doc) if sentences is None else sentences) if candidates else []
     resume = 0  # tokens before this are part of a mention already found
+    international: set[str] = set()  # people named with the office of an international body
     for i in candidates:
         if i < resume:
             continue
@@ -691,20 +693,32 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             continue
         limit = sentence_ends[i]
         after, title_text = title
-        if i > 0 and lowers[i - 1] == "the" and i + 2 < n and lowers[i + 1] == "and" and title_text.startswith(
-                lowers[i] + " and "):
+        first_and = next((k for k in range(i + 1, min(after, i + 4)) if lowers[k] == "and"), None)
+        if i > 0 and lowers[i - 1] == "the" and first_and is not None and _is_bare_title(lowers, i, first_and):
             # "The Secretary and Foreign Minister Ana Berg": two people, the first one named before
-            people.append(PersonMention(doc[i].idx, doc[i].idx + len(doc[i].text), "", lowers[i], None, kind="title"))
-            title = _title_at(doc, i + 2, n, gz)
+            first = "".join(doc[i:first_and].text.split()).lower() if "-" in doc[i:first_and].text else " ".join(
+                lowers[i:first_and])
+            people.append(PersonMention(doc[i].idx, doc[first_and - 1].idx + len(doc[first_and - 1].text), "", first,
+                                        None, organization="international" if _international_title(first) else None,
+                                        kind="title"))
+            title = _title_at(doc, first_and + 1, n, gz)
             if title is None:
                 continue
-            i += 2
+            i = first_and + 1
             after, title_text = title
         before = text[max(0, doc[i].idx - 60): doc[i].idx]
-        if _INTERNATIONAL_BEFORE.search(before):
-            # "NATO Secretary General X", "UN Secretary-General X": serves no country
-            skip = _name_at(doc, after, min(n, after + 6), False, gz)
+        if _INTERNATIONAL_BEFORE.search(before) or (
+                _international_title(title_text, " ".join(lowers[after: after + 4]))
+                and not _country_before(doc, i, countries)):
+            # "NATO Secretary General X", "UN Secretary-General X", "Assistant Secretary-General X": serves no country
+            skip = _name_at(doc, after, min(n, after + 6), False, gz) or _apposed_name(
+                doc, after, min(n, after + 10), False, gz, ents, title_text.split()[0])
+            if skip:
+                international.add(_name_key(skip[1]))
             resume = skip[0] if skip else after
+            if not skip:
+                people.append(PersonMention(doc[i].idx, doc[after - 1].idx + len(doc[after - 1].text), "",
+                                            title_text, None, organization="international", kind="title"))
             continue
         caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
         name_limit = max(limit, min(n, after + 6))
@@ -772,8 +786,46 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     people.extend(_counterparts(doc, text, people, gz, ents))
     people.sort(key=lambda p: p.start)
     _attach_appositions(doc, people, countries, gz, text, ents)
+    # someone who holds an international body's office here serves no country, whatever else they are called
+    for pm in people:
+        if pm.organization == "international" and pm.name:
+            international.add(_name_key(pm.name))
+    people = [pm for pm in people if not (pm.name and _name_key(pm.name) in international)
+              and pm.organization != "international"]
     speakers = _speakers(text, people)
     return people, speakers
+
+
+# The offices of international bodies: a secretary-general that no country's word qualifies, an adviser to
+# one, an office "of" a body of states ("Special Envoy of the United Nations").
+_INTERNATIONAL_BODIES = (r"united nations|un|u\.n\.|nato|asean|african union|european union|european commission|"
+                         r"caricom|caribbean community|pacific community|pacific islands forum|commonwealth|osce|oecd|"
+                         r"opec|wto|who|iaea|imf|world bank|interpol|arab league|league of arab states|ecowas|sadc|"
+                         r"organization of american states|oas|economic commission")
+_INTERNATIONAL_TITLE = re.compile(r"^(?:(?:deputy|assistant|under|vice)[- ]?)*secretary[- ]general$|"
+                                  r"\bto the secretary[- ]general\b")
+_INTERNATIONAL_OF = re.compile(r"\bof (?:the )?(?:" + _INTERNATIONAL_BODIES + r")\b")
+
+
+def _international_title(title: str, following: str = "") -> bool:
+    """True for an office of an international body, not of a country ("assistant secretary-general",
+    "special adviser to the secretary-general", "executive secretary of the economic commission").
+    `following` is the words after the title, which may finish the body's name."""
+    return bool(_INTERNATIONAL_TITLE.search(title) or _INTERNATIONAL_OF.search(f"{title} {following}"))
+
+
+def _is_bare_title(lowers: list[str], i: int, k: int) -> bool:
+    """True when the words i..k (before an "and") are a title's head alone, as in "the Secretary and
+    Foreign Minister X" or "the Secretary- General and President X", not "the Deputy Prime Minister and"."""
+    words = "".join(lowers[i:k])
+    return words in TITLE_HEADS or words.replace("-", "") in {"secretarygeneral"} or (
+        k - i == 1 and lowers[i] in TITLE_HEADS)
+
+
+def _name_key(name: str) -> str:
+    """First and last word of a name, folded: the same person however much of the name is written."""
+    words = [w for w in fold(clean_name(name)).split() if w.rstrip(".") not in {s.rstrip(".") for s in NAME_SUFFIXES}]
+    return f"{words[0]} {words[-1]}" if len(words) > 1 else (words[0] if words else "")
 
 
 _PLURAL_HEADS = {"ministers": "minister", "secretaries": "secretary", "presidents": "president", "ambassadors": "ambassador"}
@@ -803,7 +855,8 @@ def _country_in_title(doc: Any, i: int, end: int, countries: list[CountryMention
 
 _INTERNATIONAL_BEFORE = re.compile(
     r"\b(NATO|UN|U\.N\.|United Nations|EU|E\.U\.|European Union|European Commission|ASEAN|African Union|OSCE|"
-    r"WHO|IAEA|IMF|World Bank|WTO|OPEC|OECD|Interpol|ICC|Pacific Islands Forum|Commonwealth|Arab League|G7|G20)"
+    r"WHO|IAEA|IMF|World Bank|WTO|OPEC|OECD|Interpol|ICC|Pacific Islands Forum|Commonwealth|Arab League|G7|G20|"
+    r"CARICOM|ECOWAS|SADC|OAS|APEC|SCO|PIF|AU|Caribbean Community|Pacific Community)"
     r"(?:['’]s)?\s*(?:(?:deputy|vice|assistant|under|special)\s+)?(?:foreign\s+policy\s+)?$",
     re.I,
 )
@@ -829,7 +882,7 @@ def _counterparts(doc: Any, text: str, people: list[PersonMention], gz: Gazettee
             continue
         # the office is the one held by the person whose counterpart this is, named shortly before
         holder = next((p for p in reversed(people) if p.end <= m.start() and m.start() - p.end < 200
-                       and p.title and p.name), None)
+                       and p.title), None)  # "The Minister for X spoke with his Ukrainian counterpart, Y"
         if holder is None:
             continue
         end_char = doc[name[0] - 1].idx + len(doc[name[0] - 1].text)

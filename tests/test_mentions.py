@@ -310,3 +310,21 @@ def test_british_style_of_a_secretary_of_state():
 
     assert style_country("secretary of state for northern ireland") == "GBR"
     assert style_country("secretary of state") == "USA"
+
+
+def test_offices_of_international_bodies_serve_no_country(mentions):
+    m = mentions("Secretary-General Ana Lopes met the President of Peru, Luis Vega. She was accompanied by "
+                 "Assistant Secretary-General Tom Reyes, Special Adviser to the Secretary-General, and Ms. Eva Roe, "
+                 "General Counsel of the Caribbean Community Secretariat.")
+    assert set(named(m)) == {"Luis Vega"}
+
+
+def test_the_secretary_general_and_a_named_president_are_two_people(mentions):
+    m = mentions("The Secretary- General and President Vega met without aides.")
+    assert named(m)["Vega"].title == "president"
+
+
+def test_counterpart_of_an_official_named_only_by_title(mentions):
+    m = mentions("The Minister for Foreign Affairs spoke today with his Ukrainian counterpart, Petro Bondar.")
+    bondar = named(m)["Petro Bondar"]
+    assert (bondar.title, bondar.country) == ("minister for foreign affairs", "UKR")
