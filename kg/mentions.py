@@ -28,7 +28,7 @@ TITLE_HEADS = {
     "chairman", "chairwoman", "consul", "governor", "king", "queen", "emperor", "senator", "commissioner",
     "undersecretary", "secretary-general", "attaché", "attache", "counsellor", "counselor", "colonel",
     "brigadier", "vice-president", "vice-chairman", "leader", "ministers", "secretaries", "presidents",
-    "head", "sultan", "emir", "amir", "taoiseach", "tánaiste", "tanaiste", "ambassadors",
+    "head", "sultan", "emir", "amir", "taoiseach", "tánaiste", "tanaiste", "ambassadors", "member",
 }
 # Heads that are also common words: only a title when capitalized or followed by a name.
 WEAK_HEADS = {"general", "chief", "director", "commander", "leader", "governor", "king", "queen", "adviser",
@@ -312,7 +312,7 @@ SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel"}
 
 def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
     """How many tokens from k name a country ("Japan", "the United Kingdom"), 0 if none."""
-    for n in (4, 3, 2, 1):
+    for n in (6, 5, 4, 3, 2, 1):
         if k + n <= end_limit:
             span = doc[k: k + n].text
             if gz.country(span) and not doc[k + n - 1].is_punct and not doc[k + n - 1].is_space:
@@ -360,6 +360,8 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
                                     and _lower(doc[j + 1]) in SECOND_HEADS):
             if low in WEAK_HEADS and not _is_cap(tok) and not words and not _country_or_demonym_before(doc, i, gz):
                 weak_lower = True  # "chairman of the Joint Chiefs": a title only with its complement
+            if low == "member":
+                weak_lower = True  # "Member of the Politburo", not "Member States"
             if low.endswith("-"):  # "Secretary- General", a hyphen left at a line's end
                 words.append(low + _lower(doc[j + 1]))
                 j += 2
@@ -448,7 +450,7 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
         break
     if not saw_head:
         return None
-    return j, " ".join(words)
+    return j, re.sub(r" (['’]s)\b", r"\1", " ".join(words))  # "people's republic"
 
 
 def _portfolio_run(doc: Any, k: int, end_limit: int) -> int | None:
@@ -723,8 +725,10 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
         name_limit = max(limit, min(n, after + 6))
         # (spaCy may end a sentence at "Hon." inside "Minister for X, Hon. Ana Berg,")
-        name = _name_at(doc, after, name_limit, caps, gz, ents) or _apposed_name(
-            doc, after, max(limit, min(n, after + 10)), caps, gz, ents, title_text.split()[0])
+        # in a list "Ana Berg, Minister of X, Tom Ray, Minister of Y", a title after a name and a comma is
+        # that name's apposition, not the next one's
+        name = _name_at(doc, after, name_limit, caps, gz, ents) or (None if _person_before_comma(doc, i, ents) else _apposed_name(
+            doc, after, max(limit, min(n, after + 10)), caps, gz, ents, title_text.split()[0]))
         if name:
             name = _name_after_rank(doc, name, max(limit, min(n, name[0] + 12)), caps, gz, ents)
         else:
@@ -955,10 +959,22 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
             for c in countries:
                 if e.end_char <= c.start < pm.start:
                     pm.country = c.code
+        if pm.country is None:
+            # the next item of a list of people of one side: "met with A, President of X, B, Minister of
+            # Defence of X, and C, Head of Intelligence" (C is of X too)
+            previous = next((p for p in reversed(people) if p.end <= e.start_char and p.name), None)
+            if previous is not None and previous.country and _LIST_GAP.fullmatch(text[previous.end: e.start_char]):
+                pm.country = previous.country
     # a title line under another title line of a named person ("...\nDeputy Prime Minister\nMinister of X")
     for a, b in zip(people, people[1:]):
         if b.kind == "title" and a.name and a.kind == "full" and text[a.end: b.start].strip() == "" and "\n" in text[a.end: b.start]:
             b.name, b.kind = a.name, "full"
+    # a chain of offices after a name: "Wang Wei, Member of the Politburo, Director of the Office of X, and
+    # Minister of Foreign Affairs of Y" (each office after the first is an untitled mention of its own)
+    for a, b in zip(people, people[1:]):
+        if b.kind == "title" and a.name and a.title and text[a.start: a.end].lower().startswith(
+                a.title.split()[0]) and _TITLE_CHAIN_GAP.fullmatch(text[a.end: b.start]) and not b.name:
+            b.name, b.kind = a.name, a.kind
 
 
 # What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's
@@ -977,6 +993,20 @@ _NAME_BEFORE_COMMA = re.compile(
     r"(?:,?\s+(?:Jr|Sr)\.?)?(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
     + r")(?![\w.]))*,\s*"
     r"(?:the\s+|([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})['’]s\s+)?$")
+
+
+# What may stand between one office of a person and the next in a chain: the rest of the first office's
+# name in capitals, then a comma (and "and" before the last).
+_TITLE_CHAIN_GAP = re.compile(r"(?:\s*(?:[A-Z][\w'’.-]*|of|the|and|for|on)(?![\w'’]))*\s*,\s*(?:and\s+)?")
+_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?")
+
+
+def _person_before_comma(doc: Any, i: int, ents: tuple[Any, ...]) -> bool:
+    """True when a PERSON entity and a comma stand right before token i ("Ana Berg, Minister of X")."""
+    k = i - 1
+    if k < 1 or doc[k].text != ",":
+        return False
+    return any(e.label_ == "PERSON" and e.end == k and not _POSTNOMINAL_GAP.fullmatch(e.text) for e in ents)
 
 
 def _apposition_gap(between: str) -> bool:

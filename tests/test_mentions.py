@@ -328,3 +328,20 @@ def test_counterpart_of_an_official_named_only_by_title(mentions):
     m = mentions("The Minister for Foreign Affairs spoke today with his Ukrainian counterpart, Petro Bondar.")
     bondar = named(m)["Petro Bondar"]
     assert (bondar.title, bondar.country) == ("minister for foreign affairs", "UKR")
+
+
+def test_a_list_of_names_each_followed_by_its_office(mentions):
+    m = mentions("The minister met with Omar Haddad, President of Syria, Sami Nasser, Minister of Defence of Syria, "
+                 "and Karim Saleh, Head of General Intelligence, in Damascus.")
+    people = named(m)
+    assert people["Omar Haddad"].title == "president of syria"
+    assert people["Sami Nasser"].title == "minister of defence of syria"
+    assert people["Karim Saleh"].country == "SYR"
+
+
+def test_a_chain_of_offices_after_one_name(mentions):
+    m = mentions("She met H.E. Mr. Chen Bo, Member of the Political Bureau of the Central Committee, Director of the "
+                 "Office of the Central Commission for Foreign Affairs, and Minister of Foreign Affairs of the "
+                 "People's Republic of China, in Beijing.")
+    offices = {p.title: p for p in m.people if p.name == "Chen Bo"}
+    assert offices["minister of foreign affairs of the people's republic of china"].country == "CHN"
