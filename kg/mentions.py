@@ -59,7 +59,7 @@ COMPLEMENT_WORDS = {
     "department", "armed", "military", "ministry", "administration", "tourism", "investment", "innovation",
     "communications", "employment", "housing", "heritage", "aviation", "water", "mines", "mining", "petroleum",
     "natural", "forestry", "lands", "rural", "urban", "local", "citizenship", "diaspora", "integration",
-    "maritime", "ocean", "exports", "royal",
+    "maritime", "ocean", "exports", "royal", "ireland", "scotland", "wales",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady",
@@ -257,8 +257,9 @@ def find_countries(text: str) -> list[CountryMention]:
             if any(not (e <= a or s >= b) for a, b in taken):
                 continue
             key = fold(m.group(1))
-            if key == "america" and _REGION_BEFORE_AMERICA.search(plain, max(0, s - 10), s):
-                continue  # "North America", "Latin America": regions, not the United States
+            if key == "america" and _REGION_BEFORE_AMERICA.search(plain, max(0, s - 10), s) or \
+                    key == "ireland" and plain[max(0, s - 9): s].lower() == "northern ":
+                continue  # "North America", "Latin America", "Northern Ireland": regions, not those countries
             if key not in table:
                 key = key.rstrip(".")
             if key not in table:
@@ -325,7 +326,9 @@ def _country_or_demonym_before(doc: Any, i: int, gz: Gazetteer) -> bool:
     k = i - 1
     if k >= 0 and doc[k].text in ("'s", "’s"):
         k -= 1
-    return k >= 0 and _is_cap(doc[k]) and bool(gz.demonym(doc[k].text) or gz.country(doc[k].text))
+    if k < 0 or not _is_cap(doc[k]):
+        return False
+    return any(gz.demonym(doc[s: k + 1].text) or gz.country(doc[s: k + 1].text) for s in (k, k - 1) if s >= 0)
 
 
 def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> tuple[int, str] | None:
@@ -507,6 +510,10 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             continue
         if t in POSTNOMINALS and parts:
             break  # "Richard Marles MP"
+        if t == "," and parts and j + 1 < end_limit and doc[j + 1].text.lower() in NAME_SUFFIXES and len(parts) > 1:
+            parts.append(doc[j + 1].text)  # "Ana Berg, Jr."
+            j += 2
+            continue
         if not t[0].isupper() or not re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*", t):
             break
         if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or low in TITLE_MODIFIERS:
@@ -735,7 +742,8 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             # "Commander of the Air Force Brigadier-General (U) Omar Ali": the holder's rank, then the name;
             # "Permanent Secretary, Ministry of Defence Major-General Omar Ali": the ministry, rank and name
             k = _ministry_after(doc, after, n)
-            if k > after:
+            past_ministry = k > after
+            if past_ministry:
                 title_text += ", " + " ".join(lowers[after + 1: k])
                 after = k
             while k < n and doc[k].is_space and "\n" not in doc[k].text:
@@ -743,7 +751,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             if k < n and _is_cap(doc[k]):
                 name = _name_after_rank(doc, (k, ""), max(limit, min(n, k + 12)), caps, gz, ents) or None
                 name = name if name and name[1] else None
-                if name is None and k > after:
+                if name is None and past_ministry:
                     name = _name_at(doc, k, max(limit, min(n, k + 8)), caps, gz, ents)
         if name and _singular_title(title_text) != title_text and " " not in name[1] and lowers[name[0]: name[0] + 1] != ["and"]:
             name = None  # a plural title before one word is a group ("Foreign Ministers Meet in Oslo")
@@ -969,6 +977,12 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
     for a, b in zip(people, people[1:]):
         if b.kind == "title" and a.name and a.kind == "full" and text[a.end: b.start].strip() == "" and "\n" in text[a.end: b.start]:
             b.name, b.kind = a.name, "full"
+    # an office, then another office with its name set off by commas: "the Tánaiste, Minister for X, Ana Berg"
+    for a, b in zip(people, people[1:]):
+        if a.kind == "title" and not a.name and b.name and b.title and re.fullmatch(r",\s*", text[a.end: b.start]) \
+                and "," in text[b.start: b.end] and not a.organization:
+            a.name, a.kind = b.name, b.kind
+            a.country = a.country or b.country
     # a chain of offices after a name: "Wang Wei, Member of the Politburo, Director of the Office of X, and
     # Minister of Foreign Affairs of Y" (each office after the first is an untitled mention of its own)
     for a, b in zip(people, people[1:]):

@@ -345,3 +345,27 @@ def test_a_chain_of_offices_after_one_name(mentions):
                  "People's Republic of China, in Beijing.")
     offices = {p.title: p for p in m.people if p.name == "Chen Bo"}
     assert offices["minister of foreign affairs of the people's republic of china"].country == "CHN"
+
+
+def test_lower_case_leader_after_a_two_word_demonym(mentions):
+    kim = named(mentions("He met North Korean leader Kim Jong Un at the border."))["Kim Jong Un"]
+    assert (kim.title, kim.country) == ("leader", "PRK")
+
+
+def test_region_in_a_british_office_and_a_name_with_its_style_and_letters(mentions):
+    m = mentions("The Secretary of State for Northern Ireland, Rt Hon Hilary Stone MP met with the Tánaiste, "
+                 "Minister for Foreign Affairs, Sean Byrne TD, in Dublin.")
+    people = named(m)
+    assert people["Hilary Stone"].title == "secretary of state for northern ireland"
+    assert people["Hilary Stone"].country is None  # Northern Ireland is no country; the style says GBR
+    assert {p.title for p in m.people if p.name == "Sean Byrne"} >= {"tánaiste", "minister for foreign affairs"}
+
+
+def test_suffix_after_a_comma_and_the_country_after_it(mentions):
+    m = mentions("President Lai met a delegation led by President Tomas R. Ngiraked, Jr. of the Republic of Palau.")
+    assert named(m)["Tomas R. Ngiraked Jr."].country == "PLW"
+
+
+def test_ministry_after_a_title_then_a_styled_name(mentions):
+    m = mentions("They were received by the Acting Director of Defence Policy, Ministry of Defence Dayang Siti Rahmah.")
+    assert named(m)["Siti Rahmah"].title == "acting director of defence policy, ministry of defence"
