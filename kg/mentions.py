@@ -306,6 +306,11 @@ def _lower(tok: Any) -> str:
 
 RANKS = {"gen.": "general", "adm.": "admiral", "lt.": "lieutenant", "col.": "colonel", "maj.": "major",
          "brig.": "brigadier", "capt.": "captain", "cmdr.": "commander", "sgt.": "sergeant", "vice adm.": "vice admiral"}
+# Ranks and offices written in capitals for short, before a name ("MG Ana Berg", "PM Berg").
+RANK_ABBREVIATIONS = {"MG": "major general", "BG": "brigadier general", "LG": "lieutenant general", "LTG": "lieutenant general",
+                      "ACM": "air chief marshal", "AVM": "air vice marshal", "RADM": "rear admiral", "VADM": "vice admiral",
+                      "ADM": "admiral", "GEN": "general", "COL": "colonel", "MGen": "major general", "BGen": "brigadier general",
+                      "LGen": "lieutenant general", "RAdm": "rear admiral", "VAdm": "vice admiral", "PM": "prime minister"}
 _COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 # Heads that follow another head to make one office: "Secretary General", "Attorney General".
 SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel"}
@@ -343,8 +348,8 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
         low = _lower(tok)
         if tok.is_space or "\n" in tok.text:
             break
-        if low in RANKS:
-            words.append(RANKS[low])
+        if low in RANKS or tok.text in RANK_ABBREVIATIONS:
+            words.append(RANKS.get(low) or RANK_ABBREVIATIONS[tok.text])
             j += 1
             saw_head = True
             break
@@ -467,9 +472,10 @@ def _portfolio_run(doc: Any, k: int, end_limit: int) -> int | None:
 
 
 def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
-             ents: tuple[Any, ...] = ()) -> tuple[int, str] | None:
+             ents: tuple[Any, ...] = (), possessive_ok: bool = False) -> tuple[int, str] | None:
     """A person's name starting at token i: capitalised words, initials and a suffix. `ents` are
-    spaCy's entities, which tell a person's possessive ("John Howard's") from a company's."""
+    spaCy's entities, which tell a person's possessive ("John Howard's") from a company's;
+    `possessive_ok` says a full name's possessive is a person's anyway (after "President")."""
     j = _after_honorifics(doc, i, end_limit)
     if j < end_limit and doc[j].text in ("I", "II", "III", "IV") and j + 1 < end_limit and _is_cap(doc[j + 1]):
         j += 1  # the number of an office ("Defence Minister II"): no name starts with it
@@ -524,7 +530,8 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             break
         parts.append(t.title() if caps and t.isupper() else t)
         j += 1
-    if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents):
+    if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents) and not (
+            possessive_ok and len(parts) >= 2):
         return None  # "Lockheed Martin's": an owner, not a person after a title ("John Howard's" is)
     if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper() and not (
             len(parts) >= 2 and _country_words(doc, j + 1, end_limit, gz)):
@@ -672,6 +679,10 @@ def _sentence_ends(bounds: list[tuple[int, int]]) -> list[int]:
     return ends
 
 
+# Heads of titles only a person holds: a name's possessive after them is the person's ("President Ana Berg's visit").
+_PERSON_ONLY_HEADS = {"president", "minister", "premier", "chancellor", "secretary", "ambassador", "king", "queen",
+                      "sultan", "emir", "senator", "envoy", "taoiseach", "president-elect"}
+_RANK_ABBREVIATIONS_LOWER = {a.lower() for a in RANK_ABBREVIATIONS}
 # Words a title can start with: `_title_at` gives up at once on any other first word.
 _TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS
 
@@ -690,7 +701,8 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     # most tokens cannot start a title: look at the token objects only where one may
     # (no first word of a title has an apostrophe, so `_lower`'s quote folding changes nothing here)
     candidates = [i for i, low in enumerate(lowers) if low in _TITLE_FIRST_WORDS
-                  or (low.endswith("-") and low[:-1] in TITLE_HEADS)]  # "Secretary- General"
+                  or (low.endswith("-") and low[:-1] in TITLE_HEADS)  # "Secretary- General"
+                  or (low.upper() in RANK_ABBREVIATIONS or low in _RANK_ABBREVIATIONS_LOWER) and doc[i].text in RANK_ABBREVIATIONS]
     sentence_ends = _sentence_ends(sentence_bounds(doc) if sentences is None else sentences) if candidates else []
     resume = 0  # tokens before this are part of a mention already found
     international: set[str] = set()  # people named with the office of an international body
@@ -729,12 +741,13 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
                 people.append(PersonMention(doc[i].idx, doc[after - 1].idx + len(doc[after - 1].text), "",
                                             title_text, None, organization="international", kind="title"))
             continue
-        caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
+        caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after]) and not all(
+            t.text in RANK_ABBREVIATIONS for t in doc[i:after])  # "MG Ana Berg" is no line in capitals
         name_limit = max(limit, min(n, after + 6))
         # (spaCy may end a sentence at "Hon." inside "Minister for X, Hon. Ana Berg,")
         # in a list "Ana Berg, Minister of X, Tom Ray, Minister of Y", a title after a name and a comma is
         # that name's apposition, not the next one's
-        name = _name_at(doc, after, name_limit, caps, gz, ents) or (None if _person_before_comma(doc, i, ents) else _apposed_name(
+        name = _name_at(doc, after, name_limit, caps, gz, ents, title_text.split()[-1] in _PERSON_ONLY_HEADS) or (None if _person_before_comma(doc, i, ents) else _apposed_name(
             doc, after, max(limit, min(n, after + 10)), caps, gz, ents, title_text.split()[0]))
         if name:
             name = _name_after_rank(doc, name, max(limit, min(n, name[0] + 12)), caps, gz, ents)
@@ -758,9 +771,13 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         country = _country_before(doc, i, countries) or _country_in_title(doc, i, after, countries)
         k = i
         # "Indian External Affairs Minister": capitalised words of the office between country and title
-        while country is None and k > 0 and i - k < 3 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha:
+        # "Singapore Armed Forces (SAF) MG Ana Berg": a force named with its country, then the holder's rank
+        while country is None and k > 0 and i - k < 7 and (doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha
+                                                           or doc[k - 1].text in ("(", ")")):
             k -= 1
             country = _country_before(doc, k, countries)
+            if i - k >= 3 and title_text.split()[-1] not in _RANK_WORDS | {"prime minister"}:
+                break
         if country is None:
             cm = _COUNTERPART_BEFORE.search(before)
             if cm:
@@ -804,6 +821,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             international.add(_name_key(pm.name))
     people = [pm for pm in people if not (pm.name and _name_key(pm.name) in international)
               and pm.organization != "international"]
+    _given_names_to_full(people)
     speakers = _speakers(text, people)
     return people, speakers
 
@@ -817,6 +835,19 @@ _INTERNATIONAL_BODIES = (r"united nations|un|u\.n\.|nato|asean|african union|eur
 _INTERNATIONAL_TITLE = re.compile(r"^(?:(?:deputy|assistant|under|vice)[- ]?)*secretary[- ]general$|"
                                   r"\bto the secretary[- ]general\b")
 _INTERNATIONAL_OF = re.compile(r"\bof (?:the )?(?:" + _INTERNATIONAL_BODIES + r")\b")
+
+
+def _given_names_to_full(people: list[PersonMention]) -> None:
+    """A one-word name that is the first word of one full name here and the last word of none is that
+    person, called by the given name as some countries do ("Prime Minister Abiy Ahmed ... PM Abiy")."""
+    full = [p.name for p in people if p.kind == "full" and len(p.name.split()) > 1]
+    last_words = {fold(n.split()[-1]) for n in full}
+    for pm in people:
+        if pm.kind != "surname" or " " in pm.name or fold(pm.name) in last_words:
+            continue
+        owners = {n for n in full if fold(n.split()[0]) == fold(pm.name)}
+        if len(owners) == 1:
+            pm.name, pm.kind = owners.pop(), "full"
 
 
 def _international_title(title: str, following: str = "") -> bool:
@@ -1030,7 +1061,11 @@ def _apposition_gap(between: str) -> bool:
     if len(between) > 60 or not _APPOSITION_GAP.fullmatch(between):
         return False
     words = _APPOSITION_GAP_WORD.findall(re.sub(r"^,?\s*(?:the|a)\s+", "", between))
-    return all(w[0].isupper() for w in words)
+    return all(w[0].isupper() or w in _TENURE_WORDS for w in words)
+
+
+# Words of tenure that may stand between an apposition's article and its title ("Ana Berg, the new German Minister").
+_TENURE_WORDS = {"new", "newly", "incoming", "current", "outgoing", "recently", "appointed", "elected", "serving"}
 
 
 def _country_span(between: str, countries: list[CountryMention], s: int, e: int) -> bool:

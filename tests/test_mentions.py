@@ -369,3 +369,26 @@ def test_suffix_after_a_comma_and_the_country_after_it(mentions):
 def test_ministry_after_a_title_then_a_styled_name(mentions):
     m = mentions("They were received by the Acting Director of Defence Policy, Ministry of Defence Dayang Siti Rahmah.")
     assert named(m)["Siti Rahmah"].title == "acting director of defence policy, ministry of defence"
+
+
+def test_tenure_word_in_an_apposition(mentions):
+    m = mentions("I was delighted to welcome Jonas Weber, the new German Minister for Foreign Affairs, to Dublin.")
+    weber = named(m)["Jonas Weber"]
+    assert (weber.title, weber.country) == ("minister for foreign affairs", "DEU")
+
+
+def test_rank_abbreviation_after_a_force_named_with_its_country(mentions):
+    m = mentions("The chiefs of the Singapore Armed Forces (SAF) MG Ong Wei and the Indonesian National "
+                 "Defence Force (TNI) ACM Budi Hartono also signed.")
+    people = named(m)
+    assert (people["Ong Wei"].title, people["Ong Wei"].country) == ("major general", "SGP")
+    assert (people["Budi Hartono"].title, people["Budi Hartono"].country) == ("air chief marshal", "IDN")
+
+
+def test_possessive_of_a_full_name_after_president(mentions):
+    assert named(mentions("She joined President Sipho Dube's delegation to the summit."))["Sipho Dube"].title == "president"
+
+
+def test_pm_and_a_given_name_refer_to_the_full_name(mentions):
+    m = mentions("Prime Minister Abebe Tadesse met the envoy. PM Abebe said the talks went well.")
+    assert [p.name for p in m.people if p.title == "prime minister"] == ["Abebe Tadesse", "Abebe Tadesse"]
