@@ -109,7 +109,7 @@ ORG_WORDS = {
     "aerospace", "motors", "electric", "company", "co", "airlines", "airways", "bank", "holdings", "media",
     "labs", "laboratories", "university", "institute", "foundation", "association", "agency", "authority",
     "party", "union", "times", "post", "journal", "network", "broadcasting", "shipbuilding", "works", "electronics",
-    "organization", "organisation", "service", "services", "secretariat", "directorate", "bureau", "commission",
+    "organization", "organisation", "organizations", "organisations", "service", "services", "secretariat", "directorate", "bureau", "commission",
     "community", "court", "tribunal", "centre", "center", "fund", "assembly", "parliament", "unit",
 }
 # A hyphenated given name with a lower-case second syllable, written after the family name.
@@ -776,7 +776,7 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
                                                            or doc[k - 1].text in ("(", ")")):
             k -= 1
             country = _country_before(doc, k, countries)
-            if i - k >= 3 and title_text.split()[-1] not in _RANK_WORDS | {"prime minister"}:
+            if i - k >= 3 and title_text.split()[-1] not in _RANK_WORDS:
                 break
         if country is None:
             cm = _COUNTERPART_BEFORE.search(before)
@@ -807,6 +807,15 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
                                                 kind="full" if len(second[1].split()) > 1 else "surname"))
                     resume = second[0]
             continue
+        if _singular_title(title_lower) != title_lower:
+            # "the Ambassadors of X in Y and Z, Ana Berg and Tom Ray, respectively": a plural office, then its holders
+            pair = _apposed_pair(doc, after, limit, caps, gz, ents)
+            if pair:
+                for s_tok, e_tok, holder in pair:
+                    people.append(PersonMention(doc[s_tok].idx, doc[e_tok - 1].idx + len(doc[e_tok - 1].text), holder,
+                                                _singular_title(title_lower), country, kind="full"))
+                resume = pair[-1][1]
+                continue
         # a title with no name: apposition to a name before it ("Panetta, the US defence secretary"),
         # a title line under a name line, or a title-only mention for coreference ("the minister")
         people.append(PersonMention(start_char, doc[after - 1].idx + len(doc[after - 1].text), "", title_lower,
@@ -835,6 +844,24 @@ _INTERNATIONAL_BODIES = (r"united nations|un|u\.n\.|nato|asean|african union|eur
 _INTERNATIONAL_TITLE = re.compile(r"^(?:(?:deputy|assistant|under|vice)[- ]?)*secretary[- ]general$|"
                                   r"\bto the secretary[- ]general\b")
 _INTERNATIONAL_OF = re.compile(r"\bof (?:the )?(?:" + _INTERNATIONAL_BODIES + r")\b")
+
+
+def _apposed_pair(doc: Any, after: int, limit: int, caps: bool, gz: Gazetteer,
+                  ents: tuple[Any, ...]) -> list[tuple[int, int, str]] | None:
+    """Two full names set off by a comma a few words after a plural title ("Ambassadors of X in Y and Z,
+    Ana Berg and Tom Ray"): [(first token, end token, name)] of each, else None."""
+    k = after
+    while k < min(limit, after + 10) and doc[k].text != "," and doc[k].pos_ not in ("VERB", "AUX"):
+        k += 1
+    if k >= limit or doc[k].text != ",":
+        return None
+    first = _name_at(doc, k + 1, limit, caps, gz, ents)
+    if not first or len(first[1].split()) < 2 or first[0] >= limit or doc[first[0]].text != "and":
+        return None
+    second = _name_at(doc, first[0] + 1, limit, caps, gz, ents)
+    if not second or len(second[1].split()) < 2:
+        return None
+    return [(k + 1, first[0], first[1]), (first[0] + 1, second[0], second[1])]
 
 
 def _given_names_to_full(people: list[PersonMention]) -> None:
@@ -875,10 +902,13 @@ _PLURAL_HEADS = {"ministers": "minister", "secretaries": "secretary", "president
 
 
 def _singular_title(title: str) -> str:
-    """"prime ministers" -> "prime minister": the office of each person a plural title names."""
+    """"prime ministers" -> "prime minister", "ambassadors of x" -> "ambassador of x": the office of each
+    person a plural title names."""
     words = title.split()
-    if words and words[-1] in _PLURAL_HEADS:
-        words[-1] = _PLURAL_HEADS[words[-1]]
+    for k, word in enumerate(words):
+        if word in _PLURAL_HEADS and (k == len(words) - 1 or words[k + 1] in ("of", "for", "to")):
+            words[k] = _PLURAL_HEADS[word]
+            break
     return " ".join(words)
 
 

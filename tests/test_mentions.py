@@ -392,3 +392,11 @@ def test_possessive_of_a_full_name_after_president(mentions):
 def test_pm_and_a_given_name_refer_to_the_full_name(mentions):
     m = mentions("Prime Minister Abebe Tadesse met the envoy. PM Abebe said the talks went well.")
     assert [p.name for p in m.people if p.title == "prime minister"] == ["Abebe Tadesse", "Abebe Tadesse"]
+
+
+def test_plural_office_then_its_two_holders(mentions):
+    m = mentions("The delegation includes the Ambassadors of Mexico in Spain and Chile, Ana Luisa Vega and "
+                 "Pedro Ruiz Soto, respectively.")
+    people = named(m)
+    assert people["Ana Luisa Vega"].title == people["Pedro Ruiz Soto"].title == "ambassador of mexico"
+    assert people["Pedro Ruiz Soto"].country == "MEX"
