@@ -65,7 +65,8 @@ HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon."
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady",
               # styles of other languages and services in English text: "Shri", "Prof", "Msgr.", "Datuk", "Sheikh"
               "shri", "smt", "prof", "prof.", "professor", "msgr", "msgr.", "monsignor", "datuk", "dato", "dato'",
-              "datin", "tun", "pehin", "dayang", "awang", "pengiran", "sheikh", "shaikh", "samdech", "haji", "hajah"}
+              "datin", "tun", "pehin", "dayang", "awang", "pengiran", "sheikh", "shaikh", "samdech", "haji", "hajah",
+              "archbishop", "cardinal", "bishop", "reverend", "rev", "rev.", "fr", "fr."}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Letters after a name that are not part of it: "Richard Marles MP", "Anna Berg KC".
 POSTNOMINALS = {"MP", "MPs", "MLA", "MHR", "MSP", "QC", "KC", "AO", "AC", "AM", "CBE", "OBE", "MBE", "KBE", "DBE",
@@ -145,6 +146,9 @@ class PersonMention:
         tokens = [t for t in self.name.split() if fold(t).rstrip(".") not in {s.rstrip(".") for s in NAME_SUFFIXES}]
         if len(tokens) == 2 and _FAMILY_NAME_FIRST.fullmatch(tokens[1]):
             return tokens[0]  # "Park Min-jun": the family name comes first, the given name is hyphenated
+        capitals = [t for t in tokens if len(t) > 1 and t.isupper() and t.isalpha()]
+        if len(capitals) == 1 and len(tokens) > 1:
+            return capitals[0]  # "TANAKA Yuki", "Eli COHEN": the family name is the one in capitals
         return tokens[-1] if tokens else self.name
 
 
@@ -276,7 +280,8 @@ def find_countries(text: str) -> list[CountryMention]:
 
 
 _HONORIFIC_ALTERNATION = (r"(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|The|Honourable|Honorable|H\.\s?E\.?|HE|"
-                          r"His|Her|Excellency|Shri|Smt\.?|Prof\.?|Professor|Msgr\.?|Monsignor|Senator|Datuk|Dato'?|Datin|"
+                          r"His|Her|Excellency|Shri|Smt\.?|Prof\.?|Professor|Msgr\.?|Monsignor|Archbishop|Cardinal|Bishop|Rev\.?|Reverend|"
+                          r"Fr\.?|Senator|Datuk|Dato'?|Datin|"
                           r"Tun|Tan\s+Sri|Pehin|Dayang|Awang|Pengiran|Sheikh|Shaikh|Samdech|Haji|Hajah)"
                           r"(?:\s+(?:Seri|Sri|Paduka|Pahlawan|Setia|Panglima|Utama))*")
 _HONORIFIC_PREFIX = re.compile(r"^(?:" + _HONORIFIC_ALTERNATION + r"\s+)+")
@@ -530,8 +535,7 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             break
         parts.append(t.title() if caps and t.isupper() else t)
         j += 1
-    if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents) and not (
-            possessive_ok and len(parts) >= 2):
+    if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents) and not possessive_ok:
         return None  # "Lockheed Martin's": an owner, not a person after a title ("John Howard's" is)
     if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper() and not (
             len(parts) >= 2 and _country_words(doc, j + 1, end_limit, gz)):
@@ -1020,8 +1024,8 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
             continue
         e = cand[-1]
         name = clean_name(e.text)
-        if any(w.lower() in NOT_NAME_WORDS for w in name.split()):
-            continue
+        if any(w.lower() in NOT_NAME_WORDS for w in name.split()) or gz.country(name) or gz.capital(name):
+            continue  # "the Holy See, ..." is a state, not a person
         pm.name = name
         pm.kind = "full" if len(name.split()) > 1 else "surname"
         if pm.country is None:

@@ -400,3 +400,21 @@ def test_plural_office_then_its_two_holders(mentions):
     people = named(m)
     assert people["Ana Luisa Vega"].title == people["Pedro Ruiz Soto"].title == "ambassador of mexico"
     assert people["Pedro Ruiz Soto"].country == "MEX"
+
+
+def test_family_name_in_capitals_is_the_surname(mentions):
+    m = mentions("They met Ms. TANAKA Yuki, Director-General of the Asian Affairs Bureau, in Tokyo.")
+    assert named(m)["TANAKA Yuki"].surname == "TANAKA"
+
+
+def test_religious_style_before_a_name_and_its_office(mentions):
+    m = mentions("Archbishop Paul Gallo, Secretary for Relations with States, met the minister.")
+    assert named(m)["Paul Gallo"].title == "secretary for relations"
+
+
+def test_possessive_of_a_surname_after_a_title(mentions):
+    assert named(mentions("President Okafor's meeting with the minister ended."))["Okafor"].title == "president"
+
+
+def test_a_state_is_no_name_before_an_office(mentions):
+    assert not named(mentions("The talks with the Holy See, Under-Secretary for Relations with States, ended."))
