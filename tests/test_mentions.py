@@ -385,8 +385,11 @@ def test_rank_abbreviation_after_a_force_named_with_its_country(mentions):
     assert (people["Budi Hartono"].title, people["Budi Hartono"].country) == ("air chief marshal", "IDN")
 
 
-def test_possessive_of_a_full_name_after_president(mentions):
-    assert named(mentions("She joined President Sipho Dube's delegation to the summit."))["Sipho Dube"].title == "president"
+def test_possessive_of_a_full_name_after_president(extractor, mentions):
+    text = "Minister Ana Berg is in China where she will be part of President Thabo Nkosi's delegation to the summit."
+    # the pinned model sees no person here: the rule must read the possessive after the title itself
+    assert not [e for e in extractor.nlp(text).ents if e.label_ == "PERSON" and "Nkosi" in e.text]
+    assert named(mentions(text))["Thabo Nkosi"].title == "president"
 
 
 def test_pm_and_a_given_name_refer_to_the_full_name(mentions):
@@ -412,8 +415,10 @@ def test_religious_style_before_a_name_and_its_office(mentions):
     assert named(m)["Paul Gallo"].title == "secretary for relations"
 
 
-def test_possessive_of_a_surname_after_a_title(mentions):
-    assert named(mentions("President Okafor's meeting with the minister ended."))["Okafor"].title == "president"
+def test_possessive_of_a_surname_after_a_title(extractor, mentions):
+    text = "Minister Ana Berg is in China where she will be part of President Mothibi's delegation to the summit."
+    assert not [e for e in extractor.nlp(text).ents if e.label_ == "PERSON" and "Mothibi" in e.text]
+    assert named(mentions(text))["Mothibi"].title == "president"
 
 
 def test_a_state_is_no_name_before_an_office(mentions):
