@@ -318,7 +318,7 @@ RANK_ABBREVIATIONS = {"MG": "major general", "BG": "brigadier general", "LG": "l
                       "LGen": "lieutenant general", "RAdm": "rear admiral", "VAdm": "vice admiral", "PM": "prime minister"}
 _COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 # Heads that follow another head to make one office: "Secretary General", "Attorney General".
-SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel"}
+SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel", "secretary"}
 
 
 def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
@@ -527,6 +527,11 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             continue
         if not t[0].isupper() or not re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*", t):
             break
+        if t == "To" and not parts and j + 1 < end_limit and doc[j + 1].pos_ == "PROPN" and _is_cap(doc[j + 1]) \
+                and not (j + 2 < end_limit and _is_cap(doc[j + 2])) and low not in MONTH_WORDS:
+            parts.append(t)  # "President To Lam": a family name that is also an English word (not "To Meet Leaders")
+            j += 1
+            continue
         if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or low in TITLE_MODIFIERS:
             break
         if gz.country(t) or gz.demonym(t) or low in COMPLEMENT_WORDS:

@@ -423,3 +423,9 @@ def test_possessive_of_a_surname_after_a_title(extractor, mentions):
 
 def test_a_state_is_no_name_before_an_office(mentions):
     assert not named(mentions("The talks with the Holy See, Under-Secretary for Relations with States, ended."))
+
+
+def test_general_secretary_and_a_name_that_is_also_an_english_word(mentions):
+    m = mentions("Party General Secretary and State President To Van Hai on Monday received the envoy.")
+    assert named(m)["To Van Hai"].title == "general secretary and state president"
+    assert not named(mentions("President To Meet Japanese Leaders"))
