@@ -527,8 +527,7 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             continue
         if not t[0].isupper() or not re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*", t):
             break
-        if t == "To" and not parts and j + 1 < end_limit and doc[j + 1].pos_ == "PROPN" and _is_cap(doc[j + 1]) \
-                and not (j + 2 < end_limit and _is_cap(doc[j + 2])) and low not in MONTH_WORDS:
+        if t == "To" and not parts and _name_starting_with_to(doc, j, end_limit, gz):
             parts.append(t)  # "President To Lam": a family name that is also an English word (not "To Meet Leaders")
             j += 1
             continue
@@ -558,6 +557,22 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     if j == start:
         return None
     return j, " ".join(parts)
+
+
+def _name_starting_with_to(doc: Any, j: int, end_limit: int, gz: Gazetteer) -> bool:
+    """True when "To" at token j opens a name: one to three capitalised proper nouns follow that are no
+    country or common word, then a lower-case word, "(" or "," (a headline's "To Meet Leaders" has none)."""
+    k = j + 1
+    while k < end_limit and k - j <= 3 and _is_cap(doc[k]) and doc[k].pos_ == "PROPN" and doc[k].is_alpha:
+        low = doc[k].text.lower()
+        if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or gz.country(doc[k].text) \
+                or gz.demonym(doc[k].text):
+            return False
+        k += 1
+    if k == j + 1 or k >= end_limit:
+        return False
+    nxt = doc[k].text
+    return nxt in ("(", ",") or (nxt[:1].islower() and doc[k].is_alpha)
 
 
 def _after_honorifics(doc: Any, i: int, end_limit: int) -> int:
