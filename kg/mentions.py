@@ -730,6 +730,9 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     sentence_ends = _sentence_ends(sentence_bounds(doc) if sentences is None else sentences) if candidates else []
     resume = 0  # tokens before this are part of a mention already found
     international: set[str] = set()  # people named with the office of an international body
+    # tokens right after a PERSON entity (where a list's "Ana Berg, Minister of X" has its comma)
+    person_ends = {e.end for e in ents if e.label_ == "PERSON" and not _POSTNOMINAL_GAP.fullmatch(e.text)} \
+        if candidates else set()
     for i in candidates:
         if i < resume:
             continue
@@ -771,8 +774,9 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         # (spaCy may end a sentence at "Hon." inside "Minister for X, Hon. Ana Berg,")
         # in a list "Ana Berg, Minister of X, Tom Ray, Minister of Y", a title after a name and a comma is
         # that name's apposition, not the next one's
-        name = _name_at(doc, after, name_limit, caps, gz, ents, title_text.split()[-1] in _PERSON_ONLY_HEADS) or (None if _person_before_comma(doc, i, ents) else _apposed_name(
-            doc, after, max(limit, min(n, after + 10)), caps, gz, ents, title_text.split()[0]))
+        name = _name_at(doc, after, name_limit, caps, gz, ents, title_text.split()[-1] in _PERSON_ONLY_HEADS) or (
+            None if i - 1 in person_ends and doc[i - 1].text == "," else _apposed_name(
+                doc, after, max(limit, min(n, after + 10)), caps, gz, ents, title_text.split()[0]))
         if name:
             name = _name_after_rank(doc, name, max(limit, min(n, name[0] + 12)), caps, gz, ents)
         else:
@@ -891,14 +895,17 @@ def _apposed_pair(doc: Any, after: int, limit: int, caps: bool, gz: Gazetteer,
 def _given_names_to_full(people: list[PersonMention]) -> None:
     """A one-word name that is the first word of one full name here and the last word of none is that
     person, called by the given name as some countries do ("Prime Minister Abiy Ahmed ... PM Abiy")."""
-    full = [p.name for p in people if p.kind == "full" and len(p.name.split()) > 1]
+    full = {p.name for p in people if p.kind == "full" and len(p.name.split()) > 1}
     last_words = {fold(n.split()[-1]) for n in full}
+    owners: dict[str, set[str]] = {}
+    for name in full:
+        owners.setdefault(fold(name.split()[0]), set()).add(name)
     for pm in people:
         if pm.kind != "surname" or " " in pm.name or fold(pm.name) in last_words:
             continue
-        owners = {n for n in full if fold(n.split()[0]) == fold(pm.name)}
-        if len(owners) == 1:
-            pm.name, pm.kind = owners.pop(), "full"
+        names = owners.get(fold(pm.name), set())
+        if len(names) == 1:
+            pm.name, pm.kind = next(iter(names)), "full"
 
 
 def _international_title(title: str, following: str = "") -> bool:
@@ -1008,7 +1015,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
     else:
         persons = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"
                    and not _POSTNOMINAL_GAP.fullmatch(e.text)]  # "M.K." read as a person
-    for pm in people:
+    for index, pm in enumerate(people):
         if pm.kind != "title":
             continue
         # "NAME, the US defence secretary" / "NAME\nDeputy Prime Minister"
@@ -1055,7 +1062,8 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
         if pm.country is None:
             # the next item of a list of people of one side: "met with A, President of X, B, Minister of
             # Defence of X, and C, Head of Intelligence" (C is of X too)
-            previous = next((p for p in reversed(people) if p.end <= e.start_char and p.name), None)
+            previous = next((p for p in reversed(people[max(0, index - 8): index]) if p.end <= e.start_char and p.name),
+                            None)
             if previous is not None and previous.country and _LIST_GAP.fullmatch(text[previous.end: e.start_char]):
                 pm.country = previous.country
     # a title line under another title line of a named person ("...\nDeputy Prime Minister\nMinister of X")
@@ -1098,14 +1106,6 @@ _NAME_BEFORE_COMMA = re.compile(
 # name in capitals, then a comma (and "and" before the last).
 _TITLE_CHAIN_GAP = re.compile(r"(?:\s*(?:[A-Z][\w'’.-]*|of|the|and|for|on)(?![\w'’]))*\s*,\s*(?:and\s+)?")
 _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?")
-
-
-def _person_before_comma(doc: Any, i: int, ents: tuple[Any, ...]) -> bool:
-    """True when a PERSON entity and a comma stand right before token i ("Ana Berg, Minister of X")."""
-    k = i - 1
-    if k < 1 or doc[k].text != ",":
-        return False
-    return any(e.label_ == "PERSON" and e.end == k and not _POSTNOMINAL_GAP.fullmatch(e.text) for e in ents)
 
 
 def _apposition_gap(between: str) -> bool:
