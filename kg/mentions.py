@@ -9,6 +9,7 @@ entities for the names that stand alone. Every mention carries character offsets
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -254,12 +255,14 @@ def find_countries(text: str) -> list[CountryMention]:
     exact_re, loose_re, table = _country_regex()
     plain = _plain(text)
     found: list[CountryMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # a pass's own matches never overlap: check only the earlier pass's
     for regex in (loose_re, exact_re):
+        first_pass = sorted(taken)
         for m in regex.finditer(plain):
             s, e = m.start(1), m.end(1)
-            if any(not (e <= a or s >= b) for a, b in taken):
-                continue
+            k = bisect_left(first_pass, (e,))  # the spans of the first pass that start before this one ends
+            if k and first_pass[k - 1][1] > s:
+                continue  # inside a name the first pass found ("US" in "US Virgin Islands")
             key = fold(m.group(1))
             if key == "america" and _REGION_BEFORE_AMERICA.search(plain, max(0, s - 10), s) or \
                     key == "ireland" and plain[max(0, s - 9): s].lower() == "northern ":
@@ -677,11 +680,13 @@ def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok
     if k < 0 or doc[k].is_punct or doc[k].is_space:
         return None
     end = doc[k].idx + len(doc[k].text)
-    for c in countries:
-        if c.end == end or (c.end <= end and c.end >= doc[k].idx):
-            if c.kind == "body" and not bodies_ok:
-                continue
-            return c.code
+    # the mentions are in text order and do not overlap: their ends are sorted too
+    for c in countries[bisect_left(countries, doc[k].idx, key=lambda c: c.end):]:
+        if c.end > end:
+            break
+        if c.kind == "body" and not bodies_ok:
+            continue
+        return c.code
     return None
 
 
@@ -951,8 +956,10 @@ def _country_in_title(doc: Any, i: int, end: int, countries: list[CountryMention
             end = k
             break
     start_char, end_char = doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    for c in countries:
-        if start_char <= c.start and c.end <= end_char and c.kind in ("name", "demonym", "alias", "body"):
+    for c in countries[bisect_left(countries, start_char, key=lambda c: c.start):]:
+        if c.start >= end_char:
+            break
+        if c.end <= end_char and c.kind in ("name", "demonym", "alias", "body"):
             return c.code
     return None
 
@@ -1025,7 +1032,9 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
         if not m:
             continue
         window_start = m.start(1)
-        cand = [e for e in persons if e.end_char <= pm.start and e.end_char >= window_start - 1
+        near = persons[bisect_left(persons, lo, key=lambda e: e.end_char): bisect_left(persons, pm.start + 1,
+                                                                                     key=lambda e: e.end_char)]
+        cand = [e for e in near if e.end_char <= pm.start and e.end_char >= window_start - 1
                 and _POSTNOMINAL_GAP.sub("", text[e.end_char: pm.start]).strip(" ,\n").lower() in ("", "the", "a")
                 or (e.end_char <= pm.start and _apposition_gap(text[e.end_char: pm.start])
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
@@ -1234,8 +1243,11 @@ def find_mentions(doc: Any, anchor: PartialDate | None, text: str | None = None)
     # "Lima" in "Ana Lima" is a surname, not Peru's capital
     names = [(p.start, p.end) for p in people if p.kind != "title"]
     names += [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON"]
-    countries = [c for c in countries if not any(s <= c.start < e and c.kind in ("capital", "name") and
-                                                 not _starts_title(text[s:c.start]) for s, e in names)]
+    names.sort()
+    # a name is far shorter than 200 characters: only the names starting that little before a country can hold it
+    countries = [c for c in countries if not any(
+        s <= c.start < e and c.kind in ("capital", "name") and not _starts_title(text[s:c.start])
+        for s, e in names[bisect_left(names, (c.start - 200,)): bisect_left(names, (c.start + 1,))])]
     places = find_places(doc, countries, gz, set(freq), text, ents)
     dates = find_dates(text, anchor)
     return Mentions(countries, people, places, dates, speakers, text, lowers, sentences, ents)
