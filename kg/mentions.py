@@ -30,9 +30,11 @@ TITLE_HEADS = {
     "undersecretary", "secretary-general", "attaché", "attache", "counsellor", "counselor", "colonel",
     "brigadier", "vice-president", "vice-chairman", "leader", "ministers", "secretaries", "presidents",
     "head", "sultan", "emir", "amir", "taoiseach", "tánaiste", "tanaiste", "ambassadors", "member",
+    "attorney", "solicitor", "marshal", "commodore",
 }
 # Heads that are also common words: only a title when capitalized or followed by a name.
 WEAK_HEADS = {"general", "chief", "director", "commander", "leader", "governor", "king", "queen", "adviser",
+              "attorney", "solicitor", "marshal", "commodore",
               "advisor", "counsellor", "counselor", "chairman", "president", "colonel", "brigadier", "head"}
 TITLE_DOMAINS = {
     "defence", "defense", "foreign", "trade", "finance", "treasury", "home", "interior", "justice", "health",
@@ -60,7 +62,7 @@ COMPLEMENT_WORDS = {
     "department", "armed", "military", "ministry", "administration", "tourism", "investment", "innovation",
     "communications", "employment", "housing", "heritage", "aviation", "water", "mines", "mining", "petroleum",
     "natural", "forestry", "lands", "rural", "urban", "local", "citizenship", "diaspora", "integration",
-    "maritime", "ocean", "exports", "royal", "ireland", "scotland", "wales",
+    "maritime", "ocean", "exports", "royal", "ireland", "scotland", "wales", "self-defense", "self-defence",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady",
@@ -288,6 +290,8 @@ _HONORIFIC_ALTERNATION = (r"(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|Th
                           r"Tun|Tan\s+Sri|Pehin|Dayang|Awang|Pengiran|Sheikh|Shaikh|Samdech|Haji|Hajah)"
                           r"(?:\s+(?:Seri|Sri|Paduka|Pahlawan|Setia|Panglima|Utama))*")
 _HONORIFIC_PREFIX = re.compile(r"^(?:" + _HONORIFIC_ALTERNATION + r"\s+)+")
+# Honorifics right before a name spaCy tagged without them (or with only their last word).
+_STYLES_BEFORE = re.compile(r"(?<![\w'’])(?:" + _HONORIFIC_ALTERNATION + r"[.'’]?\s+)+$")
 # Post-nominal letters written after a name, with or without a comma ("Hilary Benn MP", "Daniel Roe, M.K.").
 _POSTNOMINAL_TAIL = re.compile(r"(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
                                + r")(?![\w.]))+\s*$")
@@ -321,7 +325,7 @@ RANK_ABBREVIATIONS = {"MG": "major general", "BG": "brigadier general", "LG": "l
                       "LGen": "lieutenant general", "RAdm": "rear admiral", "VAdm": "vice admiral", "PM": "prime minister"}
 _COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 # Heads that follow another head to make one office: "Secretary General", "Attorney General".
-SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel", "secretary"}
+SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel", "secretary", "marshal"}
 
 
 def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
@@ -361,6 +365,11 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
             j += 1
             saw_head = True
             break
+        if low == "air" and not words and j + 1 < end_limit and _lower(doc[j + 1]) in ("chief", "vice", "marshal", "commodore") \
+                and _is_cap(tok):
+            words.append(low)  # "Air Chief Marshal", "Air Vice-Marshal", "Air Commodore"
+            j += 1
+            continue
         if low in TITLE_MODIFIERS or low in TITLE_DOMAINS:
             words.append(low)
             j += 1
@@ -713,7 +722,7 @@ _PERSON_ONLY_HEADS = {"president", "minister", "premier", "chancellor", "secreta
                       "sultan", "emir", "senator", "envoy", "taoiseach", "president-elect"}
 _RANK_ABBREVIATIONS_LOWER = {a.lower() for a in RANK_ABBREVIATIONS}
 # Words a title can start with: `_title_at` gives up at once on any other first word.
-_TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS
+_TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS | {"air"}
 
 
 def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: str | None = None,
@@ -1059,7 +1068,8 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
                     pm.kind = "full"
             continue
         e = cand[-1]
-        name = clean_name(e.text)
+        styles = _STYLES_BEFORE.search(text, max(0, e.start_char - 40), e.start_char)
+        name = clean_name((styles.group(0) if styles else "") + e.text)  # "Dato' Sri" before a tagged "Sri Ana Roe"
         if any(w.lower() in NOT_NAME_WORDS for w in name.split()) or gz.country(name) or gz.capital(name):
             continue  # "the Holy See, ..." is a state, not a person
         pm.name = name

@@ -429,3 +429,16 @@ def test_general_secretary_and_a_name_that_is_also_an_english_word(mentions):
     m = mentions("Party General Secretary and State President To Van Hai on Monday received the envoy.")
     assert named(m)["To Van Hai"].title == "general secretary and state president"
     assert not named(mentions("President To Meet Japanese Leaders"))
+
+
+def test_attorney_general_and_air_ranks(mentions):
+    m = mentions("Hon. Richard Roe QC, Attorney-General of Samoa, met Air Chief Marshal Mark Bell AC, Chief of the "
+                 "Defence Force.")
+    people = named(m)
+    assert (people["Richard Roe"].title, people["Richard Roe"].country) == ("attorney-general of samoa", "WSM")
+    assert {p.title for p in m.people if p.name == "Mark Bell"} == {"air chief marshal", "chief of the defence force"}
+
+
+def test_malay_style_before_a_tagged_name_is_dropped(mentions):
+    m = mentions("Dato' Sri Aziz Rahman, Malaysia's Foreign Minister, met the envoy.")
+    assert (named(m)["Aziz Rahman"].title, named(m)["Aziz Rahman"].country) == ("foreign minister", "MYS")
