@@ -1268,17 +1268,24 @@ def _starts_title(text: str) -> bool:
     return bool(text.strip()) and not text.strip()[0].isupper() or any(w.lower() in TITLE_HEADS | TITLE_MODIFIERS for w in text.split())
 
 
-def style_country(title: str | None) -> str | None:
-    """The country an office's wording belongs to, when only one government uses it."""
+def style_country(title: str | None, mentioned: set[str] | None = None) -> str | None:
+    """The country an office's wording belongs to, when only one government uses it. With `mentioned`
+    (the countries an article names), only one of those: other governments have a "Secretary of State"
+    too, and an article about one of them does not name the United States."""
     if not title:
         return None
     t = title.replace("defence", "defense")
+    code: str | None = None
     for prefix in sorted(COUNTRY_STYLE_TITLES, key=len, reverse=True):
         if t.startswith(prefix) or t == prefix:
-            return COUNTRY_STYLE_TITLES[prefix] or None
-    if "pentagon" in t:
-        return "USA"
-    return None
+            code = COUNTRY_STYLE_TITLES[prefix] or None
+            break
+    else:
+        if "pentagon" in t:
+            code = "USA"
+    if code and mentioned is not None and code not in mentioned:
+        return None
+    return code
 
 
 def title_excludes(title: str | None) -> set[str]:

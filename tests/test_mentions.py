@@ -442,3 +442,11 @@ def test_attorney_general_and_air_ranks(mentions):
 def test_malay_style_before_a_tagged_name_is_dropped(mentions):
     m = mentions("Dato' Sri Aziz Rahman, Malaysia's Foreign Minister, met the envoy.")
     assert (named(m)["Aziz Rahman"].title, named(m)["Aziz Rahman"].country) == ("foreign minister", "MYS")
+
+
+def test_an_office_style_names_its_country_only_where_the_article_names_it():
+    from kg.mentions import style_country
+
+    assert style_country("secretary of state", {"USA", "POL"}) == "USA"
+    assert style_country("secretary of state", {"POL", "GRC"}) is None
+    assert style_country("foreign minister", {"POL"}) is None
