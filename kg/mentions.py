@@ -873,6 +873,10 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     people = [pm for pm in people if not (pm.name and _name_key(pm.name) in international)
               and pm.organization != "international"]
     _given_names_to_full(people)
+    # a release's header block, one short line per name or office: the lines serve one government
+    for a, b in zip(people, people[1:]):
+        if re.fullmatch(r"[ \t]*\n[ \t]*", text[a.end: b.start]) and b.end - b.start < 80 and a.end - a.start < 80:
+            b.list_continuation = True
     speakers = _speakers(text, people)
     return people, speakers
 
@@ -1061,7 +1065,7 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
             lines = before.split("\n")
             if before.endswith("\n") and (len(lines) >= 3 or (lo == 0 and len(lines) >= 2)):
                 prev_line = lines[-2].strip()
-                nm = re.sub(r"^(?:(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir)\s+)+", "", prev_line)
+                nm = clean_name(prev_line)  # "The Hon Ana Berg MP" above "Prime Minister of X"
                 if re.fullmatch(r"(?:[A-Z][\w'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,4}", nm) and \
                         not gz.country(nm) and not any(w.lower() in NOT_NAME_WORDS for w in nm.split()):
                     pm.name = nm
@@ -1115,7 +1119,7 @@ _NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:[\w.]{1,12},
 _NAME_WORD = r"[^\W\d_][^\W\d_'’-]*(?:-[^\W\d_][^\W\d_'’-]*)*"
 _NAME_BEFORE_COMMA = re.compile(
     r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:" + _HONORIFIC_ALTERNATION + r"\.?\s+)+)"
-    r"(" + _NAME_WORD + r"(?:\s+(?:[A-Z]\.|" + _NAME_WORD + r"|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")(?=\s+[A-Z]))){1,5})"
+    r"(" + _NAME_WORD + r"(?:[ \t]+(?:[A-Z]\.|" + _NAME_WORD + r"|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")(?=[ \t]+[A-Z]))){1,5})"
     r"(?:,?\s+(?:Jr|Sr)\.?)?(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
     + r")(?![\w.]))*,\s*"
     r"(?:the\s+|([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})['’]s\s+)?$")
@@ -1123,7 +1127,7 @@ _NAME_BEFORE_COMMA = re.compile(
 
 # What may stand between one office of a person and the next in a chain: the rest of the first office's
 # name in capitals, then a comma (and "and" before the last).
-_TITLE_CHAIN_GAP = re.compile(r"(?:\s*(?:[A-Z][\w'’.-]*|of|the|and|for|on)(?![\w'’]))*\s*,\s*(?:and\s+)?")
+_TITLE_CHAIN_GAP = re.compile(r"(?:[ \t]*(?:[A-Z][\w'’.-]*|of|the|and|for|on)(?![\w'’]))*[ \t]*,[ \t]*(?:and[ \t]+)?")
 _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?")
 
 

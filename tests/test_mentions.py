@@ -450,3 +450,12 @@ def test_an_office_style_names_its_country_only_where_the_article_names_it():
     assert style_country("secretary of state", {"USA", "POL"}) == "USA"
     assert style_country("secretary of state", {"POL", "GRC"}) is None
     assert style_country("foreign minister", {"POL"}) is None
+
+
+def test_release_header_of_name_and_office_lines(mentions):
+    m = mentions("Transcript\nThe Hon Ana Berg MP\nPrime Minister of Norway\nSenator the Hon Tom Ray\n"
+                 "Minister for Foreign Affairs\n\nANA BERG, PRIME MINISTER: Today we met.")
+    offices = {(p.name, p.title): p for p in m.people}
+    assert offices[("Ana Berg", "prime minister of norway")].country == "NOR"
+    assert offices[("Tom Ray", "senator")].list_continuation  # the header's lines serve one government
+    assert offices[("ANA BERG", "prime minister")]  # a speaker label, not the minister named lines above
