@@ -74,7 +74,8 @@ NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Letters after a name that are not part of it: "Richard Marles MP", "Anna Berg KC".
 POSTNOMINALS = {"MP", "MPs", "MLA", "MHR", "MSP", "QC", "KC", "AO", "AC", "AM", "CBE", "OBE", "MBE", "KBE", "DBE",
                 "KCMG", "GCMG", "CMG", "ONZM", "CNZM", "KNZM", "DCNZM", "PC", "TD", "MK", "M.K.", "PhD", "Ph.D.", "MLC",
-                "MPP", "MNA", "SC", "JP", "DSO", "MC", "GCB", "KCB", "CB", "OAM", "AFC", "CSC"}
+                "MPP", "MNA", "SC", "JP", "DSO", "MC", "GCB", "KCB", "CB", "OAM", "AFC", "CSC", "GNZM",
+                "CVO", "LVO", "DSC", "DSM", "CSM", "MVO", "QSO", "ONZ", "NZM", "VC", "GC", "OM"}
 # Words of a style that follow its first word ("Datuk Seri", "Dato' Paduka", "Tan Sri"): skipped only there.
 _STYLE_CONTINUATIONS = {"seri", "sri", "paduka", "pahlawan", "setia", "panglima", "utama", "datu", "excellency"}
 # Lower-case particles inside names ("Ahmed al-Sharaa", "Mohammed bin Salman", "Padilla de Arretureta").
@@ -675,7 +676,7 @@ def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     while end < end_limit and doc[end].text in POSTNOMINALS:
         end += 1
     # the apposition ends at a comma, the sentence's or line's end or the verb ("..., Anna Berg, said")
-    if end < end_limit and doc[end].text not in (",", ".", ";", ":", ")", "and") and "\n" not in doc[end].text \
+    if end < end_limit and doc[end].text not in (",", ".", ";", ":", "(", ")", "and") and "\n" not in doc[end].text \
             and doc[end].pos_ not in ("VERB", "AUX") and doc[end].ent_type_ not in ("DATE", "TIME"):
         return None
     return name

@@ -459,3 +459,8 @@ def test_release_header_of_name_and_office_lines(mentions):
     assert offices[("Ana Berg", "prime minister of norway")].country == "NOR"
     assert offices[("Tom Ray", "senator")].list_continuation  # the header's lines serve one government
     assert offices[("ANA BERG", "prime minister")]  # a speaker label, not the minister named lines above
+
+
+def test_rank_name_and_letters_then_a_bracket_after_an_office(mentions):
+    m = mentions("She presented her credentials to the Governor-General of Fiji, General Ratu Vuki AC DSC (Retd).")
+    assert (named(m)["Ratu Vuki"].title, named(m)["Ratu Vuki"].country) == ("governor-general of fiji", "FJI")
