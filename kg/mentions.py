@@ -63,6 +63,7 @@ COMPLEMENT_WORDS = {
     "communications", "employment", "housing", "heritage", "aviation", "water", "mines", "mining", "petroleum",
     "natural", "forestry", "lands", "rural", "urban", "local", "citizenship", "diaspora", "integration",
     "maritime", "ocean", "exports", "royal", "ireland", "scotland", "wales", "self-defense", "self-defence",
+    "communist", "party", "central", "committee", "country",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady",
@@ -119,6 +120,11 @@ ORG_WORDS = {
 }
 # A hyphenated given name with a lower-case second syllable, written after the family name.
 _FAMILY_NAME_FIRST = re.compile(r"[A-Z][a-z]+-[a-z]{2,5}")
+# Last words of the names of bodies that are no part of a state: an office after them is a private one.
+_PRIVATE_BODY_WORDS = {"institute", "university", "college", "company", "corporation", "corp", "inc", "ltd", "limited",
+                       "group", "foundation", "association", "times", "post", "journal", "network", "broadcasting",
+                       "airlines", "airways", "motors", "industries", "technologies", "aerospace", "systems", "holdings",
+                       "media", "labs", "laboratories", "shipbuilding", "electronics", "club", "society"}
 # Words after capitalised ones that make them the name of a body, not of a person.
 _BODY_WORDS = {"forces", "force", "ministry", "department", "office", "command", "agency", "council", "corps"}
 MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -770,6 +776,11 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             i = first_and + 1
             after, title_text = title
         before = text[max(0, doc[i].idx - 60): doc[i].idx]
+        if i > 0 and lowers[i - 1] in _PRIVATE_BODY_WORDS and _is_cap(doc[i - 1]):
+            # "Lowy Institute Executive Director X", "Acme Corporation President X": no office of a state
+            skip = _name_at(doc, after, min(n, after + 6), False, gz)
+            resume = skip[0] if skip else after
+            continue
         if _INTERNATIONAL_BEFORE.search(before) or (
                 _international_title(title_text, " ".join(lowers[after: after + 4]))
                 and not _country_before(doc, i, countries)):
@@ -888,7 +899,7 @@ _INTERNATIONAL_BODIES = (r"united nations|un|u\.n\.|nato|asean|african union|eur
                          r"caricom|caribbean community|pacific community|pacific islands forum|commonwealth|osce|oecd|"
                          r"opec|wto|who|iaea|imf|world bank|interpol|arab league|league of arab states|ecowas|sadc|"
                          r"organization of american states|oas|economic commission")
-_INTERNATIONAL_TITLE = re.compile(r"^(?:(?:deputy|assistant|under|vice)[- ]?)*secretary[- ]general$|"
+_INTERNATIONAL_TITLE = re.compile(r"^(?:(?:deputy|assistant|under|vice)[- ]?)*secretary[- ]general(?: for .+)?$|"
                                   r"\bto the secretary[- ]general\b")
 _INTERNATIONAL_OF = re.compile(r"\bof (?:the )?(?:" + _INTERNATIONAL_BODIES + r")\b")
 

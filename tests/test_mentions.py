@@ -464,3 +464,14 @@ def test_release_header_of_name_and_office_lines(mentions):
 def test_rank_name_and_letters_then_a_bracket_after_an_office(mentions):
     m = mentions("She presented her credentials to the Governor-General of Fiji, General Ratu Vuki AC DSC (Retd).")
     assert (named(m)["Ratu Vuki"].title, named(m)["Ratu Vuki"].country) == ("governor-general of fiji", "FJI")
+
+
+def test_offices_of_private_bodies_and_un_style_offices_are_no_officials(mentions):
+    m = mentions("Lowy Institute Executive Director Mark Dunn spoke. Assistant Secretary-General for Political "
+                 "Affairs Omar Khalil briefed the Council. General Secretary of the Communist Party Li Wen met them.")
+    assert set(named(m)) == {"Li Wen"}
+    assert named(m)["Li Wen"].title == "general secretary of the communist party"
+
+
+def test_president_of_the_country_then_the_name(mentions):
+    assert "Maria Borg" in named(mentions("The President of the country, Maria Borg, arrived in Santiago."))
