@@ -63,7 +63,7 @@ COMPLEMENT_WORDS = {
     "communications", "employment", "housing", "heritage", "aviation", "water", "mines", "mining", "petroleum",
     "natural", "forestry", "lands", "rural", "urban", "local", "citizenship", "diaspora", "integration",
     "maritime", "ocean", "exports", "royal", "ireland", "scotland", "wales", "self-defense", "self-defence",
-    "communist", "party", "central", "committee", "country",
+    "communist", "party", "committee", "country",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
               "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady",
