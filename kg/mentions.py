@@ -529,7 +529,7 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             parts.append(t if not caps else t.title())
             j += 1
             continue
-        if re.fullmatch(r"[A-Z]\.", t) and (parts or (j + 1 < end_limit and doc[j + 1].text[:1].isupper())):
+        if re.fullmatch(r"(?:[A-Z]\.){1,3}", t) and not gz.country(t) and (parts or (j + 1 < end_limit and doc[j + 1].text[:1].isupper())):
             parts.append(t)
             j += 1
             continue
@@ -563,11 +563,11 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper() and not (
             len(parts) >= 2 and _country_words(doc, j + 1, end_limit, gz)):
         return None  # "General Security of Information Agreement": a name of a thing ("Ana Berg of Norway" is not)
-    while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"[A-Z]\.", parts[-1])) and len(parts) > 1 \
+    while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"(?:[A-Z]\.){1,3}", parts[-1])) and len(parts) > 1 \
             and fold(parts[-1]) not in NAME_SUFFIXES:
         parts.pop()
         j -= 1
-    core = [p for p in parts if not re.fullmatch(r"[A-Z]\.", p) and fold(p) not in NAME_SUFFIXES]
+    core = [p for p in parts if not re.fullmatch(r"(?:[A-Z]\.){1,3}", p) and fold(p) not in NAME_SUFFIXES]
     if not core:
         return None
     following = doc[j].text.lower() if j < len(doc) else ""
@@ -1131,7 +1131,7 @@ _NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:[\w.]{1,12},
 _NAME_WORD = r"[^\W\d_][^\W\d_'’-]*(?:-[^\W\d_][^\W\d_'’-]*)*"
 _NAME_BEFORE_COMMA = re.compile(
     r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:" + _HONORIFIC_ALTERNATION + r"\.?\s+)+)"
-    r"(" + _NAME_WORD + r"(?:[ \t]+(?:[A-Z]\.|" + _NAME_WORD + r"|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")(?=[ \t]+[A-Z]))){1,5})"
+    r"(" + _NAME_WORD + r"(?:[ \t]+(?:(?:[A-Z]\.){1,3}|" + _NAME_WORD + r"|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")(?=[ \t]+[A-Z]))){1,5})"
     r"(?:,?\s+(?:Jr|Sr)\.?)?(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
     + r")(?![\w.]))*,\s*"
     r"(?:the\s+|([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})['’]s\s+)?$")

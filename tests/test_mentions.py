@@ -475,3 +475,8 @@ def test_offices_of_private_bodies_and_un_style_offices_are_no_officials(mention
 
 def test_president_of_the_country_then_the_name(mentions):
     assert "Maria Borg" in named(mentions("The President of the country, Maria Borg, arrived in Santiago."))
+
+
+def test_two_initials_in_one_token(mentions):
+    m = mentions("Vice President J.D. Warren met Foreign Minister Retno L.P. Sari. The U.S. Secretary spoke.")
+    assert {"J.D. Warren", "Retno L.P. Sari"} <= set(named(m))
