@@ -646,6 +646,18 @@ def _ministry_after(doc: Any, j: int, n: int) -> int:
     return k if k > j + 3 else j
 
 
+def _listed_country(doc: Any, j: int, n: int, gz: Gazetteer) -> str | None:
+    """The country set off by a comma after an office in a list of delegates, ending its item
+    ("Minister for Defence, Republic of Fiji;"), else None."""
+    if not (j + 1 < n and doc[j].text == ","):
+        return None
+    words = _country_words(doc, j + 1, min(n, j + 8), gz)
+    end = j + 1 + words
+    if not words or (end < n and doc[end].text not in (";", ".", ",", ")") and "\n" not in doc[end].text):
+        return None
+    return gz.country(doc[j + 1: end].text)
+
+
 def _of_country(doc: Any, i: int, end_limit: int, gz: Gazetteer) -> tuple[int, str | None]:
     """An "of Norway" at token i after a name: (token after it, the country), else (i, None)."""
     if i + 1 < end_limit and doc[i].text == "of":
@@ -841,6 +853,8 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         if country is None:
             prev = _country_before(doc, i, countries)
             country = prev
+        if country is None and not name:
+            country = _listed_country(doc, after, n, gz)  # "Ana Berg, Minister of Trade, Kingdom of Norway;"
         if name:
             end_tok, name_text = name
             after_name, of_country = _of_country(doc, end_tok, n, gz)  # "Foreign Minister Ana Berg of Norway"
@@ -1128,7 +1142,7 @@ _APPOSITION_GAP_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 # A name, then a comma and a few words (or a line break) right before a title.
 _NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:[\w.]{1,12},\s*)?(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$")
 # Two to four capitalised words that open a sentence or follow an honorific, then a comma.
-_NAME_WORD = r"[^\W\d_][^\W\d_'’-]*(?:-[^\W\d_][^\W\d_'’-]*)*"
+_NAME_WORD = r"[^\W\d_][^\W\d_'’-]*(?:(?:-|['’](?!s\b))[^\W\d_][^\W\d_'’-]*)*"  # "Jean-Yves", "Mata'afa"
 _NAME_BEFORE_COMMA = re.compile(
     r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:" + _HONORIFIC_ALTERNATION + r"\.?\s+)+)"
     r"(" + _NAME_WORD + r"(?:[ \t]+(?:(?:[A-Z]\.){1,3}|" + _NAME_WORD + r"|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")(?=[ \t]+[A-Z]))){1,5})"

@@ -480,3 +480,11 @@ def test_president_of_the_country_then_the_name(mentions):
 def test_two_initials_in_one_token(mentions):
     m = mentions("Vice President J.D. Warren met Foreign Minister Retno L.P. Sari. The U.S. Secretary spoke.")
     assert {"J.D. Warren", "Retno L.P. Sari"} <= set(named(m))
+
+
+def test_delegates_listed_with_office_and_country(mentions):
+    m = mentions("Participants: H.E. Ms. Ana Berg, Minister of Foreign Affairs, Kingdom of Norway; "
+                 "Hon. Sina Mata'utia, Prime Minister, Samoa; and Dr. Li Wei, Minister of Trade, Singapore.")
+    people = named(m)
+    assert (people["Ana Berg"].country, people["Sina Mata'utia"].country, people["Li Wei"].country) == (
+        "NOR", "WSM", "SGP")
