@@ -1036,8 +1036,28 @@ def _counterparts(doc: Any, text: str, people: list[PersonMention], gz: Gazettee
         if holder is None:
             continue
         end_char = doc[name[0] - 1].idx + len(doc[name[0] - 1].text)
-        found.append(PersonMention(m.start(), end_char, name[1], holder.title, country, kind="full"))
+        found.append(PersonMention(m.start(), end_char, name[1], _counterpart_title(holder.title or ""), country,
+                                   kind="full"))
     return found
+
+
+# Portfolios by the words that name them in any government's wording of a minister's or secretary's office.
+_PORTFOLIOS = (("foreign", ("foreign", "external affairs")), ("defence", ("defence", "defense")),
+               ("trade", ("trade",)), ("finance", ("finance", "treasury")), ("interior", ("interior", "home affairs")))
+
+
+def _counterpart_title(title: str) -> str:
+    """The office a counterpart holds in the general wording: the counterpart of India's "external affairs
+    minister" or France's "minister for europe and foreign affairs" is a foreign minister."""
+    head = title.split()[0] if title else ""
+    if head not in ("minister", "secretary") and not title.endswith(("minister", "secretary")) or "prime" in title:
+        return title
+    if title == "secretary of state":
+        return "foreign minister"  # the US style of the office
+    for portfolio, words in _PORTFOLIOS:
+        if any(w in title for w in words):
+            return f"{portfolio} minister"
+    return title
 
 
 _COUNTERPART_BEFORE = re.compile(r"\b([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+counterparts?,?\s*$")

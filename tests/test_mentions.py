@@ -327,7 +327,7 @@ def test_the_secretary_general_and_a_named_president_are_two_people(mentions):
 def test_counterpart_of_an_official_named_only_by_title(mentions):
     m = mentions("The Minister for Foreign Affairs spoke today with his Ukrainian counterpart, Petro Bondar.")
     bondar = named(m)["Petro Bondar"]
-    assert (bondar.title, bondar.country) == ("minister for foreign affairs", "UKR")
+    assert (bondar.title, bondar.country) == ("foreign minister", "UKR")
 
 
 def test_a_list_of_names_each_followed_by_its_office(mentions):
@@ -488,3 +488,9 @@ def test_delegates_listed_with_office_and_country(mentions):
     people = named(m)
     assert (people["Ana Berg"].country, people["Sina Mata'utia"].country, people["Li Wei"].country) == (
         "NOR", "WSM", "SGP")
+
+
+def test_a_counterpart_holds_the_office_in_its_general_wording(mentions):
+    m = mentions("The Minister for Europe and Foreign Affairs spoke today with his Ukrainian counterpart, Petro Bondar. "
+                 "Secretary of State for Defence Tom Ray met his Polish counterpart, Jan Nowak.")
+    assert (named(m)["Petro Bondar"].title, named(m)["Jan Nowak"].title) == ("foreign minister", "defence minister")
