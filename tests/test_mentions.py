@@ -253,7 +253,7 @@ def test_honorifics_of_other_services_are_no_part_of_the_name(mentions):
 
 
 def test_his_excellency_before_a_name_and_its_title(mentions):
-    m = mentions("The minister had a phone call today with H.E. Tran Van Minh, Prime Minister of Vietnam.")
+    m = mentions("Talks by video link followed with H.E. Tran Van Minh, Prime Minister of Vietnam, on trade.")
     minh = named(m)["Tran Van Minh"]
     assert (minh.title, minh.country) == ("prime minister of vietnam", "VNM")
 
@@ -282,13 +282,13 @@ def test_president_elect(mentions):
 
 
 def test_title_repeated_before_an_apposed_name_and_a_country_named_by_its_short_name(mentions):
-    m = mentions("The Sultan of Brunei, Sultan Omar Ali, granted an audience to the minister.")
+    m = mentions("At the palace the Sultan of Brunei, Sultan Omar Ali, received the visiting minister.")
     omar = named(m)["Omar Ali"]
     assert (omar.title, omar.country) == ("sultan of brunei", "BRN")
 
 
 def test_name_after_a_rank_that_follows_a_style(mentions):
-    m = mentions("He called on the Defence Minister Pehin Datu Indera Major-General (rtd) Awang Omar Zaini.")
+    m = mentions("On Monday she visited Home Minister Pehin Orang Kaya Indera Brigadier-General (rtd) Awang Omar Zaini.")
     assert "Awang Omar Zaini" in named(m) or "Omar Zaini" in named(m)
     assert "Indera" not in named(m)
 
@@ -320,41 +320,40 @@ def test_offices_of_international_bodies_serve_no_country(mentions):
 
 
 def test_the_secretary_general_and_a_named_president_are_two_people(mentions):
-    m = mentions("The Secretary- General and President Vega met without aides.")
+    m = mentions("Later the Secretary- General and President Vega toured the port.")
     assert named(m)["Vega"].title == "president"
 
 
 def test_counterpart_of_an_official_named_only_by_title(mentions):
-    m = mentions("The Minister for Foreign Affairs spoke today with his Ukrainian counterpart, Petro Bondar.")
+    m = mentions("On Tuesday the Minister for Foreign Affairs phoned her Ukrainian counterpart, Petro Bondar, about grain.")
     bondar = named(m)["Petro Bondar"]
     assert (bondar.title, bondar.country) == ("foreign minister", "UKR")
 
 
 def test_a_list_of_names_each_followed_by_its_office(mentions):
-    m = mentions("The minister met with Omar Haddad, President of Syria, Sami Nasser, Minister of Defence of Syria, "
-                 "and Karim Saleh, Head of General Intelligence, in Damascus.")
+    m = mentions("The envoy saw Omar Haddad, President of Lebanon, Sami Nasser, Minister of Defence of Lebanon, "
+                 "and Karim Saleh, Head of General Security, at the palace.")
     people = named(m)
-    assert people["Omar Haddad"].title == "president of syria"
-    assert people["Sami Nasser"].title == "minister of defence of syria"
-    assert people["Karim Saleh"].country == "SYR"
+    assert people["Omar Haddad"].title == "president of lebanon"
+    assert people["Sami Nasser"].title == "minister of defence of lebanon"
+    assert people["Karim Saleh"].country == "LBN"
 
 
 def test_a_chain_of_offices_after_one_name(mentions):
-    m = mentions("She met H.E. Mr. Chen Bo, Member of the Political Bureau of the Central Committee, Director of the "
-                 "Office of the Central Commission for Foreign Affairs, and Minister of Foreign Affairs of the "
-                 "People's Republic of China, in Beijing.")
+    m = mentions("Her host was H.E. Mr. Chen Bo, Member of the Central Committee, Director of the Foreign Affairs Office, "
+                 "and Minister of Commerce of the People's Republic of China, who spoke first.")
     offices = {p.title: p for p in m.people if p.name == "Chen Bo"}
-    assert offices["minister of foreign affairs of the people's republic of china"].country == "CHN"
+    assert offices["minister of commerce of the people's republic of china"].country == "CHN"
 
 
 def test_lower_case_leader_after_a_two_word_demonym(mentions):
-    kim = named(mentions("He met North Korean leader Kim Jong Un at the border."))["Kim Jong Un"]
-    assert (kim.title, kim.country) == ("leader", "PRK")
+    ri = named(mentions("The envoy shook hands with North Korean leader Ri Chol Su at the border."))["Ri Chol Su"]
+    assert (ri.title, ri.country) == ("leader", "PRK")
 
 
 def test_region_in_a_british_office_and_a_name_with_its_style_and_letters(mentions):
-    m = mentions("The Secretary of State for Northern Ireland, Rt Hon Hilary Stone MP met with the Tánaiste, "
-                 "Minister for Foreign Affairs, Sean Byrne TD, in Dublin.")
+    m = mentions("In Belfast the Secretary of State for Northern Ireland, Rt Hon Hilary Stone MP, hosted the Tánaiste, "
+                 "Minister for Foreign Affairs, Sean Byrne TD, for lunch.")
     people = named(m)
     assert people["Hilary Stone"].title == "secretary of state for northern ireland"
     assert people["Hilary Stone"].country is None  # Northern Ireland is no country; the style says GBR
@@ -362,31 +361,31 @@ def test_region_in_a_british_office_and_a_name_with_its_style_and_letters(mentio
 
 
 def test_suffix_after_a_comma_and_the_country_after_it(mentions):
-    m = mentions("President Lai met a delegation led by President Tomas R. Ngiraked, Jr. of the Republic of Palau.")
+    m = mentions("A delegation headed by President Tomas R. Ngiraked, Jr. of the Republic of Palau arrived in Taipei.")
     assert named(m)["Tomas R. Ngiraked Jr."].country == "PLW"
 
 
 def test_ministry_after_a_title_then_a_styled_name(mentions):
-    m = mentions("They were received by the Acting Director of Defence Policy, Ministry of Defence Dayang Siti Rahmah.")
-    assert named(m)["Siti Rahmah"].title == "acting director of defence policy, ministry of defence"
+    m = mentions("At the airport they were met by the Deputy Director of Logistics, Ministry of Defence Dayang Siti Rahmah.")
+    assert named(m)["Siti Rahmah"].title == "deputy director of logistics, ministry of defence"
 
 
 def test_tenure_word_in_an_apposition(mentions):
-    m = mentions("I was delighted to welcome Jonas Weber, the new German Minister for Foreign Affairs, to Dublin.")
+    m = mentions("Our guest today is Jonas Weber, the new German Minister for Foreign Affairs, who arrived in Oslo.")
     weber = named(m)["Jonas Weber"]
     assert (weber.title, weber.country) == ("minister for foreign affairs", "DEU")
 
 
 def test_rank_abbreviation_after_a_force_named_with_its_country(mentions):
-    m = mentions("The chiefs of the Singapore Armed Forces (SAF) MG Ong Wei and the Indonesian National "
-                 "Defence Force (TNI) ACM Budi Hartono also signed.")
+    m = mentions("Present were the head of the Royal Thai Navy (RTN) ADM Somchai Prasert and a deputy of the "
+                 "Philippine Air Force (PAF) MG Jose Reyes.")
     people = named(m)
-    assert (people["Ong Wei"].title, people["Ong Wei"].country) == ("major general", "SGP")
-    assert (people["Budi Hartono"].title, people["Budi Hartono"].country) == ("air chief marshal", "IDN")
+    assert (people["Somchai Prasert"].title, people["Somchai Prasert"].country) == ("admiral", "THA")
+    assert (people["Jose Reyes"].title, people["Jose Reyes"].country) == ("major general", "PHL")
 
 
 def test_possessive_of_a_full_name_after_president(extractor, mentions):
-    text = "Minister Ana Berg is in China where she will be part of President Thabo Nkosi's delegation to the summit."
+    text = "The foreign minister is now in China as part of President Thabo Nkosi's delegation."
     # the pinned model sees no person here: the rule must read the possessive after the title itself
     assert not [e for e in extractor.nlp(text).ents if e.label_ == "PERSON" and "Nkosi" in e.text]
     assert named(mentions(text))["Thabo Nkosi"].title == "president"
@@ -398,11 +397,10 @@ def test_pm_and_a_given_name_refer_to_the_full_name(mentions):
 
 
 def test_plural_office_then_its_two_holders(mentions):
-    m = mentions("The delegation includes the Ambassadors of Mexico in Spain and Chile, Ana Luisa Vega and "
-                 "Pedro Ruiz Soto, respectively.")
+    m = mentions("Also present were the Ambassadors of Peru in Spain and Chile, Ana Luisa Vega and Pedro Ruiz Soto.")
     people = named(m)
-    assert people["Ana Luisa Vega"].title == people["Pedro Ruiz Soto"].title == "ambassador of mexico"
-    assert people["Pedro Ruiz Soto"].country == "MEX"
+    assert people["Ana Luisa Vega"].title == people["Pedro Ruiz Soto"].title == "ambassador of peru"
+    assert people["Pedro Ruiz Soto"].country == "PER"
 
 
 def test_family_name_in_capitals_is_the_surname(mentions):
@@ -416,7 +414,7 @@ def test_religious_style_before_a_name_and_its_office(mentions):
 
 
 def test_possessive_of_a_surname_after_a_title(extractor, mentions):
-    text = "Minister Ana Berg is in China where she will be part of President Mothibi's delegation to the summit."
+    text = "Talks on trade preceded President Mothibi's arrival in Beijing."
     assert not [e for e in extractor.nlp(text).ents if e.label_ == "PERSON" and "Mothibi" in e.text]
     assert named(mentions(text))["Mothibi"].title == "president"
 
@@ -426,7 +424,7 @@ def test_a_state_is_no_name_before_an_office(mentions):
 
 
 def test_general_secretary_and_a_name_that_is_also_an_english_word(mentions):
-    m = mentions("Party General Secretary and State President To Van Hai on Monday received the envoy.")
+    m = mentions("General Secretary and State President To Van Hai on Friday welcomed the delegation in Hue.")
     assert named(m)["To Van Hai"].title == "general secretary and state president"
     assert not named(mentions("President To Meet Japanese Leaders"))
 
@@ -491,6 +489,6 @@ def test_delegates_listed_with_office_and_country(mentions):
 
 
 def test_a_counterpart_holds_the_office_in_its_general_wording(mentions):
-    m = mentions("The Minister for Europe and Foreign Affairs spoke today with his Ukrainian counterpart, Petro Bondar. "
+    m = mentions("In Paris the Minister for Europe and Foreign Affairs received her Ukrainian counterpart, Petro Bondar. "
                  "Secretary of State for Defence Tom Ray met his Polish counterpart, Jan Nowak.")
     assert (named(m)["Petro Bondar"].title, named(m)["Jan Nowak"].title) == ("foreign minister", "defence minister")
