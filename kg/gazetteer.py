@@ -42,6 +42,10 @@ EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
     "PNG": ["Papua New Guinea", "PNG"],
 }
 
+# Parties to treaties and owners of policies that are no sovereign state, by the code the UN and the
+# World Bank give them (the extraction rules name them; `find_countries` does not).
+NON_STATE_PARTIES: dict[str, str] = {"EUU": "European Union"}
+
 # Demonyms and adjectives (general knowledge).
 DEMONYMS: dict[str, list[str]] = {
     "USA": ["American", "Americans"],
@@ -345,7 +349,7 @@ class Gazetteer:
 
     def name(self, code: str) -> str:
         c = self.countries.get(code)
-        return c.name if c else code
+        return c.name if c else NON_STATE_PARTIES.get(code, code)
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,22 @@ from kg.dates import DateMention
 from kg.extract.clauses import event_clause
 from kg.extract.context import Discourse, Sentence, pick_date
 from kg.extract.rules import RuleFamily, rule
-from kg.extract.vocab import ACQUISITION_VERBS, AGREEMENT_WORDS, BLAND, POLICY_HEADS, POLICY_VERBS
+from kg.extract.vocab import (
+    ACQUISITION_VERBS,
+    AGREEMENT_WORDS,
+    BLAND,
+    COUNTERMEASURES,
+    DEPLOYMENT_HEADS,
+    FIRST_PERSON,
+    GENERIC_POLICY_WORDS,
+    POLICY_HEADS,
+    POLICY_VERBS,
+    POSITION_HEADS,
+    SUPPORT_HEADS,
+    SUPPORT_KINDS,
+    UNION_CODE,
+    UNION_NAMES,
+)
 from kg.facts import Policy
 from kg.mentions import find_countries
 
@@ -43,19 +58,24 @@ def _np_text(tok: Token) -> tuple[int, int]:
 
 
 def _country_of_span(ctx: Discourse, start: int, end: int) -> str | None:
+    """The first country named between `start` and `end`, else the European Union if named there
+    (it makes policies as one: "the EU prolongs restrictive measures")."""
     for c in ctx.m.countries:
         if start <= c.start < end and c.kind in ("name", "demonym", "capital", "alias"):
             return c.code
-    return None
+    return UNION_CODE if UNION_NAMES.search(ctx.text, start, end) else None
 
 
 # Policy heads read only when capitalised, as part of a name ("the Arms Control Act", "the Integrated
 # Review", "Operation Horizon"); lower-case they are common words
-_NAMED_POLICY_HEADS = {"act", "review", "operation"}
-# Plural heads of a country's measures ("new sanctions on X", "restrictive measures")
-_MEASURE_HEADS = {"sanctions", "measures"}
+_NAMED_POLICY_HEADS = {"act", "review", "operation", "law"}
+# Plural heads of a country's measures ("new sanctions on X", "restrictive measures", "countermeasures")
+_MEASURE_HEADS = {"sanctions", "measures"} | COUNTERMEASURES
 # "X has promised to reach 2 percent": a pledge of X's country
 _PLEDGE_VERBS = {"promise", "pledge", "vow"}
+# What a country does abroad, read only as its own ("Japan's replenishment activities")
+# ("activities" and "operations" are as often another's aggression: "Russia's destabilization activities")
+_ACTIVITY_HEADS = {"mission", "missions"}
 
 
 @dataclass
@@ -65,6 +85,9 @@ class PolicyFound:
     label: str
     country: str | None = None
     action: str = "holds"
+    # a commitment, measure or position of no known country is no fact (not the sentence's first official's:
+    # "sanctions on Minister X" are not X's)
+    needs_owner: bool = False
 
 
 def _is_named_operation(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -126,7 +149,7 @@ def _is_policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
     """ "policy", "strategy"; "Act", "Review" capitalised; "sanctions", "restrictive measures"."""
     low = tok.lower_
     return (low in POLICY_HEADS or (low in _NAMED_POLICY_HEADS and tok.text[0].isupper() and low != "operation")
-            or (low in _MEASURE_HEADS and (low == "sanctions" or any(c.lower_ == "restrictive" for c in tok.lefts)))) \
+            or (low in _MEASURE_HEADS and (low != "measures" or any(c.lower_ == "restrictive" for c in tok.lefts)))) \
         and tok.pos_ in ("NOUN", "PROPN") and (tok.tag_ not in ("NNS", "NNPS") or low in _MEASURE_HEADS) \
         and tok.dep_ != "compound"
 
@@ -140,26 +163,32 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
     if low in _NAMED_POLICY_HEADS:  # "the New Zealand Nuclear Free Zone, Disarmament, and Arms Control Act"
         k = s - 1
         while k >= sent.start:
-            while k > sent.start and doc[k].text in (",", "and", "of"):
+            while k > sent.start and doc[k].text in (",", "and", "of", "-"):
                 k -= 1
             if not (doc[k].pos_ in ("PROPN", "ADJ", "NOUN") and doc[k].text[:1].isupper()):
                 break
             s, k = k, k - 1
         span = doc[s:e]
-    if e - s < 2 or not content:
+    if (e - s < 2 or not content) and low not in COUNTERMEASURES:
         return None
-    if all(_names_country(ctx, x.text) for x in content):
+    if content and all(_names_country(ctx, x.text) for x in content):
         return None  # "Korea's policy": whose, not which
-    # "sanctions on Russia": a country after the head is the target, not the owner
-    # ... and so is one a strategy is "for" ("Initiative for the denuclearisation of X")
-    aimed = e > tok.i + 1 and doc[tok.i + 1].lower_ in ("for", "to")
-    country = _country_of_span(ctx, span.start_char, tok.idx if low in _MEASURE_HEADS or aimed else span.end_char)
-    if any(x.lower_ in ("our", "we") for x in span) and country is None:
-        sp = ctx.speaker_at(tok.idx)
-        country = ctx.facts.officials[sp].country if sp else None
+    if tok.text[:1].isupper() and any(doc[k].lower_ in ("of", "for") and doc[k - 1].text[:1].isupper()
+                                      and doc[k - 1].pos_ in ("NOUN", "PROPN") for k in range(max(s - 1, sent.start + 1), tok.i)):
+        return None  # part of an office's or a body's name: "Director of Defence Policy"
+    if content and all(x.lower_ in GENERIC_POLICY_WORDS for x in content if x.i < tok.i) and not any(x.i > tok.i for x in content):
+        return None  # "international foreign policy": a field, not a policy
+    if low == "position" and re.match(r"\s*(?:in|on)\s+the\s+(?:\w+\s+)?(?:arena|stage|scene|world)\b", ctx.text[tok.idx + len(tok.text):]):
+        return None  # a standing ("Poland's position on the international arena"), not a stance
+    # a country after the head is what the policy is about, not its owner ("sanctions on Russia",
+    # "a Review of our relations with X", "the Initiative for the denuclearisation of X")
+    country = _country_of_span(ctx, span.start_char, tok.idx)
+    if low in ("programme", "program") and tok.text[:1].isupper():
+        # a named programme of no country in its name is an organisation's ("the X Development Programme")
+        return PolicyFound(span.text, country) if country else None
     if country is None:
-        country = _subject_country(ctx, tok)  # "India reaffirmed its Act East Policy"
-    return PolicyFound(span.text, country)
+        country = _owner(ctx, sent, tok)  # "India reaffirmed its Act East Policy"
+    return PolicyFound(span.text, country, needs_owner=low in _MEASURE_HEADS)
 
 
 def _is_policy_change(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -210,6 +239,229 @@ def _vision_of(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None
     return PolicyFound(re.sub(r"^(a|an|the)\s+", "", label))
 
 
+
+
+def _subject(tok: Token) -> Token | None:
+    """The subject of the verb a policy is the object of, through the verbs it depends on ("China has
+    decided to take countermeasures", "Germany will continue and expand its support")."""
+    verb = _governing_verb(tok)
+    for _ in range(4):
+        if verb is None:
+            return None
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i), None)
+        if subj is not None:
+            return subj
+        if verb.dep_ not in ("xcomp", "conj", "advcl", "ccomp") or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _subject_country(ctx: Discourse, tok: Token) -> str | None:
+    """The country that is the subject of the verb a policy is the object of ("Australia will expand X")."""
+    subj = _subject(tok)
+    if subj is None:
+        return None
+    return _country_of_span(ctx, subj.left_edge.idx, subj.idx + len(subj.text))
+
+
+def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """Whose a policy phrase is when its own words do not say: the country of the noun it is a conjunct
+    of ("France's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
+    official, "I"/"we" the speaker), or of the speaker of "our"."""
+    doc = ctx.doc
+    if tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN"):
+        s = min([c.left_edge.i for c in tok.head.lefts if c.dep_ in ("poss", "amod", "compound")] + [tok.head.i])
+        country = _country_of_span(ctx, doc[s].idx, tok.head.idx)
+        if country:
+            return country
+    subj = _subject(tok)
+    if subj is not None:
+        start, end = subj.left_edge.idx, subj.idx + len(subj.text)
+        country = _country_of_span(ctx, start, end)
+        if country:
+            return country
+        who = [k for _, k in ctx.people_in(start, end)]
+        if who:
+            return ctx.facts.officials[who[0]].country
+        if subj.lower_ in FIRST_PERSON:
+            sp = ctx.speaker_at(subj.idx)
+            return ctx.facts.officials[sp].country if sp else None
+        if subj.lower_ == "council" and not any(c.dep_ in ("compound", "amod") for c in subj.children) \
+                and UNION_NAMES.search(ctx.text):
+            return UNION_CODE  # "the Council" of an article about the EU is the EU's
+    if any(x.lower_ in ("our", "we") for x in tok.subtree) or any(x.lower_ == "our" for x in tok.lefts):
+        sp = ctx.speaker_at(tok.idx)
+        return ctx.facts.officials[sp].country if sp else None
+    return None
+
+
+# --- commitments, measures, positions, bids ------------------------------------------------------
+
+
+def _owner_left_or_subject(ctx: Discourse, sent: Sentence, tok: Token, s: int) -> str | None:
+    """The country among a phrase's words before its head, else `_owner`; none when the phrase says it
+    is another's ("the regime's support for X")."""
+    doc = ctx.doc
+    country = _country_of_span(ctx, doc[s].idx, tok.idx)
+    if country is None and any(c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in tok.lefts):
+        return None
+    if country is None and s - 2 >= sent.start and doc[s - 1].lower_ in ("'s", "’s"):
+        # (the parse may leave the possessor out of the phrase: "the regime's support for X")
+        return _country_of_span(ctx, doc[s - 2].idx, doc[s - 1].idx)
+    return country or _owner(ctx, sent, tok)
+
+
+def _is_commitment(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "NOUN" and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.rights) \
+        and any(c.dep_ == "poss" for c in tok.lefts)
+
+
+def _commitment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "South Africa's commitment to strengthening co-operation": a country's own commitment (not one to
+    an agreement, which is the agreement's story)."""
+    doc = ctx.doc
+    s, e = _np_text(tok)
+    if any(doc[k].lower_ in AGREEMENT_WORDS for k in range(s, e)):
+        return None
+    return PolicyFound(doc[s:e].text, _owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
+
+
+def _is_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound"
+
+
+def _support(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """A country's commitment: "Canada's steadfast support for the sovereignty of X", "Germany will expand
+    its military and humanitarian support", "defence aid" (not "the valuable support" of no kind)."""
+    doc = ctx.doc
+    s, e = _np_text(tok)
+    kinds = any(doc[k].lower_ in SUPPORT_KINDS for k in range(s, tok.i))
+    aimed = any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in tok.rights)
+    if not kinds and not aimed:
+        return None
+    if any(doc[k].lower_ in AGREEMENT_WORDS for k in range(s, e)):
+        return None  # support for an agreement is the agreement's story
+    return PolicyFound(doc[s:e].text, _owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
+
+
+def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """A country's forces sent or moved: "Danish naval deployments", "Denmark's contribution to the
+    battlegroup", "the realignment of US forces", "Japan's replenishment activities in the X"."""
+    doc = ctx.doc
+    s, e = _np_text(tok)
+    country = _country_of_span(ctx, doc[s].idx, tok.idx)
+    if country is None and tok.lower_ in DEPLOYMENT_HEADS:
+        # "the realignment of US forces": whose forces
+        forces = re.match(r"\s+of\s+(?:the\s+)?([\w.]+(?:\s+\w+)?)\s+(?:forces|troops|military)\b", ctx.text[tok.idx + len(tok.text):], re.I)
+        country = _country_of_span(ctx, tok.idx, tok.idx + len(tok.text) + forces.end(1) + 1) if forces else None
+    if country is None:
+        return None
+    if tok.lower_ in _ACTIVITY_HEADS and not any(c.dep_ == "poss" for c in tok.lefts):
+        return None  # "military activities" only as a country's own ("Japan's replenishment activities")
+    if e - s < 2:
+        return None
+    return PolicyFound(doc[s:e].text, country, needs_owner=True)
+
+
+def _is_membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    low = tok.lower_
+    if tok.pos_ != "NOUN" or tok.dep_ == "compound":
+        return False
+    if low in ("bid", "bids", "candidacy"):
+        return True
+    if low in ("membership", "accession"):
+        return any(c.dep_ == "poss" for c in tok.lefts) and any(c.dep_ == "prep" and c.lower_ in ("in", "of", "to") for c in tok.rights)
+    return any(c.lower_ in ("membership", "accession") for c in tok.lefts)  # "membership requests"
+
+
+def _membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "Australia's bid to host the conference", "Finland and Sweden submitted their membership requests",
+    "X's future membership in the Union": a country's bid."""
+    s, e = _np_text(tok)
+    if tok.lower_ in ("bid", "bids") and not (any(c.dep_ == "poss" for c in tok.lefts) or e > tok.i + 1):
+        return None  # a bid of nothing ("a bid")
+    return PolicyFound(ctx.doc[s:e].text, _owner_left_or_subject(ctx, sent, tok, s), action="announced", needs_owner=True)
+
+
+def _is_recognition(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "VERB" and any(c.dep_ == "dobj" for c in tok.children)
+
+
+def _recognition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "Australia will recognise the State of X": recognition of a state (not "recognise the aspirations")."""
+    obj = next(c for c in tok.children if c.dep_ == "dobj")
+    phrase = ctx.doc[obj.left_edge.i: obj.right_edge.i + 1]
+    if not (obj.lower_ in ("state", "independence", "sovereignty", "government") or _names_country(ctx, obj.text)):
+        return None
+    label = "recognition of " + re.sub(r"^(?:the|a|an)\s+", "", phrase.text)
+    return PolicyFound(label, _owner(ctx, sent, obj), action="announced", needs_owner=True)
+
+
+def _opposition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "Japan strongly opposes unilateral changes to the status quo by force": a position."""
+    obj = next(c for c in tok.children if c.dep_ == "dobj")
+    end = obj.right_edge.i + 1
+    for k in range(obj.i, end):
+        if ctx.doc[k].text in (",", ";") or ctx.doc[k].dep_ in ("relcl",):
+            end = k
+            break
+    label = "opposition to " + re.sub(r"^(?:the|a|an|any)\s+", "", ctx.doc[obj.left_edge.i: end].text)
+    return PolicyFound(label, _owner(ctx, sent, obj), needs_owner=True)
+
+
+def _is_position_word(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    if tok.pos_ != "NOUN" or tok.dep_ == "compound":
+        return False
+    if tok.lower_ == "solution":  # "a two-state solution": a solution a hyphenated word names
+        return any(c.dep_ in ("compound", "amod", "nmod") and any(x.text == "-" for x in c.subtree) for c in tok.lefts)
+    return any(c.lower_ == "core" for c in tok.lefts) and any(c.dep_ == "poss" for c in tok.lefts)
+
+
+def _position(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "a two-state solution" (of the speaker's or subject's country), "China's core interests"."""
+    doc = ctx.doc
+    s = min([c.left_edge.i for c in tok.lefts if c.dep_ != "det"] + [tok.i])
+    country = _country_of_span(ctx, doc[s].idx, tok.idx) if tok.lower_ != "solution" else None
+    if country is None:
+        country = _owner(ctx, sent, tok)
+        if country is None:
+            sp = ctx.speaker_at(tok.idx)
+            country = ctx.facts.officials[sp].country if sp else None
+    return PolicyFound(doc[s: tok.i + 1].text, country, needs_owner=True)
+
+
+def _is_arms_sales(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "NOUN" and any(c.lower_ in ("arms", "weapons") for c in tok.lefts)
+
+
+def _arms_sales(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "U.S. arms sales to X", "the announcement of large-scale arms sales" by a country."""
+    doc = ctx.doc
+    s, e = _np_text(tok)
+    country = _country_of_span(ctx, doc[s].idx, tok.idx)
+    if country is None and tok.dep_ == "pobj" and tok.head.lower_ == "of":
+        noun = tok.head.head  # "the U.S. announcement of arms sales"
+        country = _country_of_span(ctx, noun.left_edge.idx, noun.idx)
+    return PolicyFound(doc[s:e].text, country or _owner(ctx, sent, tok), needs_owner=True)
+
+
+def _is_country_proposed(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    doc = ctx.doc
+    return tok.i - 2 >= sent.start and doc[tok.i - 1].text in ("-", "–") and tok.head.pos_ == "NOUN" \
+        and _names_country(ctx, doc[tok.i - 2].text)
+
+
+def _country_proposed(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "the Mexican-proposed conference on drugs": that country's initiative."""
+    doc = ctx.doc
+    noun = tok.head
+    _, e = _np_text(noun)
+    start = tok.i + 1 if noun.i > tok.i else noun.i
+    return PolicyFound(doc[start:e].text, _country_of_span(ctx, doc[tok.i - 2].idx, tok.idx), action="announced",
+                       needs_owner=True)
+
+
 RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.named-operation", _named_operation, words={"operation"}, applies=_is_named_operation),
     rule("policies.pledge-verb", _pledge, lemmas=_PLEDGE_VERBS, applies=_is_verb),
@@ -219,6 +471,18 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.policy-change", _policy_change, words={"change"}, applies=_is_policy_change),
     rule("policies.ban-or-acquire-verb", _ban_or_acquisition, lemmas=POLICY_VERBS, applies=_is_verb),
     rule("policies.vision-of", _vision_of, words={"vision"}, applies=_has_of),
+    rule("policies.support-or-aid", _support, words=SUPPORT_HEADS, applies=_is_noun),
+    rule("policies.commitment-to", _commitment, words={"commitment"}, applies=_is_commitment),
+    rule("policies.deployment", _deployment, words=DEPLOYMENT_HEADS | _ACTIVITY_HEADS, applies=_is_noun),
+    rule("policies.membership-or-bid", _membership_bid, words={"bid", "bids", "candidacy", "membership", "accession",
+                                                                "request", "requests", "application", "applications"},
+         applies=_is_membership_bid),
+    rule("policies.recognition-verb", _recognition, lemmas={"recognise", "recognize"}, applies=_is_recognition),
+    rule("policies.opposition-verb", _opposition, lemmas={"oppose"}, applies=_is_recognition),
+    rule("policies.position-words", _position, words=POSITION_HEADS, applies=_is_position_word),
+    rule("policies.arms-sales", _arms_sales, words={"sales", "sale", "transfers"}, applies=_is_arms_sales),
+    rule("policies.country-proposed", _country_proposed, words={"proposed", "initiated", "sponsored"},
+         applies=_is_country_proposed),
 ])
 
 
@@ -232,20 +496,43 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
         if found is None or not found.label:
             continue
         low, label, country = tok.lower_, found.label, found.country
-        if country is None and people:
+        if found.needs_owner:
+            if country is None:
+                continue  # a commitment or measure of no known country: too vague a fact
+        elif country is None and people:
             country = ctx.facts.officials[people[0]].country if people[0] in ctx.facts.officials else None
         if country is None and (low in ("rebalance", "pivot", "strategy") or low in ("act", "review")
                                 and not _in_quote(ctx, tok.idx)):
-            # (a country a speaker names in a quotation is seldom the policy's owner)
-            country = _country_of_span(ctx, sent.start_char, sent.end_char)
+            # (a country a speaker names in a quotation is seldom the policy's owner; nor is one the
+            # policy is about: "a Review of our relations with X")
+            right = tok.right_edge.idx + len(tok.right_edge.text)
+            country = _country_of_span(ctx, sent.start_char, tok.idx) or _country_of_span(ctx, right, sent.end_char)
         if country is None and low in _NAMED_POLICY_HEADS | _MEASURE_HEADS:
             continue  # an act, review, operation or sanctions of no known country: too vague a fact
+        label = label.split("\n")[0]  # a headline's phrase ends with its line
         label = re.sub(r"^(?:the|a|an|its|their|our|his|her)\s+", "", label, flags=re.I)
         label = label.strip(" ”“\"'’,")
-        if country and not _names_country(ctx, label):
+        if country and not _names_country(ctx, label) and not (country == UNION_CODE and UNION_NAMES.search(label)):
             label = f"{label} ({ctx.gz.name(country)})"
         ev = ctx.sentence_evidence(sent, 0.65, policy_rule.id)
-        ctx.facts.policies.append(Policy(label, country, pick_date(_policy_dates(ctx, sent, tok, dates)), found.action, ev))
+        date = pick_date(_policy_dates(ctx, sent, tok, dates))
+        if date is None and low in _MEASURE_HEADS and _taken_now(tok):
+            date = ctx.article.date  # "China has decided to take countermeasures": on the day of the report
+        ctx.facts.policies.append(Policy(label, country, date, found.action, ev))
+
+
+def _taken_now(tok: Token) -> bool:
+    """Whether the verb a measure is the object of tells it as the report's news ("has decided to take",
+    "imposed"), not as a plan or a threat ("would have consequences, including sanctions")."""
+    verb = _governing_verb(tok)
+    while verb is not None and verb.dep_ == "xcomp" and verb.head is not verb:
+        verb = verb.head
+    if verb is None:
+        return False
+    auxes = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in ("will", "would", "shall", "could", "may", "might", "should", "must", "to", "had") for a in auxes):
+        return False
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or (verb.tag_ == "VBN" and bool(auxes))
 
 
 def _in_quote(ctx: Discourse, pos: int) -> bool:
@@ -266,17 +553,6 @@ def _governing_verb(tok: Token) -> Token | None:
         if v.pos_ in ("VERB", "AUX"):
             return v
     return None
-
-
-def _subject_country(ctx: Discourse, tok: Token) -> str | None:
-    """The country that is the subject of the verb a policy is the object of ("Australia will expand X")."""
-    verb = _governing_verb(tok)
-    if verb is None:
-        return None
-    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i), None)
-    if subj is None:
-        return None
-    return _country_of_span(ctx, subj.left_edge.idx, subj.idx + len(subj.text))
 
 
 # a date that bounds a target or a span of time, not when the policy was made ("by 2045", "since 1959")

@@ -65,7 +65,24 @@ TREATY_PHRASE_EVENTS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
 # --- policies ------------------------------------------------------------------------------------
 
 POLICY_HEADS = {"policy", "ban", "strategy", "position", "programme", "program", "initiative", "rebalance",
-                "pivot", "doctrine", "outlook"}
+                "pivot", "doctrine", "outlook", "principle"}
+# Words that only say what field a policy is in: "foreign policy", "international security policy" name none
+GENERIC_POLICY_WORDS = {"foreign", "international", "domestic", "national", "public", "security", "defence", "defense",
+                        "economic", "government", "official", "general", "political", "regional", "global"}
+# A country's commitments: what it gives ("military and humanitarian support", "defence aid", "assistance to X")
+SUPPORT_HEADS = {"support", "aid", "assistance"}
+SUPPORT_KINDS = {"military", "financial", "economic", "humanitarian", "defence", "defense", "security", "development",
+                 "budgetary", "technical", "political", "lethal", "macro-financial", "reconstruction"}
+# A country's forces sent or moved: "Danish naval deployments", "the realignment of US forces"
+DEPLOYMENT_HEADS = {"deployment", "deployments", "contribution", "contributions", "realignment", "redeployment",
+                    "drawdown"}
+# Positions by the words a government uses for them ("China's core interests", "a two-state solution")
+POSITION_HEADS = {"solution", "interests", "interest"}
+# A government's measures against another's ("countermeasures", "sanctions", "restrictive measures")
+COUNTERMEASURES = {"countermeasures", "counter-measures"}
+# The European Union acts as one party in treaties and policies (code as the UN and World Bank write it)
+UNION_CODE = "EUU"
+UNION_NAMES = re.compile(r"\b(?:European Union|EU|E\.U\.)(?![\w-])")
 POLICY_VERBS = {"ban": "banned", "acquire": "adopted", "procure": "adopted", "select": "adopted",
                 "adopt": "adopted", "introduce": "introduced", "announce": "announced"}
 ACQUISITION_VERBS = {"acquire": "acquisition", "procure": "procurement", "select": "selection"}
