@@ -118,3 +118,95 @@ def test_entered_into_effect_and_effective_between_years(extract):
 def test_a_heading_of_action_plans_is_no_agreement(extract):
     facts = extract("Outcomes & Action Plans\n\nThe ministers of Chile and Peru met in Lima.")
     assert facts.treaties == []
+
+
+def test_the_eu_is_a_party_as_itself(extract):
+    facts = extract("Summit\n\nThe EU and Japan signed a strategic partnership agreement in Tokyo on 4 May 2024.")
+    t = treaty(facts, "strategic partnership agreement")
+    assert t.parties == {"EUU", "JPN"} and t.label.startswith("European Union–Japan")
+
+
+# --- policies -------------------------------------------------------------------------------------
+
+
+def owners(facts: ArticleFacts) -> dict[str, str | None]:
+    return {p.label: p.country for p in facts.policies}
+
+
+def owner_of(facts: ArticleFacts, words: str) -> str | None:
+    found = [c for label, c in owners(facts).items() if words in label]
+    assert len(found) == 1, owners(facts)
+    return found[0]
+
+
+def test_support_of_a_kind_is_the_subjects_commitment(extract):
+    facts = extract("Visit\n\nNorway will continue and expand its military and humanitarian support to Moldova.")
+    assert owner_of(facts, "military and humanitarian support") == "NOR"
+
+
+def test_a_countrys_support_for_something(extract):
+    facts = extract("Call\n\nThe prime minister reaffirmed Chile's steadfast support for the sovereignty of Peru.")
+    assert owner_of(facts, "support for the sovereignty") == "CHL"
+
+
+def test_support_of_no_kind_and_no_aim_is_no_policy(extract):
+    facts = extract("Call\n\nChile thanked Peru for the valuable support provided by its people.")
+    assert facts.policies == []
+
+
+def test_the_eu_imposes_measures(extract):
+    facts = extract("Belarus: EU prolongs restrictive measures\n\nSince 2020 the EU has imposed several rounds of "
+                    "sanctions against those responsible.")
+    assert set(owners(facts).values()) == {"EUU"} and len(facts.policies) == 2
+
+
+def test_countermeasures_taken_now_are_dated_by_the_report(extract):
+    facts = extract("Remarks\n\nGhana has decided to take countermeasures against three Norwegian companies.",
+                    PartialDate(2025, 3, 4))
+    policy = next(p for p in facts.policies if "countermeasures" in p.label)
+    assert policy.country == "GHA" and policy.date == PartialDate(2025, 3, 4)
+
+
+def test_the_target_of_sanctions_is_not_their_owner(extract):
+    facts = extract("Release\n\nSanctions were imposed on Chilean Foreign Minister Ana Soto on Monday.")
+    assert facts.policies == []
+
+
+def test_deployments_and_the_realignment_of_a_countrys_forces(extract):
+    facts = extract("Talks\n\nThe minister praised Danish naval deployments in the Baltic. They discussed the "
+                    "realignment of US forces in Japan.")
+    assert owner_of(facts, "naval deployments") == "DNK" and owner_of(facts, "realignment") == "USA"
+
+
+def test_bids_and_membership_requests(extract):
+    facts = extract("Outcomes\n\nLeaders endorsed Chile's bid to host the 2030 summit. Norway and Peru submitted "
+                    "their membership requests.")
+    assert owner_of(facts, "bid to host") == "CHL" and owner_of(facts, "membership requests") == "NOR"
+
+
+def test_recognising_a_state_and_a_two_state_solution(extract):
+    facts = extract("Statement\n\nPeru will recognise the State of Palestine in September. Peru supports a "
+                    "two-state solution.")
+    assert owner_of(facts, "recognition of State of Palestine") == "PER"
+    assert owner_of(facts, "two-state solution") == "PER"
+
+
+def test_core_interests_arms_sales_and_opposition(extract):
+    facts = extract("Remarks\n\nThe island is at the core of China's core interests. Beijing condemned U.S. arms "
+                    "sales to the island. Japan strongly opposes unilateral changes to the status quo by force.")
+    assert owner_of(facts, "core interests") == "CHN" and owner_of(facts, "arms sales") == "USA"
+    assert owner_of(facts, "opposition to unilateral changes") == "JPN"
+
+
+def test_a_country_proposed_initiative_and_a_commitment(extract):
+    facts = extract("Talks\n\nThey discussed the Chilean-proposed conference on fisheries. Ghana's commitment to "
+                    "strengthening regional trade was noted.")
+    assert owner_of(facts, "conference on fisheries") == "CHL"
+    assert owner_of(facts, "commitment to strengthening regional trade") == "GHA"
+
+
+def test_titles_organisations_fields_and_standing_are_no_policies(extract):
+    facts = extract("Visit\n\nChile's minister was received by Peru's Acting Director of Defence Policy, Ana Soto, "
+                    "and by an officer of the United Nations Development Programme (UNDP). They discussed matters "
+                    "of international foreign policy. Chile's position on the international arena is growing.")
+    assert facts.policies == []

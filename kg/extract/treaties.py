@@ -26,6 +26,8 @@ from kg.extract.vocab import (
     ORDINAL_WORDS,
     TREATY_EVENTS,
     TREATY_PHRASE_EVENTS,
+    UNION_CODE,
+    UNION_NAMES,
 )
 from kg.facts import Evidence, TreatyEvent
 from kg.gazetteer import fold
@@ -228,6 +230,12 @@ class _SentenceTreaties:
         self.parties = {c.code for c in self.countries if c.kind in ("name", "demonym", "alias")
                         and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])
                         and ctx.text[c.end: c.end + 1] != "$"}
+        # the European Union is a party as itself ("the EU and Japan signed"), not where things happen ("in the EU")
+        # nor as its members ("EU member states")
+        for union in UNION_NAMES.finditer(ctx.text, base, sent.end_char):
+            if not _AS_PLACE.search(ctx.text[max(base, union.start() - 12): union.start()]) \
+                    and not re.match(r"\s+member", ctx.text[union.end(): union.end() + 8]):
+                self.parties.add(UNION_CODE)
         if not self.parties:
             # "Madrid and Santiago raised their relationship to ...": two capitals acting for their countries
             acting_capitals = {c.code for c in self.countries if c.kind == "capital"
@@ -244,7 +252,8 @@ class _SentenceTreaties:
         made_in: list[tuple[TreatyMention, PartialDate]] = []
         for span in spans:
             s, e, label, head = span.start, span.end, span.label, span.head
-            in_name = list(span.parties) or [c.code for c in self.countries if base + s <= c.start < base + e]
+            in_name = list(span.parties) or [c.code for c in self.countries if base + s <= c.start < base + e] \
+                + ([UNION_CODE] if UNION_NAMES.search(text, s, e) else [])
             if base < ctx.second_line and "\n" in ctx.text[base: ctx.second_line] \
                     and " ".join(label.split()[-2:]) not in ctx.text[self.sent.end_char:]:
                 continue  # a headline's "Praises X Partnership" is an agreement only if the text names it

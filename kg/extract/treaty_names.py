@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kg.extract.vocab import BLAND, TREATY_HEADS, TREATY_MODIFIERS
+from kg.extract.vocab import BLAND, TREATY_HEADS, TREATY_MODIFIERS, UNION_CODE, UNION_NAMES
 from kg.gazetteer import fold, gazetteer
 
 # "the Agreement on December 29": a date, not the rest of a name
@@ -87,7 +87,7 @@ def _country_code(words: str, last: bool) -> tuple[str, int] | None:
     parts = words.split()
     for k in range(len(parts)):
         piece = " ".join(parts[k:] if last else parts[:len(parts) - k])
-        code = gz.country(piece) or gz.demonym(piece)
+        code = gz.country(piece) or gz.demonym(piece) or (UNION_CODE if UNION_NAMES.fullmatch(piece) else None)
         if code:
             return code, len(words) - len(piece)
     return None
