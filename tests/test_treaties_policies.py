@@ -210,3 +210,26 @@ def test_titles_organisations_fields_and_standing_are_no_policies(extract):
                     "and by an officer of the United Nations Development Programme (UNDP). They discussed matters "
                     "of international foreign policy. Chile's position on the international arena is growing.")
     assert facts.policies == []
+
+
+def test_what_someone_is_thanked_for_is_not_the_thankers(extract):
+    facts = extract("Call\n\nPresident Ana Soto of Peru thanked Chile for its military support, alongside tough new "
+                    "sanctions on the regime.")
+    assert all(c != "PER" for c in owners(facts).values()), owners(facts)
+
+
+def test_a_possessor_the_parse_leaves_out_still_owns_the_support(extract):
+    facts = extract("Call\n\nThe minister reiterated the UK's unwavering military, economic and political support.")
+    assert set(owners(facts).values()) == {"GBR"}
+
+
+def test_a_free_and_open_region_as_a_position(extract):
+    facts = extract("Talks\n\nThey agreed that Japan will strengthen cooperation to ensure a free and open Indo-Pacific "
+                    "region.")
+    assert owner_of(facts, "free and open Indo-Pacific") == "JPN"
+
+
+def test_a_deployment_announced_by_a_countrys_ministry_not_one_condemned(extract):
+    facts = extract("Navy\n\nThe Japanese Defence Ministry announced the deployment of two destroyers to the region. "
+                    "Peru condemned the deployment of missiles near its coast.")
+    assert list(owners(facts).values()) == ["JPN"] and "deployment of two destroyers" in facts.policies[0].label

@@ -50,7 +50,9 @@ def _np_text(tok: Token) -> tuple[int, int]:
             end = c.right_edge.i + 1
             # keep complements short: stop at a comma or a relative clause
             for k in range(c.i, end):
-                if tok.doc[k].text in (",", ";") or tok.doc[k].dep_ in ("relcl", "cc"):
+                # (an "and" between adjectives stays: "a free and open region")
+                if tok.doc[k].text in (",", ";") or tok.doc[k].dep_ == "relcl" \
+                        or tok.doc[k].dep_ == "cc" and tok.doc[k].head.pos_ != "ADJ":
                     end = k
                     break
             break
@@ -159,7 +161,7 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
     doc, low = ctx.doc, tok.lower_
     s, e = _np_text(tok)
     span = doc[s:e]
-    content = [x for x in span if x.i != tok.i and x.is_alpha and x.lower_ not in BLAND and x.pos_ != "DET"]
+    content = [x for x in span if x.i != tok.i and x.is_alpha and x.lower_ not in BLAND and x.pos_ not in ("DET", "CCONJ")]
     if low in _NAMED_POLICY_HEADS:  # "the New Zealand Nuclear Free Zone, Disarmament, and Arms Control Act"
         k = s - 1
         while k >= sent.start:
@@ -265,6 +267,26 @@ def _subject_country(ctx: Discourse, tok: Token) -> str | None:
     return _country_of_span(ctx, subj.left_edge.idx, subj.idx + len(subj.text))
 
 
+# Verbs that speak of another's deeds to criticise them ("condemned the deployment of missiles")
+_CRITICISM_VERBS = {"condemn", "criticise", "criticize", "denounce", "protest", "oppose", "deplore", "decry", "reject"}
+# Verbs that credit someone else with what follows "for" ("thanked Y for its support")
+_CREDIT_VERBS = {"thank", "praise", "commend", "applaud", "appreciate", "congratulate", "laud", "acknowledge"}
+
+
+def _thanked_for(tok: Token) -> bool:
+    """Whether a phrase is what a verb of thanks or praise credits someone with ("thanked Y for X, alongside
+    Z", "praised the aid"): never the subject's own."""
+    node = tok
+    for _ in range(6):
+        head = node.head
+        if head is node:
+            return False
+        if head.pos_ == "VERB":
+            return head.lemma_.lower() in _CREDIT_VERBS
+        node = head
+    return False
+
+
 def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """Whose a policy phrase is when its own words do not say: the country of the noun it is a conjunct
     of ("France's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
@@ -276,6 +298,12 @@ def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
         if country:
             return country
     subj = _subject(tok)
+    if subj is not None and _thanked_for(tok):
+        # "X thanked Y for its support": the support is Y's
+        verb = subj.head
+        subj = next((c for c in verb.children if c.dep_ == "dobj" and not any(t.i == tok.i for t in c.subtree)), None)
+        if subj is None:
+            return None
     if subj is not None:
         start, end = subj.left_edge.idx, subj.idx + len(subj.text)
         country = _country_of_span(ctx, start, end)
@@ -306,10 +334,40 @@ def _owner_left_or_subject(ctx: Discourse, sent: Sentence, tok: Token, s: int) -
     country = _country_of_span(ctx, doc[s].idx, tok.idx)
     if country is None and any(c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in tok.lefts):
         return None
-    if country is None and s - 2 >= sent.start and doc[s - 1].lower_ in ("'s", "’s"):
-        # (the parse may leave the possessor out of the phrase: "the regime's support for X")
-        return _country_of_span(ctx, doc[s - 2].idx, doc[s - 1].idx)
+    if country is None:
+        # (the parse may leave the possessor out of the phrase: "the regime's support for X", "the UK's
+        # unwavering military, economic and political support")
+        k = s - 1
+        while k > sent.start and (doc[k].text in (",", "and", "or") or doc[k].pos_ == "ADJ" or doc[k].lower_ in SUPPORT_KINDS):
+            k -= 1
+        if k - 1 >= sent.start and doc[k].lower_ in ("'s", "’s"):
+            return _country_of_span(ctx, doc[k - 1].idx, doc[k].idx)
     return country or _owner(ctx, sent, tok)
+
+
+# Adjectives of the order a government says it seeks ("a free and open Indo-Pacific", "a stable and
+# prosperous region"): two or more of them make a stated position
+VALUE_ADJECTIVES = {"free", "open", "inclusive", "peaceful", "stable", "prosperous", "secure", "resilient", "rules-based",
+                    "democratic", "sovereign", "independent", "united", "whole", "connected", "transparent"}
+
+
+def _values_of(tok: Token) -> list[Token]:
+    adjectives = [c for c in tok.lefts if c.dep_ == "amod"]
+    return [a for first in adjectives for a in first.subtree if a.lower_ in VALUE_ADJECTIVES]
+
+
+def _is_value_vision(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound" and len(_values_of(tok)) >= 2
+
+
+def _value_vision(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "Japan seeks a free and open Indo-Pacific": a position on the order of a region (of a country)."""
+    doc = ctx.doc
+    s = min(a.i for a in _values_of(tok))
+    label = doc[s: tok.i + 1].text
+    if tok.lower_ in ("region", "order") and tok.i - 1 > s and doc[tok.i - 1].pos_ == "PROPN":
+        label = doc[s: tok.i].text  # "a free and open Indo-Pacific region"
+    return PolicyFound(label, _owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
 
 
 def _is_commitment(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -352,9 +410,14 @@ def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
     s, e = _np_text(tok)
     country = _country_of_span(ctx, doc[s].idx, tok.idx)
     if country is None and tok.lower_ in DEPLOYMENT_HEADS:
-        # "the realignment of US forces": whose forces
-        forces = re.match(r"\s+of\s+(?:the\s+)?([\w.]+(?:\s+\w+)?)\s+(?:forces|troops|military)\b", ctx.text[tok.idx + len(tok.text):], re.I)
-        country = _country_of_span(ctx, tok.idx, tok.idx + len(tok.text) + forces.end(1) + 1) if forces else None
+        # "the realignment of US forces", "the deployment of Japanese destroyers": whose forces
+        end = tok.idx + len(tok.text)
+        forces = re.match(r"\s+of\s+(?:the\s+)?(?:\w+\s+)?[\w.]+\s", ctx.text[end:])
+        country = _country_of_span(ctx, tok.idx, end + forces.end()) if forces else None
+        verb = _governing_verb(tok)
+        if country is None and not (verb is not None and verb.lemma_.lower() in _CRITICISM_VERBS):
+            # "the ministry announced the deployment of two destroyers" (not "X condemned the deployment")
+            country = _owner(ctx, sent, tok)
     if country is None:
         return None
     if tok.lower_ in _ACTIVITY_HEADS and not any(c.dep_ == "poss" for c in tok.lefts):
@@ -472,7 +535,7 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.ban-or-acquire-verb", _ban_or_acquisition, lemmas=POLICY_VERBS, applies=_is_verb),
     rule("policies.vision-of", _vision_of, words={"vision"}, applies=_has_of),
     rule("policies.support-or-aid", _support, words=SUPPORT_HEADS, applies=_is_noun),
-    rule("policies.commitment-to", _commitment, words={"commitment"}, applies=_is_commitment),
+    rule("policies.commitment-to", _commitment, words={"commitment", "opposition"}, applies=_is_commitment),
     rule("policies.deployment", _deployment, words=DEPLOYMENT_HEADS | _ACTIVITY_HEADS, applies=_is_noun),
     rule("policies.membership-or-bid", _membership_bid, words={"bid", "bids", "candidacy", "membership", "accession",
                                                                 "request", "requests", "application", "applications"},
@@ -481,6 +544,9 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.opposition-verb", _opposition, lemmas={"oppose"}, applies=_is_recognition),
     rule("policies.position-words", _position, words=POSITION_HEADS, applies=_is_position_word),
     rule("policies.arms-sales", _arms_sales, words={"sales", "sale", "transfers"}, applies=_is_arms_sales),
+    # (regions a government seeks an order for; a continent "as part of a peaceful Europe" is rhetoric)
+    rule("policies.value-vision", _value_vision, words={"indo-pacific", "region", "order", "peninsula", "pacific"},
+         applies=_is_value_vision),
     rule("policies.country-proposed", _country_proposed, words={"proposed", "initiated", "sponsored"},
          applies=_is_country_proposed),
 ])
