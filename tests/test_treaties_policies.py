@@ -233,3 +233,14 @@ def test_a_deployment_announced_by_a_countrys_ministry_not_one_condemned(extract
     facts = extract("Navy\n\nThe Japanese Defence Ministry announced the deployment of two destroyers to the region. "
                     "Peru condemned the deployment of missiles near its coast.")
     assert list(owners(facts).values()) == ["JPN"] and "deployment of two destroyers" in facts.policies[0].label
+
+
+def test_a_country_as_a_strategic_partner_of_another(extract):
+    facts = extract("Visit\n\nThe Peruvian minister acknowledged Chile as a strategic partner over the years. "
+                    "Ecuador is a partner too.")
+    assert treaty(facts, "strategic partnership").parties == {"CHL", "PER"}
+
+
+def test_a_strategic_partner_among_three_countries_is_no_agreement(extract):
+    facts = extract("Visit\n\nPeru and Ecuador called Chile a strategic partner.")
+    assert facts.treaties == []

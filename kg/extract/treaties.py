@@ -18,7 +18,14 @@ from kg.dates import PartialDate
 from kg.extract.candidates import TreatyMention, as_treaty
 from kg.extract.context import Discourse, Sentence, nearest_date, pick_date
 from kg.extract.rules import RuleFamily, rule
-from kg.extract.treaty_names import ANAPHOR, TreatyName, join_also_known, treaty_key, treaty_spans
+from kg.extract.treaty_names import (
+    ANAPHOR,
+    PARTNER_HEAD,
+    TreatyName,
+    join_also_known,
+    treaty_key,
+    treaty_spans,
+)
 from kg.extract.vocab import (
     AGREEMENT_WORDS,
     ANNIVERSARY_YEARS,
@@ -257,7 +264,9 @@ class _SentenceTreaties:
             if base < ctx.second_line and "\n" in ctx.text[base: ctx.second_line] \
                     and " ".join(label.split()[-2:]) not in ctx.text[self.sent.end_char:]:
                 continue  # a headline's "Praises X Partnership" is an agreement only if the text names it
-            if head.startswith("generic:") and not in_name and not (self.parties and self.events):
+            if head == PARTNER_HEAD and len(self.parties) != 2:
+                continue  # "X as a strategic partner" of a country the sentence names: two of them, no more
+            if head.startswith("generic:") and head != PARTNER_HEAD and not in_name and not (self.parties and self.events):
                 continue  # "their strategic partnership": no parties named, not a fact about an agreement
             treaty = _get_treaty(ctx, label, in_name)
             if span.parties and not treaty.named_parties:  # "the Treaty of Peace between A and B"
@@ -477,7 +486,19 @@ def finish_treaties(ctx: Discourse) -> None:
             longer.events += [e for e in t.events if not any(x.type == e.type and x.date == e.date for x in longer.events)]
             longer.evidence += t.evidence
             ctx.facts.treaties.remove(t)
-    # "the Political Consultation Agreement" and "the Agreement of Political Consultation": one agreement
+    for t in ctx.facts.treaties:
+        want = 3 if re.search(r"(?i)trilateral|tripartite|three", " ".join(e.quote for e in t.evidence)) else 2
+        for c in ctx.main_countries:
+            if len(t.parties) >= want or t.named_parties:
+                break
+            t.parties.add(c)
+        # a generic name gets its parties so that two countries' "defence treaty" stay apart
+        if t.label[:1].islower():
+            names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
+            t.label = f"{names} {t.label}" if names else t.label
+            t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")
+    # "the Political Consultation Agreement" and "the Agreement of Political Consultation": one agreement (and
+    # "the Vietnam-Indonesia strategic partnership" and "Indonesia as a strategic partner" of Vietnam)
     by_words: dict[frozenset[str], TreatyMention] = {}
     for t in list(ctx.facts.treaties):
         assert isinstance(t, TreatyMention)
@@ -493,14 +514,4 @@ def finish_treaties(ctx: Discourse) -> None:
         # "signed" undated beside "signed" on a day: one event, told twice
         t.events = [e for e in t.events if e.date is not None
                     or not any(x.type == e.type and x.date is not None for x in t.events)]
-        want = 3 if re.search(r"(?i)trilateral|tripartite|three", " ".join(e.quote for e in t.evidence)) else 2
-        for c in ctx.main_countries:
-            if len(t.parties) >= want or t.named_parties:
-                break
-            t.parties.add(c)
-        # a generic name gets its parties so that two countries' "defence treaty" stay apart
-        if t.label[:1].islower():
-            names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
-            t.label = f"{names} {t.label}" if names else t.label
-            t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")
     ctx.facts.treaties = [as_treaty(t) for t in ctx.facts.treaties]

@@ -75,6 +75,11 @@ _PAIR_HEADS = (r"partnership agreement|partnership|agreement|treaty|alliance|pac
 _CAPITAL_WORDS = r"(?:[A-Z][\w.'’]*|U\.S\.)(?:[ \t]+[A-Z][\w.'’]*){0,2}"
 _COUNTRY_PAIR = re.compile(r"(?P<name>(?P<a>" + _CAPITAL_WORDS + r")[ \t]*[-–—/][ \t]*(?P<b>" + _CAPITAL_WORDS + r")[ \t]+"
                            r"(?:[a-z][\w-]*[ \t]+){0,3}?(?P<head>" + _PAIR_HEADS + r"))(?![\w-])")
+# "acknowledged Kenya as a strategic partner": a partnership of the two countries the sentence names
+_PARTNER = re.compile(r"\b(?:a|an|the|its|their|our|his|her)\s+(?:(?:key|major|important|close|reliable|trusted|"
+                      r"comprehensive|only|main|natural|global|longstanding|long-standing)\s+)*(?P<name>(?:comprehensive\s+)?"
+                      r"strategic\s+partner)s?\b")
+PARTNER_HEAD = "generic:partner"
 # "the Treaty of Peace between A and B": the name's parties
 _BETWEEN = re.compile(r"[ \t]+between[ \t]+(?:the[ \t]+)?(?P<a>" + _CAPITAL_WORDS + r")[ \t]+and[ \t]+(?:the[ \t]+)?(?P<b>"
                       + _CAPITAL_WORDS + r")")
@@ -150,6 +155,11 @@ def _country_pair_name(text: str, m: re.Match[str]) -> _Found | None:
     return start, m.end("name"), label, m.group("head").lower()
 
 
+def _partner_name(text: str, m: re.Match[str]) -> _Found | None:
+    """ "X as a strategic partner": the partnership (its two parties must be named in the sentence)."""
+    return m.start("name"), m.end("name"), m.group("name").lower() + "ship", PARTNER_HEAD
+
+
 def _capitalised_name(text: str, m: re.Match[str]) -> _Found | None:
     """ "the Treaty of Friendship, Good Neighbourliness and Cooperation", "the Quadrilateral Security Agreement"."""
     s, e = m.start("name"), m.end("name")
@@ -216,6 +226,7 @@ NAME_RULES: tuple[NameRule, ...] = (
     NameRule("treaties.country-pair-name", _COUNTRY_PAIR, _country_pair_name, ("-", "–", "—", "/")),
     NameRule("treaties.determined-name", _DETERMINED_TREATY, _determined_name, _DETERMINED_HEADS),
     NameRule("treaties.modified-name", _LOWER_TREATY, _modified_name, _LOWER_HEADS),
+    NameRule("treaties.strategic-partner", _PARTNER, _partner_name, ("partner",)),
 )
 ALSO_KNOWN_AS = "treaties.also-known-as"
 
