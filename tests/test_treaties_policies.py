@@ -242,5 +242,5 @@ def test_a_country_as_a_strategic_partner_of_another(extract):
 
 
 def test_a_strategic_partner_among_three_countries_is_no_agreement(extract):
-    facts = extract("Visit\n\nPeru and Ecuador called Chile a strategic partner.")
+    facts = extract("Visit\n\nThe ministers of Peru and Ecuador called Chile a strategic partner.")
     assert facts.treaties == []
