@@ -244,3 +244,10 @@ def test_a_country_as_a_strategic_partner_of_another(extract):
 def test_a_strategic_partner_among_three_countries_is_no_agreement(extract):
     facts = extract("Visit\n\nThe ministers of Peru and Ecuador called Chile a strategic partner.")
     assert facts.treaties == []
+
+
+def test_an_mou_told_by_its_signing_is_the_two_countries(extract):
+    facts = extract("Visit\n\nThe ministers of Peru and Chile noted progress in line with the MoU signed in "
+                    "October 2010.")
+    t = treaty(facts, "MoU")
+    assert t.label == "Chile–Peru MoU" and ("signed", "2010-10") in events(t)

@@ -493,7 +493,7 @@ def finish_treaties(ctx: Discourse) -> None:
                 break
             t.parties.add(c)
         # a generic name gets its parties so that two countries' "defence treaty" stay apart
-        if t.label[:1].islower():
+        if t.label[:1].islower() or t.label.lower() in ("mou", "mous"):  # (a bare "MoU" too)
             names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
             t.label = f"{names} {t.label}" if names else t.label
             t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")

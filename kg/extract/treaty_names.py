@@ -34,7 +34,7 @@ _FUNCTION_WORDS = r"(?:the|a|an|of|on|in|to|and|or|with|for|by|its|their|our|thi
 _DETERMINED_TREATY = re.compile(
     r"(?:\b(?P<det>the|a|an|its|their|our|this|that)|(?P<poss>[A-Z][\w.-]*(?:'s|’s)))\s+"
     r"(?P<name>(?P<mods>(?:(?!" + _FUNCTION_WORDS + r")[A-Za-z][\w-]*\s+){0,3}?)"
-    r"(?P<head>memorandum of understanding|memorandum(?=\s+on\s)|mou|convention|protocol|arrangement|compact|code of conduct|"
+    r"(?P<head>memorandum of understanding|memorandum(?=\s+on\s)|(?i:mou)|convention|protocol|arrangement|compact|code of conduct|"
     r"plan of action|action plan|joint communiqu[eé]s?|framework agreement|agreement(?=\s+(?:on|for)\s))"
     r"(?:\s+(?:on|for)\s+(?!" + _FUNCTION_WORDS + r")[a-z][\w-]*(?:\s+(?:in|on|of|and|for)\s+(?!"
     + _FUNCTION_WORDS + r")[a-z][\w-]*|\s+(?!" + _FUNCTION_WORDS + r"|between\b|with\b|signed\b|which\b|who\b)[a-z][\w-]*){0,5})?)"
@@ -47,12 +47,13 @@ _LOWER_TREATY = re.compile(
 )
 # "signed a memorandum on ...", "the negotiation of the agreement on ...": an agreement as what is signed or negotiated
 _SIGN_BEFORE = re.compile(r"\b(?:sign|conclu|negotiat|adopt|ratif|initial|endors|finali[sz])\w*\s+(?:of\s+)?(?:a|an|the|their|its)?\s*$", re.I)
+_SIGNED_AFTER = re.compile(r"\s+(?:(?:that|which)\s+)?(?:was\s+|were\s+|had\s+been\s+)?(?:signed|concluded|ratified|adopted)\b")
 # lower-case heads that name an agreement only as what is signed or negotiated, or as someone's
 _EVENT_NAMED_HEADS = ("memorandum", "code of conduct", "plan of action", "action plan", "joint communiqué", "joint communique",
                       "joint communiqués", "joint communiques", "framework agreement", "agreement")
 _LISTED_NAME_PARTS = re.compile(r"(?:,[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)*)+,?[ \t]+and[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)*")
 _IN_PLACE = re.compile(r"\s+in\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)$")
-_DETERMINED_HEADS = ("memorandum", "mou", "convention", "protocol", "arrangement", "compact", "code of conduct",
+_DETERMINED_HEADS = ("memorandum", "mou", "MoU", "MOU", "convention", "protocol", "arrangement", "compact", "code of conduct",
                      "plan of action", "action plan", "communiqu", "agreement")
 # The head words `_LOWER_TREATY` can match (in both of its branches).
 _LOWER_HEADS = ("treaty", "agreement", "declaration", "accord", "pact", "alliance", "framework", "partnership")
@@ -140,6 +141,8 @@ def _determined_name(text: str, m: re.Match[str]) -> _Found | None:
         if not signed and not owned:  # ("their agreement on the need to act" is a view shared)
             return None  # "a memorandum on X", "a code of conduct" are agreements as what is signed or someone's
         specific = True
+    # "the MoU signed in October 2010": an agreement told by its event
+    specific = specific or bool(_SIGNED_AFTER.match(text, m.end()))
     if not (specific or [w for w in mods if w not in BLAND]):
         return None  # "the convention" alone refers back; "the new arrangement" is no name
     return m.start("name"), m.end("name"), m.group("name"), m.group("head").lower()
