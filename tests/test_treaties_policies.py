@@ -251,3 +251,15 @@ def test_an_mou_told_by_its_signing_is_the_two_countries(extract):
                     "October 2010.")
     t = treaty(facts, "MoU")
     assert t.label == "Chile–Peru MoU" and ("signed", "2010-10") in events(t)
+
+
+def test_a_country_inside_a_hyphenated_word_is_not_the_owner(extract):
+    facts = extract("Remarks\n\nThe United States remains committed to its one-China policy.")
+    assert owner_of(facts, "one-China policy") == "USA"
+
+
+def test_a_countrys_assistance_scheme_and_an_organisations_programme(extract):
+    facts = extract("Aid\n\nJapan will expand its security assistance scheme. Peru funds the UN's development "
+                    "programme.")
+    assert owner_of(facts, "security assistance scheme") == "JPN"
+    assert owner_of(facts, "development programme") is None

@@ -185,12 +185,24 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
     # a country after the head is what the policy is about, not its owner ("sanctions on Russia",
     # "a Review of our relations with X", "the Initiative for the denuclearisation of X")
     country = _country_of_span(ctx, span.start_char, tok.idx)
+    if country is not None and _in_hyphenated_word(ctx, span.start_char, tok.idx):
+        country = None  # "its one-China policy": what the policy is about, not whose
     if low in ("programme", "program") and tok.text[:1].isupper():
         # a named programme of no country in its name is an organisation's ("the X Development Programme")
         return PolicyFound(span.text, country) if country else None
-    if country is None:
+    if country is None and not any(c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in tok.lefts):
+        # (not when another owner is named: "the UN's development programme", "the community's policy")
         country = _owner(ctx, sent, tok)  # "India reaffirmed its Act East Policy"
     return PolicyFound(span.text, country, needs_owner=low in _MEASURE_HEADS)
+
+
+def _in_hyphenated_word(ctx: Discourse, start: int, end: int) -> bool:
+    """Whether the first country named between `start` and `end` ends a hyphenated word ("one-China",
+    "anti-Russia"; not "U.S.-led")."""
+    for c in ctx.m.countries:
+        if start <= c.start < end:
+            return ctx.text[c.start - 1: c.start] == "-"
+    return False
 
 
 def _is_policy_change(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -253,7 +265,7 @@ def _subject(tok: Token) -> Token | None:
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i), None)
         if subj is not None:
             return subj
-        if verb.dep_ not in ("xcomp", "conj", "advcl", "ccomp") or verb.head is verb:
+        if verb.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acomp") or verb.head is verb:
             return None
         verb = verb.head
     return None
@@ -607,7 +619,7 @@ def _in_quote(ctx: Discourse, pos: int) -> bool:
     return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
 
 
-_POLICY_GOVERNORS = {"dobj", "pobj", "prep", "conj", "appos", "attr", "nsubjpass"}
+_POLICY_GOVERNORS = {"dobj", "pobj", "prep", "conj", "appos", "attr", "nsubjpass", "acomp"}
 
 
 def _governing_verb(tok: Token) -> Token | None:

@@ -65,7 +65,7 @@ TREATY_PHRASE_EVENTS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
 # --- policies ------------------------------------------------------------------------------------
 
 POLICY_HEADS = {"policy", "ban", "strategy", "position", "programme", "program", "initiative", "rebalance",
-                "pivot", "doctrine", "outlook", "principle"}
+                "pivot", "doctrine", "outlook", "principle", "scheme"}
 # Words that only say what field a policy is in: "foreign policy", "international security policy" name none
 GENERIC_POLICY_WORDS = {"foreign", "international", "domestic", "national", "public", "security", "defence", "defense",
                         "economic", "government", "official", "general", "political", "regional", "global"}
