@@ -263,3 +263,8 @@ def test_a_countrys_assistance_scheme_and_an_organisations_programme(extract):
                     "programme.")
     assert owner_of(facts, "security assistance scheme") == "JPN"
     assert owner_of(facts, "development programme") is None
+
+
+def test_what_a_country_opposes_is_not_its_own_measure(extract):
+    facts = extract("Remarks\n\nGhana firmly opposes unilateral sanctions that have no basis in law.")
+    assert owners(facts) == {"opposition to unilateral sanctions (Ghana)": "GHA"}

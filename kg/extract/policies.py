@@ -299,6 +299,25 @@ def _thanked_for(tok: Token) -> bool:
     return False
 
 
+def _agent_country(ctx: Discourse, subj: Token) -> str | None:
+    """The country a subject acts for: a country or the EU it names, an official, "I"/"we" the speaker,
+    or "the Council" of an article about the EU."""
+    start, end = subj.left_edge.idx, subj.idx + len(subj.text)
+    country = _country_of_span(ctx, start, end)
+    if country:
+        return country
+    who = [k for _, k in ctx.people_in(start, end)]
+    if who:
+        return ctx.facts.officials[who[0]].country
+    if subj.lower_ in FIRST_PERSON:
+        sp = ctx.speaker_at(subj.idx)
+        return ctx.facts.officials[sp].country if sp else None
+    if subj.lower_ == "council" and not any(c.dep_ in ("compound", "amod") for c in subj.children) \
+            and UNION_NAMES.search(ctx.text):
+        return UNION_CODE  # "the Council" of an article about the EU is the EU's
+    return None
+
+
 def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """Whose a policy phrase is when its own words do not say: the country of the noun it is a conjunct
     of ("France's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
@@ -309,6 +328,9 @@ def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
         country = _country_of_span(ctx, doc[s].idx, tok.head.idx)
         if country:
             return country
+    verb = _governing_verb(tok)
+    if verb is not None and verb.lemma_.lower() in _CRITICISM_VERBS:
+        return None  # "China opposes unilateral sanctions": what a subject opposes is another's
     subj = _subject(tok)
     if subj is not None and _thanked_for(tok):
         # "X thanked Y for its support": the support is Y's
@@ -317,19 +339,9 @@ def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
         if subj is None:
             return None
     if subj is not None:
-        start, end = subj.left_edge.idx, subj.idx + len(subj.text)
-        country = _country_of_span(ctx, start, end)
+        country = _agent_country(ctx, subj)
         if country:
             return country
-        who = [k for _, k in ctx.people_in(start, end)]
-        if who:
-            return ctx.facts.officials[who[0]].country
-        if subj.lower_ in FIRST_PERSON:
-            sp = ctx.speaker_at(subj.idx)
-            return ctx.facts.officials[sp].country if sp else None
-        if subj.lower_ == "council" and not any(c.dep_ in ("compound", "amod") for c in subj.children) \
-                and UNION_NAMES.search(ctx.text):
-            return UNION_CODE  # "the Council" of an article about the EU is the EU's
     if any(x.lower_ in ("our", "we") for x in tok.subtree) or any(x.lower_ == "our" for x in tok.lefts):
         sp = ctx.speaker_at(tok.idx)
         return ctx.facts.officials[sp].country if sp else None
@@ -478,11 +490,19 @@ def _opposition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
     obj = next(c for c in tok.children if c.dep_ == "dobj")
     end = obj.right_edge.i + 1
     for k in range(obj.i, end):
-        if ctx.doc[k].text in (",", ";") or ctx.doc[k].dep_ in ("relcl",):
+        if ctx.doc[k].text in (",", ";"):
             end = k
             break
+        if ctx.doc[k].dep_ == "relcl":  # "sanctions that have no basis": the clause is no part of the name
+            end = min(end, ctx.doc[k].left_edge.i)
     label = "opposition to " + re.sub(r"^(?:the|a|an|any)\s+", "", ctx.doc[obj.left_edge.i: end].text)
-    return PolicyFound(label, _owner(ctx, sent, obj), needs_owner=True)
+    verb, subj = tok, None
+    for _ in range(3):  # "the ministers agreed to strongly oppose ...": the subject of the verb it depends on
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None or verb.dep_ not in ("xcomp", "conj") or verb.head is verb:
+            break
+        verb = verb.head
+    return PolicyFound(label, _agent_country(ctx, subj) if subj is not None else None, needs_owner=True)
 
 
 def _is_position_word(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
