@@ -268,3 +268,15 @@ def test_a_countrys_assistance_scheme_and_an_organisations_programme(extract):
 def test_what_a_country_opposes_is_not_its_own_measure(extract):
     facts = extract("Remarks\n\nGhana firmly opposes unilateral sanctions that have no basis in law.")
     assert owners(facts) == {"opposition to unilateral sanctions (Ghana)": "GHA"}
+
+
+def test_a_threat_of_sanctions_is_the_tellers(extract):
+    facts = extract("Call\n\nGhana reaffirmed its position and emphasized that any incursion would have serious "
+                    "consequences, including coordinated sanctions.")
+    assert owner_of(facts, "coordinated sanctions") == "GHA"
+
+
+def test_an_elliptic_for_sentence_continues_the_thanks(extract):
+    facts = extract("Call\n\nThe president thanked the government and people of Norway for their support. In "
+                    "particular, for five packages of defence aid.")
+    assert owner_of(facts, "defence aid") == "NOR"

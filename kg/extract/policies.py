@@ -318,6 +318,23 @@ def _agent_country(ctx: Discourse, subj: Token) -> str | None:
     return None
 
 
+# A sentence continuing the one before without a verb of its own ("In particular, for ...")
+_ELLIPTIC_FOR = re.compile(r"\s*(?:In particular|Particularly|Notably|Especially|Above all),?\s+for\b")
+
+
+def _credited_before(ctx: Discourse, sent: Sentence) -> str | None:
+    """The country the sentence before `sent` thanks or praises ("thanked the people of Finland for")."""
+    k = ctx.sentence_starts.index(sent.start) if sent.start in ctx.sentence_starts else 0
+    if k == 0:
+        return None
+    for tok in ctx.sentences[k - 1]:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _CREDIT_VERBS:
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return _country_of_span(ctx, obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge.text))
+    return None
+
+
 def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """Whose a policy phrase is when its own words do not say: the country of the noun it is a conjunct
     of ("France's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
@@ -340,8 +357,19 @@ def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
             return None
     if subj is not None:
         country = _agent_country(ctx, subj)
+        said = subj.head
+        if country is None and said.dep_ == "ccomp" and said.head is not said:
+            # "X emphasized that any incursion would have consequences, including sanctions": X's threat
+            teller_verb = said.head
+            while teller_verb.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in teller_verb.children):
+                teller_verb = teller_verb.head  # "X reaffirmed ... and emphasized that ..."
+            teller = next((c for c in teller_verb.children if c.dep_ == "nsubj"), None)
+            country = _agent_country(ctx, teller) if teller is not None else None
         if country:
             return country
+    elif _ELLIPTIC_FOR.match(sent.text):
+        # "X thanked Y for its support. In particular, for five packages of aid ...": Y's
+        return _credited_before(ctx, sent)
     if any(x.lower_ in ("our", "we") for x in tok.subtree) or any(x.lower_ == "our" for x in tok.lefts):
         sp = ctx.speaker_at(tok.idx)
         return ctx.facts.officials[sp].country if sp else None
@@ -643,12 +671,14 @@ _POLICY_GOVERNORS = {"dobj", "pobj", "prep", "conj", "appos", "attr", "nsubjpass
 
 
 def _governing_verb(tok: Token) -> Token | None:
+    """The verb a policy phrase is the object of, through prepositions and conjuncts (and through a
+    participle used as a preposition: "consequences, including sanctions")."""
     v = tok
     for _ in range(6):
         if v.dep_ not in _POLICY_GOVERNORS or v.head is v:
             break
         v = v.head
-        if v.pos_ in ("VERB", "AUX"):
+        if v.pos_ in ("VERB", "AUX") and v.dep_ != "prep":
             return v
     return None
 
