@@ -280,3 +280,9 @@ def test_an_elliptic_for_sentence_continues_the_thanks(extract):
     facts = extract("Call\n\nThe president thanked the government and people of Norway for their support. In "
                     "particular, for five packages of defence aid.")
     assert owner_of(facts, "defence aid") == "NOR"
+
+
+def test_aid_a_minister_says_must_be_given_is_no_ones_commitment(extract):
+    facts = extract("Statement\n\nForeign Minister Ana Soto of Peru has emphasised that additional humanitarian aid "
+                    "must be provided to the population of Chile.")
+    assert facts.policies == []

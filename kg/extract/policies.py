@@ -265,6 +265,8 @@ def _subject(tok: Token) -> Token | None:
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i), None)
         if subj is not None:
             return subj
+        if any(c.i == tok.i and c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            return None  # "X said that aid must be provided": the phrase is what its clause is about
         if verb.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acomp") or verb.head is verb:
             return None
         verb = verb.head
