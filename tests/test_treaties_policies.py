@@ -286,3 +286,9 @@ def test_aid_a_minister_says_must_be_given_is_no_ones_commitment(extract):
     facts = extract("Statement\n\nForeign Minister Ana Soto of Peru has emphasised that additional humanitarian aid "
                     "must be provided to the population of Chile.")
     assert facts.policies == []
+
+
+def test_effective_and_declared_only_as_events(extract):
+    facts = extract("Talks\n\nChile and Peru declared their support for the Andean Treaty and praised effective "
+                    "cooperation under the Andean Treaty.")
+    assert events(treaty(facts, "Andean Treaty")) == set()

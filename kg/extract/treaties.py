@@ -110,9 +110,10 @@ def _agreement_object(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
 
 def _declared_object(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """ "the leaders declared the region a zone of peace": a declaration made; not "declared that ..."."""
-    # (the parse may read "declared the coast a zone" as a clause: a verbless one, with a subject, still counts)
-    if not any(c.dep_ in ("dobj", "nsubjpass", "oprd") or c.dep_ == "ccomp" and c.pos_ in ("NOUN", "PROPN")
-               for c in tok.children):
+    # "declared X a Y" (the parse may read "the coast a zone" as a verbless clause) or "declared the Treaty":
+    # not "declared their support for the Treaty"
+    if not any(c.dep_ in ("nsubjpass", "oprd") or c.dep_ == "ccomp" and c.pos_ in ("NOUN", "PROPN")
+               or c.dep_ == "dobj" and c.lower_ in AGREEMENT_WORDS for c in tok.children):
         return None
     return _event_type(ctx, sent, tok)
 
@@ -120,6 +121,14 @@ def _declared_object(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
 def _raised_to(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """ "raised ... to a partnership" (not "raised concerns")."""
     if not any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+        return None
+    return _event_type(ctx, sent, tok)
+
+
+def _in_effect(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "the Framework shall be effective between 2023-2028", "effective from 1 May": not "effective cooperation"."""
+    if tok.dep_ not in ("acomp", "oprd") and not any(c.dep_ == "prep" and c.lower_ in ("from", "between", "as", "on")
+                                                       for c in tok.children):
         return None
     return _event_type(ctx, sent, tok)
 
@@ -139,6 +148,7 @@ EVENT_RULES: RuleFamily[str] = RuleFamily("treaties", [
          applies=_event_word_of("reaffirm", "endorse", "join", "replace", "reach")),
     rule("treaties.declared-object", _declared_object, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
          applies=_event_word_of("declare")),
+    rule("treaties.in-effect", _in_effect, words=TREATY_EVENTS, lemmas=TREATY_EVENTS, applies=_event_word_of("effective")),
     rule("treaties.raised-to", _raised_to, words=TREATY_EVENTS, lemmas=TREATY_EVENTS, applies=_event_word_of("raise")),
     rule("treaties.announced-creation", _announced_creation, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
          applies=_event_word_of("announce", "create")),
