@@ -292,3 +292,9 @@ def test_effective_and_declared_only_as_events(extract):
     facts = extract("Talks\n\nChile and Peru declared their support for the Andean Treaty and praised effective "
                     "cooperation under the Andean Treaty.")
     assert events(treaty(facts, "Andean Treaty")) == set()
+
+
+def test_a_fleet_review_is_an_event_not_a_policy(extract):
+    facts = extract("Navy\n\nThe Chilean Navy hosted the International Fleet Review in Valparaiso. Chile "
+                    "published its Defence Strategic Review in May 2024.")
+    assert [p.label for p in facts.policies] == ["Defence Strategic Review (Chile)"]

@@ -71,6 +71,8 @@ def _country_of_span(ctx: Discourse, start: int, end: int) -> str | None:
 # Policy heads read only when capitalised, as part of a name ("the Arms Control Act", "the Integrated
 # Review", "Operation Horizon"); lower-case they are common words
 _NAMED_POLICY_HEADS = {"act", "review", "operation", "law"}
+# Reviews that are ceremonies of ships or troops, not reviews of policy
+_CEREMONIAL_REVIEW = re.compile(r"\b(?:Fleet|Naval|Navy|Military|Air|Troop|Armed Forces)\s+Review\b")
 # Plural heads of a country's measures ("new sanctions on X", "restrictive measures", "countermeasures")
 _MEASURE_HEADS = {"sanctions", "measures"} | COUNTERMEASURES
 # "X has promised to reach 2 percent": a pledge of X's country
@@ -171,6 +173,8 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
                 break
             s, k = k, k - 1
         span = doc[s:e]
+        if low == "review" and _CEREMONIAL_REVIEW.search(span.text):
+            return None  # "the International Fleet Review": a ceremony, not a policy review
     if (e - s < 2 or not content) and low not in COUNTERMEASURES:
         return None
     if content and all(_names_country(ctx, x.text) for x in content):
