@@ -642,6 +642,7 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
         if country is None and low in _NAMED_POLICY_HEADS | _MEASURE_HEADS:
             continue  # an act, review, operation or sanctions of no known country: too vague a fact
         label = label.split("\n")[0]  # a headline's phrase ends with its line
+        label = re.sub(r"\s+as well$", "", label)  # "X as well as Y": the parse may leave "as well" in X
         label = re.sub(r"^(?:the|a|an|its|their|our|his|her)\s+", "", label, flags=re.I)
         label = label.strip(" ”“\"'’,")
         if country and not _names_country(ctx, label) and not (country == UNION_CODE and UNION_NAMES.search(label)):
