@@ -298,3 +298,13 @@ def test_a_fleet_review_is_an_event_not_a_policy(extract):
     facts = extract("Navy\n\nThe Chilean Navy hosted the International Fleet Review in Valparaiso. Chile "
                     "published its Defence Strategic Review in May 2024.")
     assert [p.label for p in facts.policies] == ["Defence Strategic Review (Chile)"]
+
+
+def test_a_numbered_list_of_agreements_signed(extract):
+    facts = extract("Visit\n\nA Joint Declaration on Principles for Relations and Cooperation between Ghana and Norway "
+                    "was signed on 23 July 2003. The following agreements were also signed:\n"
+                    "  1. MOU on Simplifying Visa Procedures;\n  2. Protocol on Fisheries Requirements.\n",
+                    PartialDate(2003, 7, 23))
+    assert treaty(facts, "Declaration on Principles for Relations and Cooperation").parties == {"GHA", "NOR"}
+    for name in ("MOU on Simplifying Visa Procedures", "Protocol on Fisheries Requirements"):
+        assert ("signed", "2003-07-23") in events(treaty(facts, name))

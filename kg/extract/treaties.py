@@ -186,15 +186,15 @@ def sentence_treaties(ctx: Discourse, sent: Sentence) -> None:
     anaphors = [m for m in ANAPHOR.finditer(text) if not any(n.start <= m.start("head") < n.end for n in spans)]
     found: list[tuple[TreatyMention, int]] = []
     _proposals(ctx, sent, found)
-    list_item = ctx.is_list_item(sent)
-    if not list_item:
-        ctx.list_events = []
+    list_item = ctx.is_list_item(sent) or _is_numbered_item(ctx, sent)
+    if not list_item and any(sent.lowers[i].isalpha() for i in range(sent.start, sent.end)):
+        ctx.list_events = []  # (a list's "1." the parse may cut off as a sentence does not end it)
     heading, ctx.treaty_heading = ctx.treaty_heading, []
     if heading and not spans and not anaphors and not found and "\n" not in ctx.text[heading_end(ctx, sent): sent.start_char]:
         # "X Declaration: Leaders declared ...": the rest of the line is about the agreement it opens with
         found += [(t, -1) for t in heading]
     if not spans and not anaphors and not found:
-        if text.rstrip().endswith(":"):  # "The two sides exchanged the following MoUs:" then a list of them
+        if _OPENS_LIST.search(text):  # "The two sides exchanged the following MoUs:" then a list of them
             ctx.list_events = [(w.type, ctx.focus_date or ctx.article.date if _reported_now(w.tok, w.type) else None)
                                for w in _event_words(ctx, sent)]
         return
@@ -223,6 +223,17 @@ def sentence_treaties(ctx: Discourse, sent: Sentence) -> None:
             undated.date = year
         elif not any(x.type == "signed" and x.date is not None for x in treaty.events):
             treaty.events.append(TreatyEvent("signed", year, None, s.evidence(YEAR_BEFORE_NAME_RULE)))
+
+
+# a sentence that ends by opening a list (the parse may keep the first item's "1." or bullet in it)
+_OPENS_LIST = re.compile(r":\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|[-•*–])?\s*$")
+_NUMBERED_ITEM = re.compile(r"\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)](?:\s|$)")
+
+
+def _is_numbered_item(ctx: Discourse, sent: Sentence) -> bool:
+    """A line opening with "1." or "(a)": an item of a numbered list."""
+    line_start = ctx.text.rfind("\n", 0, sent.start_char) + 1
+    return bool(_NUMBERED_ITEM.match(ctx.text[line_start: sent.start_char] + sent.text))
 
 
 def heading_end(ctx: Discourse, sent: Sentence) -> int:

@@ -24,13 +24,13 @@ _NAMED_TREATY = re.compile(
     r"(?P<to>[ \t]+to[ \t]+the[ \t]+[A-Z][\w-]*(?:[ \t]+(?:[A-Z][\w-]*|and|of|on))*[ \t]+(?:" + _HEADS_RE + r"))?"
     r"(?P<between>[ \t]+between[ \t]+" + _PARTY_NAME + r"[ \t]+and[ \t]+" + _PARTY_NAME + r")?"
     # "the Agreement to Establish the X", "the Protocol Amending the Y Treaty", "Arrangements relating to the Z"
-    r"(?P<tail>[ \t]+(?:of|on|for|to[ \t]+[Ee]stablish|[Ee]stablishing|[Aa]mending|[Rr]elating[ \t]+to|[Cc]oncerning)[ \t]+(?:the[ \t]+)?(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:[ \t]+(?:[A-Z][\w-]*|(?:and|of|on)(?=[ \t]+(?:the[ \t]+)?[A-Z])|the(?=[ \t]+[A-Z])|"
+    r"(?P<tail>[ \t]+(?:of|on|for|to[ \t]+[Ee]stablish|[Ee]stablishing|[Aa]mending|[Rr]elating[ \t]+to|[Cc]oncerning)[ \t]+(?:the[ \t]+)?(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:[ \t]+(?:[A-Z][\w-]*|(?:and|of|on|for)(?=[ \t]+(?:the[ \t]+)?[A-Z])|the(?=[ \t]+[A-Z])|"
     r"in[ \t]+the[ \t]+(?:fields?|areas?|sphere)[ \t]+of(?=[ \t]+[A-Z])|in(?=[ \t]+(?!"
     + _CALENDAR_WORDS + r")[A-Z][a-z])))*)?)(?![\w-])"
 )
 # Lower-case agreements a determiner, possessive or modifier makes specific ("the accession protocol",
 # "a memorandum of understanding on cooperation in green shipping", "the defence cooperation arrangement")
-_FUNCTION_WORDS = r"(?:the|a|an|of|on|in|to|and|or|with|for|by|its|their|our|this|that|his|her)\b"
+_FUNCTION_WORDS = r"(?:the|a|an|of|on|in|to|and|or|with|for|by|its|their|our|this|that|his|her|one|which|who)\b"
 _DETERMINED_TREATY = re.compile(
     r"(?:\b(?P<det>the|a|an|its|their|our|this|that)|(?P<poss>[A-Z][\w.-]*(?:'s|’s)))\s+"
     r"(?P<name>(?P<mods>(?:(?!" + _FUNCTION_WORDS + r")[A-Za-z][\w-]*\s+){0,3}?)"
