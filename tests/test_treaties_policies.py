@@ -33,7 +33,13 @@ def events(t: Treaty) -> set[tuple[str, str | None]]:
 def test_lower_case_agreement_after_a_pair_of_countries(extract):
     facts = extract("Ties\n\nThe ministers praised the Brazil - Kenya strategic partnership and its growth.")
     t = treaty(facts, "strategic partnership")
-    assert t.label == "Brazil-Kenya strategic partnership" and t.parties == {"BRA", "KEN"}
+    assert t.label == "Brazil–Kenya strategic partnership" and t.parties == {"BRA", "KEN"}
+
+
+def test_one_pair_named_in_either_order_is_one_agreement(extract):
+    facts = extract("Ties\n\nThe Kenya-Brazil strategic partnership grew. Leaders praised the Brazil - Kenya "
+                    "strategic partnership.")
+    assert [t.label for t in facts.treaties] == ["Brazil–Kenya strategic partnership"]
 
 
 def test_joint_communiques_of_a_pair_keep_their_two_parties(extract):

@@ -285,6 +285,9 @@ def _subject_country(ctx: Discourse, tok: Token) -> str | None:
     return _country_of_span(ctx, subj.left_edge.idx, subj.idx + len(subj.text))
 
 
+# "a contribution to the talks": to a conversation, not to a force, a mission or a fund
+_TO_A_DIALOGUE = re.compile(r"\s+to\s+(?:the\s+|these\s+|this\s+)?(?:\w+\s+)?(?:negotiations?|talks|discussions?|dialogue|"
+                            r"meetings?|debate|process|success|conference)\b")
 # Verbs that speak of another's deeds to criticise them ("condemned the deployment of missiles")
 _CRITICISM_VERBS = {"condemn", "criticise", "criticize", "denounce", "protest", "oppose", "deplore", "decry", "reject"}
 # Verbs that credit someone else with what follows "for" ("thanked Y for its support")
@@ -478,6 +481,8 @@ def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
             country = _owner(ctx, sent, tok)
     if country is None:
         return None
+    if tok.lower_.startswith("contribution") and re.match(_TO_A_DIALOGUE, ctx.text[tok.idx + len(tok.text):]):
+        return None  # "his contribution to the negotiations": a person's part in talks, not a country's forces
     if tok.lower_ in _ACTIVITY_HEADS and not any(c.dep_ == "poss" for c in tok.lefts):
         return None  # "military activities" only as a country's own ("Japan's replenishment activities")
     if e - s < 2:

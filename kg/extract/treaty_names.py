@@ -151,10 +151,15 @@ def _determined_name(text: str, m: re.Match[str]) -> _Found | None:
 def _country_pair_name(text: str, m: re.Match[str]) -> _Found | None:
     """ "the Vietnam - Indonesia strategic partnership": an agreement noun after a pair of countries."""
     first = _country_code(m.group("a"), True)
-    if not pair_parties(text, m) or first is None:
+    parties = pair_parties(text, m)
+    if not parties or first is None:
         return None
     start = m.start("name") + first[1]  # "Today Japan-Australia ...": the name starts at the country
-    label = re.sub(r"[ \t]*([-–—/])[ \t]*", r"\1", text[start: m.end("name")], count=1)
+    # named as a generic name with its parties is ("Indonesia–Vietnam strategic partnership"), so that
+    # "the Vietnam - Indonesia strategic partnership" and "the Indonesia-Vietnam ..." are one agreement
+    gz = gazetteer()
+    rest = text[m.end("b"): m.end("name")].strip()
+    label = "–".join(gz.name(c) for c in sorted(parties)) + " " + rest
     return start, m.end("name"), label, m.group("head").lower()
 
 
