@@ -648,8 +648,11 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
             continue  # an act, review, operation or sanctions of no known country: too vague a fact
         label = label.split("\n")[0]  # a headline's phrase ends with its line
         label = re.sub(r"\s+as well$", "", label)  # "X as well as Y": the parse may leave "as well" in X
+
         label = re.sub(r"^(?:the|a|an|its|their|our|his|her)\s+", "", label, flags=re.I)
         label = label.strip(" ”“\"'’,")
+        if label.count("“") > label.count("”"):
+            label += "”"  # (the strip above took the closing quote of a quotation inside the phrase)
         if country and not _names_country(ctx, label) and not (country == UNION_CODE and UNION_NAMES.search(label)):
             label = f"{label} ({ctx.gz.name(country)})"
         ev = ctx.sentence_evidence(sent, 0.65, policy_rule.id)
