@@ -314,3 +314,10 @@ def test_a_numbered_list_of_agreements_signed(extract):
     assert treaty(facts, "Declaration on Principles for Relations and Cooperation").parties == {"GHA", "NOR"}
     for name in ("MOU on Simplifying Visa Procedures", "Protocol on Fisheries Requirements"):
         assert ("signed", "2003-07-23") in events(treaty(facts, name))
+
+
+def test_measures_announced_by_one_country_and_welcomed_by_another(extract):
+    facts = extract("Call\n\nChile welcomed Peru's announcement of new sanctions against the regime and praised the "
+                    "stability of the Taiwan Strait and their opposition to any attempt to change it.")
+    assert owner_of(facts, "new sanctions") == "PER"
+    assert all(c != "TWN" for c in owners(facts).values())

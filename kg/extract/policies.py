@@ -291,7 +291,7 @@ _TO_A_DIALOGUE = re.compile(r"\s+to\s+(?:the\s+|these\s+|this\s+)?(?:\w+\s+)?(?:
 # Verbs that speak of another's deeds to criticise them ("condemned the deployment of missiles")
 _CRITICISM_VERBS = {"condemn", "criticise", "criticize", "denounce", "protest", "oppose", "deplore", "decry", "reject"}
 # Verbs that credit someone else with what follows "for" ("thanked Y for its support")
-_CREDIT_VERBS = {"thank", "praise", "commend", "applaud", "appreciate", "congratulate", "laud", "acknowledge"}
+_CREDIT_VERBS = {"thank", "praise", "commend", "applaud", "appreciate", "congratulate", "laud", "acknowledge", "welcome"}
 
 
 def _thanked_for(tok: Token) -> bool:
@@ -348,15 +348,22 @@ def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """Whose a policy phrase is when its own words do not say: the country of the noun it is a conjunct
     of ("France's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
     official, "I"/"we" the speaker), or of the speaker of "our"."""
-    doc = ctx.doc
-    if tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN"):
-        s = min([c.left_edge.i for c in tok.head.lefts if c.dep_ in ("poss", "amod", "compound")] + [tok.head.i])
-        country = _country_of_span(ctx, doc[s].idx, tok.head.idx)
+    if tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN") and not any(c.dep_ == "poss" for c in tok.lefts):
+        # (only a possessor: "the Taiwan Strait and their opposition" is no Taiwanese opposition)
+        owner = next((c for c in tok.head.lefts if c.dep_ == "poss"), None)
+        country = _country_of_span(ctx, owner.left_edge.idx, owner.idx + len(owner.text)) if owner is not None else None
         if country:
             return country
     verb = _governing_verb(tok)
     if verb is not None and verb.lemma_.lower() in _CRITICISM_VERBS:
         return None  # "China opposes unilateral sanctions": what a subject opposes is another's
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+        # "welcomed Japan's announcement of new sanctions": the announcer's
+        noun = tok.head.head
+        owner = next((c for c in noun.lefts if c.dep_ in ("poss", "compound", "amod")
+                      and _country_of_span(ctx, c.left_edge.idx, c.idx + len(c.text))), None)
+        if owner is not None:
+            return _country_of_span(ctx, owner.left_edge.idx, owner.idx + len(owner.text))
     subj = _subject(tok)
     if subj is not None and _thanked_for(tok):
         # "X thanked Y for its support": the support is Y's
