@@ -321,3 +321,9 @@ def test_measures_announced_by_one_country_and_welcomed_by_another(extract):
                     "stability of the Taiwan Strait and their opposition to any attempt to change it.")
     assert owner_of(facts, "new sanctions") == "PER"
     assert all(c != "TWN" for c in owners(facts).values())
+
+
+def test_the_eu_named_through_an_article_completes_an_agreements_parties(extract):
+    facts = extract("Declaration\n\nThe EU and Australia are partners. Today the EU and Australia met. Today we "
+                    "signed an agreement on crisis management cooperation.")
+    assert treaty(facts, "agreement on crisis management").parties == {"AUS", "EUU"}

@@ -507,9 +507,15 @@ def finish_treaties(ctx: Discourse) -> None:
             longer.events += [e for e in t.events if not any(x.type == e.type and x.date == e.date for x in longer.events)]
             longer.evidence += t.evidence
             ctx.facts.treaties.remove(t)
+    # the article's main actors, the EU among them by how often it is named
+    counts = dict(ctx.facts.countries)
+    union_mentions = len(UNION_NAMES.findall(ctx.text))
+    if union_mentions >= 2:
+        counts[UNION_CODE] = union_mentions
+    main_actors = sorted(counts, key=lambda c: -counts[c])
     for t in ctx.facts.treaties:
         want = 3 if re.search(r"(?i)trilateral|tripartite|three", " ".join(e.quote for e in t.evidence)) else 2
-        for c in ctx.main_countries:
+        for c in main_actors:
             if len(t.parties) >= want or t.named_parties:
                 break
             t.parties.add(c)
