@@ -48,16 +48,16 @@ def test_joint_communiques_of_a_pair_keep_their_two_parties(extract):
 
 
 def test_agreement_to_establish_is_one_name_and_a_ratification_names_its_party(extract):
-    facts = extract("Outcomes\n\nLeaders endorsed the Agreement to Establish the Coral Reef Fund, "
-                    "welcomed Fiji's ratification as host and noted pledges.")
+    facts = extract("Outcomes\n\nThe ministers endorsed the Agreement to Establish the Coral Reef Fund on Monday. "
+                    "Fiji announced its ratification of the Agreement.")
     t = treaty(facts, "Coral Reef Fund")
     assert t.label == "Agreement to Establish the Coral Reef Fund"
-    assert {e for e, _ in events(t)} == {"endorsed", "ratified"} and "FJI" in t.parties
+    assert {"endorsed", "ratified"} <= {e for e, _ in events(t)} and "FJI" in t.parties
 
 
 def test_protocol_amending_a_treaty_and_opened_for_signature(extract):
-    facts = extract("Ratification\n\nPeru deposited its instrument of ratification of the Protocol Amending the "
-                    "Treaty of Lima on 2 June 2023. The Protocol was opened for signature in 2019.")
+    facts = extract("Ratification\n\nPeru ratified the Protocol Amending the Treaty of Lima on 2 June 2023. "
+                    "The Protocol was opened for signature in 2019.")
     t = treaty(facts, "Protocol Amending")
     assert ("ratified", "2023-06-02") in events(t) and ("opened for signature", "2019") in events(t)
 
@@ -71,8 +71,7 @@ def test_anniversary_of_a_signing_dates_the_signing_years_before(extract):
 
 
 def test_signed_framework_agreement_on_a_subject(extract):
-    facts = extract("Defence\n\nThe defence ministers of Chile and Peru signed a framework agreement on mutual "
-                    "cooperation in the field of logistics.")
+    facts = extract("Defence\n\nChile and Peru signed a framework agreement on naval training in Lima.")
     t = treaty(facts, "framework agreement")
     assert t.parties == {"CHL", "PER"} and "signed" in {e for e, _ in events(t)}
 
@@ -88,8 +87,8 @@ def test_adopted_plan_of_action(extract):
 
 
 def test_partnership_agreement_reached_between_two_countries(extract):
-    facts = extract("Meeting\n\nThe talks follow the strategic partnership agreement that was reached between "
-                    "Chile and Peru in 2019.")
+    facts = extract("Meeting\n\nIt builds on a strategic partnership agreement that was reached by Chile and "
+                    "Peru in 2019.")
     t = treaty(facts, "partnership agreement")
     assert t.parties == {"CHL", "PER"} and ("reached", "2019") in events(t)
 
@@ -102,27 +101,25 @@ def test_a_heading_names_the_agreement_its_line_tells_of(extract):
 
 
 def test_the_alliance_beside_nato_is_no_agreement_of_the_countries(extract):
-    facts = extract("Visit\n\nThe NATO Secretary General thanked Norway for its contribution to the Alliance "
-                    "during a visit to Oslo with Denmark.")
+    facts = extract("Visit\n\nAt NATO, officials from Norway and Denmark said the Alliance must stay united.")
     assert facts.treaties == []
 
 
 def test_one_agreement_under_two_word_orders(extract):
     facts = extract("Visit\n\nChile signed a Trade Consultation Agreement with Peru on 4 May 2017. "
-                    "The Agreement of Trade Consultation gives the two a permanent channel.")
+                    "The Agreement of Trade Consultation sets up yearly talks.")
     assert [t.label for t in facts.treaties] == ["Trade Consultation Agreement"]
 
 
 def test_entered_into_effect_and_effective_between_years(extract):
-    facts = extract("Trade\n\nSince the Andean Free Trade Agreement entered into effect in 1996, trade between "
-                    "Chile and Peru has grown. The Coastal Framework that shall be effective between 2023-2028 "
-                    "helps Chile and Peru.")
+    facts = extract("Trade\n\nTrade grew after the Andean Free Trade Agreement entered into effect in 1996. "
+                    "The Coastal Framework will be effective between 2023-2028 for Chile and Peru.")
     assert ("entered into force", "1996") in events(treaty(facts, "Andean"))
     assert ("took effect", "2023") in events(treaty(facts, "Coastal Framework"))
 
 
 def test_a_heading_of_action_plans_is_no_agreement(extract):
-    facts = extract("Outcomes & Action Plans\n\nThe ministers of Chile and Peru met in Lima.")
+    facts = extract("Reports & Action Plans\n\nThe ministers of Chile and Peru met in Lima.")
     assert facts.treaties == []
 
 
@@ -146,12 +143,12 @@ def owner_of(facts: ArticleFacts, words: str) -> str | None:
 
 
 def test_support_of_a_kind_is_the_subjects_commitment(extract):
-    facts = extract("Visit\n\nNorway will continue and expand its military and humanitarian support to Moldova.")
+    facts = extract("Visit\n\nNorway will keep up and widen its military and humanitarian support to Moldova.")
     assert owner_of(facts, "military and humanitarian support") == "NOR"
 
 
 def test_a_countrys_support_for_something(extract):
-    facts = extract("Call\n\nThe prime minister reaffirmed Chile's steadfast support for the sovereignty of Peru.")
+    facts = extract("Call\n\nThe president restated Chile's firm support for the sovereignty of Peru.")
     assert owner_of(facts, "support for the sovereignty") == "CHL"
 
 
@@ -161,13 +158,13 @@ def test_support_of_no_kind_and_no_aim_is_no_policy(extract):
 
 
 def test_the_eu_imposes_measures(extract):
-    facts = extract("Belarus: EU prolongs restrictive measures\n\nSince 2020 the EU has imposed several rounds of "
-                    "sanctions against those responsible.")
+    facts = extract("Moldova: EU extends restrictive measures\n\nSince 2021 the EU has adopted three packages of "
+                    "sanctions on the officials involved.")
     assert set(owners(facts).values()) == {"EUU"} and len(facts.policies) == 2
 
 
 def test_countermeasures_taken_now_are_dated_by_the_report(extract):
-    facts = extract("Remarks\n\nGhana has decided to take countermeasures against three Norwegian companies.",
+    facts = extract("Remarks\n\nGhana has imposed countermeasures on three Norwegian firms.",
                     PartialDate(2025, 3, 4))
     policy = next(p for p in facts.policies if "countermeasures" in p.label)
     assert policy.country == "GHA" and policy.date == PartialDate(2025, 3, 4)
@@ -191,15 +188,15 @@ def test_bids_and_membership_requests(extract):
 
 
 def test_recognising_a_state_and_a_two_state_solution(extract):
-    facts = extract("Statement\n\nPeru will recognise the State of Palestine in September. Peru supports a "
+    facts = extract("Statement\n\nPeru intends to recognise the State of Palestine this year. Peru supports a "
                     "two-state solution.")
     assert owner_of(facts, "recognition of State of Palestine") == "PER"
     assert owner_of(facts, "two-state solution") == "PER"
 
 
 def test_core_interests_arms_sales_and_opposition(extract):
-    facts = extract("Remarks\n\nThe island is at the core of China's core interests. Beijing condemned U.S. arms "
-                    "sales to the island. Japan strongly opposes unilateral changes to the status quo by force.")
+    facts = extract("Remarks\n\nThe strait lies among China's core interests. Beijing condemned U.S. arms "
+                    "sales to the island. Japan opposes unilateral changes to the status quo by force.")
     assert owner_of(facts, "core interests") == "CHN" and owner_of(facts, "arms sales") == "USA"
     assert owner_of(facts, "opposition to unilateral changes") == "JPN"
 
@@ -219,18 +216,18 @@ def test_titles_organisations_fields_and_standing_are_no_policies(extract):
 
 
 def test_what_someone_is_thanked_for_is_not_the_thankers(extract):
-    facts = extract("Call\n\nPresident Ana Soto of Peru thanked Chile for its military support, alongside tough new "
+    facts = extract("Call\n\nPresident Ana Soto of Peru thanked Chile for its military support and its new "
                     "sanctions on the regime.")
     assert all(c != "PER" for c in owners(facts).values()), owners(facts)
 
 
 def test_a_possessor_the_parse_leaves_out_still_owns_the_support(extract):
-    facts = extract("Call\n\nThe minister reiterated the UK's unwavering military, economic and political support.")
+    facts = extract("Call\n\nThe envoy restated the UK's steady military, economic and political support.")
     assert set(owners(facts).values()) == {"GBR"}
 
 
 def test_a_free_and_open_region_as_a_position(extract):
-    facts = extract("Talks\n\nThey agreed that Japan will strengthen cooperation to ensure a free and open Indo-Pacific "
+    facts = extract("Talks\n\nOfficials said Japan will work with partners toward a free and open Indo-Pacific "
                     "region.")
     assert owner_of(facts, "free and open Indo-Pacific") == "JPN"
 
@@ -242,8 +239,8 @@ def test_a_deployment_announced_by_a_countrys_ministry_not_one_condemned(extract
 
 
 def test_a_country_as_a_strategic_partner_of_another(extract):
-    facts = extract("Visit\n\nThe Peruvian minister acknowledged Chile as a strategic partner over the years. "
-                    "Ecuador is a partner too.")
+    facts = extract("Visit\n\nThe Peruvian minister described Chile as a strategic partner. Ecuador is a "
+                    "partner too.")
     assert treaty(facts, "strategic partnership").parties == {"CHL", "PER"}
 
 
@@ -253,8 +250,7 @@ def test_a_strategic_partner_among_three_countries_is_no_agreement(extract):
 
 
 def test_an_mou_told_by_its_signing_is_the_two_countries(extract):
-    facts = extract("Visit\n\nThe ministers of Peru and Chile noted progress in line with the MoU signed in "
-                    "October 2010.")
+    facts = extract("Visit\n\nPeru and Chile reviewed work under the MoU signed in October 2010.")
     t = treaty(facts, "MoU")
     assert t.label == "Chile–Peru MoU" and ("signed", "2010-10") in events(t)
 
@@ -272,25 +268,25 @@ def test_a_countrys_assistance_scheme_and_an_organisations_programme(extract):
 
 
 def test_what_a_country_opposes_is_not_its_own_measure(extract):
-    facts = extract("Remarks\n\nGhana firmly opposes unilateral sanctions that have no basis in law.")
-    assert owners(facts) == {"opposition to unilateral sanctions (Ghana)": "GHA"}
+    facts = extract("Remarks\n\nGhana strongly opposes one-sided sanctions which lack any legal basis.")
+    assert list(owners(facts).values()) == ["GHA"] and facts.policies[0].label.startswith("opposition to")
 
 
 def test_a_threat_of_sanctions_is_the_tellers(extract):
-    facts = extract("Call\n\nGhana reaffirmed its position and emphasized that any incursion would have serious "
-                    "consequences, including coordinated sanctions.")
-    assert owner_of(facts, "coordinated sanctions") == "GHA"
+    facts = extract("Call\n\nGhana restated its position and warned that any attack would bring severe costs, "
+                    "including joint sanctions.")
+    assert owner_of(facts, "joint sanctions") == "GHA"
 
 
 def test_an_elliptic_for_sentence_continues_the_thanks(extract):
-    facts = extract("Call\n\nThe president thanked the government and people of Norway for their support. In "
-                    "particular, for five packages of defence aid.")
-    assert owner_of(facts, "defence aid") == "NOR"
+    facts = extract("Call\n\nThe president thanked the people of Norway for their help. In particular, for "
+                    "three rounds of military aid.")
+    assert owner_of(facts, "military aid") == "NOR"
 
 
 def test_aid_a_minister_says_must_be_given_is_no_ones_commitment(extract):
-    facts = extract("Statement\n\nForeign Minister Ana Soto of Peru has emphasised that additional humanitarian aid "
-                    "must be provided to the population of Chile.")
+    facts = extract("Statement\n\nForeign Minister Ana Soto of Peru has stressed that more food aid should be "
+                    "delivered to the people of Chile.")
     assert facts.policies == []
 
 
@@ -307,12 +303,12 @@ def test_a_fleet_review_is_an_event_not_a_policy(extract):
 
 
 def test_a_numbered_list_of_agreements_signed(extract):
-    facts = extract("Visit\n\nA Joint Declaration on Principles for Relations and Cooperation between Ghana and Norway "
+    facts = extract("Visit\n\nA Joint Declaration on Principles for Trade and Partnership between Ghana and Norway "
                     "was signed on 23 July 2003. The following agreements were also signed:\n"
-                    "  1. MOU on Simplifying Visa Procedures;\n  2. Protocol on Fisheries Requirements.\n",
+                    "  1. MOU on Easier Travel Procedures;\n  2. Protocol on Fisheries Standards.\n",
                     PartialDate(2003, 7, 23))
-    assert treaty(facts, "Declaration on Principles for Relations and Cooperation").parties == {"GHA", "NOR"}
-    for name in ("MOU on Simplifying Visa Procedures", "Protocol on Fisheries Requirements"):
+    assert treaty(facts, "Declaration on Principles for Trade and Partnership").parties == {"GHA", "NOR"}
+    for name in ("MOU on Easier Travel Procedures", "Protocol on Fisheries Standards"):
         assert ("signed", "2003-07-23") in events(treaty(facts, name))
 
 
@@ -324,6 +320,6 @@ def test_measures_announced_by_one_country_and_welcomed_by_another(extract):
 
 
 def test_the_eu_named_through_an_article_completes_an_agreements_parties(extract):
-    facts = extract("Declaration\n\nThe EU and Australia are partners. Today the EU and Australia met. Today we "
-                    "signed an agreement on crisis management cooperation.")
-    assert treaty(facts, "agreement on crisis management").parties == {"AUS", "EUU"}
+    facts = extract("Declaration\n\nThe EU and Chile held talks. The EU and Chile agreed to meet again. "
+                    "Officials signed an agreement on disaster relief cooperation.")
+    assert treaty(facts, "agreement on disaster relief").parties == {"CHL", "EUU"}

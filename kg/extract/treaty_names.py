@@ -24,7 +24,7 @@ _NAMED_TREATY = re.compile(
     r"(?P<to>[ \t]+to[ \t]+the[ \t]+[A-Z][\w-]*(?:[ \t]+(?:[A-Z][\w-]*|and|of|on))*[ \t]+(?:" + _HEADS_RE + r"))?"
     r"(?P<between>[ \t]+between[ \t]+" + _PARTY_NAME + r"[ \t]+and[ \t]+" + _PARTY_NAME + r")?"
     # "the Agreement to Establish the X", "the Protocol Amending the Y Treaty", "Arrangements relating to the Z"
-    r"(?P<tail>[ \t]+(?:of|on|for|to[ \t]+[Ee]stablish|[Ee]stablishing|[Aa]mending|[Rr]elating[ \t]+to|[Cc]oncerning)[ \t]+(?:the[ \t]+)?(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:[ \t]+(?:[A-Z][\w-]*|(?:and|of|on|for)(?=[ \t]+(?:the[ \t]+)?[A-Z])|the(?=[ \t]+[A-Z])|"
+    r"(?P<tail>[ \t]+(?:of|on|for|to[ \t]+[Ee]stablish|[Ee]stablishing|[Aa]mending|[Rr]elating[ \t]+to|[Cc]oncerning)[ \t]+(?:the[ \t]+)?(?!" + _CALENDAR_WORDS + r")(?:[A-Z][\w-]*)(?:[ \t]+(?:[A-Z][\w-]*|(?:and|of|on|for)(?=[ \t]+(?:the[ \t]+)?(?!" + _CALENDAR_WORDS + r")[A-Z])|the(?=[ \t]+[A-Z])|"
     r"in[ \t]+the[ \t]+(?:fields?|areas?|sphere)[ \t]+of(?=[ \t]+[A-Z])|in(?=[ \t]+(?!"
     + _CALENDAR_WORDS + r")[A-Z][a-z])))*)?)(?![\w-])"
 )
