@@ -61,7 +61,7 @@ def _np_text(tok: Token) -> tuple[int, int]:
 
 def _country_of_span(ctx: Discourse, start: int, end: int) -> str | None:
     """The first country named between `start` and `end`, else the European Union if named there
-    (it makes policies as one: "the EU prolongs restrictive measures")."""
+    (it makes policies as one: "the EU extends restrictive measures")."""
     for c in ctx.m.countries:
         if start <= c.start < end and c.kind in ("name", "demonym", "capital", "alias"):
             return c.code
@@ -77,8 +77,8 @@ _CEREMONIAL_REVIEW = re.compile(r"\b(?:Fleet|Naval|Navy|Military|Air|Troop|Armed
 _MEASURE_HEADS = {"sanctions", "measures"} | COUNTERMEASURES
 # "X has promised to reach 2 percent": a pledge of X's country
 _PLEDGE_VERBS = {"promise", "pledge", "vow"}
-# What a country does abroad, read only as its own ("Japan's replenishment activities")
-# ("activities" and "operations" are as often another's aggression: "Russia's destabilization activities")
+# What a country does abroad, read only as its own ("Chile's mine-clearing activities")
+# ("activities" and "operations" are as often another's aggression: "Peru's destabilising activities")
 _ACTIVITY_HEADS = {"mission", "missions"}
 
 
@@ -185,7 +185,7 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
     if content and all(x.lower_ in GENERIC_POLICY_WORDS for x in content if x.i < tok.i) and not any(x.i > tok.i for x in content):
         return None  # "international foreign policy": a field, not a policy
     if low == "position" and re.match(r"\s*(?:in|on)\s+the\s+(?:\w+\s+)?(?:arena|stage|scene|world)\b", ctx.text[tok.idx + len(tok.text):]):
-        return None  # a standing ("Poland's position on the international arena"), not a stance
+        return None  # a standing ("Ghana's position on the world stage"), not a stance
     # a country after the head is what the policy is about, not its owner ("sanctions on Russia",
     # "a Review of our relations with X", "the Initiative for the denuclearisation of X")
     country = _country_of_span(ctx, span.start_char, tok.idx)
@@ -195,7 +195,7 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
         # a named programme of no country in its name is an organisation's ("the X Development Programme")
         return PolicyFound(span.text, country) if country else None
     if country is None and not any(c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in tok.lefts):
-        # (not when another owner is named: "the UN's development programme", "the community's policy")
+        # (not when another owner is named: "the UN's development programme", "the bloc's policy")
         country = _owner(ctx, sent, tok)  # "India reaffirmed its Act East Policy"
     return PolicyFound(span.text, country, needs_owner=low in _MEASURE_HEADS)
 
@@ -260,8 +260,8 @@ def _vision_of(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None
 
 
 def _subject(tok: Token) -> Token | None:
-    """The subject of the verb a policy is the object of, through the verbs it depends on ("China has
-    decided to take countermeasures", "Germany will continue and expand its support")."""
+    """The subject of the verb a policy is the object of, through the verbs it depends on ("Ghana has
+    decided to impose countermeasures", "Norway will keep up and widen its support")."""
     verb = _governing_verb(tok)
     for _ in range(4):
         if verb is None:
@@ -332,7 +332,7 @@ _ELLIPTIC_FOR = re.compile(r"\s*(?:In particular|Particularly|Notably|Especially
 
 
 def _credited_before(ctx: Discourse, sent: Sentence) -> str | None:
-    """The country the sentence before `sent` thanks or praises ("thanked the people of Finland for")."""
+    """The country the sentence before `sent` thanks or praises ("thanked the people of Norway for")."""
     k = ctx.sentence_starts.index(sent.start) if sent.start in ctx.sentence_starts else 0
     if k == 0:
         return None
@@ -346,19 +346,19 @@ def _credited_before(ctx: Discourse, sent: Sentence) -> str | None:
 
 def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """Whose a policy phrase is when its own words do not say: the country of the noun it is a conjunct
-    of ("France's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
+    of ("Chile's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
     official, "I"/"we" the speaker), or of the speaker of "our"."""
     if tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN") and not any(c.dep_ == "poss" for c in tok.lefts):
-        # (only a possessor: "the Taiwan Strait and their opposition" is no Taiwanese opposition)
+        # (only a possessor: "the Panama Canal and their opposition" is no Panamanian opposition)
         owner = next((c for c in tok.head.lefts if c.dep_ == "poss"), None)
         country = _country_of_span(ctx, owner.left_edge.idx, owner.idx + len(owner.text)) if owner is not None else None
         if country:
             return country
     verb = _governing_verb(tok)
     if verb is not None and verb.lemma_.lower() in _CRITICISM_VERBS:
-        return None  # "China opposes unilateral sanctions": what a subject opposes is another's
+        return None  # "Ghana opposes one-sided sanctions": what a subject opposes is another's
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
-        # "welcomed Japan's announcement of new sanctions": the announcer's
+        # "welcomed Peru's announcement of new sanctions": the announcer's
         noun = tok.head.head
         owner = next((c for c in noun.lefts if c.dep_ in ("poss", "compound", "amod")
                       and _country_of_span(ctx, c.left_edge.idx, c.idx + len(c.text))), None)
@@ -375,7 +375,7 @@ def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
         country = _agent_country(ctx, subj)
         said = subj.head
         if country is None and said.dep_ == "ccomp" and said.head is not said:
-            # "X emphasized that any incursion would have consequences, including sanctions": X's threat
+            # "X warned that any attack would bring costs, including sanctions": X's threat
             teller_verb = said.head
             while teller_verb.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in teller_verb.children):
                 teller_verb = teller_verb.head  # "X reaffirmed ... and emphasized that ..."
@@ -384,7 +384,7 @@ def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
         if country:
             return country
     elif _ELLIPTIC_FOR.match(sent.text):
-        # "X thanked Y for its support. In particular, for five packages of aid ...": Y's
+        # "X thanked Y for its help. In particular, for three rounds of aid ...": Y's
         return _credited_before(ctx, sent)
     if any(x.lower_ in ("our", "we") for x in tok.subtree) or any(x.lower_ == "our" for x in tok.lefts):
         sp = ctx.speaker_at(tok.idx)
@@ -403,8 +403,8 @@ def _owner_left_or_subject(ctx: Discourse, sent: Sentence, tok: Token, s: int) -
     if country is None and any(c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in tok.lefts):
         return None
     if country is None:
-        # (the parse may leave the possessor out of the phrase: "the regime's support for X", "the UK's
-        # unwavering military, economic and political support")
+        # (the parse may leave the possessor out of the phrase: "the regime's support for X", "Norway's
+        # steady military, economic and political support")
         k = s - 1
         while k > sent.start and (doc[k].text in (",", "and", "or") or doc[k].pos_ == "ADJ" or doc[k].lower_ in SUPPORT_KINDS):
             k -= 1
@@ -429,7 +429,7 @@ def _is_value_vision(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _value_vision(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "Japan seeks a free and open Indo-Pacific": a position on the order of a region (of a country)."""
+    """ "Chile seeks a free and open Indo-Pacific": a position on the order of a region (of a country)."""
     doc = ctx.doc
     s = min(a.i for a in _values_of(tok))
     label = doc[s: tok.i + 1].text
@@ -444,7 +444,7 @@ def _is_commitment(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _commitment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "South Africa's commitment to strengthening co-operation": a country's own commitment (not one to
+    """ "Ghana's commitment to strengthening regional trade": a country's own commitment (not one to
     an agreement, which is the agreement's story)."""
     doc = ctx.doc
     s, e = _np_text(tok)
@@ -458,7 +458,7 @@ def _is_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _support(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """A country's commitment: "Canada's steadfast support for the sovereignty of X", "Germany will expand
+    """A country's commitment: "Chile's firm support for the sovereignty of X", "Norway will widen
     its military and humanitarian support", "defence aid" (not "the valuable support" of no kind)."""
     doc = ctx.doc
     s, e = _np_text(tok)
@@ -472,13 +472,13 @@ def _support(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
 
 
 def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """A country's forces sent or moved: "Danish naval deployments", "Denmark's contribution to the
-    battlegroup", "the realignment of US forces", "Japan's replenishment activities in the X"."""
+    """A country's forces sent or moved: "Dutch naval deployments", "Norway's contribution to the
+    battlegroup", "the realignment of US forces", "Chile's mine-clearing activities in the X"."""
     doc = ctx.doc
     s, e = _np_text(tok)
     country = _country_of_span(ctx, doc[s].idx, tok.idx)
     if country is None and tok.lower_ in DEPLOYMENT_HEADS:
-        # "the realignment of US forces", "the deployment of Japanese destroyers": whose forces
+        # "the realignment of US forces", "the deployment of Chilean frigates": whose forces
         end = tok.idx + len(tok.text)
         forces = re.match(r"\s+of\s+(?:the\s+)?(?:\w+\s+)?[\w.]+\s", ctx.text[end:])
         country = _country_of_span(ctx, tok.idx, end + forces.end()) if forces else None
@@ -491,7 +491,7 @@ def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
     if tok.lower_.startswith("contribution") and re.match(_TO_A_DIALOGUE, ctx.text[tok.idx + len(tok.text):]):
         return None  # "his contribution to the negotiations": a person's part in talks, not a country's forces
     if tok.lower_ in _ACTIVITY_HEADS and not any(c.dep_ == "poss" for c in tok.lefts):
-        return None  # "military activities" only as a country's own ("Japan's replenishment activities")
+        return None  # "military activities" only as a country's own ("Chile's mine-clearing activities")
     if e - s < 2:
         return None
     return PolicyFound(doc[s:e].text, country, needs_owner=True)
@@ -509,7 +509,7 @@ def _is_membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "Australia's bid to host the conference", "Finland and Sweden submitted their membership requests",
+    """ "Chile's bid to host the conference", "Norway and Peru submitted their membership requests",
     "X's future membership in the Union": a country's bid."""
     s, e = _np_text(tok)
     if tok.lower_ in ("bid", "bids") and not (any(c.dep_ == "poss" for c in tok.lefts) or e > tok.i + 1):
@@ -522,7 +522,7 @@ def _is_recognition(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _recognition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "Australia will recognise the State of X": recognition of a state (not "recognise the aspirations")."""
+    """ "Peru intends to recognise the State of X": recognition of a state (not "recognise the aspirations")."""
     obj = next(c for c in tok.children if c.dep_ == "dobj")
     phrase = ctx.doc[obj.left_edge.i: obj.right_edge.i + 1]
     if not (obj.lower_ in ("state", "independence", "sovereignty", "government") or _names_country(ctx, obj.text)):
@@ -532,7 +532,7 @@ def _recognition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
 
 
 def _opposition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "Japan strongly opposes unilateral changes to the status quo by force": a position."""
+    """ "Ghana opposes unilateral changes to the status quo by force": a position."""
     obj = next(c for c in tok.children if c.dep_ == "dobj")
     end = obj.right_edge.i + 1
     for k in range(obj.i, end):
@@ -560,7 +560,7 @@ def _is_position_word(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _position(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "a two-state solution" (of the speaker's or subject's country), "China's core interests"."""
+    """ "a two-state solution" (of the speaker's or subject's country), "Peru's core interests"."""
     doc = ctx.doc
     s = min([c.left_edge.i for c in tok.lefts if c.dep_ != "det"] + [tok.i])
     country = _country_of_span(ctx, doc[s].idx, tok.idx) if tok.lower_ != "solution" else None
@@ -577,12 +577,12 @@ def _is_arms_sales(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _arms_sales(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "U.S. arms sales to X", "the announcement of large-scale arms sales" by a country."""
+    """ "Russian arms sales to X", "the announcement of large arms sales" by a country."""
     doc = ctx.doc
     s, e = _np_text(tok)
     country = _country_of_span(ctx, doc[s].idx, tok.idx)
     if country is None and tok.dep_ == "pobj" and tok.head.lower_ == "of":
-        noun = tok.head.head  # "the U.S. announcement of arms sales"
+        noun = tok.head.head  # "the Russian announcement of arms sales"
         country = _country_of_span(ctx, noun.left_edge.idx, noun.idx)
     return PolicyFound(doc[s:e].text, country or _owner(ctx, sent, tok), needs_owner=True)
 
@@ -594,7 +594,7 @@ def _is_country_proposed(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _country_proposed(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
-    """ "the Mexican-proposed conference on drugs": that country's initiative."""
+    """ "the Chilean-proposed conference on fisheries": that country's initiative."""
     doc = ctx.doc
     noun = tok.head
     _, e = _np_text(noun)
@@ -665,7 +665,7 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
         ev = ctx.sentence_evidence(sent, 0.65, policy_rule.id)
         date = pick_date(_policy_dates(ctx, sent, tok, dates))
         if date is None and low in _MEASURE_HEADS and _taken_now(tok):
-            date = ctx.article.date  # "China has decided to take countermeasures": on the day of the report
+            date = ctx.article.date  # "Ghana has decided to impose countermeasures": on the day of the report
         ctx.facts.policies.append(Policy(label, country, date, found.action, ev))
 
 

@@ -126,7 +126,7 @@ def _raised_to(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
 
 
 def _in_effect(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
-    """ "the Framework shall be effective between 2023-2028", "effective from 1 May": not "effective cooperation"."""
+    """ "the Framework shall be effective between 2024-2029", "effective from 1 May": not "effective cooperation"."""
     if tok.dep_ not in ("acomp", "oprd") and not any(c.dep_ == "prep" and c.lower_ in ("from", "between", "as", "on")
                                                        for c in tok.children):
         return None
@@ -254,7 +254,7 @@ class _SentenceTreaties:
         self.events = _event_words(ctx, sent)
         self.base_evidence = ctx.sentence_evidence(sent, 0.7, "")
         # parties are countries acting in the sentence: named (not by a capital) and not as a place ("talks in X")
-        # (nor a currency: "US$165 million")
+        # (nor a currency: "US$20 million")
         self.parties = {c.code for c in self.countries if c.kind in ("name", "demonym", "alias")
                         and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])
                         and ctx.text[c.end: c.end + 1] != "$"}
@@ -290,7 +290,7 @@ class _SentenceTreaties:
             if head.startswith("generic:") and head != PARTNER_HEAD and not in_name and not (self.parties and self.events):
                 continue  # "their strategic partnership": no parties named, not a fact about an agreement
             treaty = _get_treaty(ctx, label, in_name)
-            if span.parties and not treaty.named_parties:  # "the Treaty of Peace between A and B"
+            if span.parties and not treaty.named_parties:  # "the Treaty of Friendship between A and B"
                 treaty.parties = set(span.parties)
                 treaty.named_parties = True
             if span.alias:  # "the X between A and B, known as the Y": X is another name of Y
@@ -366,7 +366,7 @@ class _SentenceTreaties:
         ev_tok = word.tok
         anniversary = _anniversary_of(ev_tok)
         if anniversary is not None:
-            # "marked the centenary of the signing of X" (on a day of 2020): signed in 1920, not that day
+            # "marked the centenary of the signing of X" (on a day of 2019): signed in 1919, not that day
             years = _anniversary_years(anniversary)
             of_word = next((w for w in self.events if w.tok.i == anniversary.i), None)
             when = self._event_date(of_word, False) if of_word is not None and years else None
@@ -378,7 +378,7 @@ class _SentenceTreaties:
         # "welcomed the growth since 1959 and adopted the Declaration": a span's start is no event's date
         free = [d for d in free if not _SPAN_START.search(ctx.text[max(base, d.start - 120): d.start])]
         if not own and word.type in ("took effect", "entered into force"):
-            # "shall be effective between 2023-2028": a span of years starts with the entry into force
+            # "shall be effective between 2024-2029": a span of years starts with the entry into force
             phrase = ctx.text[ev_tok.idx: ev_tok.right_edge.idx + len(ev_tok.right_edge.text)]
             year = re.search(r"\b(?:from|between)\s+((?:19|20)\d\d)\s*(?:[-–]|to|and)\s*(?:19|20)\d\d\b", phrase)
             if year:
@@ -524,8 +524,8 @@ def finish_treaties(ctx: Discourse) -> None:
             names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
             t.label = f"{names} {t.label}" if names else t.label
             t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")
-    # "the Political Consultation Agreement" and "the Agreement of Political Consultation": one agreement (and
-    # "the Vietnam-Indonesia strategic partnership" and "Indonesia as a strategic partner" of Vietnam)
+    # "the Trade Consultation Agreement" and "the Agreement of Trade Consultation": one agreement (and
+    # "the Chile-Peru strategic partnership" and "Peru as a strategic partner" of Chile)
     by_words: dict[frozenset[str], TreatyMention] = {}
     for t in list(ctx.facts.treaties):
         assert isinstance(t, TreatyMention)

@@ -69,19 +69,19 @@ _NOT_TREATY_START = {"The", "This", "That", "Our", "Its", "Their", "A", "An", "A
                      "Through", "Signing", "Signs", "Signed", "Sign", "Ratifies", "Adopts", "Anniversary", "Sixtieth", "Statement", "Joint", "JOINT", "STATEMENT"}
 
 
-# Agreement nouns a pair of countries can make a name of ("the Vietnam - Indonesia strategic partnership",
-# "the three China-U.S. joint communiqués", "the Taiwan-Palau travel bubble")
+# Agreement nouns a pair of countries can make a name of ("the Chile - Peru strategic partnership",
+# "the two Ghana-Norway joint communiqués", "the Fiji-Samoa travel bubble")
 _PAIR_HEADS = (r"partnership agreement|partnership|agreement|treaty|alliance|pact|accord|communiqu[eé]s?|declaration|framework|"
                r"roadmap|travel bubble|plan of action|action plan|code of conduct|memorandum of understanding")
 _CAPITAL_WORDS = r"(?:[A-Z][\w.'’]*|U\.S\.)(?:[ \t]+[A-Z][\w.'’]*){0,2}"
 _COUNTRY_PAIR = re.compile(r"(?P<name>(?P<a>" + _CAPITAL_WORDS + r")[ \t]*[-–—/][ \t]*(?P<b>" + _CAPITAL_WORDS + r")[ \t]+"
                            r"(?:[a-z][\w-]*[ \t]+){0,3}?(?P<head>" + _PAIR_HEADS + r"))(?![\w-])")
-# "acknowledged Kenya as a strategic partner": a partnership of the two countries the sentence names
+# "described Chile as a strategic partner": a partnership of the two countries the sentence names
 _PARTNER = re.compile(r"\b(?:a|an|the|its|their|our|his|her)\s+(?:(?:key|major|important|close|reliable|trusted|"
                       r"comprehensive|only|main|natural|global|longstanding|long-standing)\s+)*(?P<name>(?:comprehensive\s+)?"
                       r"strategic\s+partner)s?\b")
 PARTNER_HEAD = "generic:partner"
-# "the Treaty of Peace between A and B": the name's parties
+# "the Treaty of Friendship between A and B": the name's parties
 _BETWEEN = re.compile(r"[ \t]+between[ \t]+(?:the[ \t]+)?(?P<a>" + _CAPITAL_WORDS + r")[ \t]+and[ \t]+(?:the[ \t]+)?(?P<b>"
                       + _CAPITAL_WORDS + r")")
 
@@ -141,7 +141,7 @@ def _determined_name(text: str, m: re.Match[str]) -> _Found | None:
         if not signed and not owned:  # ("their agreement on the need to act" is a view shared)
             return None  # "a memorandum on X", "a code of conduct" are agreements as what is signed or someone's
         specific = True
-    # "the MoU signed in October 2010": an agreement told by its event
+    # "the MoU signed in 2015": an agreement told by its event
     specific = specific or bool(_SIGNED_AFTER.match(text, m.end()))
     if not (specific or [w for w in mods if w not in BLAND]):
         return None  # "the convention" alone refers back; "the new arrangement" is no name
@@ -149,14 +149,14 @@ def _determined_name(text: str, m: re.Match[str]) -> _Found | None:
 
 
 def _country_pair_name(text: str, m: re.Match[str]) -> _Found | None:
-    """ "the Vietnam - Indonesia strategic partnership": an agreement noun after a pair of countries."""
+    """ "the Chile - Peru strategic partnership": an agreement noun after a pair of countries."""
     first = _country_code(m.group("a"), True)
     parties = pair_parties(text, m)
     if not parties or first is None:
         return None
-    start = m.start("name") + first[1]  # "Today Japan-Australia ...": the name starts at the country
-    # named as a generic name with its parties is ("Indonesia–Vietnam strategic partnership"), so that
-    # "the Vietnam - Indonesia strategic partnership" and "the Indonesia-Vietnam ..." are one agreement
+    start = m.start("name") + first[1]  # "Today Chile-Peru ...": the name starts at the country
+    # named as a generic name with its parties is ("Chile–Peru strategic partnership"), so that
+    # "the Peru - Chile strategic partnership" and "the Chile-Peru ..." are one agreement
     gz = gazetteer()
     rest = text[m.end("b"): m.end("name")].strip()
     label = "–".join(gz.name(c) for c in sorted(parties)) + " " + rest

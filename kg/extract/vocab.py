@@ -73,10 +73,10 @@ GENERIC_POLICY_WORDS = {"foreign", "international", "domestic", "national", "pub
 SUPPORT_HEADS = {"support", "aid", "assistance"}
 SUPPORT_KINDS = {"military", "financial", "economic", "humanitarian", "defence", "defense", "security", "development",
                  "budgetary", "technical", "political", "lethal", "macro-financial", "reconstruction"}
-# A country's forces sent or moved: "Danish naval deployments", "the realignment of US forces"
+# A country's forces sent or moved: "Dutch naval deployments", "the realignment of US forces"
 DEPLOYMENT_HEADS = {"deployment", "deployments", "contribution", "contributions", "realignment", "redeployment",
                     "drawdown"}
-# Positions by the words a government uses for them ("China's core interests", "a two-state solution")
+# Positions by the words a government uses for them ("Peru's core interests", "a two-state solution")
 POSITION_HEADS = {"solution", "interests", "interest"}
 # A government's measures against another's ("countermeasures", "sanctions", "restrictive measures")
 COUNTERMEASURES = {"countermeasures", "counter-measures"}
