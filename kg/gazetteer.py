@@ -50,6 +50,10 @@ EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
     "MHL": ["Marshall Islands", "Republic of the Marshall Islands", "Republic of Marshall Islands"],
 }
 
+# Parties to treaties and owners of policies that are no sovereign state, by the code the UN and the
+# World Bank give them (the extraction rules name them; `find_countries` does not).
+NON_STATE_PARTIES: dict[str, str] = {"EUU": "European Union"}
+
 # Demonyms and adjectives (general knowledge).
 DEMONYMS: dict[str, list[str]] = {
     "USA": ["American", "Americans"],
@@ -361,7 +365,7 @@ class Gazetteer:
 
     def name(self, code: str) -> str:
         c = self.countries.get(code)
-        return c.name if c else code
+        return c.name if c else NON_STATE_PARTIES.get(code, code)
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ who reads it; the order is the one `kg.extract.extractor.extract_doc` runs:
 2. then, sentence by sentence, in this order: the dialogue rules, the treaty rules, the policy rules.
    The dialogue rules write `last_subject`, `focus_date` and `attendance_list`; the treaty rules read
    `focus_date` (so a signing "during the talks" of the same sentence takes that day) and write
-   `treaty_aliases` and `list_events`; the policy rules only read;
+   `treaty_aliases`, `list_events` and `treaty_heading`; the policy rules only read;
 3. last, the dialogue mentions are merged into events and the treaties completed.
 """
 
@@ -99,6 +99,8 @@ class Discourse:
       by and for the dialogue rules.
     - `treaty_aliases`, `list_events`: another name's key -> the agreement it names, and the events a
       sentence ending in ":" gives the items of its list; by and for the treaty rules.
+    - `treaty_heading`: the agreements a line's opening "Name:" names, which the rest of the line tells
+      of ("X Declaration: Leaders declared ..."); by and for the treaty rules.
     """
 
     def __init__(self, doc: Doc, article: Article, mentions: Mentions, sentences: list[Sentence]) -> None:
@@ -123,6 +125,7 @@ class Discourse:
         self.attendance_list = False
         self.treaty_aliases: dict[str, TreatyMention] = {}
         self.list_events: list[tuple[str, PartialDate | None]] = []
+        self.treaty_heading: list[TreatyMention] = []
 
     # --- evidence -----------------------------------------------------------------------------------
 

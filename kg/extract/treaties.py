@@ -18,8 +18,24 @@ from kg.dates import PartialDate
 from kg.extract.candidates import TreatyMention, as_treaty
 from kg.extract.context import Discourse, Sentence, nearest_date, pick_date
 from kg.extract.rules import RuleFamily, rule
-from kg.extract.treaty_names import ANAPHOR, TreatyName, join_also_known, treaty_key, treaty_spans
-from kg.extract.vocab import AGREEMENT_WORDS, EXCHANGED_DOCUMENTS, TREATY_EVENTS, TREATY_PHRASE_EVENTS
+from kg.extract.treaty_names import (
+    ANAPHOR,
+    PARTNER_HEAD,
+    TreatyName,
+    join_also_known,
+    treaty_key,
+    treaty_spans,
+)
+from kg.extract.vocab import (
+    AGREEMENT_WORDS,
+    ANNIVERSARY_YEARS,
+    EXCHANGED_DOCUMENTS,
+    ORDINAL_WORDS,
+    TREATY_EVENTS,
+    TREATY_PHRASE_EVENTS,
+    UNION_CODE,
+    UNION_NAMES,
+)
 from kg.facts import Evidence, TreatyEvent
 from kg.gazetteer import fold
 
@@ -48,7 +64,9 @@ def _event_word_of(*keys: str) -> Callable[[Discourse, Sentence, Token], bool]:
 
     def applies(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
         key = _event_key(tok)
-        return key is not None and (not keys or key in keys) and tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN")
+        # (a capitalised word naming another thing is part of a name: "the Implementation Agency")
+        return key is not None and (not keys or key in keys) and tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN") \
+            and not (tok.dep_ == "compound" and tok.text[:1].isupper() and tok.i > sent.start)
     return applies
 
 
@@ -59,11 +77,16 @@ def _event_type(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
 
 
 def _phrase_event(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
-    """ "entered into force", "took effect", "in force since": a lemma and the words that must follow it."""
-    words, event = TREATY_PHRASE_EVENTS[tok.lemma_.lower()]
-    if tuple(sent.lowers[tok.i + 1: tok.i + 1 + len(words)]) == words and tok.i + len(words) < sent.end:
-        return event
+    """ "entered into force", "took effect", "in force since", "opened for signature": a lemma and the words
+    that must follow it."""
+    for words, event in TREATY_PHRASE_EVENTS.get(sent.lemmas[tok.i], ()):
+        if tuple(sent.lowers[tok.i + 1: tok.i + 1 + len(words)]) == words and tok.i + len(words) < sent.end:
+            return event
     return None
+
+
+def _is_phrase_event(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return _phrase_event(ctx, sent, tok) is not None
 
 
 def _exchanged_documents(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
@@ -74,10 +97,23 @@ def _exchanged_documents(ctx: Discourse, sent: Sentence, tok: Token) -> str | No
 
 
 def _agreement_object(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
-    """ "reaffirmed the Treaty", "joined the Agreement", "was replaced": not "reaffirming closer cooperation",
-    "joined the talks" or "joined NATO"."""
-    if not any(c.dep_ in ("dobj", "nsubjpass", "auxpass") and (c.dep_ == "auxpass" or c.lower_ in AGREEMENT_WORDS)
-               for c in tok.children):
+    """ "reaffirmed the Treaty", "joined the Agreement", "was replaced", "the agreement that was reached",
+    "the Consensus endorsed by the leaders": not "reaffirming closer cooperation", "joined the talks",
+    "joined NATO" or "reached a decision"."""
+    # a participle after the name it describes ("the Declaration endorsed by ...")
+    participle = tok.dep_ == "acl" and tok.tag_ == "VBN"
+    if not participle and not any(c.dep_ in ("dobj", "nsubjpass", "auxpass") and (c.dep_ == "auxpass" or c.lower_ in AGREEMENT_WORDS)
+                                  for c in tok.children):
+        return None
+    return _event_type(ctx, sent, tok)
+
+
+def _declared_object(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "the leaders declared the region a zone of peace": a declaration made; not "declared that ..."."""
+    # "declared X a Y" (the parse may read "the coast a zone" as a verbless clause) or "declared the Treaty":
+    # not "declared their support for the Treaty"
+    if not any(c.dep_ in ("nsubjpass", "oprd") or c.dep_ == "ccomp" and c.pos_ in ("NOUN", "PROPN")
+               or c.dep_ == "dobj" and c.lower_ in AGREEMENT_WORDS for c in tok.children):
         return None
     return _event_type(ctx, sent, tok)
 
@@ -85,6 +121,14 @@ def _agreement_object(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
 def _raised_to(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
     """ "raised ... to a partnership" (not "raised concerns")."""
     if not any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+        return None
+    return _event_type(ctx, sent, tok)
+
+
+def _in_effect(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
+    """ "the Framework shall be effective between 2024-2029", "effective from 1 May": not "effective cooperation"."""
+    if tok.dep_ not in ("acomp", "oprd") and not any(c.dep_ == "prep" and c.lower_ in ("from", "between", "as", "on")
+                                                       for c in tok.children):
         return None
     return _event_type(ctx, sent, tok)
 
@@ -97,11 +141,14 @@ def _announced_creation(ctx: Discourse, sent: Sentence, tok: Token) -> str | Non
 
 
 EVENT_RULES: RuleFamily[str] = RuleFamily("treaties", [
-    rule("treaties.phrase-event", _phrase_event, lemmas=TREATY_PHRASE_EVENTS),
+    rule("treaties.phrase-event", _phrase_event, lemmas=TREATY_PHRASE_EVENTS, applies=_is_phrase_event),
     rule("treaties.exchange-documents", _exchanged_documents, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
          applies=_event_word_of("exchange")),
     rule("treaties.agreement-object-verb", _agreement_object, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
-         applies=_event_word_of("reaffirm", "endorse", "join", "replace")),
+         applies=_event_word_of("reaffirm", "endorse", "join", "replace", "reach")),
+    rule("treaties.declared-object", _declared_object, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
+         applies=_event_word_of("declare")),
+    rule("treaties.in-effect", _in_effect, words=TREATY_EVENTS, lemmas=TREATY_EVENTS, applies=_event_word_of("effective")),
     rule("treaties.raised-to", _raised_to, words=TREATY_EVENTS, lemmas=TREATY_EVENTS, applies=_event_word_of("raise")),
     rule("treaties.announced-creation", _announced_creation, words=TREATY_EVENTS, lemmas=TREATY_EVENTS,
          applies=_event_word_of("announce", "create")),
@@ -139,15 +186,21 @@ def sentence_treaties(ctx: Discourse, sent: Sentence) -> None:
     anaphors = [m for m in ANAPHOR.finditer(text) if not any(n.start <= m.start("head") < n.end for n in spans)]
     found: list[tuple[TreatyMention, int]] = []
     _proposals(ctx, sent, found)
-    list_item = ctx.is_list_item(sent)
-    if not list_item:
-        ctx.list_events = []
+    list_item = ctx.is_list_item(sent) or _is_numbered_item(ctx, sent)
+    if not list_item and any(sent.lowers[i].isalpha() for i in range(sent.start, sent.end)):
+        ctx.list_events = []  # (a list's "1." the parse may cut off as a sentence does not end it)
+    heading, ctx.treaty_heading = ctx.treaty_heading, []
+    if heading and not spans and not anaphors and not found and "\n" not in ctx.text[heading_end(ctx, sent): sent.start_char]:
+        # "X Declaration: Leaders declared ...": the rest of the line is about the agreement it opens with
+        found += [(t, -1) for t in heading]
     if not spans and not anaphors and not found:
-        if text.rstrip().endswith(":"):  # "The two sides exchanged the following MoUs:" then a list of them
+        if _OPENS_LIST.search(text):  # "The two sides exchanged the following MoUs:" then a list of them
             ctx.list_events = [(w.type, ctx.focus_date or ctx.article.date if _reported_now(w.tok, w.type) else None)
                                for w in _event_words(ctx, sent)]
         return
     s = _SentenceTreaties(ctx, sent, found)
+    # an event word inside a name is part of it ("the Agreement to Establish X", "the Protocol Amending Y")
+    s.events = [w for w in s.events if not any(n.start <= w.offset < n.end for n in spans)]
     made_in = s.read_names(join_also_known(text, spans))
     s.read_anaphors(anaphors)
     for treaty, _ in found:
@@ -161,6 +214,8 @@ def sentence_treaties(ctx: Discourse, sent: Sentence) -> None:
                     treaty.events.append(TreatyEvent(ev_type, date, None, ev))
     for word in s.events:
         s.add_event(word)
+    if text.rstrip().endswith(":") and found and not s.events:
+        ctx.treaty_heading = list({id(t): t for t, _ in found}.values())
     for treaty, year in made_in:
         undated = next((x for x in treaty.events if x.type == "signed" and x.date is None
                         and (x.evidence.start, x.evidence.end) == (s.base_evidence.start, s.base_evidence.end)), None)
@@ -168,6 +223,23 @@ def sentence_treaties(ctx: Discourse, sent: Sentence) -> None:
             undated.date = year
         elif not any(x.type == "signed" and x.date is not None for x in treaty.events):
             treaty.events.append(TreatyEvent("signed", year, None, s.evidence(YEAR_BEFORE_NAME_RULE)))
+
+
+# a sentence that ends by opening a list (the parse may keep the first item's "1." or bullet in it)
+_OPENS_LIST = re.compile(r":\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|[-•*–])?\s*$")
+_NUMBERED_ITEM = re.compile(r"\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)](?:\s|$)")
+
+
+def _is_numbered_item(ctx: Discourse, sent: Sentence) -> bool:
+    """A line opening with "1." or "(a)": an item of a numbered list."""
+    line_start = ctx.text.rfind("\n", 0, sent.start_char) + 1
+    return bool(_NUMBERED_ITEM.match(ctx.text[line_start: sent.start_char] + sent.text))
+
+
+def heading_end(ctx: Discourse, sent: Sentence) -> int:
+    """Where the sentence before `sent` ends."""
+    k = ctx.sentences.index(sent) if sent in ctx.sentences else 0
+    return ctx.sentences[k - 1].end_char if k > 0 else sent.start_char
 
 
 class _SentenceTreaties:
@@ -182,8 +254,16 @@ class _SentenceTreaties:
         self.events = _event_words(ctx, sent)
         self.base_evidence = ctx.sentence_evidence(sent, 0.7, "")
         # parties are countries acting in the sentence: named (not by a capital) and not as a place ("talks in X")
+        # (nor a currency: "US$20 million")
         self.parties = {c.code for c in self.countries if c.kind in ("name", "demonym", "alias")
-                        and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])}
+                        and not _AS_PLACE.search(ctx.text[max(base, c.start - 12): c.start])
+                        and ctx.text[c.end: c.end + 1] != "$"}
+        # the European Union is a party as itself ("the EU and Japan signed"), not where things happen ("in the EU")
+        # nor as its members ("EU member states")
+        for union in UNION_NAMES.finditer(ctx.text, base, sent.end_char):
+            if not _AS_PLACE.search(ctx.text[max(base, union.start() - 12): union.start()]) \
+                    and not re.match(r"\s+member", ctx.text[union.end(): union.end() + 8]):
+                self.parties.add(UNION_CODE)
         if not self.parties:
             # "Madrid and Santiago raised their relationship to ...": two capitals acting for their countries
             acting_capitals = {c.code for c in self.countries if c.kind == "capital"
@@ -200,13 +280,19 @@ class _SentenceTreaties:
         made_in: list[tuple[TreatyMention, PartialDate]] = []
         for span in spans:
             s, e, label, head = span.start, span.end, span.label, span.head
-            in_name = [c.code for c in self.countries if base + s <= c.start < base + e]
+            in_name = list(span.parties) or [c.code for c in self.countries if base + s <= c.start < base + e] \
+                + ([UNION_CODE] if UNION_NAMES.search(text, s, e) else [])
             if base < ctx.second_line and "\n" in ctx.text[base: ctx.second_line] \
                     and " ".join(label.split()[-2:]) not in ctx.text[self.sent.end_char:]:
                 continue  # a headline's "Praises X Partnership" is an agreement only if the text names it
-            if head.startswith("generic:") and not in_name and not (self.parties and self.events):
+            if head == PARTNER_HEAD and len(self.parties) != 2:
+                continue  # "X as a strategic partner" of a country the sentence names: two of them, no more
+            if head.startswith("generic:") and head != PARTNER_HEAD and not in_name and not (self.parties and self.events):
                 continue  # "their strategic partnership": no parties named, not a fact about an agreement
             treaty = _get_treaty(ctx, label, in_name)
+            if span.parties and not treaty.named_parties:  # "the Treaty of Friendship between A and B"
+                treaty.parties = set(span.parties)
+                treaty.named_parties = True
             if span.alias:  # "the X between A and B, known as the Y": X is another name of Y
                 ctx.treaty_aliases[treaty_key(span.alias)] = treaty
             treaty.evidence.append(self.evidence(span.rule))
@@ -225,7 +311,9 @@ class _SentenceTreaties:
             later = {id(t) for t, p in found if p > m.start()}  # named after the anaphor: not what it refers to
             prior = next((t for t in reversed(ctx.facts.treaties) if id(t) not in later and (
                 head in t.label.lower() or head == "treaty" and "alliance" not in t.label.lower())), None)
-            if prior is None and m.group("head")[0].isupper() and head in ("alliance", "treaty", "partnership"):
+            if prior is None and m.group("head")[0].isupper() and head in ("alliance", "treaty", "partnership") \
+                    and not (head == "alliance" and _NAMED_ALLIANCE.search(ctx.text)):
+                # (beside a named alliance, "the Alliance" is that organisation, not an agreement of the article's countries)
                 parties = [c for c in ctx.main_countries[:2]]
                 label = "–".join(ctx.gz.name(c) for c in parties) + f" {head}" if parties else head
                 prior = _get_treaty(ctx, label, parties)
@@ -276,12 +364,25 @@ class _SentenceTreaties:
         (not one of an event word's phrase inside this one: "the Pact, signed in 1960, was replaced in 1999")."""
         ctx, base, dates = self.ctx, self.base, self.dates
         ev_tok = word.tok
+        anniversary = _anniversary_of(ev_tok)
+        if anniversary is not None:
+            # "marked the centenary of the signing of X" (on a day of 2019): signed in 1919, not that day
+            years = _anniversary_years(anniversary)
+            of_word = next((w for w in self.events if w.tok.i == anniversary.i), None)
+            when = self._event_date(of_word, False) if of_word is not None and years else None
+            return PartialDate(when.year - years) if when is not None and years else None
         others = [w.tok for w in self.events]
         inner = [o for o in others if o is not ev_tok and ev_tok.left_edge.i <= o.i <= ev_tok.right_edge.i]
         own = [d for d in dates if _in_phrase(ev_tok, d.start) and not any(_in_phrase(o, d.start) for o in inner)]
         free = [d for d in dates if not any(o is not ev_tok and _in_phrase(o, d.start) for o in others)]
         # "welcomed the growth since 1959 and adopted the Declaration": a span's start is no event's date
         free = [d for d in free if not _SPAN_START.search(ctx.text[max(base, d.start - 120): d.start])]
+        if not own and word.type in ("took effect", "entered into force"):
+            # "shall be effective between 2024-2029": a span of years starts with the entry into force
+            phrase = ctx.text[ev_tok.idx: ev_tok.right_edge.idx + len(ev_tok.right_edge.text)]
+            year = re.search(r"\b(?:from|between)\s+((?:19|20)\d\d)\s*(?:[-–]|to|and)\s*(?:19|20)\d\d\b", phrase)
+            if year:
+                return PartialDate(int(year.group(1)))
         if ev_tok.lower_ == "in":  # "in force since <date>": the date after "since" is the entry's
             since_end = ev_tok.idx + len(ctx.text[ev_tok.idx:].split("since", 1)[0]) + len("since")
             own = [d for d in dates if since_end <= d.start <= since_end + 2]
@@ -289,6 +390,35 @@ class _SentenceTreaties:
             # "During the dialogue, the ministers signed X": the day of the event in focus, else the article's
             return ctx.focus_date or ctx.article.date
         return nearest_date(own or free or dates, base + word.offset)
+
+
+_ANNIVERSARY_WORDS = {k for k, v in TREATY_EVENTS.items() if v == "anniversary"}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+
+def _anniversary_of(tok: Token) -> Token | None:
+    """The anniversary word an event word is "of" ("the centenary of signing the Treaty"), if any."""
+    if tok.dep_ in ("pobj", "pcomp") and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _ANNIVERSARY_WORDS:
+        return tok.head.head
+    return None
+
+
+def _anniversary_years(tok: Token) -> int | None:
+    """How many years an anniversary counts: "centenary" 100, "the 40th anniversary" 40, "seventy-fifth" 75."""
+    low = tok.lower_
+    if low in ANNIVERSARY_YEARS:
+        return ANNIVERSARY_YEARS[low]
+    for c in tok.lefts:
+        word = c.lower_
+        number = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th)", word)
+        if number:
+            return int(number.group(1))
+        if word in ORDINAL_WORDS:
+            return ORDINAL_WORDS[word]
+        tens, _, unit = word.partition("-")
+        if tens in _TENS and unit in ORDINAL_WORDS:
+            return _TENS[tens] + ORDINAL_WORDS[unit]
+    return None
 
 
 def _proposals(ctx: Discourse, sent: Sentence, found: list[tuple[TreatyMention, int]]) -> None:
@@ -336,7 +466,7 @@ _YEAR_BEFORE_NAME = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s+$")
 _SPAN_START = re.compile(r"\b(?:since|until|till)\b[^,;]*$", re.I)
 # Events a report tells as its news: dated by the event in focus when the sentence gives no date.
 _NEWS_EVENTS = {"signed", "adopted", "concluded", "elevated", "raised", "upgraded", "launched", "announced", "established",
-                "entered into force"}
+                "entered into force", "declared", "reached", "endorsed"}
 
 
 def _reported_now(tok: Token, ev_type: str) -> bool:
@@ -354,6 +484,10 @@ def _reported_now(tok: Token, ev_type: str) -> bool:
     return tok.tag_ in ("VBD", "VBZ", "VBP") or (tok.tag_ == "VBN" and bool(auxes))
 
 
+# words that join the parts of a name, not what it is about
+_NAME_GLUE = {"the", "of", "on", "for", "and", "a", "an", "to", "in"}
+# an alliance named as an organisation ("NATO", "the North Atlantic Treaty Organization")
+_NAMED_ALLIANCE = re.compile(r"\bNATO\b|\bNorth Atlantic\b|\b(?!The\b|This\b|That\b|Our\b|Its\b|Their\b)[A-Z]\w+ Alliance\b")
 _AS_PLACE = re.compile(r"\b(?:in|at|to|from|into|across|near|throughout|around|towards?|visit(?:ed|ing|s)?)\s+(?:the\s+)?$", re.I)
 
 
@@ -373,15 +507,38 @@ def finish_treaties(ctx: Discourse) -> None:
             longer.events += [e for e in t.events if not any(x.type == e.type and x.date == e.date for x in longer.events)]
             longer.evidence += t.evidence
             ctx.facts.treaties.remove(t)
+    # the article's main actors, the EU among them by how often it is named
+    counts = dict(ctx.facts.countries)
+    union_mentions = len(UNION_NAMES.findall(ctx.text))
+    if union_mentions >= 2:
+        counts[UNION_CODE] = union_mentions
+    main_actors = sorted(counts, key=lambda c: -counts[c])
     for t in ctx.facts.treaties:
         want = 3 if re.search(r"(?i)trilateral|tripartite|three", " ".join(e.quote for e in t.evidence)) else 2
-        for c in ctx.main_countries:
-            if len(t.parties) >= want:
+        for c in main_actors:
+            if len(t.parties) >= want or t.named_parties:
                 break
             t.parties.add(c)
         # a generic name gets its parties so that two countries' "defence treaty" stay apart
-        if t.label[:1].islower():
+        if t.label[:1].islower() or t.label.lower() in ("mou", "mous"):  # (a bare "MoU" too)
             names = "–".join(ctx.gz.name(c) for c in sorted(t.parties))
             t.label = f"{names} {t.label}" if names else t.label
             t.key = re.sub(r"[^a-z0-9]+", "-", fold(t.label)).strip("-")
+    # "the Trade Consultation Agreement" and "the Agreement of Trade Consultation": one agreement (and
+    # "the Chile-Peru strategic partnership" and "Peru as a strategic partner" of Chile)
+    by_words: dict[frozenset[str], TreatyMention] = {}
+    for t in list(ctx.facts.treaties):
+        assert isinstance(t, TreatyMention)
+        words = frozenset(w for w in re.findall(r"[a-z0-9]+", fold(t.label)) if w not in _NAME_GLUE)
+        first = by_words.setdefault(words, t)
+        if first is not t and len(words) >= 2:
+            first.parties |= t.parties
+            first.named_parties = first.named_parties or t.named_parties
+            first.events += [e for e in t.events if not any(x.type == e.type and x.date == e.date for x in first.events)]
+            first.evidence += t.evidence
+            ctx.facts.treaties.remove(t)
+    for t in ctx.facts.treaties:
+        # "signed" undated beside "signed" on a day: one event, told twice
+        t.events = [e for e in t.events if e.date is not None
+                    or not any(x.type == e.type and x.date is not None for x in t.events)]
     ctx.facts.treaties = [as_treaty(t) for t in ctx.facts.treaties]
