@@ -16,11 +16,26 @@ from kg.mentions import NAME_SUFFIXES
 
 
 def _event_key(d: DialogueMention) -> str:
-    """Named events match across wordings: "US–New Zealand Strategic Dialogue" = "New Zealand–United States ..."."""
+    """Named events match across wordings: "US–New Zealand Strategic Dialogue" = "New Zealand–United States ...";
+    the countries stay in the key, so that "Japan-US Meeting" and "Japan-Canada Meeting" are two meetings."""
     gz = gazetteer()
     words = re.findall(r"[A-Za-z][A-Za-z.]*", d.label)
-    kept = [w.lower() for w in words if not gz.country(w) and w.lower() not in ("new", "zealand", "united", "states", "the", "of")]
-    return " ".join(kept)
+    codes: set[str] = set()
+    kept: list[str] = []
+    k = 0
+    while k < len(words):
+        pair = gz.country(f"{words[k]} {words[k + 1]}") if k + 1 < len(words) else None
+        if pair:
+            codes.add(pair)
+            k += 2
+            continue
+        single = gz.country(words[k])
+        if single:
+            codes.add(single)
+        elif words[k].lower() not in ("the", "of"):
+            kept.append(words[k].lower())
+        k += 1
+    return " ".join(sorted(codes) + kept)
 
 
 def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
@@ -35,7 +50,22 @@ def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
         return False
     if a.named and b.named and _event_key(a) != _event_key(b):
         return False
+    if (a.type == "news conference") != (b.type == "news conference") and {a.type, b.type} & _MEETING_TYPES:
+        return False  # a news conference after the talks is an event of its own
     return True
+
+
+# Kinds of event in which officials talk to each other (a news conference is told apart from them).
+_MEETING_TYPES = {"meeting", "talks", "call", "conversation", "dialogue", "summit", "consultations", "working lunch",
+                  "dinner"}
+
+
+def _other_sides(m: DialogueMention, d: DialogueMention) -> bool:
+    """ "X received Y ... X paid a courtesy call to Z": each of two mentions has people the other lacks, so
+    (unless the later one points back, "the meeting") they are two events that share a participant."""
+    if d.definite or len(d.participants) < 2 or len(m.participants) < 2:
+        return False
+    return bool(set(d.participants) - set(m.participants)) and bool(set(m.participants) - set(d.participants))
 
 
 def _same_occurrence(a: DialogueMention, b: DialogueMention) -> bool:
@@ -87,7 +117,8 @@ def _absorb(into: DialogueMention, other: DialogueMention) -> None:
         into.label, into.type = other.label, other.type
 
 
-_TYPE_RANK = {"talks": 1, "meeting": 2, "conversation": 2, "visit": 3, "working lunch": 4, "press briefing": 4,
+# A visit holds its meetings: the meetings are what a reader cites, so a meeting's word labels the event.
+_TYPE_RANK = {"visit": 0, "talks": 1, "meeting": 2, "conversation": 2, "working lunch": 4, "press briefing": 4,
               "news conference": 5, "call": 5, "dialogue": 6, "summit": 6}
 
 
@@ -131,7 +162,7 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
         target = next((m for m in merged if m.named and _event_key(m) == _event_key(d) and _same_occurrence(m, d)), None)
     if target is None and d.participants:
         target = next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
-                       and not (m.named and d.named)), None)
+                       and not (m.named and d.named) and not _other_sides(m, d)), None)
     if target is None and d.refers_back:
         # "X hosted the talks with Y": the talks an earlier sentence reported without its people
         target = next((m for m in reversed(merged) if not m.participants and _compatible(m, _as_status(d, m.status))), None)
