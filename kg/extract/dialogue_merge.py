@@ -163,6 +163,10 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
     if target is None and d.participants:
         target = next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
                        and not (m.named and d.named) and not _other_sides(m, d)), None)
+    if target is None and d.participants and not d.named:
+        # a headline's event without its people ("Talks in Ottawa") is the first one the text gives people to
+        target = next((m for m in merged if m.title_line and not m.participants and not m.named
+                       and _compatible(m, d)), None)
     if target is None and d.refers_back:
         # "X hosted the talks with Y": the talks an earlier sentence reported without its people
         target = next((m for m in reversed(merged) if not m.participants and _compatible(m, _as_status(d, m.status))), None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kg.dates import DateMention
@@ -48,6 +48,10 @@ def _is_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 def _is_verb(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
     return tok.pos_ == "VERB"
+
+
+def _is_verb_with_on(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "VERB" and any(c.lower_ == "on" for c in tok.children)
 
 
 def _is_proper_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -96,6 +100,49 @@ def _call_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | Non
     return _event_verb(ctx, sent, tok)
 
 
+def _discuss_with(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "discussed the matter with her counterpart", "topics discussed by X with Y" (not "discussed Japan")."""
+    # spaCy often hangs "with X" on the object ("discussed [the situation with X]")
+    heads = [tok] + [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not any(_is_person(o) for h in heads for c in h.children if c.lower_ == "with" for o in _conjoined(c)):
+        return None
+    return EventWord("talks", "verb")
+
+
+def _exchange_views(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "exchanged views with X", "X and Y exchanged views on ..." (not "exchanged instruments")."""
+    if not any(c.dep_ == "dobj" and c.lemma_.lower() in _VIEW_WORDS for c in tok.children):
+        return None
+    return EventWord("talks", "verb")
+
+
+def _receive_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "received the Defence Minister", "were received by the Permanent Secretary" (not "received support")."""
+    guests = [c for c in tok.children if c.dep_ == "dobj"]
+    hosts = [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
+    if not any(_is_person(o) for o in guests + hosts):
+        return None
+    return EventWord("meeting", "verb")
+
+
+def _call_on(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "called on the Prime Minister" (a visit of courtesy), not "called on Japan to act"."""
+    if any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+        return None
+    if not any(_is_person(o) for c in tok.children if c.lower_ == "on" for o in _conjoined(c)):
+        return None
+    return EventWord("call", "verb")
+
+
+def _audience(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "granted an audience to X", "had an audience with Y", "received in audience" (not "an audience of students")."""
+    if tok.head.lemma_.lower() in ("grant", "give", "have", "hold", "seek") and tok.dep_ == "dobj" \
+            or (tok.head.lower_ == "in" and tok.head.head.lemma_.lower() == "receive") \
+            or any(c.lower_ in ("with", "to") for c in tok.children):
+        return EventWord("meeting", "noun")
+    return None
+
+
 def _host_something(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "hosted the talks", "hosted her counterpart"."""
     if not any(c.dep_ == "dobj" for c in tok.children):
@@ -125,7 +172,12 @@ TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.named-only-noun", _named_only_noun, words=NAMED_ONLY_NOUNS, applies=_is_name_head),
     rule("dialogues.event-noun", _event_noun, words=DIALOGUE_NOUNS, applies=_is_noun),
     rule("dialogues.speak-with-verb", _speak_with, lemmas={"speak"}, applies=_is_verb),
+    rule("dialogues.call-on-verb", _call_on, lemmas={"call"}, applies=_is_verb_with_on),
     rule("dialogues.call-verb", _call_someone, lemmas={"call"}, applies=_is_verb),
+    rule("dialogues.discuss-with-verb", _discuss_with, lemmas={"discuss"}, applies=_is_verb),
+    rule("dialogues.exchange-views-verb", _exchange_views, lemmas={"exchange"}, applies=_is_verb),
+    rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
+    rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
     rule("dialogues.host-verb", _host_something, lemmas={"host"}, applies=_is_verb),
     rule("dialogues.welcome-verb", _welcome_guest, lemmas={"welcome"}, applies=_is_verb),
     rule("dialogues.meet-verb", _event_verb, lemmas={"meet"}, applies=_is_verb),
@@ -176,7 +228,48 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
             continue
         d = _event_mention(ctx, sent, trigger, people, negated, *own)
         if d is not None:
-            out.append(d)
+            out.extend(_one_per_counterpart(ctx, sent, trigger, d))
+    return out
+
+
+# Words that make one event of a meeting with several delegations ("a trilateral meeting", "met together").
+_JOINT_WORDS = re.compile(r"\b(?:trilateral|quadrilateral|multilateral|2\s?\+\s?2|ministerial|jointly|together|joint|"
+                          r"all three|all four|the three|the four)\b", re.I)
+
+
+def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, d: DialogueMention) -> list[DialogueMention]:
+    """ "X spoke with the leaders A, B and C": officials of different countries listed after "with" are as many
+    talks of X, each with one of them (not talks of A with B); one country's officials are one delegation."""
+    if trigger.pos != "verb" or _JOINT_WORDS.search(sent.text):
+        return [d]
+    heads = [trigger.tok] + [c for c in trigger.tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    preps = [c for h in heads for c in h.children if c.lower_ in ("with", "on")]
+    preps += [p for c in preps for p in c.conjuncts if p.dep_ == "conj" and p not in preps]  # "with X and with Y"
+    if not preps:
+        return [d]
+    # the officials named from "with" to the end of the verb's phrase, by country (spaCy may hang the second
+    # of a list of names on the verb), leaving out clauses of their own
+    verb = trigger.tok
+    start = min(c.idx for c in preps)
+    end = verb.right_edge.idx + len(verb.right_edge.text)
+    away = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in verb.children
+            if c.dep_ in ("advcl", "ccomp", "xcomp", "parataxis", "conj") and c.pos_ in ("VERB", "AUX")]
+    by_country: dict[str | None, list[str]] = {}
+    for at, k in ctx.people_in(start, end):
+        if k in d.participants and not any(a <= at < b for a, b in away):
+            side = by_country.setdefault(ctx.facts.officials[k].country, [])
+            if k not in side:
+                side.append(k)
+    sides = list(by_country.values())
+    if len(sides) < 2:
+        return [d]
+    listed = {k for side in sides for k in side}
+    others = [k for k in d.participants if k not in listed]
+    out = []
+    for side in sides:
+        one = replace(d, participants=others + side, evidence=list(d.evidence), countries=set(d.countries),
+                      places=list(d.places))
+        out.append(one)
     return out
 
 
@@ -420,6 +513,28 @@ def _is_someone(tok: Token) -> bool:
     """A person, a country or an office one can call or speak with ("her counterpart", "him", "Japan")."""
     return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
         or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
+
+
+def _conjoined(prep: Token) -> list[Token]:
+    """The objects of a preposition with those joined to them ("with X, Y and Z")."""
+    out = []
+    for o in prep.children:
+        if o.dep_ == "pobj":
+            out.append(o)
+            out.extend(c for c in o.conjuncts)
+    return out
+
+
+def _is_person(tok: Token) -> bool:
+    """A person or an office one meets ("her counterpart", "the Prime Minister", "him"), not a country."""
+    if tok.ent_type_ in ("GPE", "NORP", "ORG", "DATE", "LOC") and tok.ent_type_ != "PERSON":
+        return tok.lemma_.lower() in _GUEST_HEADS
+    return tok.ent_type_ == "PERSON" or tok.lower_ in ("him", "her", "them") or tok.pos_ == "PROPN" \
+        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
+
+
+# What is exchanged in talks ("exchanged views", "exchanged opinions").
+_VIEW_WORDS = {"view", "opinion", "idea", "perspective", "assessment"}
 
 
 # Heads of a welcomed object that is a person ("welcomed the Commander of ...").
