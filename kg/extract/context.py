@@ -97,6 +97,8 @@ class Discourse:
       treaty rules of the same and later sentences ("the ministers signed X" dated by the meeting).
     - `attendance_list`: the list being read names who attended ("Ministers attending included:");
       by and for the dialogue rules.
+    - `section_event`, `section_body_end`: a heading line names an event ("Japan-Canada Meeting") and the
+      paragraph under it, read so far up to `section_body_end`, tells who took part; by and for the dialogue rules.
     - `treaty_aliases`, `list_events`: another name's key -> the agreement it names, and the events a
       sentence ending in ":" gives the items of its list; by and for the treaty rules.
     """
@@ -121,6 +123,8 @@ class Discourse:
         self.last_subject: str | None = None
         self.focus_date: PartialDate | None = None
         self.attendance_list = False
+        self.section_event = False
+        self.section_body_end: int | None = None
         self.treaty_aliases: dict[str, TreatyMention] = {}
         self.list_events: list[tuple[str, PartialDate | None]] = []
 
@@ -149,6 +153,17 @@ class Discourse:
         """A line opening with a bullet (spaCy may leave the bullet in a sentence of its own)."""
         base = sent.start_char
         return (self.text[self.text.rfind("\n", 0, base) + 1: base] + sent.text).lstrip()[:1] in ("-", "•", "*", "–")
+
+    def is_heading(self, sent: Sentence) -> bool:
+        """A short line of its own with no closing punctuation, below the title lines ("Japan-Canada Meeting")."""
+        text = self.text
+        body = sent.text.strip()
+        start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+        end = start + len(body)
+        line_end = text.find("\n", end)
+        return bool(body) and start >= self.second_line and body[-1] not in ".!?:;,\"”'’)" and len(body.split()) <= 12 \
+            and text[text.rfind("\n", 0, start) + 1: start].strip() == "" \
+            and text[end: len(text) if line_end < 0 else line_end].strip() == ""
 
     def dates_in(self, start: int, end: int, clauses: bool = False) -> list[DateMention]:
         """Dates in a span, except (unless `clauses`) those of a "since ..." or "until ..." clause."""

@@ -15,7 +15,7 @@ from kg.gazetteer import gazetteer
 from kg.mentions import NAME_SUFFIXES
 
 
-def _event_key(d: DialogueMention) -> str:
+def _event_key(d: DialogueMention) -> tuple[frozenset[str], str]:
     """Named events match across wordings: "US–New Zealand Strategic Dialogue" = "New Zealand–United States ...";
     the countries stay in the key, so that "Japan-US Meeting" and "Japan-Canada Meeting" are two meetings."""
     gz = gazetteer()
@@ -35,12 +35,19 @@ def _event_key(d: DialogueMention) -> str:
         elif words[k].lower() not in ("the", "of"):
             kept.append(words[k].lower())
         k += 1
-    return " ".join(sorted(codes) + kept)
+    return frozenset(codes), " ".join(kept)
+
+
+def _same_name(a: DialogueMention, b: DialogueMention) -> bool:
+    """The same event's name, with or without its countries ("the Defence Ministers' Meeting")."""
+    codes_a, words_a = _event_key(a)
+    codes_b, words_b = _event_key(b)
+    return words_a == words_b and (codes_a == codes_b or not codes_a or not codes_b)
 
 
 def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
-    if a.status != b.status:
-        return False  # what happened is never what is planned, even between the same people
+    if a.status != b.status and not (a.title_line or b.title_line):
+        return False  # what happened is never what is planned, even between the same people (a headline's tense may differ)
     if a.date and b.date and not (a.date.iso().startswith(b.date.iso()) or b.date.iso().startswith(a.date.iso())) \
             and not _days_apart(a, b):
         return False
@@ -48,7 +55,7 @@ def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
     cities_b = {p.name for p in b.places if p.kind == "city"}
     if cities_a and cities_b and not cities_a & cities_b:
         return False
-    if a.named and b.named and _event_key(a) != _event_key(b):
+    if a.named and b.named and not _same_name(a, b):
         return False
     if (a.type == "news conference") != (b.type == "news conference") and {a.type, b.type} & _MEETING_TYPES:
         return False  # a news conference after the talks is an event of its own
@@ -136,8 +143,8 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
             merged.append(d)
             continue
         if d.attendance:
-            # "the delegation included ...": the latest event that happened, if any
-            target = next((m for m in reversed(merged) if m.status == "held" and _compatible(m, d)), None)
+            # "the delegation included ...": the latest event that happened ("will include": that is planned), if any
+            target = next((m for m in reversed(merged) if m.status == d.status and _compatible(m, d)), None)
             if target is not None:
                 _absorb(target, d)
             continue
@@ -159,10 +166,13 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
     named event `d` is merged into `d` (and taken out of `merged`) here."""
     target = None
     if d.named:
-        target = next((m for m in merged if m.named and _event_key(m) == _event_key(d) and _same_occurrence(m, d)), None)
+        target = next((m for m in merged if m.named and _same_name(m, d) and _same_occurrence(m, d)), None)
     if target is None and d.participants:
-        target = next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
-                       and not (m.named and d.named) and not _other_sides(m, d)), None)
+        # the latest event with all its people, else the first with some of them
+        target = next((m for m in reversed(merged) if set(d.participants) <= set(m.participants) and _compatible(m, d)
+                       and not (m.named and d.named)), None) \
+            or next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
+                     and not (m.named and d.named) and not _other_sides(m, d)), None)
     if target is None and d.participants and not d.named:
         # a headline's event without its people ("Talks in Ottawa") is the first one the text gives people to
         target = next((m for m in merged if m.title_line and not m.participants and not m.named
@@ -200,8 +210,10 @@ def _merge_into_named_events(merged: list[DialogueMention]) -> None:
         target = next((m for m in merged if m.named and m.status == d.status and set(d.participants) <= set(m.participants)
                        and _compatible(m, d)), None)
         if target is None:
-            target = next((m for m in merged if m.named and m.title_line and not m.participants
-                           and not m.setting and m.status == d.status and _compatible(m, d)), None)
+            # the nearest title above it: the article's, or a section's ("Japan-Canada Meeting")
+            before = merged[: merged.index(d)]
+            target = next((m for m in reversed(before) if m.named and m.title_line and not m.participants
+                           and not m.setting and _compatible(m, d)), None)
         if target is not None:
             _absorb(target, d)
             merged.remove(d)

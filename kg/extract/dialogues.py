@@ -209,11 +209,16 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
     people = ctx.sentence_people(sent)
     negated = bool(NEGATION.search(text))
     triggers = _triggers(ctx, sent)
+    heading = ctx.is_heading(sent)
+    in_section = not heading and _in_section(ctx, sent)
+    if heading:
+        # "Japan-Canada Meeting" over a paragraph: the paragraph tells who met
+        ctx.section_event, ctx.section_body_end = bool(triggers), None
     if not triggers:
         list_item = ctx.is_list_item(sent)
         if not list_item:
             ctx.attendance_list = text.rstrip().endswith(":") and bool(_ATTENDANCE_INTRO.search(text))
-        if people and not negated and (_JOINS_EVENT.search(text) or (list_item and ctx.attendance_list)):
+        if people and not negated and (_JOINS_EVENT.search(text) or (list_item and ctx.attendance_list) or in_section):
             return [_attendance(ctx, sent, people)]
         return []
     ctx.attendance_list = False
@@ -227,9 +232,23 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
         if own is None:
             continue
         d = _event_mention(ctx, sent, trigger, people, negated, *own)
+        if d is not None and heading:
+            d.title_line = True  # a section's title, read as the article's title is
         if d is not None:
             out.extend(_one_per_counterpart(ctx, sent, trigger, d))
     return out
+
+
+def _in_section(ctx: Discourse, sent: Sentence) -> bool:
+    """Whether the sentence is in the first paragraph under a heading that names an event; moves the section on."""
+    if not ctx.section_event:
+        return False
+    end = ctx.section_body_end
+    if end is not None and "\n\n" in ctx.text[end: sent.start_char]:
+        ctx.section_event = False  # a blank line: the section's first paragraph is over
+        return False
+    ctx.section_body_end = sent.start_char + len(sent.text.rstrip())
+    return True
 
 
 # Words that make one event of a meeting with several delegations ("a trilateral meeting", "met together").
@@ -570,6 +589,8 @@ _ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation"
 
 # People joining the event in focus: "The Swedish delegation included X", "Also present was Y".
 _JOINS_EVENT = re.compile(r"\b(?:delegation|team)\s+(?:also\s+)?(?:included|includes|comprised|was made up of|consisted of)\b|"
+                          r"\b(?:delegation|team)\s+(?:will|shall)\s+(?:also\s+)?(?:include|consist of|be (?:comprised|composed|made up) of)\b|"
+                          r"\b(?:delegation|team)\s+(?:is|was|are|were)\s+(?:comprised|composed|made up) of\b|"
                           r"\b(?:was|were)\s+(?:also\s+)?accompanied\s+by\b|\b(?:also\s+)?(?:present|attending)\s+(?:was|were)\b|"
                           r"\b(?:was|were)\s+also\s+(?:present|in attendance)\b", re.I)
 
@@ -582,7 +603,7 @@ _ATTENDANCE_INTRO = re.compile(r"\b(?:attending|attended|attendees|participants|
 def _attendance(ctx: Discourse, sent: Sentence, people: list[str]) -> DialogueMention:
     """People a sentence adds to the event in focus; `merge_dialogues` drops it when there is none."""
     return DialogueMention(label="meeting", type="meeting", participants=list(people), places=[], date=None,
-                           status="held", named=False, evidence=[ctx.sentence_evidence(sent, 0.6, ATTENDANCE)],
+                           status="planned" if PLANNED_WORDS.search(sent.text) else "held", named=False, evidence=[ctx.sentence_evidence(sent, 0.6, ATTENDANCE)],
                            countries=set(), attendance=True)
 
 # "It is a pleasure to welcome X": words that make an infinitive something done as it is said.
