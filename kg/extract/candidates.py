@@ -16,6 +16,7 @@ class DialogueMention(Dialogue):
     definite: bool = False  # "the talks", "this visit", "their meeting": an event named before
     refers_back: bool = False  # "hosted the talks with Y": a verb whose object is an earlier event
     separate: bool = False  # "held separate talks with X": an event of its own beside the one in focus
+    follows: bool = False  # "after the meeting, they held a news conference": at the time and place of that event
     attendance: bool = False  # "the delegation included X": people joining the event in focus
     title_line: bool = False  # read from the headline or the line under it
     setting: bool = False  # the occasion of another event ("on the margins of the X Meeting")

@@ -142,6 +142,12 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
                 d.places = d.places or list(focus.places)
             merged.append(d)
             continue
+        if d.follows and d.status == "held":
+            # "after the meeting, X and Y held a news conference": where and when the meeting was
+            focus = next((m for m in reversed(merged) if m.status == "held" and m.type != d.type), None)
+            if focus is not None:
+                d.date = d.date or focus.date
+                d.places = d.places or list(focus.places)
         if d.attendance:
             # "the delegation included ...": the latest event that happened ("will include": that is planned), if any
             target = next((m for m in reversed(merged) if m.status == d.status and _compatible(m, d)), None)

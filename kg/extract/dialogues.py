@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.dates import DateMention
 from kg.extract.candidates import DialogueMention
-from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text
+from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text, surely_other_spans
 from kg.extract.context import Discourse, Sentence, pick_date
 from kg.extract.rules import RuleFamily, rule
 from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
@@ -222,6 +222,7 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
             return [_attendance(ctx, sent, people)]
         return []
     ctx.attendance_list = False
+    follows = any(_after_event(t.tok) for t in triggers if t.pos == "noun")
     speakers = _we_speakers(ctx, triggers)
     people = people + [k for k in speakers if k not in people]
     setting = _SentenceSetting(ctx, sent, triggers)
@@ -231,12 +232,44 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
         own = _own_setting(ctx, setting, n, seen_types)
         if own is None:
             continue
-        d = _event_mention(ctx, sent, trigger, people, negated, *own)
+        d = _event_mention(ctx, sent, trigger, _people_of(ctx, sent, trigger, people), negated, *own)
         if d is not None and heading:
             d.title_line = True  # a section's title, read as the article's title is
+        if d is not None and follows and not _after_event(trigger.tok):
+            d.follows = True
         if d is not None:
             out.extend(_one_per_counterpart(ctx, sent, trigger, d))
     return out
+
+
+def _after_event(tok: Token) -> bool:
+    """ "After the meeting", "following their talks": an event named as the time of another."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("after", "following") \
+        and any(c.dep_ in ("det", "poss") for c in tok.children)
+
+
+def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, people: list[str]) -> list[str]:
+    """The sentence's people less those named only in a clause about something else ("the agreement reached
+    between A and B in 2023", "following his talks with C"); those "accompanied by" the subject stay."""
+    if len(people) < 2:
+        return people
+    away: list[tuple[int, int]] = []
+    for i, left, right, _head, dep in surely_other_spans(sent):
+        if left <= trigger.tok.i <= right or sent.doc[i].lemma_.lower() in _COMPANY_VERBS:
+            continue
+        if dep in ("relcl", "acl") and sent.doc[i].head.i == trigger.tok.i:
+            continue  # the event noun's own clause ("the talks, held between A and B")
+        away.append((sent.doc[left].idx, sent.doc[right].idx + len(sent.doc[right].text)))
+    if not away:
+        return people
+    mentions: dict[str, list[int]] = {}
+    for at, k in ctx.people_in(sent.start_char, sent.end_char):
+        mentions.setdefault(k, []).append(at)
+    return [k for k in people if k not in mentions or not all(any(a <= at < b for a, b in away) for at in mentions[k])]
+
+
+# Verbs of a clause that brings people to the event ("X, accompanied by Y, met Z").
+_COMPANY_VERBS = {"accompany", "join", "lead", "head", "include", "attend", "witness"}
 
 
 def _in_section(ctx: Discourse, sent: Sentence) -> bool:
@@ -279,11 +312,12 @@ def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, d: Di
             side = by_country.setdefault(ctx.facts.officials[k].country, [])
             if k not in side:
                 side.append(k)
-    sides = list(by_country.values())
+    listed = {k for side in by_country.values() for k in side}
+    others = [k for k in d.participants if k not in listed]
+    # without the one who spoke with them, those listed did not meet each other
+    sides = list(by_country.values()) if others else [[k] for side in by_country.values() for k in side]
     if len(sides) < 2:
         return [d]
-    listed = {k for side in sides for k in side}
-    others = [k for k in d.participants if k not in listed]
     out = []
     for side in sides:
         one = replace(d, participants=others + side, evidence=list(d.evidence), countries=set(d.countries),
@@ -446,12 +480,16 @@ def _places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
                 continue
             if _TOPIC_BEFORE.search(text[max(start, p.start - 40): p.start]) or _discussed(ctx, p.start):
                 continue  # "discussed the situation in Afghanistan": a topic, not where they met
+            if _BODY_BEFORE.search(text[max(start, p.start - 40): p.start]):
+                continue  # "the UN Interim Force in Lebanon": part of a body's name
             out.append(p)
     return out
 
 
 _TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
                            r"issues?|reconstruction|elections?)\s+(?:in|on|of)\s+(?:the\s+)?$", re.I)
+_BODY_BEFORE = re.compile(r"\b(?:Force|Mission|Office|Organi[sz]ation|Commission|Programme|Program|Agency|Institute|"
+                          r"University|Fund|Centre|Center|Operation)\s+(?:in|for|of|on)\s+(?:the\s+)?$")
 _TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
 _TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
 
