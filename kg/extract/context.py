@@ -201,7 +201,8 @@ class Discourse:
     def sentence_people(self, sent: Sentence) -> list[str]:
         """Officials a sentence speaks of, including "he" (the last subject) and "I"/"we" (the speaker).
         Moves `last_subject` on to the sentence's first official: call it once per sentence, in order."""
-        found = [k for _, k in self.people_in(sent.start_char, sent.end_char)]
+        # a name the sentence split cuts ("Defence | Cabinet Secretary X") belongs to the sentence holding its end
+        found = [k for st, e, k in self.resolved if st < sent.end_char and e > sent.start_char and k in self.facts.officials]
         for tok in sent.tokens_with(_PRONOUNS):
             low = tok.text.lower()
             if low in THIRD_PERSON and tok.dep_ in ("nsubj", "nsubjpass") and self.last_subject:

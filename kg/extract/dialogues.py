@@ -143,6 +143,25 @@ def _audience(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     return None
 
 
+def _signed_together(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "A and B signed the agreement", "A together with B signed", "was signed by A and B": signing together is
+    meeting (not "A signed a decree")."""
+    signers = [o for c in tok.children if c.dep_ == "nsubj" for o in [c, *c.conjuncts]]
+    signers += [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
+    signers += [o for c in [*tok.children, *(x for s in signers for x in s.children)]
+                if c.lower_ == "with" for o in _conjoined(c)]
+    if sum(1 for o in signers if _is_person(o) and o.pos_ == "PROPN") < 2:
+        return None
+    return EventWord("signing", "verb")
+
+
+def _signing_ceremony(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the signing ceremony was witnessed by A and B" (not a ceremony of another kind)."""
+    if tok.i == 0 or tok.doc[tok.i - 1].lower_ != "signing":
+        return None
+    return EventWord("signing", "noun")
+
+
 def _host_something(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "hosted the talks", "hosted her counterpart"."""
     if not any(c.dep_ == "dobj" for c in tok.children):
@@ -178,6 +197,8 @@ TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.exchange-views-verb", _exchange_views, lemmas={"exchange"}, applies=_is_verb),
     rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
     rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
+    rule("dialogues.sign-together-verb", _signed_together, lemmas={"sign"}, applies=_is_verb),
+    rule("dialogues.signing-ceremony-noun", _signing_ceremony, words={"ceremony"}, applies=_is_noun),
     rule("dialogues.host-verb", _host_something, lemmas={"host"}, applies=_is_verb),
     rule("dialogues.welcome-verb", _welcome_guest, lemmas={"welcome"}, applies=_is_verb),
     rule("dialogues.meet-verb", _event_verb, lemmas={"meet"}, applies=_is_verb),
