@@ -212,10 +212,25 @@ class Discourse:
                 if sp:
                     found.append(sp)
         unique = list(dict.fromkeys(found))
-        subjects = [k for s, k in self.people_in(sent.start_char, sent.end_char)]
-        if subjects:
-            self.last_subject = subjects[0]
+        subject = self._main_subject(sent)
+        if subject is not None:
+            self.last_subject = subject or None
         return unique
+
+    def _main_subject(self, sent: Sentence) -> str | None:
+        """The official the sentence's main clause is about ("he" of the next sentences): the official named as
+        its subject; "" when its subject is someone else named ("Abiy said ...": not an official we know);
+        else the first official named; None when it names nobody."""
+        named = [(s, e, k) for s, e, k in self.resolved if sent.start_char <= s < sent.end_char and k in self.facts.officials]
+        for tok in sent:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+                at = tok.idx
+                who = next((k for s, e, k in named if s <= at < e), None)
+                if who is not None:
+                    return who
+                if tok.ent_type_ == "PERSON":
+                    return ""
+        return named[0][2] if named else None
 
 
 def pick_date(dates: list[DateMention]) -> PartialDate | None:

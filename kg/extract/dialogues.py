@@ -102,11 +102,23 @@ def _call_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | Non
 
 def _discuss_with(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "discussed the matter with her counterpart", "topics discussed by X with Y" (not "discussed Japan")."""
-    # spaCy often hangs "with X" on the object ("discussed [the situation with X]")
-    heads = [tok] + [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-    if not any(_is_person(o) for h in heads for c in h.children if c.lower_ == "with" for o in _conjoined(c)):
+    # spaCy often hangs "with X" on the object or the agent ("discussed [the situation with X]", "discussed by
+    # [A, the Minister with B]"): any "with" below the verb in its own clause
+    if not any(_is_person(o) for c in tok.subtree if c.lower_ == "with" and _same_clause(c, tok) for o in _conjoined(c)):
         return None
     return EventWord("talks", "verb")
+
+
+def _same_clause(tok: Token, verb: Token) -> bool:
+    """Whether no other verb stands between a word and the verb it hangs from."""
+    node = tok.head
+    for _ in range(8):
+        if node.i == verb.i:
+            return True
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _exchange_views(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
@@ -714,7 +726,8 @@ def _is_setting(tok: Token, named: str | None) -> bool:
     if named:  # the token before the name
         while k >= 0 and doc[k].idx >= tok.idx + len(tok.text) - len(named):
             k -= 1
-    while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"):
+    while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"
+                      or (doc[k].dep_ == "compound" and doc[k].head.i == tok.i)):  # "the AU summit"
         k -= 1
     return k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS
 
