@@ -57,11 +57,12 @@ def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
         return False
     if a.named and b.named and not _same_name(a, b):
         return False
-    if (a.type == "news conference") != (b.type == "news conference") and {a.type, b.type} & _MEETING_TYPES:
+    if (a.type in _PRESS_TYPES) != (b.type in _PRESS_TYPES) and {a.type, b.type} & _MEETING_TYPES:
         return False  # a news conference after the talks is an event of its own
     return True
 
 
+_PRESS_TYPES = {"news conference", "press briefing"}
 # Kinds of event in which officials talk to each other (a news conference is told apart from them).
 _MEETING_TYPES = {"meeting", "talks", "call", "conversation", "dialogue", "summit", "consultations", "working lunch",
                   "dinner"}
@@ -233,6 +234,12 @@ def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[
     for d in merged:
         if not d.participants and not d.named and not d.places:
             continue
+        if not d.places and d.date and d.date.day and d.status == "held":
+            # the same people on the same day: where their other event was ("a working lunch" before the briefing)
+            same_day = next((m for m in merged if m is not d and m.places and m.date == d.date and m.status == "held"
+                             and set(m.participants) & set(d.participants)), None)
+            if same_day is not None:
+                d.places = list(same_day.places)
         if not d.places and dateline and not result and d.status == "held":
             city = ctx.gz.city(dateline)
             if city:

@@ -446,7 +446,9 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
             and not is_title_line:
         return None
     date = pick_date(own_dates)
-    dated_by_article = date is None and is_title_line and ctx.article.date is not None
+    # the headline's event, or one "just" held ("X and I just finished a working lunch"), is of the article's day
+    dated_by_article = date is None and ctx.article.date is not None \
+        and (is_title_line or (not planned and bool(_JUST_NOW.search(own_words))))
     if dated_by_article:
         date = ctx.article.date
     setting = pos == "noun" and _is_setting(tok, named)
@@ -477,6 +479,9 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     if date is not None and not planned:
         ctx.focus_date = date
     return d
+
+
+_JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
 
 
 def _leave_out_those_accompanied(ctx: Discourse, sent: Sentence, tok: Token, d: DialogueMention) -> None:
