@@ -19,6 +19,7 @@ class DialogueMention(Dialogue):
     follows: bool = False  # "after the meeting, they held a news conference": at the time and place of that event
     attendance: bool = False  # "the delegation included X": people joining the event in focus
     title_line: bool = False  # read from the headline or the line under it
+    headline: bool = False  # read from a line with no sentence's closing punctuation (a headline, a heading)
     setting: bool = False  # the occasion of another event ("on the margins of the X Meeting")
     article_date: bool = False  # dated by the article's date, for want of a date of its own
     ordinal: str | None = None  # which of a series ("fourth", "58th"; "1" for "inaugural")

@@ -46,7 +46,7 @@ def _same_name(a: DialogueMention, b: DialogueMention) -> bool:
 
 
 def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
-    if a.status != b.status and not (a.title_line or b.title_line):
+    if a.status != b.status and not (a.headline or b.headline):
         return False  # what happened is never what is planned, even between the same people (a headline's tense may differ)
     if a.date and b.date and not (a.date.iso().startswith(b.date.iso()) or b.date.iso().startswith(a.date.iso())) \
             and not _days_apart(a, b):
@@ -183,7 +183,7 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
     if target is None and d.participants and not d.named:
         # a headline's event without its people ("Talks in Ottawa") is the first one the text gives people to
         target = next((m for m in merged if m.title_line and not m.participants and not m.named
-                       and _compatible(m, d)), None)
+                       and (m.places or (m.date and not m.article_date)) and _compatible(m, d)), None)
     if target is None and d.refers_back:
         # "X hosted the talks with Y": the talks an earlier sentence reported without its people
         target = next((m for m in reversed(merged) if not m.participants and _compatible(m, _as_status(d, m.status))), None)

@@ -142,7 +142,7 @@ def _call_on(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     if any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
         return None
     if not any(_is_person(o) for c in tok.children if c.lower_ == "on" for o in _conjoined(c)):
-        return None
+        return _call_someone(ctx, sent, tok)  # "called her counterpart on Tuesday"
     return EventWord("call", "verb")
 
 
@@ -267,7 +267,7 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
             continue
         d = _event_mention(ctx, sent, trigger, _people_of(ctx, sent, trigger, people), negated, *own)
         if d is not None and heading:
-            d.title_line = True  # a section's title, read as the article's title is
+            d.title_line = d.headline = True  # a section's title, read as the article's title is
         if d is not None and follows and not _after_event(trigger.tok):
             d.follows = True
         if d is not None:
@@ -325,9 +325,10 @@ _JOINT_WORDS = re.compile(r"\b(?:trilateral|quadrilateral|multilateral|2\s?\+\s?
 def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, d: DialogueMention) -> list[DialogueMention]:
     """ "X spoke with the leaders A, B and C": officials of different countries listed after "with" are as many
     talks of X, each with one of them (not talks of A with B); one country's officials are one delegation."""
-    if trigger.pos != "verb" or _JOINT_WORDS.search(sent.text):
-        return [d]
-    heads = [trigger.tok] + [c for c in trigger.tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    if trigger.pos != "verb" or d.refers_back or _JOINT_WORDS.search(sent.text):
+        return [d]  # "hosted the talks with A and B": one event
+    heads = [trigger.tok] + [c for c in trigger.tok.children if c.dep_ in ("dobj", "nsubjpass")
+                             and c.lower_ not in DIALOGUE_NOUNS]
     preps = [c for h in heads for c in h.children if c.lower_ in ("with", "on")]
     preps += [p for c in preps for p in c.conjuncts if p.dep_ == "conj" and p not in preps]  # "with X and with Y"
     if not preps:
@@ -464,6 +465,7 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         definite=(definite or possessive) and not named,
         separate=pos == "noun" and any(c.lower_ == "separate" for c in tok.children),
         title_line=is_title_line,
+        headline=is_title_line and sent.text.strip()[-1:] not in (".", "!", "?", "\"", "”"),
         setting=setting,
         article_date=dated_by_article,
         ordinal=_event_ordinal(tok, named) if pos == "noun" else None,
