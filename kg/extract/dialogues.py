@@ -329,7 +329,8 @@ def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, d: Di
         return [d]  # "hosted the talks with A and B": one event
     heads = [trigger.tok] + [c for c in trigger.tok.children if c.dep_ in ("dobj", "nsubjpass")
                              and c.lower_ not in DIALOGUE_NOUNS]
-    preps = [c for h in heads for c in h.children if c.lower_ in ("with", "on")]
+    words = ("with", "on") if trigger.rule == "dialogues.call-on-verb" else ("with",)
+    preps = [c for h in heads for c in h.children if c.lower_ in words and c.i > trigger.tok.i]
     preps += [p for c in preps for p in c.conjuncts if p.dep_ == "conj" and p not in preps]  # "with X and with Y"
     if not preps:
         return [d]
