@@ -172,3 +172,12 @@ def test_a_meeting_just_held_is_of_the_articles_day(extract):
                     "chiefs in Auckland in September 2013.", PartialDate(2013, 10, 28))
     lunch = next(d for d in facts.dialogues if d.type == "working lunch")
     assert lunch.date == PartialDate(2013, 10, 28)
+
+
+def test_a_visit_recalled_is_not_the_meeting_and_its_visitor_did_not_attend(extract):
+    facts = extract("Chair's statement\n\nThe Special Foreign Ministers' Meeting was held in Jakarta on 27 October "
+                    "2022, chaired by Cambodian Foreign Minister Chan Vuthy. The Meeting also recalled the visit of "
+                    "Thai Prime Minister Somchai Wong to Myanmar.", PartialDate(2022, 10, 27))
+    meeting = next(d for d in facts.dialogues if d.type == "meeting")
+    visit = next(d for d in facts.dialogues if d.type == "visit")
+    assert "somchai wong" not in meeting.participants and visit.participants == ["somchai wong"]

@@ -265,7 +265,7 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
         own = _own_setting(ctx, setting, n, seen_types)
         if own is None:
             continue
-        d = _event_mention(ctx, sent, trigger, _people_of(ctx, sent, trigger, people), negated, *own)
+        d = _event_mention(ctx, sent, trigger, _people_of(ctx, sent, trigger, triggers, people), negated, *own)
         if d is not None and heading:
             d.title_line = d.headline = True  # a section's title, read as the article's title is
         if d is not None and follows and not _after_event(trigger.tok):
@@ -281,18 +281,27 @@ def _after_event(tok: Token) -> bool:
         and any(c.dep_ in ("det", "poss") for c in tok.children)
 
 
-def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, people: list[str]) -> list[str]:
+def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[Trigger], people: list[str]) -> list[str]:
     """The sentence's people less those named only in a clause about something else ("the agreement reached
-    between A and B in 2023", "following his talks with C"); those "accompanied by" the subject stay."""
-    if len(people) < 2:
+    between A and B in 2023", "following his talks with C") or in another event's phrase ("the Meeting
+    recalled [the visit of X]"); those "accompanied by" the subject stay."""
+    if not people:
         return people
+    doc = sent.doc
     away: list[tuple[int, int]] = []
+    for other in triggers:
+        o = other.tok
+        if other.pos != "noun" or o is trigger.tok or o.left_edge.i <= trigger.tok.i <= o.right_edge.i:
+            continue
+        for c in o.children:  # whose the other event is: "the visit of X", "X's visit", "talks between X and Y"
+            if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "by", "between")):
+                away.append((doc[c.left_edge.i].idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i].text)))
     for i, left, right, _head, dep in surely_other_spans(sent):
         if left <= trigger.tok.i <= right or sent.doc[i].lemma_.lower() in _COMPANY_VERBS:
             continue
         if dep in ("relcl", "acl") and sent.doc[i].head.i == trigger.tok.i:
             continue  # the event noun's own clause ("the talks, held between A and B")
-        away.append((sent.doc[left].idx, sent.doc[right].idx + len(sent.doc[right].text)))
+        away.append((doc[left].idx, doc[right].idx + len(doc[right].text)))
     if not away:
         return people
     mentions: dict[str, list[int]] = {}
@@ -302,7 +311,7 @@ def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, people: list[st
 
 
 # Verbs of a clause that brings people to the event ("X, accompanied by Y, met Z").
-_COMPANY_VERBS = {"accompany", "join", "lead", "head", "include", "attend", "witness"}
+_COMPANY_VERBS = {"accompany", "join", "lead", "head", "include", "attend", "witness", "chair", "co-chair", "host"}
 
 
 def _in_section(ctx: Discourse, sent: Sentence) -> bool:
@@ -435,7 +444,10 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     """The event an event word names, with its own date, place, status and people; None when the sentence
     denies it or says too little of it."""
     tok, kind, pos, named = trigger.tok, trigger.kind, trigger.pos, trigger.named
-    definite = pos == "noun" and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
+    # "recalled the visit of X": an earlier event brought up, not the one in focus
+    recalled = pos == "noun" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _RECALL_VERBS
+    definite = pos == "noun" and not recalled \
+        and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
     possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
     is_title_line = sent.start_char <= ctx.second_line
     own_words = own_clause_text(tok, pos)
@@ -484,6 +496,7 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     return d
 
 
+_RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
 _JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
 
 
