@@ -181,3 +181,18 @@ def test_a_visit_recalled_is_not_the_meeting_and_its_visitor_did_not_attend(extr
     meeting = next(d for d in facts.dialogues if d.type == "meeting")
     visit = next(d for d in facts.dialogues if d.type == "visit")
     assert "somchai wong" not in meeting.participants and visit.participants == ["somchai wong"]
+
+
+def test_the_speakers_of_a_news_conference_transcript_took_part(extract):
+    facts = extract("Press Availability With Peruvian Foreign Minister Hugo Salas\n\n"
+                    "SECRETARY HILL: Good afternoon. US Secretary of State Mark Hill is pleased to be joined by "
+                    "Foreign Minister Hugo Salas of Peru.", PartialDate(2016, 8, 1))
+    conference = next(d for d in facts.dialogues if d.type == "news conference")
+    assert set(conference.participants) == {"hugo salas", "mark hill"}
+
+
+def test_we_took_part_in_a_named_dialogue(extract):
+    facts = extract("Transcript\n\nSECRETARY HILL: Good afternoon. US Secretary of State Mark Hill spoke first. And we "
+                    "have been delighted to be engaged in the sixth session of the Peru-US High-Level Dialogue.")
+    dialogue = next(d for d in facts.dialogues if d.named)
+    assert dialogue.participants == ["mark hill"]

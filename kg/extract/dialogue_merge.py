@@ -162,6 +162,7 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
         else:
             merged.append(d)
     _merge_into_named_events(merged)
+    _speakers_of_the_briefing(ctx, merged)
     result = _with_dateline_place(ctx, merged)
     for d in result:
         d.label = _dialogue_label(ctx, d)
@@ -224,6 +225,17 @@ def _merge_into_named_events(merged: list[DialogueMention]) -> None:
         if target is not None:
             _absorb(target, d)
             merged.remove(d)
+
+
+def _speakers_of_the_briefing(ctx: Discourse, merged: list[DialogueMention]) -> None:
+    """A transcript headed as a news conference: those who speak in it took part in it."""
+    briefing = next((m for m in merged if m.title_line and m.type in _PRESS_TYPES and m.status == "held"), None)
+    if briefing is None:
+        return
+    for at, _ in ctx.m.speakers:
+        who = ctx.speaker_at(at)
+        if who is not None and who not in briefing.participants:
+            briefing.participants.append(who)
 
 
 def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[DialogueMention]:

@@ -718,7 +718,9 @@ def _we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:
         # the event is what "we" did: "we met", "we held the Meeting" (not "we discussed the summit")
         verb = tok if pos == "verb" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
         if verb is None or (pos == "noun" and verb.lemma_.lower() not in EVENT_SETTING_VERBS):
-            continue
+            verb = _we_took_part(tok) if pos == "noun" else None
+            if verb is None:
+                continue
         subjects = [c.lower_ for c in verb.children if c.dep_ == "nsubj"]
         if subjects == ["i"] or (not subjects and _welcoming_now(verb)):
             speaker = ctx.speaker_at(tok.idx)  # "It is a pleasure to welcome X": the speaker hosts
@@ -734,6 +736,24 @@ def _we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:
             found += [k for k in others if k != speaker]
         return found
     return []
+
+
+# Verbs of taking part in an event ("we were engaged in the session of the X Dialogue").
+_TAKE_PART_VERBS = {"engage", "participate", "attend", "join", "open", "conclude", "convene", "chair", "co-chair"}
+
+
+def _we_took_part(tok: Token) -> Token | None:
+    """The clause whose subject took part in the event a noun names: up the parse from "the X Dialogue" through
+    "in the session of" to "[we have been delighted to be] engaged", and on to the clause holding the subject."""
+    node, took_part = tok, False
+    for _ in range(8):
+        if node.dep_ not in ("pobj", "prep", "dobj", "xcomp", "acomp", "nsubjpass", "attr") or node.head is node:
+            break
+        node = node.head
+        took_part = took_part or node.lemma_.lower() in _TAKE_PART_VERBS
+        if took_part and node.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in node.children):
+            return node
+    return None
 
 
 _SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "fringe"}
