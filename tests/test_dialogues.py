@@ -196,3 +196,11 @@ def test_we_took_part_in_a_named_dialogue(extract):
                     "have been delighted to be engaged in the sixth session of the Peru-US High-Level Dialogue.")
     dialogue = next(d for d in facts.dialogues if d.named)
     assert dialogue.participants == ["mark hill"]
+
+
+def test_also_met_is_on_the_occasion_told_before(extract):
+    facts = extract("Visit\n\nEstonian Defence Minister Karl Tamm visited Copenhagen on 19 May 2022 and held a joint "
+                    "press conference with Danish Prime Minister Mette Lund. Minister Tamm also met with Danish Foreign "
+                    "Minister Jens Berg.", PartialDate(2022, 5, 19))
+    meeting = next(d for d in facts.dialogues if d.type == "meeting")
+    assert meeting.date == PartialDate(2022, 5, 19) and [p.name for p in meeting.places] == ["Copenhagen"]

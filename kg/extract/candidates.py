@@ -17,6 +17,7 @@ class DialogueMention(Dialogue):
     refers_back: bool = False  # "hosted the talks with Y": a verb whose object is an earlier event
     separate: bool = False  # "held separate talks with X": an event of its own beside the one in focus
     follows: bool = False  # "after the meeting, they held a news conference": at the time and place of that event
+    also: bool = False  # "X also met Y": on the occasion of X's event told before
     attendance: bool = False  # "the delegation included X": people joining the event in focus
     title_line: bool = False  # read from the headline or the line under it
     headline: bool = False  # read from a line with no sentence's closing punctuation (a headline, a heading)

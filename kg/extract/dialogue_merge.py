@@ -149,6 +149,13 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
             if focus is not None:
                 d.date = d.date or focus.date
                 d.places = d.places or list(focus.places)
+        if d.also and d.status == "held" and not (d.date and d.places):
+            # "X also met Y": on the occasion (the day, the place) of X's event told before
+            occasion = next((m for m in reversed(merged) if m.status == "held" and set(m.participants) & set(d.participants)
+                             and (m.date or m.places)), None)
+            if occasion is not None:
+                d.date = d.date or occasion.date
+                d.places = d.places or list(occasion.places)
         if d.attendance:
             # "the delegation included ...": the latest event that happened ("will include": that is planned), if any
             target = next((m for m in reversed(merged) if m.status == d.status and _compatible(m, d)), None)

@@ -486,6 +486,8 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
             c.dep_ == "dobj" and c.lower_ in DIALOGUE_NOUNS and any(x.dep_ == "det" and x.lower_ in ("the", "these", "this")
                                                                   for x in c.children) for c in tok.children),
     )
+    verb = tok if pos == "verb" else tok.head
+    d.also = any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
     d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
     if d.separate:
         _leave_out_those_accompanied(ctx, sent, tok, d)
