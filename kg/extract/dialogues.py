@@ -538,6 +538,8 @@ def _places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
                 continue  # "discussed the situation in Afghanistan": a topic, not where they met
             if _BODY_BEFORE.search(text[max(start, p.start - 40): p.start]):
                 continue  # "the UN Interim Force in Lebanon": part of a body's name
+            if _among_attendees(ctx, p.start):
+                continue  # "attended by Australia, Fiji and Samoa": who came, not where
             out.append(p)
     return out
 
@@ -548,6 +550,18 @@ _BODY_BEFORE = re.compile(r"\b(?:Force|Mission|Office|Organi[sz]ation|Commission
                           r"University|Fund|Centre|Center|Operation)\s+(?:in|for|of|on)\s+(?:the\s+)?$")
 _TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
 _TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
+
+
+def _among_attendees(ctx: Discourse, char: int) -> bool:
+    """Whether the word at `char` is in the "by" phrase of a passive verb ("chaired by X and attended by Y")."""
+    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
+    for _ in range(6):
+        if tok.dep_ == "agent":
+            return True
+        if tok.head is tok or tok.pos_ in ("VERB", "AUX"):
+            return False
+        tok = tok.head
+    return False
 
 
 def _discussed(ctx: Discourse, char: int) -> bool:
@@ -565,7 +579,8 @@ def _discussed(ctx: Discourse, char: int) -> bool:
 # Words that describe any event, not one: a name made of these only is no proper name ("Bilateral Meeting").
 _GENERIC_EVENT_WORDS = {"bilateral", "trilateral", "multilateral", "joint", "official", "working", "formal",
                         "informal", "virtual", "telephone", "phone", "video", "next", "first", "annual", "high-level",
-                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary"}
+                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary", "political",
+                        "economic", "trade", "and"}
 
 
 def _named_event(sent: Sentence, tok: Token) -> str | None:
