@@ -204,3 +204,11 @@ def test_also_met_is_on_the_occasion_told_before(extract):
                     "Minister Jens Berg.", PartialDate(2022, 5, 19))
     meeting = next(d for d in facts.dialogues if d.type == "meeting")
     assert meeting.date == PartialDate(2022, 5, 19) and [p.name for p in meeting.places] == ["Copenhagen"]
+
+
+def test_a_headlines_place_for_the_meetings_it_announces(extract):
+    facts = extract("Meetings with Defence Ministers in Singapore\n\n"
+                    "Japan-Canada Meeting\n"
+                    "Japanese Defence Minister Kenji Ono and Canadian Defence Minister Paul Grant exchanged views.\n")
+    [d] = facts.dialogues
+    assert [p.name for p in d.places] == ["Singapore"]

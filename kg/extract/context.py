@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from kg.articles import Article
 from kg.dates import DateMention, PartialDate
 from kg.extract.vocab import THIRD_PERSON
-from kg.facts import ArticleFacts, Evidence
+from kg.facts import ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.mentions import NAME_SUFFIXES, Mentions
 
@@ -99,6 +99,8 @@ class Discourse:
       by and for the dialogue rules.
     - `section_event`, `section_body_end`: a heading line names an event ("Japan-Canada Meeting") and the
       paragraph under it, read so far up to `section_body_end`, tells who took part; by and for the dialogue rules.
+    - `headline_places`: the places of a headline's events in the plural ("Meetings with Defence Ministers in
+      Singapore"), where the text's meetings are when it gives no place; by and for the dialogue rules.
     - `treaty_aliases`, `list_events`: another name's key -> the agreement it names, and the events a
       sentence ending in ":" gives the items of its list; by and for the treaty rules.
     """
@@ -124,6 +126,7 @@ class Discourse:
         self.focus_date: PartialDate | None = None
         self.attendance_list = False
         self.section_event = False
+        self.headline_places: list[PlaceRef] = []
         self.section_body_end: int | None = None
         self.treaty_aliases: dict[str, TreatyMention] = {}
         self.list_events: list[tuple[str, PartialDate | None]] = []

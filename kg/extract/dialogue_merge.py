@@ -259,6 +259,8 @@ def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[
                              and set(m.participants) & set(d.participants)), None)
             if same_day is not None:
                 d.places = list(same_day.places)
+        if not d.places and ctx.headline_places and d.status == "held" and d.type != "visit":
+            d.places = list(ctx.headline_places)
         if not d.places and dateline and not result and d.status == "held":
             city = ctx.gz.city(dateline)
             if city:

@@ -259,6 +259,10 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
     speakers = _we_speakers(ctx, triggers)
     people = people + [k for k in speakers if k not in people]
     setting = _SentenceSetting(ctx, sent, triggers)
+    if sent.start_char <= ctx.second_line and setting.places and any(
+            t.pos == "noun" and t.tok.tag_ in ("NNS", "NNPS") and t.kind != "talks" and not t.named for t in triggers):
+        # "Meetings with Defence Ministers in Singapore": where the meetings the text goes on to tell were
+        ctx.headline_places = [PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in setting.places]
     seen_types: dict[str, list[tuple[set[int], set[str]]]] = {}
     out = []
     for n, trigger in enumerate(triggers):
