@@ -212,3 +212,22 @@ def test_a_headlines_place_for_the_meetings_it_announces(extract):
                     "Japanese Defence Minister Kenji Ono and Canadian Defence Minister Paul Grant exchanged views.\n")
     [d] = facts.dialogues
     assert [p.name for p in d.places] == ["Singapore"]
+
+
+def test_a_possessive_meeting_names_its_own_people(extract):
+    facts = extract("Review\n\nPrime Minister Anne Kerr of Australia said Japanese Prime Minister Kenji Ono's recent "
+                    "meeting with Indian Prime Minister Ravi Kumar had strengthened the partnership.")
+    assert pairs(facts) == {frozenset({"kenji ono", "ravi kumar"})}
+
+
+def test_talks_between_two_ministers(extract):
+    facts = extract("Talks\n\nTalks between Canadian Foreign Minister Mary Brown and Japanese Foreign Minister Taro "
+                    "Sato were held in Ottawa on 3 May 2024.")
+    assert pairs(facts) == {frozenset({"mary brown", "taro sato"})}
+
+
+def test_his_earlier_meeting_is_not_todays_call(extract):
+    facts = extract("Readout\n\nOn 3 May 2024 US Secretary of State Mark Hill spoke with Indian External Affairs "
+                    "Minister Ravi Kumar. Secretary Hill recalled his meeting with Japanese Foreign Minister Kenji Ono.")
+    assert frozenset({"ravi kumar", "kenji ono"}) not in pairs(facts)
+    assert frozenset({"mark hill", "kenji ono"}) in pairs(facts)

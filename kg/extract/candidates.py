@@ -14,6 +14,7 @@ class DialogueMention(Dialogue):
     """One sentence's mention of an event, as `dialogue_merge` reads it to merge mentions into events."""
 
     definite: bool = False  # "the talks", "this visit", "their meeting": an event named before
+    own_people: bool = False  # its people are named in its own phrase ("X's meeting with Y", "talks between X and Y")
     refers_back: bool = False  # "hosted the talks with Y": a verb whose object is an earlier event
     separate: bool = False  # "held separate talks with X": an event of its own beside the one in focus
     follows: bool = False  # "after the meeting, they held a news conference": at the time and place of that event

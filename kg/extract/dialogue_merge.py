@@ -71,7 +71,7 @@ _MEETING_TYPES = {"meeting", "talks", "call", "conversation", "dialogue", "summi
 def _other_sides(m: DialogueMention, d: DialogueMention) -> bool:
     """ "X received Y ... X paid a courtesy call to Z": each of two mentions has people the other lacks, so
     (unless the later one points back, "the meeting") they are two events that share a participant."""
-    if d.definite or len(d.participants) < 2 or len(m.participants) < 2:
+    if (d.definite and not d.own_people) or len(d.participants) < 2 or len(m.participants) < 2:
         return False
     return bool(set(d.participants) - set(m.participants)) and bool(set(m.participants) - set(d.participants))
 
@@ -197,8 +197,11 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
         target = next((m for m in reversed(merged) if not m.participants and _compatible(m, _as_status(d, m.status))), None)
     if target is None and d.definite:
         # "this visit", "the dialogue": the latest event of that kind, planned or not
+        # ("X's meeting with Y" names its own people: not an event of others)
         target = next((m for m in reversed(merged) if _compatible(m, _as_status(d, m.status))
-                       and (m.type == d.type or d.type in ("talks", "meeting", "dialogue", "visit"))), None)
+                       and (m.type == d.type or d.type in ("talks", "meeting", "dialogue", "visit"))
+                       and not (d.own_people and m.participants and not set(m.participants) >= set(d.participants))),
+                      None)
     if target is None and not d.participants and not d.named:
         # ... but a summit is never a press conference or a call of the text's people
         target = next((m for m in merged if _compatible(m, d) and m.status == "held"

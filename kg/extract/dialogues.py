@@ -470,10 +470,12 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     if dated_by_article:
         date = ctx.article.date
     setting = pos == "noun" and _is_setting(tok, named)
+    own_people = _phrase_people(ctx, sent, tok, people) if pos == "noun" else None
     d = DialogueMention(
         label=named or _noun_label(tok) if pos == "noun" else (named or kind),
         type=kind,
-        participants=[] if setting else list(people),
+        own_people=own_people is not None,
+        participants=[] if setting else list(own_people if own_people is not None else people),
         places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in own_places],
         date=date,
         status="planned" if planned else "held",
@@ -504,6 +506,30 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
 
 _RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
 _JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
+
+
+def _phrase_people(ctx: Discourse, sent: Sentence, tok: Token, people: list[str]) -> list[str] | None:
+    """The people an event noun's own phrase names when it names whose event it is: "X's recent meeting with Y",
+    "talks between X and Y", "his meeting with Y" ("his": the clause's subject). None when it does not (then
+    the sentence's people are the event's: "X held talks with Y")."""
+    poss = [c for c in tok.children if c.dep_ == "poss"]
+    between = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"]
+    if not poss and not between:
+        return None
+    doc = tok.doc
+    start, end = doc[tok.left_edge.i].idx, doc[tok.right_edge.i].idx + len(doc[tok.right_edge.i].text)
+    found = [k for at, k in ctx.people_in(start, end) if k in people]
+    if any(p.lower_ in ("his", "her") for p in poss):
+        # the one the clause is about: the subject of the verb the phrase hangs from, else "he" of the text
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+            verb = verb.head
+        subject = [k for c in verb.children if c.dep_ == "nsubj"
+                   for at, k in ctx.people_in(doc[c.left_edge.i].idx, c.right_edge.idx + len(c.right_edge.text))]
+        found = subject[:1] + found if subject else ([ctx.last_subject] if ctx.last_subject else []) + found
+    if not found:
+        return None
+    return list(dict.fromkeys(found))
 
 
 def _leave_out_those_accompanied(ctx: Discourse, sent: Sentence, tok: Token, d: DialogueMention) -> None:
