@@ -231,3 +231,11 @@ def test_his_earlier_meeting_is_not_todays_call(extract):
                     "Minister Ravi Kumar. Secretary Hill recalled his meeting with Japanese Foreign Minister Kenji Ono.")
     assert frozenset({"ravi kumar", "kenji ono"}) not in pairs(facts)
     assert frozenset({"mark hill", "kenji ono"}) in pairs(facts)
+
+
+def test_met_several_at_a_meeting_of_ministers_is_one_meeting(extract):
+    facts = extract("Ministers meet\n\nAt the meeting of North American Foreign Ministers in Boston on 30 January "
+                    "2015, Mexican Foreign Secretary Luis Mora met with US Secretary of State John Hill and with "
+                    "Canadian Foreign Minister Paul Grant.")
+    assert pairs(facts) == {frozenset({"luis mora", "john hill"}), frozenset({"luis mora", "paul grant"}),
+                            frozenset({"john hill", "paul grant"})}

@@ -275,7 +275,7 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
         if d is not None and follows and not _after_event(trigger.tok):
             d.follows = True
         if d is not None:
-            out.extend(_one_per_counterpart(ctx, sent, trigger, d))
+            out.extend(_one_per_counterpart(ctx, sent, trigger, triggers, d))
     return out
 
 
@@ -335,11 +335,15 @@ _JOINT_WORDS = re.compile(r"\b(?:trilateral|quadrilateral|multilateral|2\s?\+\s?
                           r"all three|all four|the three|the four)\b", re.I)
 
 
-def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, d: DialogueMention) -> list[DialogueMention]:
+def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[Trigger],
+                         d: DialogueMention) -> list[DialogueMention]:
     """ "X spoke with the leaders A, B and C": officials of different countries listed after "with" are as many
     talks of X, each with one of them (not talks of A with B); one country's officials are one delegation."""
     if trigger.pos != "verb" or d.refers_back or _JOINT_WORDS.search(sent.text):
         return [d]  # "hosted the talks with A and B": one event
+    if any(t.pos == "noun" and (t.named or any(c.lemma_.lower() in ("minister", "leader") for c in t.tok.subtree))
+           for t in triggers):
+        return [d]  # "at the meeting of Foreign Ministers, X met A and B": the meeting of the three
     heads = [trigger.tok] + [c for c in trigger.tok.children if c.dep_ in ("dobj", "nsubjpass")
                              and c.lower_ not in DIALOGUE_NOUNS]
     words = ("with", "on") if trigger.rule == "dialogues.call-on-verb" else ("with",)
