@@ -239,3 +239,17 @@ def test_met_several_at_a_meeting_of_ministers_is_one_meeting(extract):
                     "Canadian Foreign Minister Paul Grant.")
     assert pairs(facts) == {frozenset({"luis mora", "john hill"}), frozenset({"luis mora", "paul grant"}),
                             frozenset({"john hill", "paul grant"})}
+
+
+def test_delegations_led_by_officials_join_the_dialogue(extract):
+    facts = extract("Joint Statement\n\nThe fifth Japan-Canada Strategic Dialogue was held in Tokyo on 3 May 2024. "
+                    "The Japanese delegation was led by Vice Minister Kenji Ono of Japan, and the Canadian delegation "
+                    "by Deputy Minister Paul Grant of Canada.")
+    assert pairs(facts) == {frozenset({"kenji ono", "paul grant"})}
+
+
+def test_a_two_plus_two_gives_every_pair_of_different_countries(extract):
+    facts = extract("Joint Statement\n\nJapanese Foreign Minister Kenji Ono, Japanese Defense Minister Taro Sato, US "
+                    "Secretary of State Mark Hill and US Secretary of Defense Lloyd Baker held a 2+2 meeting in "
+                    "Washington on 3 May 2024.")
+    assert len(pairs(facts)) == 4

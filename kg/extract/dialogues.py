@@ -734,6 +734,7 @@ _ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation"
 _JOINS_EVENT = re.compile(r"\b(?:delegation|team)\s+(?:also\s+)?(?:included|includes|comprised|was made up of|consisted of)\b|"
                           r"\b(?:delegation|team)\s+(?:will|shall)\s+(?:also\s+)?(?:include|consist of|be (?:comprised|composed|made up) of)\b|"
                           r"\b(?:delegation|team)\s+(?:is|was|are|were)\s+(?:comprised|composed|made up) of\b|"
+                          r"\b(?:delegation|team|side)s?\s+(?:is|was|are|were|will be)\s+(?:led|headed)\s+by\b|"
                           r"\b(?:was|were)\s+(?:also\s+)?accompanied\s+by\b|\b(?:also\s+)?(?:present|attending)\s+(?:was|were)\b|"
                           r"\b(?:was|were)\s+also\s+(?:present|in attendance)\b", re.I)
 
