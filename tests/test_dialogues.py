@@ -253,3 +253,9 @@ def test_a_two_plus_two_gives_every_pair_of_different_countries(extract):
                     "Secretary of State Mark Hill and US Secretary of Defense Lloyd Baker held a 2+2 meeting in "
                     "Washington on 3 May 2024.")
     assert len(pairs(facts)) == 4
+
+
+def test_a_news_agencys_dateline_is_not_where_a_visit_abroad_was(extract):
+    facts = extract("Defence ties\n\nKUALA LUMPUR, July 9 -- Malaysian Defence Minister Amir Hamzah, on an "
+                    "official visit to Thailand, met Thai Defence Minister Somchai Wong.", PartialDate(2024, 7, 9))
+    assert all("Kuala Lumpur" not in [p.name for p in d.places] for d in facts.dialogues)

@@ -266,11 +266,23 @@ def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[
             d.places = list(ctx.headline_places)
         if not d.places and dateline and not result and d.status == "held":
             city = ctx.gz.city(dateline)
+            if city and _abroad(ctx, city.country):
+                city = None  # "KUALA LUMPUR (agency) -- ... on an official visit to Brunei": where it was written
             if city:
                 d.places.append(PlaceRef("Washington, D.C." if city.name == "Washington" and city.country == "USA" else city.name,
                                          city.country, city.geonameid, "city"))
         result.append(d)
     return result
+
+
+_TRAVEL_TO = re.compile(r"\b(?:visit|visits|visited|visiting|trip|travel(?:led|ed|s)?|arrived|arrives|tour)\s+"
+                        r"(?:to|in)\s+(?:the\s+)?$", re.I)
+
+
+def _abroad(ctx: Discourse, home: str | None) -> bool:
+    """Whether the text tells of a visit to a country other than the dateline's."""
+    text = ctx.text
+    return any(c.code != home and _TRAVEL_TO.search(text[max(0, c.start - 30): c.start]) for c in ctx.m.countries)
 
 
 def _dialogue_label(ctx: Discourse, d: Dialogue) -> str:
