@@ -115,8 +115,8 @@ def test_trilateral_meeting_gives_every_pair(extract):
 
 def test_people_of_a_relative_clause_are_not_the_events(extract):
     facts = extract("Meeting\n\nAustralian Defence Minister Paul Grant met Philippine Defence Secretary Jose Cruz in "
-                    "Canberra, building on the agreement that Prime Minister Anne Kerr and President Luis Reyes "
-                    "reached in 2023.")
+                    "Canberra, building on the agreement that Australian Prime Minister Anne Kerr and Philippine "
+                    "President Luis Reyes reached in 2023.")
     [d] = facts.dialogues
     assert set(d.participants) == {"paul grant", "jose cruz"}
 
