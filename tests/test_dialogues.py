@@ -259,3 +259,11 @@ def test_a_news_agencys_dateline_is_not_where_a_visit_abroad_was(extract):
     facts = extract("Defence ties\n\nKUALA LUMPUR, July 9 -- Malaysian Defence Minister Amir Hamzah, on an "
                     "official visit to Thailand, met Thai Defence Minister Somchai Wong.", PartialDate(2024, 7, 9))
     assert all("Kuala Lumpur" not in [p.name for p in d.places] for d in facts.dialogues)
+
+
+def test_an_event_held_in_connection_with_a_summit_is_not_the_summit(extract):
+    facts = extract("Leaders to meet\n\nSwedish Prime Minister Ulf Berg will meet British Prime Minister Tom Hale in "
+                    "Visby. The meeting will take place in connection with Mr Berg hosting the Nordic Leaders' Summit.")
+    meeting = next(d for d in facts.dialogues if d.type == "meeting")
+    summit = next(d for d in facts.dialogues if d.type == "summit")
+    assert set(meeting.participants) == {"ulf berg", "tom hale"} and summit.participants == ["ulf berg"]

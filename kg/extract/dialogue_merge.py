@@ -182,12 +182,14 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
     target = None
     if d.named:
         target = next((m for m in merged if m.named and _same_name(m, d) and _same_occurrence(m, d)), None)
+    if d.setting:
+        return target  # the occasion of another event ("on the margins of the Summit") is that event only by name
     if target is None and d.participants:
         # the latest event with all its people, else the first with some of them
         target = next((m for m in reversed(merged) if set(d.participants) <= set(m.participants) and _compatible(m, d)
-                       and not (m.named and d.named)), None) \
+                       and not (m.named and d.named) and not m.setting), None) \
             or next((m for m in merged if set(m.participants) & set(d.participants) and _compatible(m, d)
-                     and not (m.named and d.named) and not _other_sides(m, d)), None)
+                     and not (m.named and d.named) and not _other_sides(m, d) and not m.setting), None)
     if target is None and d.participants and not d.named:
         # a headline's event without its people ("Talks in Ottawa") is the first one the text gives people to
         target = next((m for m in merged if m.title_line and not m.participants and not m.named
@@ -198,11 +200,11 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
     if target is None and d.definite:
         # "this visit", "the dialogue": the latest event of that kind, planned or not
         # ("X's meeting with Y" names its own people: not an event of others)
-        target = next((m for m in reversed(merged) if _compatible(m, _as_status(d, m.status))
+        target = next((m for m in reversed(merged) if _compatible(m, _as_status(d, m.status)) and not m.setting
                        and (m.type == d.type or d.type in ("talks", "meeting", "dialogue", "visit"))
                        and not (d.own_people and m.participants and not set(m.participants) >= set(d.participants))),
                       None)
-    if target is None and not d.participants and not d.named:
+    if target is None and not d.participants and not d.named and not d.setting:
         # ... but a summit is never a press conference or a call of the text's people
         target = next((m for m in merged if _compatible(m, d) and m.status == "held"
                        and (d.type != "summit" or m.type == "summit")), None)
@@ -224,7 +226,7 @@ def _earlier_mention(merged: list[DialogueMention], d: DialogueMention) -> Dialo
 def _merge_into_named_events(merged: list[DialogueMention]) -> None:
     """A meeting of people who all attended a named event it fits is that event ("met ... for the X Meeting"),
     and a headline naming an event without its people names the first such meeting of the text."""
-    for d in [m for m in merged if not m.named and m.participants]:
+    for d in [m for m in merged if not m.named and m.participants and not m.setting]:
         target = next((m for m in merged if m.named and m.status == d.status and set(d.participants) <= set(m.participants)
                        and _compatible(m, d)), None)
         if target is None:

@@ -479,7 +479,7 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         label=named or _noun_label(tok) if pos == "noun" else (named or kind),
         type=kind,
         own_people=own_people is not None,
-        participants=[] if setting else list(own_people if own_people is not None else people),
+        participants=_hosts_of_setting(ctx, tok) if setting else list(own_people if own_people is not None else people),
         places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in own_places],
         date=date,
         status="planned" if planned else "held",
@@ -510,6 +510,18 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
 
 _RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
 _JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
+
+
+def _hosts_of_setting(ctx: Discourse, tok: Token) -> list[str]:
+    """Who hosts or chairs an event named as the occasion of another ("in connection with X hosting the Summit")."""
+    verb = tok.head
+    if tok.dep_ != "dobj" or verb.lemma_.lower() not in ("host", "chair", "co-chair", "convene"):
+        return []
+    doc = tok.doc
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "poss")]
+    if not subjects and verb.dep_ == "pcomp":  # "with [Mr X] hosting ...": spaCy hangs X on the preposition
+        subjects = [c for c in verb.head.children if c.dep_ == "pobj"]
+    return [k for c in subjects for _, k in ctx.people_in(doc[c.left_edge.i].idx, c.right_edge.idx + len(c.right_edge.text))]
 
 
 def _phrase_people(ctx: Discourse, sent: Sentence, tok: Token, people: list[str]) -> list[str] | None:
@@ -822,6 +834,20 @@ def _is_setting(tok: Token, named: str | None) -> bool:
     while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"
                       or (doc[k].dep_ == "compound" and doc[k].head.i == tok.i)):  # "the AU summit"
         k -= 1
-    return k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS
+    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS:
+        return True
+    # "in connection with [Mr X hosting] the Y Summit", "in conjunction with the Z Meeting"
+    node = tok
+    for _ in range(5):
+        if node.dep_ not in ("pobj", "dobj", "pcomp", "prep") or node.head is node:
+            return False
+        node = node.head
+        if node.lower_ in _OCCASION_NOUNS:
+            return True
+    return False
+
+
+# "in connection with", "in conjunction with", "on the occasion of": the event is the occasion of another.
+_OCCASION_NOUNS = {"connection", "conjunction", "occasion"}
 
 
