@@ -267,3 +267,15 @@ def test_an_event_held_in_connection_with_a_summit_is_not_the_summit(extract):
     meeting = next(d for d in facts.dialogues if d.type == "meeting")
     summit = next(d for d in facts.dialogues if d.type == "summit")
     assert set(meeting.participants) == {"ulf berg", "tom hale"} and summit.participants == ["ulf berg"]
+
+
+def test_the_chair_of_a_forum_names_a_body_not_a_meeting(extract):
+    facts = extract("Outcomes\n\nThe Chair of the Pacific Islands Forum, Cook Islands Prime Minister Mark Tane, "
+                    "welcomed the report.")
+    assert facts.dialogues == []
+
+
+def test_a_planned_visit_of_nobody_to_a_country_is_no_event(extract):
+    facts = extract("Talks\n\nThai Foreign Minister Somchai Wong met Chinese Foreign Minister Li Wei in Beijing on 6 "
+                    "December 2023. An invitation was extended to visit China at a mutually convenient time.")
+    assert [d.type for d in facts.dialogues] == ["meeting"]

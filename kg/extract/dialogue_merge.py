@@ -256,8 +256,9 @@ def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[
     dateline = ctx.article.dateline_place
     result: list[DialogueMention] = []
     for d in merged:
-        if not d.participants and not d.named and not d.places:
-            continue
+        if not d.participants and not d.named and (not d.places or (
+                d.status == "planned" and all(p.kind == "country" for p in d.places))):
+            continue  # "to visit China at a convenient time": nobody, no time, no more than a country
         if not d.places and d.date and d.date.day and d.status == "held":
             # the same people on the same day: where their other event was ("a working lunch" before the briefing)
             same_day = next((m for m in merged if m is not d and m.places and m.date == d.date and m.status == "held"

@@ -59,8 +59,16 @@ def _is_proper_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 
 
 def _is_name_head(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
-    """A capitalised head of a phrase ("the ASEAN Regional Forum"), not a modifier ("Forum members")."""
+    """A capitalised head of a phrase ("the ASEAN Regional Forum"), not a modifier ("Forum members") nor a body
+    someone holds a post in ("the Chair of the Pacific Islands Forum")."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _ROLE_NOUNS:
+        return False
     return tok.text[0].isupper() and tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.dep_ not in ("compound", "poss", "amod")
+
+
+# Posts in a body: "the Chair of the X Forum" names the body, not a meeting of it.
+_ROLE_NOUNS = {"chair", "chairman", "chairperson", "member", "secretariat", "secretary", "head", "director",
+               "president", "leader"}
 
 
 def _named_only_noun(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
