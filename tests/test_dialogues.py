@@ -279,3 +279,10 @@ def test_a_planned_visit_of_nobody_to_a_country_is_no_event(extract):
     facts = extract("Talks\n\nThai Foreign Minister Somchai Wong met Chinese Foreign Minister Li Wei in Beijing on 6 "
                     "December 2023. An invitation was extended to visit China at a mutually convenient time.")
     assert [d.type for d in facts.dialogues] == ["meeting"]
+
+
+def test_a_named_meetings_short_name_is_the_same_meeting(extract):
+    facts = extract("FORUM MEETING OUTCOMES\n\nThe Forum Foreign Ministers Meeting was convened in Suva on 9 August "
+                    "2024, chaired by Cook Islands Prime Minister Mark Tane.", PartialDate(2024, 8, 14))
+    [d] = facts.dialogues
+    assert d.label.startswith("Forum Foreign Ministers Meeting") and d.participants == ["mark tane"]

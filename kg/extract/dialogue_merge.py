@@ -42,7 +42,14 @@ def _same_name(a: DialogueMention, b: DialogueMention) -> bool:
     """The same event's name, with or without its countries ("the Defence Ministers' Meeting")."""
     codes_a, words_a = _event_key(a)
     codes_b, words_b = _event_key(b)
-    return words_a == words_b and (codes_a == codes_b or not codes_a or not codes_b)
+    if not (codes_a == codes_b or not codes_a or not codes_b):
+        return False
+    if words_a == words_b:
+        return True
+    # "the Forum Meeting" for "the Forum Foreign Ministers Meeting": the short name's words, in order, ending alike
+    short, long_ = sorted((words_a.split(), words_b.split()), key=len)
+    it = iter(long_)
+    return len(short) >= 2 and short[-1] == long_[-1] and all(w in it for w in short)
 
 
 def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
@@ -119,6 +126,8 @@ def _absorb(into: DialogueMention, other: DialogueMention) -> None:
         into.status = "planned"
     if other.named and not into.named:
         into.label, into.named, into.type = other.label, True, other.type
+    elif other.named and into.named and len(_event_key(other)[1].split()) > len(_event_key(into)[1].split()):
+        into.label = other.label  # the full name ("Forum Foreign Ministers Meeting"), not its short form
     elif not into.named and _TYPE_RANK.get(other.type, 0) > _TYPE_RANK.get(into.type, 0) \
             and not (other.type == "call" and "courtesy" not in other.label and into.places and not other.places):
         # a telephone call never relabels a meeting held somewhere (a courtesy call is made in person)
