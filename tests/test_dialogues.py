@@ -286,3 +286,10 @@ def test_a_named_meetings_short_name_is_the_same_meeting(extract):
                     "2024, chaired by Cook Islands Prime Minister Mark Tane.", PartialDate(2024, 8, 14))
     [d] = facts.dialogues
     assert d.label.startswith("Forum Foreign Ministers Meeting") and d.participants == ["mark tane"]
+
+
+def test_each_clause_joined_by_and_has_its_own_people(extract):
+    facts = extract("Remarks\n\nIn 2022, Palauan President Tom Remengesau led a delegation to Taiwan, and that same year "
+                    "Taiwanese Vice President Lin Chen visited Palau.")
+    visit = next(d for d in facts.dialogues if d.type == "visit")
+    assert visit.participants == ["lin chen"]

@@ -308,6 +308,19 @@ def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[
         for c in o.children:  # whose the other event is: "the visit of X", "X's visit", "talks between X and Y"
             if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "by", "between")):
                 away.append((doc[c.left_edge.i].idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i].text)))
+    # "A led a delegation to X, and B visited Y": clauses joined by "and", each with a subject of its own
+    verb = trigger.tok
+    for _ in range(8):  # up to the clause's verb (spaCy makes a new Token on every read: compare indices)
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if _has_subject(verb):
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and _has_subject(verb.head):
+            first = verb.head
+            away.append((doc[first.left_edge.i].idx, doc[verb.left_edge.i].idx))
+        for c in verb.children:
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _has_subject(c):
+                away.append((doc[c.left_edge.i].idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i].text)))
     for i, left, right, _head, dep in surely_other_spans(sent):
         if left <= trigger.tok.i <= right or sent.doc[i].lemma_.lower() in _COMPANY_VERBS:
             continue
@@ -320,6 +333,10 @@ def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[
     for at, k in ctx.people_in(sent.start_char, sent.end_char):
         mentions.setdefault(k, []).append(at)
     return [k for k in people if k not in mentions or not all(any(a <= at < b for a, b in away) for at in mentions[k])]
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 # Verbs of a clause that brings people to the event ("X, accompanied by Y, met Z").
@@ -546,7 +563,9 @@ def _phrase_people(ctx: Discourse, sent: Sentence, tok: Token, people: list[str]
     if any(p.lower_ in ("his", "her") for p in poss):
         # the one the clause is about: the subject of the verb the phrase hangs from, else "he" of the text
         verb = tok.head
-        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        for _ in range(8):
+            if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                break
             verb = verb.head
         subject = [k for c in verb.children if c.dep_ == "nsubj"
                    for at, k in ctx.people_in(doc[c.left_edge.i].idx, c.right_edge.idx + len(c.right_edge.text))]
