@@ -45,6 +45,7 @@ eval: setup
 
 lint: setup
 	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy kg
 
 # dist/kg-VERSION-py3-none-any.whl, for `pip install` or `pipx install` (see README)
 wheel: setup

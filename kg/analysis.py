@@ -103,7 +103,7 @@ def path_text(store: Store, source: str, target: str, avoid: list[str] | None = 
     if a == b:
         return f"'{source}' and '{target}' are the same entity: {view.label(a)}"
     avoided = {class_kind(c) for c in avoid or []}
-    ug: nx.Graph = view.undirected
+    ug: nx.Graph[str] = view.undirected
     if avoided:
         ug = ug.subgraph(n for n in ug if n in (a, b) or view.kind(n) not in avoided)
     try:
@@ -139,7 +139,7 @@ def path_text(store: Store, source: str, target: str, avoid: list[str] | None = 
 # --- central --------------------------------------------------------------------------------------
 
 
-def pagerank(ug: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 500) -> dict[str, float]:
+def pagerank(ug: nx.Graph[str], alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 500) -> dict[str, float]:
     """PageRank of an undirected graph by power iteration (each edge counts both ways; an entity
     with no edges spreads its rank over all). networkx's own needs scipy, which kg does not."""
     nodes = list(ug)
@@ -162,7 +162,7 @@ def pagerank(ug: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: in
     return dict(zip(nodes, rank, strict=True))
 
 
-def betweenness_sample(ug: nx.Graph) -> int | None:
+def betweenness_sample(ug: nx.Graph[str]) -> int | None:
     """How many source entities to estimate betweenness from, or None for the exact value."""
     n, size = ug.number_of_nodes(), ug.number_of_nodes() + ug.number_of_edges()
     if n * size <= BETWEENNESS_WORK:

@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from kg.errors import UsageError
 from kg.ontology import PREFIXES
 from kg.results import display
-from kg.store import QueryResult, Store, term_text
+from kg.store import QueryResult, Store, Term, term_text
 
 
 def resolve_entity(store: Store, text: str) -> URIRef:
@@ -110,7 +110,7 @@ def sourced_facts(store: Store, iri: URIRef) -> QueryResult:
     per sentence; a fact without evidence has one row with the last six unbound)."""
     facts = store.query(_ENTITY_FACTS.replace("ENTITY", iri.n3()))
     evidence = store.query(_ENTITY_EVIDENCE.replace("ENTITY", iri.n3()))
-    sources: dict[tuple[object, object, object], list[tuple[object, ...]]] = {}
+    sources: dict[tuple[Term | None, ...], list[tuple[Term | None, ...]]] = {}
     for prop, value, direction, *rest in evidence.rows:
         sources.setdefault((prop, value, direction), []).append(tuple(rest))
     rows = [(*fact, *source) for fact in facts.rows for source in sources.get(fact, [(None,) * 6])]

@@ -240,7 +240,8 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
             cluster = pydot.Cluster(f"article{i}", label=quoted(sel.articles.get(article, article)),
                                     style=quoted("rounded,dashed"), color=quoted("#888888"),
                                     fontsize="12", URL=quoted(article, url=True), tooltip=quoted(article))
-            dot.add_subgraph(cluster)
+            # pydot annotates add_subgraph as taking a Subgraph; it takes a Cluster as well (and checks so)
+            dot.add_subgraph(cluster)  # type: ignore[arg-type]
             containers[article] = cluster
 
     ids: dict[str, str] = {}

@@ -245,14 +245,14 @@ class DisplayGraph:
     (the label is a post's title or a treaty event, not a property name).
     """
 
-    graph: nx.MultiDiGraph
+    graph: nx.MultiDiGraph[str]
     owner: dict[str, str]  # folded node -> the node it was folded into
 
     @classmethod
     def build(cls, eg: EntityGraph, fold: bool = True) -> DisplayGraph:
         import networkx as nx
 
-        g = nx.MultiDiGraph()
+        g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         owner: dict[str, str] = {}
         folded: set[str] = set()
         if fold:
@@ -352,11 +352,11 @@ class DisplayGraph:
         return self.owner.get(iri)
 
     @cached_property
-    def undirected(self) -> nx.Graph:
+    def undirected(self) -> nx.Graph[str]:
         """A simple undirected graph of the same nodes, for paths, centrality and groups."""
         import networkx as nx
 
-        ug = nx.Graph()
+        ug: nx.Graph[str] = nx.Graph()
         ug.add_nodes_from(self.graph.nodes)
         ug.add_edges_from((u, v) for u, v in self.graph.edges() if u != v)
         return ug

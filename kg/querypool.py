@@ -228,23 +228,24 @@ class QueryPool:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise ServerBusy(timeout) from None
+        idle_again: _Worker | None = worker  # None once the worker is replaced: it is not handed back
         try:
             worker.conn.send((job, kwargs))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
-                worker = None
+                idle_again = None
                 raise QueryTimeout(timeout, job)
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            if worker is not None:
+            if idle_again is not None:
                 code = worker.process.exitcode
                 self._replace(worker)
-                worker = None
+                idle_again = None
                 raise StoreError(f"the query worker ended without an answer (exit status {code})") from None
             raise
         finally:
-            if worker is not None:
-                self._idle.put(worker)
+            if idle_again is not None:
+                self._idle.put(idle_again)
         if status == "ok":
             return payload
         raise JobError(payload)

@@ -173,7 +173,7 @@ def _child(location: str, text: str, conn: Any) -> None:
 def run_with_timeout(location: str, text: str, timeout: float) -> QueryResult:
     """Run a read-only query in a child process; kill it and raise KgError after `timeout` seconds."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context("fork") if "fork" in methods else multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(location, text, sender), daemon=True)
     child.start()

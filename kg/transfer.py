@@ -13,8 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import UsageError
+
+if TYPE_CHECKING:
+    from kg.store import Quad
 
 # --format name -> (rdflib format, keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -67,15 +71,16 @@ def serialize_store(location: str | None, fmt: str) -> tuple[bytes, int]:
             data.bind(prefix, iri, replace=True)
         count = 0
         for s, p, o, g in store.quads():
-            if keeps_graphs:
+            if isinstance(data, Dataset):
+                # rdflib annotates the fourth item as a Graph; it takes the graph's IRI as well
                 data.add((s, p, o, g))  # type: ignore[arg-type]
             else:
-                data.add((s, p, o))  # type: ignore[arg-type]
+                data.add((s, p, o))
             count += 1
     return data.serialize(format=rdflib_format, encoding="utf-8"), count
 
 
-def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object, object, object]]:
+def read_quads(path: str, graph: str | None = None) -> list[Quad]:
     """The quads of an RDF file (format by extension); triples outside a named graph go to `graph`."""
     from rdflib import Dataset, URIRef
 
@@ -93,7 +98,7 @@ def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object
         raise UsageError(f"{path}: not valid {fmt}: {message[:300]}") from None
     if graph is not None and not _IRI.fullmatch(graph):
         raise UsageError(f"--graph {graph!r} is not an IRI")
-    quads = []
+    quads: list[Quad] = []
     loose = 0
     for s, p, o, g in data.quads((None, None, None, None)):
         if g is None or str(g) == _RDFLIB_DEFAULT:
@@ -147,5 +152,5 @@ def load_file(location: str | None, path: str, graph: str | None = None) -> Load
     quads = read_quads(path, graph)
     graphs = len({str(q[3]) for q in quads})
     with open_store(location) as store:
-        count = store.load_quads(quads)  # type: ignore[arg-type]
+        count = store.load_quads(quads)
         return Loaded(count, graphs, store.location)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from kg.server import KgServer
     from kg.store import QueryResult, Store
 
@@ -73,6 +75,7 @@ def _table(store: Store, result: QueryResult, seconds: float, labels: Callable[.
 
     if result.kind == "ask":
         return {"kind": "ask", "boolean": bool(result.boolean), "seconds": seconds, "count": 1}
+    rows: Sequence[tuple[Node | None, ...]]
     if result.kind == "graph":
         names, rows = ["subject", "predicate", "object"], [tuple(t) for t in result.triples]
     else:
