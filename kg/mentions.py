@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kg.dates import DateMention, PartialDate, find_dates
 from kg.gazetteer import COUNTRY_STYLE_TITLES, GOVERNMENT_BODIES, Gazetteer, fold, gazetteer
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 # --- office titles (general knowledge of how offices are named) -------------------------------------
 
@@ -182,10 +186,10 @@ class Mentions:
     text: str = ""  # the Doc's text, all offsets refer to it
     lowers: list[str] = field(default_factory=list)  # each token's text in lower case
     sentences: list[tuple[int, int]] = field(default_factory=list)  # (start, end) tokens of each sentence
-    ents: tuple[Any, ...] = ()  # spaCy's entities
+    ents: Sequence[Span] = ()  # spaCy's entities
 
 
-def token_strings(doc: Any, attribute: str, lower: bool = True) -> list[str]:
+def token_strings(doc: Doc, attribute: str, lower: bool = True) -> list[str]:
     """Each token's string attribute (ORTH, LOWER, LEMMA, ...), in lower case unless `lower` is false,
     read from spaCy's array at once: going through Token objects costs far more than the lookups."""
     strings = doc.vocab.strings
@@ -199,7 +203,7 @@ def token_strings(doc: Any, attribute: str, lower: bool = True) -> list[str]:
     return out
 
 
-def token_lowers(doc: Any) -> list[str]:
+def token_lowers(doc: Doc) -> list[str]:
     """Each token's text in lower case (`tok.text.lower()`)."""
     return token_strings(doc, "LOWER")
 
@@ -208,7 +212,7 @@ def token_lowers(doc: Any) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _country_regex() -> tuple[Any, Any, dict[str, tuple[str, str]]]:
+def _country_regex() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str]]]:
     gz = gazetteer()
     table: dict[str, tuple[str, str]] = {}
     for name, code in gz.country_names.items():
@@ -314,12 +318,12 @@ def clean_name(name: str) -> str:
     return _POSTNOMINAL_TAIL.sub("", _HONORIFIC_PREFIX.sub("", name.strip())).strip()
 
 
-def _is_cap(tok: Any) -> bool:
+def _is_cap(tok: Token) -> bool:
     t = tok.text
     return bool(t) and t[0].isupper()
 
 
-def _lower(tok: Any) -> str:
+def _lower(tok: Token) -> str:
     return tok.text.lower().replace("’", "'")
 
 
@@ -335,7 +339,7 @@ _COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel", "secretary", "marshal"}
 
 
-def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
+def _country_words(doc: Doc, k: int, end_limit: int, gz: Gazetteer) -> int:
     """How many tokens from k name a country ("Japan", "the United Kingdom"), 0 if none."""
     for n in (6, 5, 4, 3, 2, 1):
         if k + n <= end_limit:
@@ -345,7 +349,7 @@ def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
     return 0
 
 
-def _country_or_demonym_before(doc: Any, i: int, gz: Gazetteer) -> bool:
+def _country_or_demonym_before(doc: Doc, i: int, gz: Gazetteer) -> bool:
     """True when a country's name or adjective stands right before token i ("Nigerian president")."""
     k = i - 1
     if k >= 0 and doc[k].text in ("'s", "’s"):
@@ -355,7 +359,7 @@ def _country_or_demonym_before(doc: Any, i: int, gz: Gazetteer) -> bool:
     return any(gz.demonym(doc[s: k + 1].text) or gz.country(doc[s: k + 1].text) for s in (k, k - 1) if s >= 0)
 
 
-def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> tuple[int, str] | None:
+def _title_at(doc: Doc, i: int, end_limit: int, gz: Gazetteer | None = None) -> tuple[int, str] | None:
     """If a title starts at token i, (index after the title, title text in lower case)."""
     gz = gz or gazetteer()
     j = i
@@ -485,7 +489,7 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
     return j, re.sub(r" (['’]s)\b", r"\1", " ".join(words))  # "people's republic"
 
 
-def _portfolio_run(doc: Any, k: int, end_limit: int) -> int | None:
+def _portfolio_run(doc: Doc, k: int, end_limit: int) -> int | None:
     """The end of capitalised portfolio words from token k that close a list with "and"
     ("International Cooperation and External Trade"), or None."""
     j, saw_and = k, False
@@ -495,8 +499,8 @@ def _portfolio_run(doc: Any, k: int, end_limit: int) -> int | None:
     return j if saw_and and j - k >= 3 and _lower(doc[j - 1]) != "and" else None
 
 
-def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
-             ents: tuple[Any, ...] = (), possessive_ok: bool = False) -> tuple[int, str] | None:
+def _name_at(doc: Doc, i: int, end_limit: int, caps: bool, gz: Gazetteer,
+             ents: Sequence[Span] = (), possessive_ok: bool = False) -> tuple[int, str] | None:
     """A person's name starting at token i: capitalised words, initials and a suffix. `ents` are
     spaCy's entities, which tell a person's possessive ("John Howard's") from a company's;
     `possessive_ok` says a full name's possessive is a person's anyway (after "President")."""
@@ -578,7 +582,7 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     return j, " ".join(parts)
 
 
-def _name_starting_with_to(doc: Any, j: int, end_limit: int, gz: Gazetteer) -> bool:
+def _name_starting_with_to(doc: Doc, j: int, end_limit: int, gz: Gazetteer) -> bool:
     """True when "To" at token j opens a name: one to three capitalised proper nouns follow that are no
     country or common word, then a lower-case word, "(" or "," (a headline's "To Meet Leaders" has none)."""
     k = j + 1
@@ -594,7 +598,7 @@ def _name_starting_with_to(doc: Any, j: int, end_limit: int, gz: Gazetteer) -> b
     return nxt in ("(", ",") or (nxt[:1].islower() and doc[k].is_alpha)
 
 
-def _after_honorifics(doc: Any, i: int, end_limit: int) -> int:
+def _after_honorifics(doc: Doc, i: int, end_limit: int) -> int:
     """The token after the honorifics and styles that open a name at token i ("Mr", "the Rt Hon", "H.E.",
     "Shri", "Datuk Seri", "Tan Sri"), i itself when there are none."""
     j = i
@@ -615,8 +619,8 @@ def _after_honorifics(doc: Any, i: int, end_limit: int) -> int:
     return j
 
 
-def _name_after_rank(doc: Any, name: tuple[int, str], end_limit: int, caps: bool, gz: Gazetteer,
-                     ents: tuple[Any, ...]) -> tuple[int, str]:
+def _name_after_rank(doc: Doc, name: tuple[int, str], end_limit: int, caps: bool, gz: Gazetteer,
+                     ents: Sequence[Span]) -> tuple[int, str]:
     """Where a rank follows what was read as a name, the name is after the rank and what came before
     was a style ("Minister Pehin Datu Ana Major-General (rtd) Omar Ali" names Omar Ali)."""
     k = name[0]
@@ -633,7 +637,7 @@ def _name_after_rank(doc: Any, name: tuple[int, str], end_limit: int, caps: bool
 _MINISTRY_WORDS = {"ministry", "department", "office"}
 
 
-def _ministry_after(doc: Any, j: int, n: int) -> int:
+def _ministry_after(doc: Doc, j: int, n: int) -> int:
     """Past ", Ministry of Defence" after a title at token j (the body the office is in), else j."""
     if not (j + 3 < n and doc[j].text == "," and _lower(doc[j + 1]) in _MINISTRY_WORDS and _is_cap(doc[j + 1])
             and _lower(doc[j + 2]) in ("of", "for")):
@@ -646,7 +650,7 @@ def _ministry_after(doc: Any, j: int, n: int) -> int:
     return k if k > j + 3 else j
 
 
-def _listed_country(doc: Any, j: int, n: int, gz: Gazetteer) -> str | None:
+def _listed_country(doc: Doc, j: int, n: int, gz: Gazetteer) -> str | None:
     """The country set off by a comma after an office in a list of delegates, ending its item
     ("Minister for Defence, Republic of Fiji;"), else None."""
     if not (j + 1 < n and doc[j].text == ","):
@@ -658,7 +662,7 @@ def _listed_country(doc: Any, j: int, n: int, gz: Gazetteer) -> str | None:
     return gz.country(doc[j + 1: end].text)
 
 
-def _of_country(doc: Any, i: int, end_limit: int, gz: Gazetteer) -> tuple[int, str | None]:
+def _of_country(doc: Doc, i: int, end_limit: int, gz: Gazetteer) -> tuple[int, str | None]:
     """An "of Norway" at token i after a name: (token after it, the country), else (i, None)."""
     if i + 1 < end_limit and doc[i].text == "of":
         n_country = _country_words(doc, i + 1, end_limit, gz)
@@ -667,13 +671,13 @@ def _of_country(doc: Any, i: int, end_limit: int, gz: Gazetteer) -> tuple[int, s
     return i, None
 
 
-def _person_entity(doc: Any, start: int, end: int, ents: tuple[Any, ...]) -> bool:
+def _person_entity(doc: Doc, start: int, end: int, ents: Sequence[Span]) -> bool:
     """True when tokens start..end lie inside one of spaCy's PERSON entities."""
     return any(e.label_ == "PERSON" and e.start <= start and end <= e.end for e in ents)
 
 
-def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
-                  ents: tuple[Any, ...], head: str = "") -> tuple[int, str] | None:
+def _apposed_name(doc: Doc, i: int, end_limit: int, caps: bool, gz: Gazetteer,
+                  ents: Sequence[Span], head: str = "") -> tuple[int, str] | None:
     """A full name set off by commas after a title ending before token i: "Japan's Minister of
     Defense, Kenji Morimoto," / "Minister for Defence, the Hon Richard Marles MP" / "the Commander of
     the Defence Force, Major General Ana Kora" / "the Sultan of Brunei, Sultan Omar Ali". A rank, the
@@ -700,7 +704,7 @@ def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     return name
 
 
-def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok: bool = True) -> str | None:
+def _country_before(doc: Doc, i: int, countries: list[CountryMention], bodies_ok: bool = True) -> str | None:
     """A country (or government body) that ends right before token i, allowing "'s" and "the"."""
     k = i - 1
     if k >= 0 and doc[k].text in ("'s", "’s", "'", "’"):
@@ -718,7 +722,7 @@ def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok
     return None
 
 
-def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) token indices of the Doc's sentences, as `doc.sents` has them, read from spaCy's
     sentence-start array instead of making a Span of each sentence."""
     if not len(doc) or "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
@@ -744,9 +748,9 @@ _RANK_ABBREVIATIONS_LOWER = {a.lower() for a in RANK_ABBREVIATIONS}
 _TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS | {"air"}
 
 
-def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: str | None = None,
+def find_people(doc: Doc, countries: list[CountryMention], gz: Gazetteer, text: str | None = None,
                 lowers: list[str] | None = None, sentences: list[tuple[int, int]] | None = None,
-                ents: tuple[Any, ...] | None = None) -> tuple[list[PersonMention], list[tuple[int, str]]]:
+                ents: Sequence[Span] | None = None) -> tuple[list[PersonMention], list[tuple[int, str]]]:
     """Officials by their titles, and the speaker turns of a transcript. `text`, `lowers`,
     `sentences` and `ents` are `doc.text`, `token_lowers(doc)`, `sentence_bounds(doc)` and
     `doc.ents` when the caller has them already."""
@@ -918,8 +922,8 @@ _INTERNATIONAL_TITLE = re.compile(r"^(?:(?:deputy|assistant|under|vice)[- ]?)*se
 _INTERNATIONAL_OF = re.compile(r"\bof (?:the )?(?:" + _INTERNATIONAL_BODIES + r")\b")
 
 
-def _apposed_pair(doc: Any, after: int, limit: int, caps: bool, gz: Gazetteer,
-                  ents: tuple[Any, ...]) -> list[tuple[int, int, str]] | None:
+def _apposed_pair(doc: Doc, after: int, limit: int, caps: bool, gz: Gazetteer,
+                  ents: Sequence[Span]) -> list[tuple[int, int, str]] | None:
     """Two full names set off by a comma a few words after a plural title ("Ambassadors of X in Y and Z,
     Ana Berg and Tom Ray"): [(first token, end token, name)] of each, else None."""
     k = after
@@ -987,7 +991,7 @@ def _singular_title(title: str) -> str:
     return " ".join(words)
 
 
-def _country_in_title(doc: Any, i: int, end: int, countries: list[CountryMention]) -> str | None:
+def _country_in_title(doc: Doc, i: int, end: int, countries: list[CountryMention]) -> str | None:
     """A country named inside an office's of/for part ("Chief of the Australian Defence Force"); not
     in its to part, which names the host ("Ambassador to Japan")."""
     for k in range(i + 1, end):
@@ -1014,8 +1018,8 @@ _INTERNATIONAL_BEFORE = re.compile(
 _COUNTERPART_NAMED = re.compile(r"\b([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+counterpart,?\s+(?=[A-Z])")
 
 
-def _counterparts(doc: Any, text: str, people: list[PersonMention], gz: Gazetteer,
-                  ents: tuple[Any, ...]) -> list[PersonMention]:
+def _counterparts(doc: Doc, text: str, people: list[PersonMention], gz: Gazetteer,
+                  ents: Sequence[Span]) -> list[PersonMention]:
     """People named as someone's counterpart: they hold the same office for the country named
     ("Foreign Minister Ana Soto met her Ghanaian counterpart, Kwame Mensah")."""
     found: list[PersonMention] = []
@@ -1063,7 +1067,7 @@ def _counterpart_title(title: str) -> str:
 _COUNTERPART_BEFORE = re.compile(r"\b([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+counterparts?,?\s*$")
 
 
-def _in_list(doc: Any, i: int) -> bool:
+def _in_list(doc: Doc, i: int) -> bool:
     """True when the title at token i follows a list separator after another official."""
     k = i - 1
     while k >= 0 and doc[k].is_space:
@@ -1073,8 +1077,8 @@ def _in_list(doc: Any, i: int) -> bool:
     return k >= 0 and doc[k].text in (";", ",")
 
 
-def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[CountryMention], gz: Gazetteer,
-                        text: str, ents: tuple[Any, ...] | None) -> None:
+def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[CountryMention], gz: Gazetteer,
+                        text: str, ents: Sequence[Span] | None) -> None:
     """Give a name to title-only mentions that stand in apposition to a PERSON entity."""
     if not any(pm.kind == "title" for pm in people):
         persons = []
@@ -1111,10 +1115,10 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
             lines = before.split("\n")
             if before.endswith("\n") and (len(lines) >= 3 or (lo == 0 and len(lines) >= 2)):
                 prev_line = lines[-2].strip()
-                nm = clean_name(prev_line)  # "The Hon Ana Berg MP" above "Prime Minister of X"
-                if re.fullmatch(r"(?:[A-Z][\w'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,4}", nm) and \
-                        not gz.country(nm) and not any(w.lower() in NOT_NAME_WORDS for w in nm.split()):
-                    pm.name = nm
+                line_name = clean_name(prev_line)  # "The Hon Ana Berg MP" above "Prime Minister of X"
+                if re.fullmatch(r"(?:[A-Z][\w'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,4}", line_name) and \
+                        not gz.country(line_name) and not any(w.lower() in NOT_NAME_WORDS for w in line_name.split()):
+                    pm.name = line_name
                     pm.kind = "full"
             continue
         e = cand[-1]
@@ -1214,8 +1218,8 @@ def _speakers(text: str, people: list[PersonMention]) -> list[tuple[int, str]]:
 # --- places ---------------------------------------------------------------------------------------
 
 
-def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer: set[str],
-                text: str | None = None, ents: tuple[Any, ...] | None = None) -> list[PlaceMention]:
+def find_places(doc: Doc, countries: list[CountryMention], gz: Gazetteer, prefer: set[str],
+                text: str | None = None, ents: Sequence[Span] | None = None) -> list[PlaceMention]:
     """Cities, countries and venues among spaCy's entities. `text` and `ents` are `doc.text` and
     `doc.ents` if the caller has them (spaCy makes both anew on every read)."""
     doc_text = doc.text if text is None else text
@@ -1226,8 +1230,8 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
         text = ent.text.strip()
         text = re.sub(r"^(?i:the)\s+", "", text)
         if ent.label_ in ("GPE", "LOC"):
-            if gz.country(text) and not gz.capital(text):
-                places.append(PlaceMention(ent.start_char, ent.end_char, gz.name(gz.country(text)), gz.country(text), None, "country"))
+            if (code := gz.country(text)) and not gz.capital(text):
+                places.append(PlaceMention(ent.start_char, ent.end_char, gz.name(code), code, None, "country"))
                 continue
             full = text
             nxt = doc_text[ent.end_char: ent.end_char + 8]
@@ -1241,10 +1245,10 @@ def find_places(doc: Any, countries: list[CountryMention], gz: Gazetteer, prefer
             elif (country := _country_after(doc_text, ent.end_char, gz)) and not gz.demonym(text):
                 # a town the gazetteer lacks, placed by the country after it: "Rarotonga, Cook Islands"
                 places.append(PlaceMention(ent.start_char, ent.end_char, text, country, None, "city"))
-        elif ent.label_ == "FAC" and gz.city(text, prefer) and not gz.country(text):
+        elif ent.label_ == "FAC" and (facility_city := gz.city(text, prefer)) and not gz.country(text):
             # spaCy calls some cities facilities ("back in Port Moresby")
-            city = gz.city(text, prefer)
-            places.append(PlaceMention(ent.start_char, ent.end_char, city.name, city.country, city.geonameid, "city"))
+            places.append(PlaceMention(ent.start_char, ent.end_char, facility_city.name, facility_city.country,
+                                       facility_city.geonameid, "city"))
         else:
             body = gz.government_body(text)
             if body and ent.label_ in ("FAC", "ORG") and fold(text).split()[-1] in ("pentagon", "department", "house", "state", "room"):
@@ -1287,7 +1291,7 @@ _VENUES = re.compile(r"\b(?:the\s+)?(Pentagon|State Department|Department of Sta
 # --- all of it ------------------------------------------------------------------------------------
 
 
-def find_mentions(doc: Any, anchor: PartialDate | None, text: str | None = None) -> Mentions:
+def find_mentions(doc: Doc, anchor: PartialDate | None, text: str | None = None) -> Mentions:
     """Everything the rules build on. `text` is the text the Doc was made from, if the caller has
     it: spaCy rebuilds `doc.text` from the tokens on every read."""
     gz = gazetteer()
@@ -1345,6 +1349,6 @@ def title_excludes(title: str | None) -> set[str]:
     if title and re.search(r"\bminister\b", title):
         excluded.add("USA")
     host = re.search(r"\bto (?:the )?(.+)$", title or "")
-    if host and gazetteer().country(host.group(1)):
-        excluded.add(gazetteer().country(host.group(1)))
+    if host and (host_country := gazetteer().country(host.group(1))):
+        excluded.add(host_country)
     return excluded
