@@ -215,11 +215,11 @@ def decode(data: bytes) -> str:
         data = data[3:]
     sample = data[:8192]
     if b"\x00" in sample:
-        codec = _utf16_without_bom(sample)
-        if codec is None:
+        utf16 = _utf16_without_bom(sample)
+        if utf16 is None:
             raise ArticleError("binary data, not text")
         try:
-            return _check_text(data.decode(codec))
+            return _check_text(data.decode(utf16))
         except UnicodeDecodeError:
             raise ArticleError("binary data, not text") from None
     # UTF-8, with any stretch that is not UTF-8 read as Windows-1252 (Latin-1 for the bytes it

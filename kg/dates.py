@@ -147,8 +147,8 @@ def find_dates(text: str, anchor: PartialDate | None) -> list[DateMention]:
                 month = MONTHS[m.group("month").lower().rstrip(".")]
                 day = int(m.group("day")) if m.groupdict().get("day") else None
                 prep = (m.groupdict().get("prep") or "").lower()
-                year = _month_year(prep, month, anchor)
-                date = _valid(year, month, day) if year else None
+                month_year = _month_year(prep, month, anchor)
+                date = _valid(month_year, month, day) if month_year else None
                 add(m.start("month") if not day else m.start(), m.end(), date, True, prep == "next")
         for m in _RELATIVE.finditer(text):
             rel = m.group("rel").lower()

@@ -299,10 +299,10 @@ class Gazetteer:
         self.capitals["washington d.c."] = "USA"
         self._cities_by_name: dict[str, list[City]] = {}
         for city in gc.get_cities().values():
-            code = alpha2_to_3.get(city["countrycode"])
-            if not code:
+            city_country = alpha2_to_3.get(city["countrycode"])
+            if not city_country:
                 continue
-            entry = City(city["name"], code, int(city["geonameid"]), int(city["population"]))
+            entry = City(city["name"], city_country, int(city["geonameid"]), int(city["population"]))
             self._cities_by_name.setdefault(fold(city["name"]), []).append(entry)
         for entries in self._cities_by_name.values():
             entries.sort(key=lambda c: -c.population)

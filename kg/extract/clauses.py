@@ -55,7 +55,7 @@ def own_clause_text(tok: Token, pos: str) -> str:
 def surely_other_spans(sent: Sentence) -> list[tuple[int, int, int, int, str]]:
     """(token, left edge, right edge, head, dependency) of each clause in a sentence that `_surely_other`
     picks, found once per sentence for all its triggers."""
-    key = ("kg_surely_other", sent.start)
+    key = f"kg_surely_other:{sent.start}"
     spans = sent.doc.user_data.get(key)
     if spans is None:
         spans = sent.doc.user_data[key] = [(t.i, t.left_edge.i, t.right_edge.i, t.head.i, t.dep_)

@@ -5,6 +5,7 @@ the rules read instead of making a Token object of every word."""
 from __future__ import annotations
 
 import os
+import weakref
 from bisect import bisect_right
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -83,15 +84,23 @@ def _install_line_sentences(nlp: Language) -> None:
         nlp.add_pipe("kg_line_sentences", before="parser" if "parser" in nlp.pipe_names else None)
 
 
+_WITH_INFIXES: weakref.WeakSet[Language] = weakref.WeakSet()  # pipelines whose tokenizer has them
+
+
 def _install_infixes(nlp: Language) -> None:
     """Split "U.S.–New Zealand" and "U.S.-Philippines" into their countries."""
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex
 
-    if getattr(nlp, "_kg_infixes", False):
+    if nlp in _WITH_INFIXES:
         return
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])", r"(?<=[a-z])[–—](?=[A-Z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    nlp._kg_infixes = True
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        raise KgError(f"spaCy pipeline '{nlp.meta.get('name', '?')}' has a tokenizer of its own; "
+                      "kg needs spaCy's rule-based Tokenizer")
+    infixes = list(nlp.Defaults.infixes or ()) + [r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])", r"(?<=[a-z])[–—](?=[A-Z])"]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    _WITH_INFIXES.add(nlp)
 
 
 def same_length(doc: Doc, text: str) -> bool:

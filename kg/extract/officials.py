@@ -43,9 +43,9 @@ def resolve_officials(ctx: Discourse) -> None:
     for pm in ctx.m.people:
         if pm.kind != "title" or not pm.title:
             continue
-        key = _official_with_title(ctx, pm.title, pm.start)
-        if key is not None:
-            ctx.resolved.append((pm.start, pm.end, key))
+        holder = _official_with_title(ctx, pm.title, pm.start)
+        if holder is not None:
+            ctx.resolved.append((pm.start, pm.end, holder))
     _resolve_bare_surnames(ctx, by_surname)
     ctx.resolved.sort()
 
@@ -78,12 +78,12 @@ def _officials_by_surname(ctx: Discourse) -> dict[str, str]:
             by_surname[part] = next(iter(keys))
     for pm in people:
         if pm.kind == "surname" and pm.name:
-            key = by_surname.get(fold(pm.surname))
-            if key is None:
-                key = person_key(pm.name)
-                facts.officials.setdefault(key, Official(key=key, name=pm.name))
-                by_surname[fold(pm.surname)] = key
-            pm.name = facts.officials[key].name
+            known = by_surname.get(fold(pm.surname))
+            if known is None:
+                known = person_key(pm.name)
+                facts.officials.setdefault(known, Official(key=known, name=pm.name))
+                by_surname[fold(pm.surname)] = known
+            pm.name = facts.officials[known].name
     return by_surname
 
 
@@ -261,7 +261,7 @@ def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) 
     counterparts of one country would more often be wrong than right."""
     candidates = [c for c in setting.focus if c not in excluded]
     counterpart = [c for c in candidates if c not in setting.known]
-    return (counterpart or [None])[0] if setting.known else (candidates or [None])[0]
+    return next(iter(counterpart), None) if setting.known else next(iter(candidates), None)
 
 
 def _dateline_host(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
@@ -322,9 +322,10 @@ def _pair_countries(ctx: Discourse, mentions_of: dict[str, list[PersonMention]])
             continue
         if not re.fullmatch(r",?\s+and\s+", ctx.text[a.end: b.start]):
             continue
-        pair = [facts.officials.get(person_key(a.name)), facts.officials.get(person_key(b.name))]
-        if any(o is None or o.country for o in pair) or pair[0] is pair[1]:
+        first, second = facts.officials.get(person_key(a.name)), facts.officials.get(person_key(b.name))
+        if first is None or second is None or first.country or second.country or first is second:
             continue
+        pair = [first, second]
         holders = {o.country for o in facts.officials.values() if o.country and any(p.title == a.title for p in o.posts)}
         if holders & set(focus):
             continue  # one of the two already has an official of that title here

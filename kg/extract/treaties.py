@@ -514,6 +514,7 @@ def finish_treaties(ctx: Discourse) -> None:
         counts[UNION_CODE] = union_mentions
     main_actors = sorted(counts, key=lambda c: -counts[c])
     for t in ctx.facts.treaties:
+        assert isinstance(t, TreatyMention)
         want = 3 if re.search(r"(?i)trilateral|tripartite|three", " ".join(e.quote for e in t.evidence)) else 2
         for c in main_actors:
             if len(t.parties) >= want or t.named_parties:
