@@ -24,7 +24,7 @@ from kg.articles import Article
 from kg.dates import PartialDate
 from kg.facts import ArticleFacts, Dialogue, Evidence, Official, PlaceRef, Policy, Post, Treaty, TreatyEvent
 from kg.mapping import to_triples
-from kg.ontology import ENTITIES_GRAPH
+from kg.ontology import KNOWLEDGE_GRAPH
 from kg.store import ArticleGraph
 
 COUNTRIES = [
@@ -156,7 +156,7 @@ def article_graphs(triples: int, seed: int = 7) -> Iterator[ArticleGraph]:
     described: set[object] = set()
     while made < triples:
         graph = to_triples(*article_facts(rng, u, n))
-        new = [t for t in graph.entities if t not in described]
+        new = [t for t in graph.shared if t not in described]
         described.update(new)
         made += len(graph.triples) + len(new)
         n += 1
@@ -169,12 +169,12 @@ def write_nquads(path: Path, triples: int, seed: int = 7) -> tuple[int, int]:
     tmp = path.with_suffix(path.suffix + ".part")
     with open(tmp, "w", encoding="utf-8") as out:
         described: set[object] = set()
-        entities = f"<{ENTITIES_GRAPH}>"
+        knowledge = f"<{KNOWLEDGE_GRAPH}>"
         for graph in article_graphs(triples, seed):
             g = f"<{graph.iri}>"
-            new = [t for t in graph.entities if t not in described]
+            new = [t for t in graph.shared if t not in described]
             described.update(new)
-            out.write("".join(f"{s.n3()} {p.n3()} {o.n3()} {entities} .\n" for s, p, o in new))
+            out.write("".join(f"{s.n3()} {p.n3()} {o.n3()} {knowledge} .\n" for s, p, o in new))
             out.write("".join(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in graph.triples))
             articles += 1
             count += len(graph.triples) + len(new)

@@ -137,16 +137,16 @@ def bench_store(work: Path, triples: int) -> None:
     from graphgen import article_graphs
 
     from kg.build import _Batch
-    from kg.ontology import ENTITIES_GRAPH
+    from kg.ontology import KNOWLEDGE_GRAPH
     from kg.store import OxigraphStore, to_oxigraph
 
     print(f"\n2. Store load: {triples:,} triples of generated article graphs", flush=True)
     graphs = list(article_graphs(triples))
-    # The quads a store ends up holding: each article's graph, and each entity description once.
+    # The quads a store ends up holding: each article's graph, and each knowledge-graph triple once.
     described: dict[tuple, None] = {}
     for graph in graphs:
-        described.update(dict.fromkeys(graph.entities))
-    quads = [(s, p, o, ENTITIES_GRAPH) for s, p, o in described] + [
+        described.update(dict.fromkeys(graph.shared))
+    quads = [(s, p, o, KNOWLEDGE_GRAPH) for s, p, o in described] + [
         (s, p, o, graph.iri) for graph in graphs for s, p, o in graph.triples]
     n = len(quads)
     nquads = "".join(f"{s.n3()} {p.n3()} {o.n3()} <{g}> .\n" for s, p, o, g in quads).encode()
@@ -183,7 +183,7 @@ def bench_store(work: Path, triples: int) -> None:
         db = ox.Store(str(folder))
         for graph in graphs:
             db.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(g))
-                       for g, ts in ((graph.iri, graph.triples), (ENTITIES_GRAPH, graph.entities))
+                       for g, ts in ((graph.iri, graph.triples), (KNOWLEDGE_GRAPH, graph.shared))
                        for s, p, o in ts])
         db.flush()
 
@@ -196,7 +196,7 @@ def bench_store(work: Path, triples: int) -> None:
         with OxigraphStore(folder) as store:
             for graph in graphs:
                 store.replace_graph(graph.iri, graph.triples)
-                store.merge_graph(ENTITIES_GRAPH, graph.entities)
+                store.merge_graph(KNOWLEDGE_GRAPH, graph.shared)
 
     def kg_load_quads(folder: Path) -> None:
         with OxigraphStore(folder) as store:

@@ -30,6 +30,7 @@ from kg.dates import PartialDate
 from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError
 from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
+from kg.ontology import LEGACY_ENTITIES_GRAPH
 from kg.pipeline import _oneline, extract_articles
 from kg.store import ArticleGraph, Store, open_store
 
@@ -159,6 +160,10 @@ def build_paths(
 
     with open_store(location) as store, _StopRequest(say) as stop:
         index = _index(store)
+        if index == {} and store.query(f"ASK {{ GRAPH <{LEGACY_ENTITIES_GRAPH}> {{ ?s ?p ?o }} }}").boolean:
+            # A store from before the knowledge graph: its articles are all redone (their version
+            # is older), and the entity descriptions now live in the knowledge graph.
+            store.drop_graph(LEGACY_ENTITIES_GRAPH)
         # only a store that held articles before can be left with entities no article mentions
         held_articles = bool(store.query("ASK { GRAPH ?g { ?g a kg:Article } }").boolean)
         todo = list(_pending(paths, index, force, failed, report))

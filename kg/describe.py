@@ -27,7 +27,7 @@ def resolve_entity(store: Store, text: str) -> URIRef:
     rows = store.query(
         "SELECT DISTINCT ?e WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } "
         f"FILTER(LCASE(STR(?l)) = LCASE(STR({label}))) "
-        "FILTER NOT EXISTS { ?e a kg:Evidence } FILTER NOT EXISTS { ?e a kg:Post } } ORDER BY ?e"
+        "FILTER NOT EXISTS { ?e a kg:Post } } ORDER BY ?e"
     ).rows
     if not rows:
         rows = store.query(
@@ -47,14 +47,14 @@ _FACTS = """
 SELECT ?property ?value ?direction ?article ?quote ?confidence WHERE {
   { VALUES ?direction { "out" } ?e ?p ?v . BIND(?v AS ?value) }
   UNION
-  { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) FILTER NOT EXISTS { ?v a kg:Evidence } }
+  { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) }
   FILTER(?p NOT IN (kg:mentionedIn, rdf:type, rdfs:label))
   BIND(?p AS ?property)
-  OPTIONAL {
-    ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?a ; kg:confidence ?confidence .
+  OPTIONAL { GRAPH ?a {
+    ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; kg:confidence ?confidence .
     { ?ev rdf:subject ?e ; rdf:object ?v } UNION { ?ev rdf:subject ?v ; rdf:object ?e }
     ?a kg:sourcePath ?article .
-  }
+  } }
 }
 ORDER BY ?direction ?property ?value ?article
 """
@@ -73,9 +73,9 @@ def evidence(store: Store, iris: list[URIRef]) -> QueryResult:
     values = " ".join(i.n3() for i in iris)
     return store.query(
         "SELECT DISTINCT ?entity ?fact ?quote ?article WHERE { VALUES ?entity { " + values + " } "
-        "?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?a . "
+        "GRAPH ?a { ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote . "
         "{ ?ev rdf:subject ?entity } UNION { ?ev rdf:object ?entity } "
-        "?a kg:sourcePath ?article . BIND(?p AS ?fact) } ORDER BY ?entity ?article ?fact"
+        "?a kg:sourcePath ?article } BIND(?p AS ?fact) } ORDER BY ?entity ?article ?fact"
     )
 
 

@@ -33,8 +33,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
-from kg.ontology import ENTITIES_GRAPH, PREFIXES
+from kg.ontology import KNOWLEDGE_GRAPH, PREFIXES
 from kg.store import (
+    STRINGS_IRIS_COMMENTS,
     ArticleGraph,
     Quad,
     QueryResult,
@@ -42,7 +43,9 @@ from kg.store import (
     Term,
     Triple,
     first_keyword,
+    has_dataset_clause,
     is_update,
+    retract_facts,
     syntax_error,
 )
 
@@ -219,8 +222,10 @@ class EndpointStore(Store):
                 raise _Retryable(str(e) or type(e).__name__) from None
             raise StoreError(f"connection to {_short(url)} failed during the {what}: {e}") from None
 
-    def _post_form(self, url: str, fields: dict[str, str], accept: str, **kw: object) -> tuple[bytes, dict[str, str]]:
-        body = urllib.parse.urlencode(fields).encode("utf-8")
+    def _post_form(
+        self, url: str, fields: dict[str, str | list[str]], accept: str, **kw: object
+    ) -> tuple[bytes, dict[str, str]]:
+        body = urllib.parse.urlencode(fields, doseq=True).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "Accept": accept}
         return self._send("POST", url, body=body, headers=headers, **kw)  # type: ignore[arg-type]
 
@@ -241,7 +246,7 @@ class EndpointStore(Store):
             if graph_result
             else "application/sparql-results+json"
         )
-        fields = {"query": text}
+        fields: dict[str, str | list[str]] = {"query": text, **_dataset_fields(sparql)}
         if timeout is not None:
             if self._virtuoso is None:
                 self._probe()
@@ -305,7 +310,8 @@ class EndpointStore(Store):
             self.drop_graph(graph)
             return
         if len(batches) == 1:
-            self._refused_as_store_error(f"DROP SILENT GRAPH {target} ;\n{_insert(target, batches[0])}", graph)
+            self._refused_as_store_error(
+                f"{retract_facts(graph)}DROP SILENT GRAPH {target} ;\n{_insert(target, batches[0])}", graph)
             return
         staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
         try:
@@ -313,7 +319,7 @@ class EndpointStore(Store):
                 if self.graph_store_url and self._graph_store_write("PUT" if i == 0 else "POST", staging, batch, graph):
                     continue
                 self._refused_as_store_error(_insert(f"<{staging}>", batch), graph)
-            self._refused_as_store_error(f"MOVE <{staging}> TO {target}", graph)
+            self._refused_as_store_error(f"{retract_facts(graph)}MOVE <{staging}> TO {target}", graph)
         except BaseException:
             try:
                 self._update_raw(f"DROP SILENT GRAPH <{staging}>")
@@ -329,19 +335,20 @@ class EndpointStore(Store):
             self._refused_as_store_error(_insert(target, batch), graph)
 
     def write_articles(self, articles: Sequence[ArticleGraph]) -> None:
-        """Each article in one update request when it fits (its graph replaced and its entity
-        descriptions merged together), else its graph replaced and then the descriptions merged."""
-        entities = _iri(ENTITIES_GRAPH)
+        """Each article in one update request when it fits (its old facts taken out of the knowledge
+        graph, its graph replaced and its share of the knowledge graph merged together), else its
+        graph replaced and then its share merged."""
+        shared = _iri(KNOWLEDGE_GRAPH)
         for article in articles:
             target = _iri(article.iri)
             if len(article) <= self.batch_size:
-                parts = [f"DROP SILENT GRAPH {target}"]
+                parts = [f"{retract_facts(article.iri)}DROP SILENT GRAPH {target}"]
                 parts += [_insert(target, text) for text in _batches(article.triples, self.batch_size)]
-                parts += [_insert(entities, text) for text in _batches(article.entities, self.batch_size)]
+                parts += [_insert(shared, text) for text in _batches(article.shared, self.batch_size)]
                 self._refused_as_store_error(" ;\n".join(parts), article.iri)
             else:
                 self.replace_graph(article.iri, article.triples)
-                self.merge_graph(ENTITIES_GRAPH, article.entities)
+                self.merge_graph(KNOWLEDGE_GRAPH, article.shared)
 
     def _refused_as_store_error(self, text: str, graph: str) -> None:
         try:
@@ -373,7 +380,7 @@ class EndpointStore(Store):
         return True
 
     def drop_graph(self, graph: str) -> None:
-        self._update_raw(f"DROP SILENT GRAPH {_iri(graph)}")
+        self._update_raw(f"{retract_facts(graph)}DROP SILENT GRAPH {_iri(graph)}")
 
     def graphs(self) -> dict[str, int]:
         """The knowledge graph's named graphs with their triple counts (server-internal graphs left out)."""
@@ -415,6 +422,36 @@ class EndpointStore(Store):
 
 
 # --- query text -----------------------------------------------------------------------------------
+
+_GRAPH_NAME = re.compile(r"(?i)\bGRAPH\s+(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w.-]*)|([?$]))")
+
+
+def _dataset_fields(sparql: str) -> dict[str, str | list[str]]:
+    """The protocol's dataset for a query that names none: the knowledge graph as the default graph
+    (a set; a server's union of all graphs repeats a triple once per graph holding it), every graph
+    as a named graph. Servers take "every graph" from no named-graph-uri at all (Virtuoso,
+    Oxigraph), but Virtuoso then finds nothing in `GRAPH <name>`: a query naming its graphs, and
+    none by a variable, lists them."""
+    if has_dataset_clause(sparql):
+        return {}
+    fields: dict[str, str | list[str]] = {"default-graph-uri": KNOWLEDGE_GRAPH}
+    named: list[str] = []
+    for iri, prefix, local, variable in _GRAPH_NAME.findall(STRINGS_IRIS_COMMENTS.sub(_keep_iris, sparql)):
+        if variable:
+            return fields
+        if iri:
+            named.append(iri)
+        elif PREFIXES.get(prefix or ""):
+            named.append(PREFIXES[prefix or ""] + local)
+    if named:
+        fields["named-graph-uri"] = sorted(set(named))
+    return fields
+
+
+def _keep_iris(match: re.Match[str]) -> str:
+    """Blank out strings and comments, keep IRIs (graph names)."""
+    return match.group(0) if match.group(0).startswith("<") else " "
+
 
 _TRAILING_LIMIT = re.compile(r"(?is)\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*(?:#[^\n]*\s*)*$")
 

@@ -9,8 +9,9 @@ from kg.dates import PartialDate
 
 # Bumped whenever extraction or the graph's layout changes what is written, so `kg build` redoes
 # articles read before (2: entity descriptions moved to the shared entities graph; 3: wider rules
-# for people, datelines, dates, events and treaties).
-EXTRACTOR_VERSION = "3"
+# for people, datelines, dates, events and treaties; 4: facts also written once to the knowledge
+# graph, the graph queries see by default).
+EXTRACTOR_VERSION = "4"
 
 
 @dataclass(frozen=True)

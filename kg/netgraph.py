@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.ontology import KG, PREFIXES
+from kg.ontology import KG, KNOWLEDGE_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -136,6 +136,8 @@ class EntityGraph:
         article_info: dict[str, dict[str, str]] = {}
         for s, p, o, g in quads:
             sk, pk, graph = _key(s), str(p), _key(g)
+            if graph == KNOWLEDGE_GRAPH:  # the facts again, once; articles are their own graphs
+                graph = None
             if sk is None:
                 continue
             if sk in hidden:

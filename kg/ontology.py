@@ -10,10 +10,12 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 KG = Namespace("https://w3id.org/kg-news/ontology#")
 KGID = Namespace("https://w3id.org/kg-news/id/")
 
-# The one graph that is not an article: what the entities are (class, label, ISO code, country of a
-# place, title of a post), written once however many articles name them. Facts about the entities
-# and their evidence stay in each article's graph.
-ENTITIES_GRAPH = str(KGID["entities"])
+# The knowledge graph itself, the graph queries see by default: every fact once, however many
+# articles state it, and what the entities are (class, label, ISO code, a place's country, a post's
+# title). Each article's own named graph keeps what that article said, with its evidence.
+KNOWLEDGE_GRAPH = str(KGID["graph"])
+# Where entity descriptions lived in stores built before the knowledge graph held them.
+LEGACY_ENTITIES_GRAPH = str(KGID["entities"])
 
 # Declared for every query, in the shell and the CLI alike; nothing else is implicitly bound,
 # so a query that uses another prefix fails the same way here as on Jena or Oxigraph.

@@ -1,8 +1,12 @@
 """The store behind one small interface: an embedded Oxigraph folder, or a SPARQL 1.1 endpoint.
 
 Everything above this module speaks rdflib terms and `QueryResult`; nothing else imports pyoxigraph.
-Named graphs hold one article each, plus one shared graph of entity descriptions; queries see the
-union of them as their default graph.
+Named graphs hold one article each (what it said, with its evidence); the knowledge graph holds
+every fact once and what each entity is. A query without FROM or FROM NAMED sees the knowledge
+graph as its default graph (a set, as SPARQL means it) and the article graphs as named graphs; a
+query with them gets the dataset it names. In the embedded store the knowledge graph is the
+store's own default graph (so SPARQL Update without GRAPH writes to it too); a server holds it as
+the named graph `KNOWLEDGE_GRAPH`, and dumps name it so.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from kg.errors import QuerySyntaxError, StoreError, StoreLockedError, UpdateRefused
-from kg.ontology import ENTITIES_GRAPH, KG, PREFIXES
+from kg.ontology import KG, KNOWLEDGE_GRAPH, PREFIXES
 
 Term = Identifier
 Triple = tuple[Node, Node, Node]
@@ -30,25 +34,49 @@ Quad = tuple[Node, Node, Node, Node]
 
 DEFAULT_STORE = ".kg"
 
-# Shared descriptions no article mentions any more (after an article changed or went away).
-PRUNE_ENTITIES = f"""
-DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}
+
+def _in_knowledge_graph(pattern: str, named: bool) -> str:
+    return f"GRAPH <{KNOWLEDGE_GRAPH}> {{ {pattern} }}" if named else pattern
+
+
+def prune_entities_update(named: bool = True) -> str:
+    """The update that removes what the entities no article mentions any more are (after an article
+    changed or went away). `named`: the knowledge graph is a named graph, not the default graph."""
+    kg = _in_knowledge_graph
+    return f"""DELETE {{ {kg("?e ?p ?o", named)} }}
 WHERE {{
-  GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }}
+  {kg("?e a ?class", named)}
+  FILTER(?class != <{KG.Article}>)
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?e <{KG.mentionedIn}> ?article }} }}
+  {kg("?e ?p ?o", named)}
 }}"""
+
+
+def retract_facts(graph: str, named: bool = True) -> str:
+    """The update that takes an article's facts out of the knowledge graph, except those another
+    article also states: run before the article's graph is dropped or replaced."""
+    if graph == KNOWLEDGE_GRAPH:
+        return ""
+    others = f"?other != <{graph}> && ?other != <{KNOWLEDGE_GRAPH}>" if named else f"?other != <{graph}>"
+    return f"""DELETE {{ {_in_knowledge_graph("?s ?p ?o", named)} }}
+WHERE {{
+  GRAPH <{graph}> {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER({others}) }}
+}} ;
+"""
 
 
 @dataclass
 class ArticleGraph:
-    """What one article puts in the store: its own graph, and its share of the entities graph."""
+    """What one article puts in the store: its own graph, and its share of the knowledge graph
+    (the facts it states and what the entities it names are)."""
 
     iri: str
     triples: list[Triple]
-    entities: list[Triple] = field(default_factory=list)
+    shared: list[Triple] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.triples) + len(self.entities)
+        return len(self.triples) + len(self.shared)
 
 
 @dataclass
@@ -73,7 +101,7 @@ class QueryResult:
 
 
 class Store(ABC):
-    """A dataset of one named graph per article, queried as their union."""
+    """A dataset of one named graph per article and the knowledge graph, the default graph of queries."""
 
     location: str
 
@@ -85,37 +113,39 @@ class Store(ABC):
 
     @abstractmethod
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
-        """Make `graph` hold exactly `triples`, atomically: readers see the old graph or the new one."""
+        """Make `graph` hold exactly `triples`, atomically: readers see the old graph or the new one.
+        The old graph's facts leave the knowledge graph unless another article states them."""
 
     @abstractmethod
-    def drop_graph(self, graph: str) -> None: ...
+    def drop_graph(self, graph: str) -> None:
+        """Drop a graph; its facts leave the knowledge graph unless another article states them."""
 
     @abstractmethod
     def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
-        """Add `triples` to `graph`, keeping what it holds (the entities graph grows this way)."""
+        """Add `triples` to `graph`, keeping what it holds (the knowledge graph grows this way)."""
 
     def write_articles(self, articles: Sequence[ArticleGraph]) -> None:
-        """Replace each article's graph with its new triples and merge its entity descriptions."""
+        """Replace each article's graph with its new triples and merge its share of the knowledge graph."""
         for article in articles:
             self.replace_graph(article.iri, article.triples)
-            self.merge_graph(ENTITIES_GRAPH, article.entities)
+            self.merge_graph(KNOWLEDGE_GRAPH, article.shared)
 
     def prune_entities(self) -> None:
         """Drop the descriptions of entities that no article mentions any more."""
-        self.update(PRUNE_ENTITIES)
+        self.update(prune_entities_update())
 
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
         """Every quad in the store (for dumps and whole-graph work)."""
 
     def load_quads(self, quads: Iterable[Quad]) -> int:
-        """Add quads grouped by graph, each graph replaced as a whole (the entities graph is
+        """Add quads grouped by graph, each graph replaced as a whole (the knowledge graph is
         merged). Returns the count added."""
         by_graph: dict[str, list[Triple]] = {}
         for s, p, o, g in quads:
             by_graph.setdefault(str(g), []).append((s, p, o))
         for g, triples in by_graph.items():
-            if g == ENTITIES_GRAPH:
+            if g == KNOWLEDGE_GRAPH:
                 self.merge_graph(g, triples)
             else:
                 self.replace_graph(g, triples)
@@ -235,7 +265,12 @@ def _statements(triples: Iterable[Triple], graph: str | None = None) -> list[str
     return [f"{t(s)} {t(p)} {t(o)}{end}" for s, p, o in triples]
 
 
-def _oxigraph_quads(graph: ox.NamedNode, triples: Iterable[Triple]) -> list[ox.Quad]:
+def _graph_name(graph: str) -> ox.NamedNode | ox.DefaultGraph:
+    """The embedded store holds the knowledge graph as its default graph."""
+    return ox.DefaultGraph() if graph == KNOWLEDGE_GRAPH else _named_node(graph)
+
+
+def _oxigraph_quads(graph: ox.NamedNode | ox.DefaultGraph, triples: Iterable[Triple]) -> list[ox.Quad]:
     quad, conv = ox.Quad, to_oxigraph
     return [quad(conv(s), conv(p), conv(o), graph) for s, p, o in triples]
 
@@ -262,6 +297,20 @@ def is_destructive(sparql: str) -> bool:
     """Updates that remove data anywhere in the request (DROP, CLEAR, DELETE)."""
     body = re.sub(r"#[^\n]*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|<[^>\s]*>", " ", sparql)
     return any(re.search(rf"(?i)\b{w}\b", body) for w in _DESTRUCTIVE)
+
+
+# Strings, IRIs and comments, blanked out before looking for keywords in a query's text.
+STRINGS_IRIS_COMMENTS = re.compile(
+    r'#[^\n]*|"""(?:[^\\]|\\.)*?"""|' + r"'''(?:[^\\]|\\.)*?'''|"
+    r'"(?:[^"\\\n]|\\.)*"|' + r"'(?:[^'\\\n]|\\.)*'|" + r'<[^<>"{}|^`\\\s]*>'
+)
+_DATASET_CLAUSE = re.compile(r"(?i)(?<![\w:?$])FROM(?![\w:-])")
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """True if the query names its own dataset (FROM or FROM NAMED): then that dataset is used,
+    and not the knowledge graph as the default graph."""
+    return bool(_DATASET_CLAUSE.search(STRINGS_IRIS_COMMENTS.sub(" ", sparql)))
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
@@ -359,7 +408,9 @@ class OxigraphStore(Store):
 
     def _query(self, sparql: str) -> QueryResult:
         try:
-            result = self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            # The store's default graph is the knowledge graph: FROM and FROM NAMED, when given,
+            # replace it as SPARQL says.
+            result = self._db.query(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
             raise syntax_error(str(e), sparql) from None
         except OSError as e:
@@ -387,6 +438,9 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         self._writable()
+        if graph == KNOWLEDGE_GRAPH:
+            self._update(f"DROP SILENT DEFAULT ; INSERT DATA {{ {''.join(_statements(triples))} }}", graph)
+            return
         g = _named_node(graph)
         if self._db.contains_named_graph(g):
             self._replace(graph, list(triples), [])
@@ -401,7 +455,7 @@ class OxigraphStore(Store):
 
     def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         self._writable()
-        quads = _oxigraph_quads(_named_node(graph), triples)
+        quads = _oxigraph_quads(_graph_name(graph), triples)
         try:
             self._db.extend(quads)
         except OSError as e:
@@ -425,12 +479,11 @@ class OxigraphStore(Store):
     def _write_articles(self, articles: Sequence[ArticleGraph]) -> None:
         fresh: list[str] = []
         for article in articles:
-            described = self._new_descriptions(article.entities)
             g = _named_node(article.iri)
             if self._db.contains_named_graph(g):
-                self._replace(article.iri, article.triples, described)
+                self._replace(article.iri, article.triples, article.shared)
                 continue
-            fresh += _statements(described, ENTITIES_GRAPH)
+            fresh += _statements(self._not_yet_shared(article.shared))  # no graph: the default graph
             fresh += _statements(article.triples, article.iri)
             if not article.triples:
                 self._db.add_graph(g)
@@ -445,10 +498,10 @@ class OxigraphStore(Store):
 
     def prune_entities(self) -> None:
         self._described.clear()
-        super().prune_entities()
+        self._update(prune_entities_update(named=False), KNOWLEDGE_GRAPH)
 
-    def _new_descriptions(self, triples: list[Triple]) -> list[Triple]:
-        """Entity descriptions not yet written by this writer (the same country is described by
+    def _not_yet_shared(self, triples: list[Triple]) -> list[Triple]:
+        """Knowledge-graph triples not yet written by this writer (the same country is described by
         most articles; skipping repeats saves converting and storing them again)."""
         seen = self._described
         if len(seen) > _CACHE_MAX:
@@ -459,15 +512,21 @@ class OxigraphStore(Store):
 
     def _replace(self, graph: str, triples: list[Triple], shared: list[Triple]) -> None:
         # One update request is one transaction in Oxigraph: the old graph and the new one are
-        # never both visible, and a crash leaves one of them whole.
+        # never both visible, and a crash leaves one of them whole. The old version's facts leave
+        # the knowledge graph in the same transaction; what this writer remembers having shared
+        # may be among them.
+        self._described.clear()
         body = "".join(_statements(triples))
         extra = "".join(_statements(shared))
-        more = f" GRAPH <{ENTITIES_GRAPH}> {{ {extra} }}" if extra else ""
+        self._update(f"{retract_facts(graph, named=False)}DROP SILENT GRAPH <{graph}> ; "
+                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} {extra} }}", graph)
+        self._count(len(triples) + len(shared))
+
+    def _update(self, text: str, graph: str) -> None:
         try:
-            self._db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
+            self._db.update(text)
         except OSError as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from None
-        self._count(len(triples) + len(shared))
 
     def _count(self, written: int) -> None:
         self._unflushed += written
@@ -476,16 +535,18 @@ class OxigraphStore(Store):
             self._unflushed = 0
 
     def load_quads(self, quads: Iterable[Quad]) -> int:
-        """Add quads, each graph replaced as a whole and the entities graph merged.
+        """Add quads, each graph replaced as a whole and the knowledge graph merged.
 
-        Graphs the store does not hold yet (and the entities graph) stream through Oxigraph's bulk
+        Graphs the store does not hold yet stream through Oxigraph's bulk
         loader (several times faster than transactions, but not atomic: an interrupted load can
         leave part of a new graph, which a second load of the same file replaces). Graphs it
         already holds are collected and replaced one transaction each, so their old content never
-        mixes with the new.
+        mixes with the new. The knowledge graph is merged last, after replaced articles took their
+        old facts out of it.
         """
         self._writable()
-        existing: dict[str, bool] = {ENTITIES_GRAPH: False}
+        existing: dict[str, bool] = {}
+        shared: list[Triple] = []
         replaced: dict[str, list[Triple]] = {}
         count = 0
         chunk: list[str] = []
@@ -500,6 +561,9 @@ class OxigraphStore(Store):
                 held = existing.get(name)  # type: ignore[assignment]
                 if held is None:
                     held = existing[name] = self._db.contains_named_graph(_named_node(name))
+            if name == KNOWLEDGE_GRAPH:
+                shared.append((s, p, o))
+                continue
             if held:
                 replaced.setdefault(name, []).append((s, p, o))
                 continue
@@ -511,19 +575,26 @@ class OxigraphStore(Store):
             self._bulk_load(chunk, "load failed")
         for name, triples in replaced.items():
             self.replace_graph(name, triples)
+        for start in range(0, len(shared), self.LOAD_CHUNK):
+            self._bulk_load(_statements(shared[start:start + self.LOAD_CHUNK]), "load failed")
         if replaced:  # a replaced graph may have held the last mention of an entity
             self.prune_entities()
         return count
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
-        self._db.update(f"DROP SILENT GRAPH <{graph}>")
+        self._described.clear()
+        if graph == KNOWLEDGE_GRAPH:
+            self._update("DROP SILENT DEFAULT", graph)
+            return
+        self._update(f"{retract_facts(graph, named=False)}DROP SILENT GRAPH <{graph}>", graph)
 
     def quads(self) -> Iterator[Quad]:
+        """Every quad, the default graph's under the knowledge graph's name (as a server holds it)."""
+        knowledge = URIRef(KNOWLEDGE_GRAPH)
         for q in self._db.quads_for_pattern(None, None, None, None):
-            if isinstance(q.graph_name, ox.DefaultGraph):
-                continue
-            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
+            graph = knowledge if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name)
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
 
     def dump(self, out: IO[bytes], mime: str) -> None:
         self._db.dump(out, format=ox.RdfFormat.from_media_type(mime))

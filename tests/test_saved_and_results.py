@@ -106,19 +106,18 @@ def test_w3c_csv_tsv_json_keep_projection_order():
 def test_treaties_lists_parties_and_events_apart_and_keeps_a_bare_treaty(tmp_path):
     from rdflib.namespace import RDF, RDFS
 
-    from kg.ontology import ENTITIES_GRAPH, KG, KGID
+    from kg.ontology import KG, KGID, KNOWLEDGE_GRAPH
 
     pact, bare, event = KGID["treaty/pact"], KGID["treaty/bare"], KGID["treaty-event/pact--signed--2001"]
     usa, nzl = KGID["country/USA"], KGID["country/NZL"]
-    article = str(KGID["article/t"])
     with OxigraphStore(tmp_path / "store") as store:
-        store.replace_graph(ENTITIES_GRAPH, [
+        store.replace_graph(KNOWLEDGE_GRAPH, [
             (pact, RDF.type, KG.Treaty), (pact, RDFS.label, Literal("Pact")),
             (bare, RDF.type, KG.Treaty), (bare, RDFS.label, Literal("Bare Accord")),
             (usa, RDFS.label, Literal("United States")), (nzl, RDFS.label, Literal("New Zealand")),
             (event, KG.eventType, Literal("signed")), (event, KG.date, Literal("2001", datatype=XSD.gYear)),
+            (pact, KG.party, usa), (pact, KG.party, nzl), (pact, KG.hasEvent, event),
         ])
-        store.replace_graph(article, [(pact, KG.party, usa), (pact, KG.party, nzl), (pact, KG.hasEvent, event)])
         rows = [tuple(str(v) for v in row) for row in store.query(saved.get("treaties").text).rows]
     # two parties and one event: three rows, not parties x events
     assert rows == [

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from kg.ontology import KG, KGID
 from kg.shell.metadata import load_metadata
 from kg.shell.repl import Cancelled, Shell
-from kg.store import OxigraphStore
+from kg.store import ArticleGraph, OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTER, ALT_ENTER, TAB, CTRL_C, CTRL_D = "\r", "\x1b\r", "\t", "\x03", "\x04"
@@ -53,10 +53,12 @@ def store_path(tmp_path: Path) -> Path:
     path = tmp_path / "store"
     store = OxigraphStore(path)
     article = KGID["article/a1"]
-    store.replace_graph(str(article), article_triples(article))
+    triples = article_triples(article)
+    store.write_articles([ArticleGraph(str(article), triples, triples)])
     # Many rows for the long-result question.
     many = KGID["article/many"]
-    store.replace_graph(str(many), [(KGID[f"thing/{i}"], RDFS.comment, Literal(f"thing {i}")) for i in range(1205)])
+    things = [(KGID[f"thing/{i}"], RDFS.comment, Literal(f"thing {i}")) for i in range(1205)]
+    store.write_articles([ArticleGraph(str(many), things, things)])
     store.close()
     return path
 

@@ -340,9 +340,11 @@ STATS_CLASSES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances)
 WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?instances) ?class"""
 STATS_ARTICLES = """SELECT ?article ?title ?entities ?triples WHERE {
   { SELECT ?article (COUNT(*) AS ?triples) WHERE { GRAPH ?article { ?s ?p ?o } } GROUP BY ?article }
-  OPTIONAL { SELECT ?article (SAMPLE(?t) AS ?heading) WHERE { ?article dct:title ?t } GROUP BY ?article }
-  OPTIONAL { SELECT ?article (COUNT(DISTINCT ?e) AS ?entities) WHERE { ?e kg:mentionedIn ?article } GROUP BY ?article }
-  BIND(COALESCE(?heading, IF(?article = kgid:entities, "(what the entities are, shared by all articles)", ""))
+  OPTIONAL { SELECT ?article (SAMPLE(?t) AS ?heading) WHERE { GRAPH ?article { ?article dct:title ?t } }
+             GROUP BY ?article }
+  OPTIONAL { SELECT ?article (COUNT(DISTINCT ?e) AS ?entities) WHERE { GRAPH ?article { ?e kg:mentionedIn ?article } }
+             GROUP BY ?article }
+  BIND(COALESCE(?heading, IF(?article = kgid:graph, "(the knowledge graph: every fact once, the default graph)", ""))
        AS ?title)
 } ORDER BY ?article"""
 
