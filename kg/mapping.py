@@ -83,8 +83,9 @@ def date_literal(date: PartialDate) -> Literal:
 
 class _Graph:
     def __init__(self, article: Article) -> None:
-        self.triples: list[Triple] = []  # the article's graph
-        self.shared: list[Triple] = []  # its share of the knowledge graph
+        self.facts: list[Triple] = []  # in the article's graph and the knowledge graph
+        self.evidence_triples: list[Triple] = []  # in the article's graph
+        self.descriptions: list[Triple] = []  # in the knowledge graph
         self.article = article
         self.graph = article_iri(article.source)
         self._n = 0
@@ -92,16 +93,15 @@ class _Graph:
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         """What the article states or names: in its graph and in the knowledge graph."""
-        self.triples.append((s, p, o))
-        self.shared.append((s, p, o))
+        self.facts.append((s, p, o))
 
     def provenance(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         """The evidence for a fact (its sentence, offsets, confidence): the article's graph only."""
-        self.triples.append((s, p, o))
+        self.evidence_triples.append((s, p, o))
 
     def describe(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         """What an entity is: in the knowledge graph only, the same for every article."""
-        self.shared.append((s, p, o))
+        self.descriptions.append((s, p, o))
 
     def entity(self, iri: URIRef, cls: URIRef, label: str) -> bool:
         """Describe a shared entity once per article; True the first time."""
@@ -235,7 +235,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
             g.evidence(iri, RDF.type, KG.Policy, pol.evidence)
         if pol.date:
             g.fact(iri, KG.date, date_literal(pol.date), pol.evidence)
-    return ArticleGraph(str(a), g.triples, g.shared)
+    return ArticleGraph(str(a), g.facts, g.evidence_triples, g.descriptions)
 
 
 def _evidence_naming(evidence: list[Evidence], name: str) -> Evidence | None:

@@ -68,15 +68,26 @@ WHERE {{
 
 @dataclass
 class ArticleGraph:
-    """What one article puts in the store: its own graph, and its share of the knowledge graph
-    (the facts it states and what the entities it names are)."""
+    """What one article puts in the store. Its own graph holds its facts and their evidence; the
+    knowledge graph gets its facts and the descriptions of the entities it names."""
 
     iri: str
-    triples: list[Triple]
-    shared: list[Triple] = field(default_factory=list)
+    facts: list[Triple] = field(default_factory=list)  # what it states: both graphs
+    evidence: list[Triple] = field(default_factory=list)  # the sentences behind them: its graph
+    descriptions: list[Triple] = field(default_factory=list)  # what its entities are: the knowledge graph
+
+    @property
+    def triples(self) -> list[Triple]:
+        """The article's own graph."""
+        return self.facts + self.evidence
+
+    @property
+    def shared(self) -> list[Triple]:
+        """Its share of the knowledge graph."""
+        return self.descriptions + self.facts
 
     def __len__(self) -> int:
-        return len(self.triples) + len(self.shared)
+        return 2 * len(self.facts) + len(self.evidence) + len(self.descriptions)
 
 
 @dataclass
@@ -483,9 +494,16 @@ class OxigraphStore(Store):
             if self._db.contains_named_graph(g):
                 self._replace(article.iri, article.triples, article.shared)
                 continue
-            fresh += _statements(self._not_yet_shared(article.shared))  # no graph: the default graph
-            fresh += _statements(article.triples, article.iri)
-            if not article.triples:
+            # Each fact goes to the article's graph and to the default graph (the knowledge graph):
+            # its terms are written out once for both.
+            t = term_text
+            stated = [f"{t(s)} {t(p)} {t(o)}" for s, p, o in article.facts]
+            in_article = f" <{article.iri}> .\n"
+            fresh += [line + in_article for line in stated]
+            fresh += [line + " .\n" for line in stated]
+            fresh += _statements(article.evidence, article.iri)
+            fresh += _statements(self._not_yet_described(article.descriptions))
+            if not article.facts and not article.evidence:
                 self._db.add_graph(g)
         if fresh:
             self._bulk_load(fresh, f"cannot write {len(articles)} articles")
@@ -500,8 +518,8 @@ class OxigraphStore(Store):
         self._described.clear()
         self._update(prune_entities_update(named=False), KNOWLEDGE_GRAPH)
 
-    def _not_yet_shared(self, triples: list[Triple]) -> list[Triple]:
-        """Knowledge-graph triples not yet written by this writer (the same country is described by
+    def _not_yet_described(self, triples: list[Triple]) -> list[Triple]:
+        """Entity descriptions not yet written by this writer (the same country is described by
         most articles; skipping repeats saves converting and storing them again)."""
         seen = self._described
         if len(seen) > _CACHE_MAX:

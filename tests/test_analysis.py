@@ -62,7 +62,7 @@ def load(store: OxigraphStore, graph: str, text: str) -> None:
     g = Graph()
     g.parse(data=text, format="turtle")
     triples = list(g)
-    store.write_articles([ArticleGraph(graph, triples, triples)])  # stated in its graph and the knowledge graph
+    store.write_articles([ArticleGraph(graph, triples)])  # stated in its graph and the knowledge graph
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def sample(graph: str, size: int = 3) -> list[tuple]:
 
 def stated(store: EndpointStore, graph: str, triples: list[tuple]) -> None:
     """An article stating `triples`: in its own graph and in the knowledge graph (queries' default)."""
-    store.write_articles([ArticleGraph(graph, triples, triples)])
+    store.write_articles([ArticleGraph(graph, triples)])
 
 
 def graph_of(store: EndpointStore, graph: str) -> Graph:

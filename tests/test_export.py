@@ -101,7 +101,7 @@ def store(tmp_path: Path):
         g = Graph()
         g.parse(data=text, format="turtle")
         triples = list(g)
-        st.write_articles([ArticleGraph(iri, triples, triples)])
+        st.write_articles([ArticleGraph(iri, triples)])
     yield st
     st.close()
 

@@ -172,8 +172,8 @@ def test_from_and_from_named_choose_the_dataset(location: str, tmp_path: Path) -
 
 def test_a_batch_with_one_refused_article_writes_the_others(tmp_path: Path) -> None:
     def graph(name: str, iri: str) -> ArticleGraph:
-        return ArticleGraph(iri, [(URIRef(iri), RDF.type, KG.Article)],
-                            [(KGID[f"person/{name}"], RDFS.label, Literal(name))])
+        return ArticleGraph(iri, evidence=[(URIRef(iri), RDF.type, KG.Article)],
+                            descriptions=[(KGID[f"person/{name}"], RDFS.label, Literal(name))])
 
     good = [graph("a", str(KGID["article/a"])), graph("c", str(KGID["article/c"]))]
     bad = graph("b", "https://w3id.org/kg-news/id/article/with space")

@@ -106,7 +106,7 @@ def test_any_parameter_value_is_one_literal(country_store: OxigraphStore, value:
     query = saved.get("officials-of-country")
     text = saved.bind(query, {"country": value})
     result = country_store.query(text)
-    assert result.rows == [(Literal("Pat Doe"), Literal("envoy"))]
+    assert result.rows == [(Literal("Pat Doe"), Literal("envoy"), official, post)]
     assert len(country_store.query("SELECT * WHERE { ?s ?p ?o }").rows) == 7  # nothing else was written
 
 

@@ -54,11 +54,11 @@ def store_path(tmp_path: Path) -> Path:
     store = OxigraphStore(path)
     article = KGID["article/a1"]
     triples = article_triples(article)
-    store.write_articles([ArticleGraph(str(article), triples, triples)])
+    store.write_articles([ArticleGraph(str(article), triples)])
     # Many rows for the long-result question.
     many = KGID["article/many"]
     things = [(KGID[f"thing/{i}"], RDFS.comment, Literal(f"thing {i}")) for i in range(1205)]
-    store.write_articles([ArticleGraph(str(many), things, things)])
+    store.write_articles([ArticleGraph(str(many), things)])
     store.close()
     return path
 

@@ -23,7 +23,7 @@ def official(iri: URIRef, name: str) -> list[tuple]:
 
 def write(store: OxigraphStore, graph: str, facts: list[tuple]) -> None:
     """An article stating `facts`: in its own graph and in the knowledge graph."""
-    store.write_articles([ArticleGraph(graph, facts, facts)])
+    store.write_articles([ArticleGraph(graph, facts)])
 
 
 def labels(store: OxigraphStore) -> list[str]:
