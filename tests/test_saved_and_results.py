@@ -45,10 +45,57 @@ def test_parameters_are_bound_as_typed_terms():
     q = saved.get("officials-of-country")
     text = saved.bind(q, {"country": 'x" } ; DROP ALL ; #'})
     assert 'VALUES ?_country { "x\\" } ; DROP ALL ; #" }' in text
-    assert saved.to_term("2024-03", "date") == Literal("2024-03", datatype=XSD.gYearMonth)
+    assert saved.to_term("2024-03", "date") == Literal("2024-03-01", datatype=XSD.date)  # its first day
     assert saved.to_term("kgid:country/NZL", "iri") == URIRef("https://w3id.org/kg-news/id/country/NZL")
     with pytest.raises(UsageError, match="not an IRI"):
         saved.to_term("a b", "iri")
+
+
+@pytest.mark.parametrize("value", ["2021-13-45", "2021-02-29", "21", "2021-1", "yesterday", "2021-03-05T10:00"])
+def test_a_bad_date_parameter_is_one_line_and_exit_2_before_anything_runs(value, seeds_store, capsys):
+    from kg.cli import main
+
+    code = main(["query", "--store", str(seeds_store), "--saved", "timeline", "--param", f"since={value}"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == f"kg: parameter since: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD, a day that exists)\n"
+
+
+def test_a_partial_date_parameter_stands_for_the_days_it_denotes(seeds_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    saved.save("dialogues-since", "#+ param: since date\n#+ param: until date optional\n"
+               "SELECT ?what ?d WHERE { ?x a kg:Dialogue ; rdfs:label ?what ; kg:date ?d . "
+               "FILTER(DATATYPE(?d) = xsd:date && ?d >= ?_since) "
+               "FILTER(!BOUND(?_until) || ?d <= ?_until_end) }")
+    query = saved.get("dialogues-since")
+    assert [(p.name, p.type, p.optional) for p in query.params] == [("since", "date", False), ("until", "date", True)]
+    store = OxigraphStore(seeds_store, read_only=True)
+    try:
+        def dialogues(**values: str) -> list[str]:
+            return sorted(str(row[1]) for row in store.query(saved.bind(query, values)).rows)
+
+        assert dialogues(since="2021") == ["2026-02-02"]  # an xsd:date value, found by a year
+        assert dialogues(since="2026-02") == ["2026-02-02"]
+        assert dialogues(since="2026-02-03") == []
+        assert dialogues(since="2020", until="2026-02") == ["2026-02-02"]  # until: the month's last day
+        assert dialogues(since="2020", until="2026-01") == []
+        timeline = saved.get("timeline")
+        whole = [str(r[0]) for r in store.query(saved.bind(timeline, {})).rows]
+        assert whole == ["1985", "1986", "2026-02-02", "2026-03"]
+        assert [str(r[0]) for r in store.query(saved.bind(timeline, {"since": "2026-03-15"})).rows] == ["2026-03"]
+        assert [str(r[0]) for r in store.query(saved.bind(timeline, {"until": "1986-06"})).rows] == ["1985", "1986"]
+    finally:
+        store.close()
+
+
+def test_a_saved_query_declares_its_question_mark_underscore_variables(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    saved.save("of-country", "SELECT ?o WHERE { ?o kg:represents ?_country ; rdfs:label ?l "
+               "FILTER(?l != '?_quoted') }  # ?_commented", "officials of a country")
+    query = saved.get("of-country")
+    assert [(p.name, p.type, p.optional) for p in query.params] == [("country", "literal", False)]
+    with pytest.raises(UsageError, match="needs the parameter"):
+        saved.bind(query, {})
 
 
 def test_hostile_parameter_changes_nothing(seeds_store):
