@@ -12,9 +12,11 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import pathspec
 
 from kg.dates import PartialDate, find_dates
 
@@ -98,26 +100,57 @@ def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
 # --- finding files --------------------------------------------------------------------------------
 
 
-def article_paths(paths: list[str]) -> Iterator[tuple[str, str | None]]:
+# A folder's notes about its articles, not articles: README.md, SOURCES.md, NOTES.txt, LICENSE...
+NOTES = re.compile(r"(?i)(readme|sources?|notes?|changelog|changes|licen[cs]e|copying|contributing|authors|todo)"
+                   r"([._-].*)?")
+IGNORE_FILE = ".kgignore"
+
+
+def article_paths(paths: list[str], exclude: Sequence[str] = (),
+                  skipped: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, str | None]]:
     """(path, error) for every article under the given files and folders, in a stable order.
-    Folders are walked recursively for .txt/.md/.html files; a named file is read whatever its suffix."""
+
+    Folders are walked recursively for .txt/.md/.html files, leaving out hidden files, notes files
+    (README, SOURCES, ...), and what `exclude` or the folder's `.kgignore` name (gitignore patterns,
+    relative to the folder). A named file is read whatever its name or suffix, unless `exclude`
+    names it. What is left out is added to `skipped` as (path, why)."""
+    given_spec = pathspec.GitIgnoreSpec.from_lines(exclude)
     for given in paths:
         if given == "-":
             yield "-", None
             continue
         p = Path(given)
         if p.is_dir():
+            ignored = _ignore_spec(p)
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not any(
-                    part.startswith(".") for part in f.relative_to(p).parts
-                ):
-                    yield str(f), None
+                rel = f.relative_to(p)
+                if not f.is_file() or f.suffix.lower() not in SUFFIXES or any(x.startswith(".") for x in rel.parts):
+                    continue
+                why = ("--exclude" if given_spec.match_file(rel.as_posix())
+                       else IGNORE_FILE if ignored.match_file(rel.as_posix())
+                       else "notes" if NOTES.fullmatch(f.name) else None)
+                if why:
+                    if skipped is not None:
+                        skipped.append((str(f), why))
+                    continue
+                yield str(f), None
+        elif given_spec.match_file(p.as_posix()) or given_spec.match_file(p.name):
+            if skipped is not None:
+                skipped.append((str(p), "--exclude"))
         elif p.is_file():
             yield str(p), None
         elif p.exists():
             yield str(p), "not a regular file"
         else:
             yield str(p), "no such file or folder"
+
+
+def _ignore_spec(folder: Path) -> pathspec.GitIgnoreSpec:
+    try:
+        lines = (folder / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 # --- decoding -------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ INDEX_QUERY = """
 SELECT ?g ?hash ?version WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash .
   OPTIONAL { ?g kg:extractorVersion ?version } } }
 """
+SOURCES_QUERY = "SELECT ?g ?path WHERE { GRAPH ?g { ?g a kg:Article ; kg:sourcePath ?path } }"
 # Builds of more articles than this show a progress bar (on a terminal only).
 PROGRESS_MIN = 3
 
@@ -54,6 +55,8 @@ class BuildReport:
     interrupted: bool = False
     found: int = 0  # articles named or found under the folders given, bad ones included
     not_built: int = 0  # articles left for the next run by an interruption
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # files left out, and why
+    removed: list[str] = field(default_factory=list)  # articles dropped because their files are gone
 
     def summary(self, location: str) -> str:
         parts = [f"built {self.built} article{'s' if self.built != 1 else ''}"]
@@ -69,7 +72,18 @@ class BuildReport:
         if self.built:
             what = ", ".join(f"{n} {k}" for k, n in self.counts.items())
             parts.append(f"{what}; {self.triples} triples")
+        if self.removed:
+            parts.append(f"removed {len(self.removed)} whose files are gone ({_names(self.removed)})")
+        if self.skipped:
+            shown = ", ".join(f"{os.path.basename(p)} ({why})" for p, why in self.skipped[:4])
+            more = f" and {len(self.skipped) - 4} more" if len(self.skipped) > 4 else ""
+            parts.append(f"left out {shown}{more}")
         return "; ".join(parts) + f" into {location} in {self.seconds:.1f} s"
+
+
+def _names(paths: list[str], most: int = 4) -> str:
+    names = [os.path.basename(p) or p for p in paths]
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _index(store: Store) -> dict[str, str]:
@@ -128,8 +142,13 @@ def build_paths(
     errors: list[str] | None = None,
     on_failure: Callable[[str, str], None] | None = None,
     notice: Callable[[str], None] | None = None,
+    exclude: list[str] | None = None,
+    prune: bool = False,
 ) -> BuildReport:
     """Build the articles under `paths` into the store at `location`.
+
+    `exclude`: gitignore patterns of files to leave out (as a folder's `.kgignore` does); `prune`:
+    drop the articles built from files under `paths` that are no longer there.
 
     `on_failure(path, reason)` is called as each article fails (the report keeps them all too);
     `notice(text)` gets status lines such as the one Ctrl-C prints.
@@ -166,7 +185,10 @@ def build_paths(
             store.drop_graph(LEGACY_ENTITIES_GRAPH)
         # only a store that held articles before can be left with entities no article mentions
         held_articles = bool(store.query("ASK { GRAPH ?g { ?g a kg:Article } }").boolean)
-        todo = list(_pending(paths, index, force, failed, report))
+        seen: set[str] = set()
+        todo = list(_pending(paths, index, force, failed, report, exclude or [], seen))
+        if prune:
+            report.removed = _remove(store, _built_from(store, paths, keep=seen))
         if not todo or stop.requested:
             report.interrupted = stop.requested
             report.not_built = len(todo) if stop.requested else 0
@@ -312,11 +334,47 @@ class _Refused(Exception):
     pass
 
 
+def _built_from(store: Store, paths: list[str], keep: Collection[str] = ()) -> dict[str, str]:
+    """The articles in the store built from these files or from files under these folders
+    (article graph -> its source path), but for the graphs in `keep`."""
+    wanted = [os.path.abspath(p) for p in paths if p != "-"]
+    found: dict[str, str] = {}
+    for graph, source in store.query(SOURCES_QUERY).rows:
+        where = os.path.abspath(str(source))
+        if str(graph) not in keep and any(where == w or where.startswith(w.rstrip(os.sep) + os.sep) for w in wanted):
+            found[str(graph)] = str(source)
+    return found
+
+
+def _remove(store: Store, articles: dict[str, str]) -> list[str]:
+    """Drop these article graphs (their facts leave the knowledge graph unless another article
+    states them), then what no article names any more. Returns their source paths."""
+    for graph in articles:
+        store.drop_graph(graph)
+    if articles:
+        store.prune_entities()
+    return sorted(articles.values())
+
+
+def remove_paths(location: str | None, paths: list[str]) -> tuple[list[str], list[str]]:
+    """`kg remove`: drop the articles built from these files, or from files under these folders,
+    whether or not the files still exist. Returns (removed source paths, paths that named none)."""
+    with open_store(location) as store:
+        built = _built_from(store, paths)
+        unmatched = [p for p in paths if not any(
+            os.path.abspath(s) == os.path.abspath(p) or os.path.abspath(s).startswith(os.path.abspath(p) + os.sep)
+            for s in built.values())]
+        return _remove(store, built), unmatched
+
+
 def _pending(paths: list[str], index: dict[str, str], force: bool, failed: Callable[[str, str], None],
-             report: BuildReport) -> Iterator[str]:
-    """Paths whose content is new or changed (read once here only to hash them)."""
-    for path, error in article_paths(paths):
+             report: BuildReport, exclude: list[str], seen: set[str]) -> Iterator[str]:
+    """Paths whose content is new or changed (read once here only to hash them). `seen` gets the
+    article graph of every article found, changed or not."""
+    for path, error in article_paths(paths, exclude, report.skipped):
         report.found += 1
+        if path != "-":
+            seen.add(str(article_iri(source_name(path))))
         if error:
             failed(path, error)
             continue
@@ -428,7 +486,7 @@ def build_command(args: argparse.Namespace) -> int:
     location = args.store or default_location()
     report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, force=args.force,
                          progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
-                         notice=_notice_line)
+                         notice=_notice_line, exclude=args.exclude, prune=args.prune)
     if not args.quiet or report.interrupted:
         print(report.summary(location), flush=True)
     if report.interrupted:
@@ -442,4 +500,16 @@ def build_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["BuildReport", "build_command", "build_paths", "EXIT_FAILURE"]
+def remove_command(args: argparse.Namespace) -> int:
+    from kg.store import default_location
+
+    location = args.store or default_location()
+    removed, unmatched = remove_paths(location, args.paths)
+    for path in unmatched:
+        print(f"kg: {display_path(path)}: no article in {location} was built from it", file=sys.stderr)
+    print(f"removed {len(removed)} article{'s' if len(removed) != 1 else ''} from {location}"
+          + (f" ({_names(removed)})" if removed else ""))
+    return EXIT_FAILURE if unmatched else EXIT_OK
+
+
+__all__ = ["BuildReport", "build_command", "build_paths", "remove_command", "remove_paths", "EXIT_FAILURE"]

@@ -1,4 +1,4 @@
-"""Command line: `kg build | query | saved | validate | explain | shell | export | path | central | dump | load`.
+"""Command line: `kg build | remove | query | saved | validate | explain | shell | export | path | central | dump | load`.
 
 Thin by design: each command parses its arguments and calls one module. Errors reach the user as
 one line on stderr with the exit status documented in the README (0, 1, 2, 130).
@@ -24,6 +24,12 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
 
 
 # --- commands -------------------------------------------------------------------------------------
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from kg.build import remove_command
+
+    return remove_command(args)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -85,7 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default 1)")
     p.add_argument("--force", action="store_true", help="rebuild articles even when unchanged")
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="leave out files matching this gitignore pattern (repeatable; a folder's .kgignore adds more)")
+    p.add_argument("--prune", action="store_true",
+                   help="drop the articles built from files under PATH that are no longer there")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("remove", help="drop the articles built from these files or folders from the store")
+    _store_arg(p)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (they may be gone already)")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("query", help="run a SPARQL query or a saved query")
     _store_arg(p)
