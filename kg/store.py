@@ -349,6 +349,15 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
     return QuerySyntaxError(detail, sparql, line, column)
 
 
+def check_syntax(sparql: str) -> None:
+    """Raise QuerySyntaxError (line, column, caret) if `sparql` is not a valid query. Parsed by
+    running it on an empty in-memory store, which answers at once."""
+    try:
+        ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise syntax_error(str(e), sparql) from None
+
+
 # --- the embedded store ---------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,34 @@ def test_ctrl_c_abandons_a_running_query(store_path):
     finally:
         release.set()
         shell.close()
+
+
+def test_ctrl_c_stops_a_running_query_for_real(store_path):
+    """The query runs in a process of its own, killed on Ctrl-C: its work stops, not only the wait."""
+    from kg import queryrun
+
+    shell = Shell(str(store_path), out=io.StringIO())
+    seen: list[int] = []
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 60
+        while not queryrun.RUNNING and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.extend(queryrun.RUNNING)
+        time.sleep(0.3)  # well into the cross product
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt).start()
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    try:
+        with pytest.raises(Cancelled):
+            shell.run_query(cross)
+    finally:
+        shell.close()
+    assert len(seen) == 1
+    with pytest.raises(ProcessLookupError):
+        os.kill(seen[0], 0)  # gone, not running on
+    assert not queryrun.RUNNING
 
 
 def test_labels_toggle_and_readable_names(store_path):
