@@ -30,6 +30,11 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "dct": str(DCTERMS),
 }
+# One prefix per kind of instance, so every name kg prints can be pasted back into a query
+# (`person:leon-panetta`; `kgid:person/leon-panetta` is not SPARQL).
+INSTANCE_KINDS = ("person", "country", "place", "post", "dialogue", "treaty", "treaty-event", "policy", "article",
+                  "evidence")
+PREFIXES.update({kind: str(KGID[f"{kind}/"]) for kind in INSTANCE_KINDS})
 
 _HERE = Path(__file__).resolve().parent
 

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS, Namespace
 
 from kg.endpoint import EndpointStore, guess_graph_store, with_prefixes
 from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
-from kg.ontology import KG, KGID
+from kg.ontology import KG, KGID, PREFIXES
 from kg.store import ArticleGraph, open_store
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain namespace: pytest probes module attributes
@@ -101,7 +101,7 @@ def test_prefixes_are_added_on_one_line_only_when_missing() -> None:
     first, rest = text.split("\n", 1)
     assert "PREFIX rdfs:" in first and "PREFIX kg:" not in first
     assert rest.startswith("PREFIX kg: <http://other/>")
-    declared_all = "".join(f"PREFIX {p}: <http://x/{p}#>\n" for p in ("kg", "kgid", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dct"))
+    declared_all = "".join(f"PREFIX {p}: <http://x/{p}#>\n" for p in PREFIXES)
     assert with_prefixes(declared_all + "ASK {}") == (declared_all + "ASK {}", 0)
 
 
