@@ -67,15 +67,15 @@ def describe(store: Store, iri: URIRef) -> QueryResult:
 
 
 def evidence(store: Store, iris: list[URIRef]) -> QueryResult:
-    """The evidence sentences behind facts about these entities."""
+    """The evidence sentences behind facts about these entities: each fact with its other end."""
     if not iris:
-        return QueryResult("select", vars=["entity", "fact", "quote", "article"])
+        return QueryResult("select", vars=["entity", "fact", "value", "quote", "article"])
     values = " ".join(i.n3() for i in iris)
     return store.query(
-        "SELECT DISTINCT ?entity ?fact ?quote ?article WHERE { VALUES ?entity { " + values + " } "
+        "SELECT DISTINCT ?entity ?fact ?value ?quote ?article WHERE { VALUES ?entity { " + values + " } "
         "GRAPH ?a { ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote . "
-        "{ ?ev rdf:subject ?entity } UNION { ?ev rdf:object ?entity } "
-        "?a kg:sourcePath ?article } BIND(?p AS ?fact) } ORDER BY ?entity ?article ?fact"
+        "{ ?ev rdf:subject ?entity ; rdf:object ?value } UNION { ?ev rdf:object ?entity ; rdf:subject ?value } "
+        "?a kg:sourcePath ?article } BIND(?p AS ?fact) } ORDER BY ?entity ?article ?fact ?value"
     )
 
 

@@ -307,8 +307,8 @@ def test_describe_why_and_explain_an_entity(store_path):
     assert len(described) == 3  # the title, for the label and for the prefixed name
     assert re.search(r"kg:represents +\| United States +\| out", described[1])
     assert re.search(r"kg:participant +\| Coleman and Panetta in Auckland +\| in", described[1])
-    # \why: the evidence table (entity, fact, quote, article) for the entities of the last result
-    assert re.search(r"Leon Panetta +\| kg:participant +\| Panetta met Coleman in Auckland\. +\| seeds/a1\.txt", out)
+    # \why: the evidence table (entity, fact, its other end, quote, article) for the last result's entities
+    assert re.search(r"Leon Panetta +\| kg:participant +\| Coleman and Panetta in Auckland +\| Panetta met Coleman in Auckland\. +\| seeds/a1\.txt", out)
     assert "“Panetta met Coleman in Auckland.”  — seeds/a1.txt [0.90]" in out
     assert "no entity labelled 'Nobody Here' in the store" in out
 
