@@ -234,7 +234,7 @@ kg_store = OxigraphStore(folder, read_only=True)
 db = ox.Store.read_only(folder)
 
 def ox_run():
-    result = db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+    result = db.query(text, prefixes=PREFIXES)  # the default graph: the knowledge graph, as kg reads it
     width, rows = len(result.variables), 0
     for sol in result:  # consume every value, as kg does
         for i in range(width):
@@ -258,7 +258,7 @@ RDFLIB_QUERIES = """
 import json, sys, time
 from rdflib import Dataset
 from kg.ontology import PREFIXES
-data = Dataset(default_union=True)
+data = Dataset(default_union=False)  # the default graph is the knowledge graph
 data.parse(sys.argv[1], format="nquads")
 print(json.dumps({"loaded": True}), flush=True)
 for path in sys.argv[2:]:
