@@ -325,6 +325,16 @@ def has_dataset_clause(sparql: str) -> bool:
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+# Oxigraph's parser lists what it expected; a rule the query breaks (a variable neither grouped nor
+# aggregated) comes as a sentence among the tokens.
+_BROKEN_RULE = re.compile(r"(?:^|, )([A-Z][a-z]+(?: [^\s,\[\]\"]+){2,})")
+
+
+def broken_rule(message: str) -> str | None:
+    """The rule a whole but wrong query breaks, if the parser names one ("The SELECT contains a
+    variable that is unbound"), else None."""
+    m = _BROKEN_RULE.search(message)
+    return m.group(1) if m else None
 
 
 def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
@@ -342,6 +352,10 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
         if pm:
             column = pm.start() + 1
         detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
+    elif rule := broken_rule(detail):
+        detail = rule[0].lower() + rule[1:]
+        if "unbound" in rule and "SELECT" in rule:
+            detail += " (with GROUP BY, select only grouped variables or aggregates such as SAMPLE(?x))"
     else:
         detail = " ".join(detail.split())
         if len(detail) > 160:
