@@ -337,12 +337,56 @@ def broken_rule(message: str) -> str | None:
     return m.group(1) if m else None
 
 
+# The words SPARQL writes bare (no ?, :, quotes or brackets): its keywords, `a`, true and false.
+_BARE_WORDS = (
+    "SELECT", "DISTINCT", "REDUCED", "WHERE", "FROM", "NAMED", "PREFIX", "BASE", "ASK", "CONSTRUCT", "DESCRIBE",
+    "OPTIONAL", "FILTER", "UNION", "MINUS", "BIND", "VALUES", "GRAPH", "SERVICE", "SILENT", "AS", "ORDER", "GROUP",
+    "BY", "HAVING", "LIMIT", "OFFSET", "ASC", "DESC", "NOT", "EXISTS", "IN", "UNDEF", "SEPARATOR", "TRUE", "FALSE",
+    "A",
+)
+# Built-in functions, written bare before "(".
+_FUNCTIONS = (
+    "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "BNODE", "RAND", "ABS", "CEIL", "FLOOR",
+    "ROUND", "CONCAT", "STRLEN", "UCASE", "LCASE", "ENCODE_FOR_URI", "CONTAINS", "STRSTARTS", "STRENDS",
+    "STRBEFORE", "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES", "SECONDS", "TIMEZONE", "TZ", "NOW",
+    "UUID", "STRUUID", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "COALESCE", "IF", "STRLANG", "STRDT",
+    "SAMETERM", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL", "ISNUMERIC", "REGEX", "SUBSTR", "REPLACE",
+    "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT", "TRIPLE", "SUBJECT", "PREDICATE", "OBJECT",
+    "ISTRIPLE", "LANGDIR", "HASLANG", "HASLANGDIR", "ISDATE",
+)
+_BARE_WORD = re.compile(r"(?<![\w?$:@^.-])([A-Za-z][A-Za-z_0-9]+)(?![\w:-])")
+
+
+def _misspelt_keyword(sparql: str, line: int, column: int) -> tuple[int, int, str, str] | None:
+    """A bare word up to the error that is no SPARQL keyword but looks like one ('SELEKT'):
+    (line, column, word, keyword), pointing at the word rather than where the parser gave up."""
+    import difflib
+
+    lines = sparql.split("\n")
+    end = sum(len(x) + 1 for x in lines[: line - 1]) + column
+    code = STRINGS_IRIS_COMMENTS.sub(lambda m: " " * len(m.group(0)), sparql)[:end]
+    for m in _BARE_WORD.finditer(code):
+        word = m.group(1)
+        if word.upper() in _BARE_WORDS or word.upper() in _FUNCTIONS:
+            continue
+        close = difflib.get_close_matches(word.upper(), _BARE_WORDS, n=1, cutoff=0.7)
+        if close:
+            at_line = code.count("\n", 0, m.start()) + 1
+            at_column = m.start() - (code.rfind("\n", 0, m.start()) + 1) + 1
+            return at_line, at_column, word, close[0]
+    return None
+
+
 def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
     """Turn a parser message into one clear line with the position in the user's text."""
     m = _POSITION.match(message)
     if not m:
         return QuerySyntaxError(message.splitlines()[0] if message else "invalid query", sparql)
     line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
+    misspelt = None if "Prefix not found" in detail else _misspelt_keyword(sparql, line, column)
+    if misspelt:
+        line, column, word, keyword = misspelt
+        return QuerySyntaxError(f"'{word}' is not a SPARQL keyword (did you mean {keyword}?)", sparql, line, column)
     if "Prefix not found" in detail:
         lines = sparql.splitlines() or [""]
         text = lines[min(line, len(lines)) - 1][: column - 1]

@@ -188,3 +188,15 @@ def test_load_quads_adds_new_graphs_and_replaces_held_ones(store):
     assert by_graph[G1] == {(LEON, RDFS.label, Literal("New name"))}
     assert by_graph[G2] == {(NZ, RDFS.label, Literal("New Zealand")), (NZ, RDF.type, KG.Country)}
     assert by_graph[str(g3)] == {(NZ, KG.isoCode, Literal("NZL"))}
+
+
+@pytest.mark.parametrize(("query", "line", "column", "message"), [
+    ("SELEKT ?x WHERE { ?x ?p ?y }", 1, 1, "'SELEKT' is not a SPARQL keyword (did you mean SELECT?)"),
+    ("SELECT ?x WHERE {\n  ?x ?p ?y .\n  FILTR(?y > 1) }", 3, 3, "'FILTR' is not a SPARQL keyword (did you mean FILTER?)"),
+    ("SELECT ?x WHERE { ?x ?p 'selekt' } ORDR BY ?x", 1, 36, "'ORDR' is not a SPARQL keyword (did you mean ORDER?)"),
+])
+def test_a_mistyped_keyword_is_pointed_at(store, query, line, column, message):
+    with pytest.raises(QuerySyntaxError) as e:
+        store.query(query)
+    assert (e.value.line, e.value.column) == (line, column)
+    assert str(e.value).endswith(message)
