@@ -395,12 +395,13 @@ def export_command(shell: Shell, rest: str) -> None:
     shell.emit(run(shell.store, words(rest), shell.last_query, shell.last_result))
 
 
-@command("\\path", "\\path A B", "how two entities are connected", complete=("entity", "entity"))
+@command("\\path", "\\path A B", "how two entities are connected", complete=("node", "node"))
 def path_command(shell: Shell, rest: str) -> None:
     shell.emit(_external("kg.analysis", "shell_path", "path finding")(shell.store, words(rest)))
 
 
-@command("\\central", "\\central [--class C]", "entities ranked by centrality", complete=("choice:--class", "class"))
+@command("\\central", "\\central [--class C]", "entities ranked by centrality",
+         complete=("choice:--class", "node-class"))
 def central_command(shell: Shell, rest: str) -> None:
     shell.emit(_external("kg.analysis", "shell_central", "centrality")(shell.store, words(rest)))
 
