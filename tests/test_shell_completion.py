@@ -295,3 +295,10 @@ def test_path_offers_officials_not_their_posts_and_central_only_the_classes_it_t
     assert texts("\\describe defence", meta) == ["kgid:post-jc"]  # a post can still be described
     got = texts("\\central --class kg:", meta)
     assert "kg:Official" in got and not any("Article" in g or "Evidence" in g for g in got)
+
+
+def test_after_the_where_group_solution_modifiers_come_first(meta):
+    got = texts("SELECT ?x WHERE { ?x ?p ?o } ", meta)
+    assert got[:5] == ["ORDER BY", "GROUP BY", "HAVING", "LIMIT", "OFFSET"]
+    assert texts("SELECT ?x WHERE { ?x ?p ?o } O", meta)[:2] == ["ORDER BY", "OFFSET"]
+    assert texts("CONSTRUCT { ?x ?p ?o } W", meta) == ["WHERE", "WITH"]

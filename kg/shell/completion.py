@@ -245,6 +245,9 @@ def _pattern_context(toks: list[Token], word: str) -> Context:
     if top == "values":
         return Context(("variable", "entity", "prefixed", "keyword"), word)
     if top in ("", "values-head"):
+        if prev_word == "}" and any(x.kind == "word" and x.text.upper() in ("WHERE", "SELECT", "ASK") for x in toks):
+            # After the WHERE group (not a CONSTRUCT template): its solution modifiers come first.
+            return Context(("solution-keyword", "keyword"), word)
         return Context(("variable", "keyword") if prev_word in ("SELECT", "BY", "DISTINCT", "REDUCED")
                        else ("keyword", "variable"), word)
     if position == "subject":
@@ -299,6 +302,8 @@ def suggest(text: str, metadata: GraphMetadata | None = None) -> list[Candidate]
             out += _keywords(KEYWORDS, word, start)
         elif kind == "group-keyword":
             out += _keywords(GROUP_KEYWORDS, word, start)
+        elif kind == "solution-keyword":
+            out += _keywords(SOLUTION_KEYWORDS, word, start)
         elif kind == "expression-keyword":
             out += _keywords(("IN", "NOT IN", "EXISTS", "NOT EXISTS", "AS", "true", "false"), word, start)
         elif kind == "function":
