@@ -13,7 +13,6 @@ articles state it. The evidence (sentences and offsets) stays in the article gra
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from decimal import Decimal
@@ -25,7 +24,8 @@ from rdflib import namespace as _ns
 from kg import ontology
 from kg.articles import Article
 from kg.dates import PartialDate
-from kg.facts import EXTRACTOR_VERSION, ArticleFacts, Evidence, PlaceRef
+from kg.extractor_version import extractor_version
+from kg.facts import ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.ontology import KGID
 from kg.store import ArticleGraph, Triple
@@ -55,10 +55,11 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80] or "x"
 
 
-def article_iri(source: str) -> URIRef:
-    """The article's graph: named after its file, so a changed file replaces its own facts."""
-    ident = source if source.startswith("<") else os.path.abspath(source)
-    return KGID[f"article/{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:16]}"]
+def article_iri(content_hash: str) -> URIRef:
+    """The article's graph, named after its content (the SHA-256 of its bytes): the same article
+    keeps its identity when its file is moved or renamed, and two articles read from standard input
+    never share one. A changed file is a new article that replaces the graph of its old version."""
+    return KGID[f"article/{content_hash[:16]}"]
 
 
 def country_iri(code: str) -> URIRef:
@@ -87,7 +88,7 @@ class _Graph:
         self.evidence_triples: list[Triple] = []  # in the article's graph
         self.descriptions: list[Triple] = []  # in the knowledge graph
         self.article = article
-        self.graph = article_iri(article.source)
+        self.graph = article_iri(article.content_hash)
         self._n = 0
         self._typed: set[URIRef] = set()
 
@@ -130,6 +131,8 @@ class _Graph:
         self.provenance(node, KG.startOffset, Literal(ev.start))
         self.provenance(node, KG.endOffset, Literal(ev.end))
         self.provenance(node, KG.confidence, Literal(Decimal(f"{ev.confidence:.2f}"), datatype=XSD.decimal))
+        if ev.rule:  # the extraction rule that read the fact: where to look when it is wrong
+            self.provenance(node, KG.rule, Literal(ev.rule))
         self.provenance(node, PROV.wasDerivedFrom, self.graph)
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
@@ -162,7 +165,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
     g.add(a, KG.sourcePath, Literal(article.source))
     g.add(a, DCTERMS.source, Literal(article.source))
     g.add(a, KG.contentHash, Literal(article.content_hash))
-    g.add(a, KG.extractorVersion, Literal(EXTRACTOR_VERSION))
+    g.add(a, KG.extractorVersion, Literal(extractor_version()))
     if article.date:
         g.add(a, DCTERMS.date, date_literal(article.date))
     if article.author:

@@ -11,6 +11,7 @@ the named graph `KNOWLEDGE_GRAPH`, and dumps name it so.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import time
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from kg.errors import QuerySyntaxError, StoreError, StoreLockedError, UpdateRefused
+from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, StoreLockedError, UpdateRefused
 from kg.ontology import KG, KNOWLEDGE_GRAPH, PREFIXES
 
 Term = Identifier
@@ -33,6 +34,7 @@ Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, Node]
 
 DEFAULT_STORE = ".kg"
+UPDATE_REFUSED = "this is a SPARQL Update, not a query (the shell runs it with --allow-update)"
 
 
 def _in_knowledge_graph(pattern: str, named: bool) -> str:
@@ -52,18 +54,40 @@ WHERE {{
 }}"""
 
 
-def retract_facts(graph: str, named: bool = True) -> str:
+def _others(graph: str, named: bool, dropped: Iterable[str]) -> str:
+    """A filter on ?other: a named graph that is neither `graph`, nor one dropped with it, nor the
+    knowledge graph (which a server holds as a named graph)."""
+    excluded = {graph, *dropped} | ({KNOWLEDGE_GRAPH} if named else set())
+    return f"FILTER(?other NOT IN ({', '.join(f'<{g}>' for g in sorted(excluded))}))"
+
+
+def retract_facts(graph: str, named: bool = True, dropped: Iterable[str] = ()) -> str:
     """The update that takes an article's facts out of the knowledge graph, except those another
-    article also states: run before the article's graph is dropped or replaced."""
+    article also states: run before the article's graph is dropped or replaced (in the same
+    request). `dropped`: other graphs dropped in the same request, whose facts do not count."""
     if graph == KNOWLEDGE_GRAPH:
         return ""
-    others = f"?other != <{graph}> && ?other != <{KNOWLEDGE_GRAPH}>" if named else f"?other != <{graph}>"
     return f"""DELETE {{ {_in_knowledge_graph("?s ?p ?o", named)} }}
 WHERE {{
   GRAPH <{graph}> {{ ?s ?p ?o }}
-  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER({others}) }}
+  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} {_others(graph, named, dropped)} }}
 }} ;
 """
+
+
+def orphans_of(graph: str, keep: Iterable[str] = (), named: bool = True, dropped: Iterable[str] = ()) -> str:
+    """An update deleting what the knowledge graph says of the entities `graph` mentions that no
+    other article mentions (and that are not in `keep`). Sent in the same request as the graph's
+    drop or replacement, so a build killed at any moment leaves no entity that no article mentions.
+    `dropped`: other graphs dropped in the same request, whose mentions do not count."""
+    kept = ", ".join(f"<{k}>" for k in sorted(keep))
+    keep_filter = f"FILTER(?e NOT IN ({kept}))" if kept else ""
+    return (
+        f"DELETE {{ {_in_knowledge_graph('?e ?p ?o', named)} }} WHERE {{\n"
+        f"  GRAPH <{graph}> {{ ?e <{KG.mentionedIn}> <{graph}> }} {keep_filter}\n"
+        f"  FILTER NOT EXISTS {{ GRAPH ?other {{ ?e <{KG.mentionedIn}> ?a }} {_others(graph, named, dropped)} }}\n"
+        f"  {_in_knowledge_graph('?e ?p ?o', named)} }}"
+    )
 
 
 @dataclass
@@ -75,6 +99,8 @@ class ArticleGraph:
     facts: list[Triple] = field(default_factory=list)  # what it states: both graphs
     evidence: list[Triple] = field(default_factory=list)  # the sentences behind them: its graph
     descriptions: list[Triple] = field(default_factory=list)  # what its entities are: the knowledge graph
+    # graphs of earlier versions of the same file, dropped in the same step as this one is written
+    replaces: list[str] = field(default_factory=list)
 
     @property
     def triples(self) -> list[Triple]:
@@ -88,6 +114,16 @@ class ArticleGraph:
 
     def __len__(self) -> int:
         return 2 * len(self.facts) + len(self.evidence) + len(self.descriptions)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A query's dataset given beside its text, as the SPARQL Protocol's default-graph-uri and
+    named-graph-uri do: graph IRIs, the knowledge graph's naming the store's default graph. No
+    named graphs given: every named graph (as Oxigraph's and Virtuoso's servers read it)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
 
 
 @dataclass
@@ -117,7 +153,10 @@ class Store(ABC):
     location: str
 
     @abstractmethod
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult: ...
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
+        """Run a query; with `max_rows`, a result of more rows or triples raises `ResultTooLarge`;
+        with `dataset`, over those graphs instead of the knowledge graph and every article graph."""
 
     @abstractmethod
     def update(self, sparql: str) -> None: ...
@@ -129,7 +168,8 @@ class Store(ABC):
 
     @abstractmethod
     def drop_graph(self, graph: str) -> None:
-        """Drop a graph; its facts leave the knowledge graph unless another article states them."""
+        """Drop a graph in one request: its facts leave the knowledge graph unless another article
+        states them, and so do the descriptions of the entities only it mentioned."""
 
     @abstractmethod
     def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
@@ -140,6 +180,8 @@ class Store(ABC):
         for article in articles:
             self.replace_graph(article.iri, article.triples)
             self.merge_graph(KNOWLEDGE_GRAPH, article.shared)
+            for old in article.replaces:
+                self.drop_graph(old)
 
     def prune_entities(self) -> None:
         """Drop the descriptions of entities that no article mentions any more."""
@@ -289,25 +331,29 @@ def _oxigraph_quads(graph: ox.NamedNode | ox.DefaultGraph, triples: Iterable[Tri
 # --- query text -----------------------------------------------------------------------------------
 
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*\n?|(?i:prefix)\s+[\w.-]*:\s*<[^>]*>|(?i:base)\s*<[^>]*>)*")
-_UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
-_DESTRUCTIVE = ("delete", "clear", "drop")
 
 
 def first_keyword(sparql: str) -> str:
-    """The first keyword after the prologue (PREFIX/BASE declarations and comments), lower case."""
+    """The first keyword after the prologue, lower case: a hint for display only (what a text
+    is, for running it, is decided by the grammar in `kg.sparqlparse`)."""
     rest = sparql[_PROLOGUE.match(sparql).end():]
     m = re.match(r"[A-Za-z]+", rest)
     return m.group(0).lower() if m else ""
 
 
 def is_update(sparql: str) -> bool:
-    return first_keyword(sparql) in _UPDATE_WORDS
+    """Whether SPARQL's grammar reads the text as an update (never a search of the text)."""
+    from kg.sparqlparse import is_update as parsed_as_update
+
+    return parsed_as_update(sparql)
 
 
 def is_destructive(sparql: str) -> bool:
-    """Updates that remove data anywhere in the request (DROP, CLEAR, DELETE)."""
-    body = re.sub(r"#[^\n]*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|<[^>\s]*>", " ", sparql)
-    return any(re.search(rf"(?i)\b{w}\b", body) for w in _DESTRUCTIVE)
+    """Updates that remove or overwrite data anywhere in the request (DROP, CLEAR, DELETE, COPY,
+    MOVE, ADD)."""
+    from kg.sparqlparse import is_destructive as parsed_as_destructive
+
+    return parsed_as_destructive(sparql)
 
 
 # Strings, IRIs and comments, blanked out before looking for keywords in a query's text.
@@ -401,22 +447,59 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
         if "unbound" in rule and "SELECT" in rule:
             detail += " (with GROUP BY, select only grouped variables or aggregates such as SAMPLE(?x))"
     else:
-        detail = " ".join(detail.split())
-        if len(detail) > 160:
-            detail = detail[:157] + "..."
+        undeclared = _first_undeclared_prefix(sparql, line, column)
+        if undeclared is not None:
+            # Oxigraph reports an unknown prefix after `;` as "expected OPTIONAL" further on.
+            name, line, column = undeclared
+            detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
+        else:
+            detail = " ".join(detail.split())
+            if len(detail) > 160:
+                detail = detail[:157] + "..."
     return QuerySyntaxError(detail, sparql, line, column)
 
 
 def check_syntax(sparql: str) -> None:
     """Raise QuerySyntaxError (line, column, caret) if `sparql` is not a valid query. Parsed by
-    running it on an empty in-memory store, which answers at once; a query calling a SERVICE is
-    left to the store (running it here would send the request)."""
+    running it on an empty in-memory store, which answers at once. A query calling a SERVICE is
+    read by SPARQL's grammar instead (running it here would send the request)."""
     if re.search(r"(?i)\bSERVICE\b", STRINGS_IRIS_COMMENTS.sub(" ", sparql)):
-        return
+        from kg.sparqlparse import parse
+
+        if parse(sparql).services:  # a whole text the grammar reads, with SERVICE calls
+            return
+    # Oxigraph parses the whole query before evaluating any of it: a broken one never calls out.
     try:
         ox.Store().query(sparql, prefixes=PREFIXES)
     except SyntaxError as e:
         raise syntax_error(str(e), sparql) from None
+
+
+# Comments, strings and IRIs, where a colon is not a prefixed name's.
+_NOT_CODE = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:.\-])([^\W\d_][\w.\-]*)?:(?![/])")
+_PREFIX_DECL = re.compile(r"(?i)\bprefix\s+([^\W\d_][\w.\-]*)?:")
+
+
+def _first_undeclared_prefix(sparql: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """The first prefixed name up to the parser's error position whose prefix is neither
+    declared nor one of kg's, as (prefix, line, column); used only to word an error message."""
+    code = _NOT_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sparql)
+    declared = set(PREFIXES) | {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
+    lines = code.split("\n")
+    limit = sum(len(x) + 1 for x in lines[: line - 1]) + column
+    for m in _PREFIXED_NAME.finditer(code):
+        if m.start() > limit:
+            return None
+        name = m.group(1) or ""
+        if name in declared or name == "_" or _PREFIX_DECL.match(code, max(0, m.start() - 64), m.end()):
+            continue
+        before = code[: m.start()]
+        return name, before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1
+    return None
 
 
 # --- the embedded store ---------------------------------------------------------------------------
@@ -449,10 +532,10 @@ class OxigraphStore(Store):
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._db = ox.Store(str(self.path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RocksDB reports a damaged store as RuntimeError
             if "lock" in str(e).lower():
                 raise StoreLockedError(f"store {self.path} is locked by process {self._holder()}") from None
-            raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+            raise StoreError(f"cannot open the store at {self.path}: {' '.join(str(e).split())}") from None
         (self.path / self.PID_FILE).write_text(str(os.getpid()))
 
     # A build that is writing compacts and deletes table files: a reader opening (or reading) at
@@ -475,41 +558,54 @@ class OxigraphStore(Store):
         except OSError:
             return "?"
 
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
-        if is_update(sparql):
-            raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
+        # Oxigraph's query interface parses with the query grammar only, so it cannot run an
+        # update: the grammar check is needed only to name the refusal.
         for attempt in range(self._SNAPSHOT_TRIES):
             try:
-                return self._query(sparql)
+                return self._query(sparql, max_rows, dataset)
             except StoreError as e:
                 if not (self.read_only and _file_vanished(e)) or attempt + 1 == self._SNAPSHOT_TRIES:
                     raise
                 self._db = self._open_snapshot()
         raise AssertionError("unreachable")
 
-    def _query(self, sparql: str) -> QueryResult:
+    def _query(self, sparql: str, max_rows: int | None = None, dataset: Dataset | None = None) -> QueryResult:
+        chosen: dict[str, object] = {}
+        if dataset is not None and dataset.default:
+            chosen["default_graph"] = [_graph_name(g) for g in dataset.default]
+        if dataset is not None and dataset.named:
+            chosen["named_graphs"] = [_named_node(g) for g in dataset.named]
         try:
             # The store's default graph is the knowledge graph: FROM and FROM NAMED, when given,
             # replace it as SPARQL says.
-            result = self._db.query(sparql, prefixes=PREFIXES)
+            result = self._db.query(sparql, prefixes=PREFIXES, **chosen)
         except SyntaxError as e:
+            if is_update(sparql):
+                raise UpdateRefused(UPDATE_REFUSED) from None
             raise syntax_error(str(e), sparql) from None
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
         try:  # results stream lazily: errors can surface while reading them
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(result))
+            # Results stream: a cap stops reading (and converting) one row past it.
+            stream = result if max_rows is None else itertools.islice(result, max_rows + 1)
             if isinstance(result, ox.QuerySolutions):
                 names = [v.value for v in result.variables]
-                rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result]
+                rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in stream]
+                _check_size(len(rows), max_rows)
                 return QueryResult("select", vars=names, rows=rows)
-            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in stream]
+            _check_size(len(triples), max_rows)
             return QueryResult("graph", triples=triples)
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
 
     def update(self, sparql: str) -> None:
         self._writable()
+        self._described.clear()  # an update may delete descriptions this writer thinks it wrote
         try:
             self._db.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
@@ -561,8 +657,8 @@ class OxigraphStore(Store):
         fresh: list[str] = []
         for article in articles:
             g = _named_node(article.iri)
-            if self._db.contains_named_graph(g):
-                self._replace(article.iri, article.triples, article.shared)
+            if article.replaces or self._db.contains_named_graph(g):
+                self._replace(article.iri, article.triples, article.shared, article.replaces)
                 continue
             # Each fact goes to the article's graph and to the default graph (the knowledge graph):
             # its terms are written out once for both.
@@ -583,6 +679,8 @@ class OxigraphStore(Store):
             self._db.bulk_load("".join(lines).encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_QUADS)
         except OSError as e:
             raise StoreError(f"{failure}: {e}") from None
+        except (ValueError, SyntaxError) as e:  # a term the store cannot hold (a lone surrogate, a bad IRI)
+            raise StoreRefused(f"{failure}: {' '.join(str(e).split())[:300]}") from None
 
     def prune_entities(self) -> None:
         self._described.clear()
@@ -598,16 +696,22 @@ class OxigraphStore(Store):
         seen.update(new)
         return new
 
-    def _replace(self, graph: str, triples: list[Triple], shared: list[Triple]) -> None:
+    def _replace(self, graph: str, triples: list[Triple], shared: list[Triple], earlier: Sequence[str] = ()) -> None:
         # One update request is one transaction in Oxigraph: the old graph and the new one are
         # never both visible, and a crash leaves one of them whole. The old version's facts leave
-        # the knowledge graph in the same transaction; what this writer remembers having shared
-        # may be among them.
-        self._described.clear()
+        # the knowledge graph in the same transaction, and so do the descriptions of entities only
+        # the old version mentioned (a kill -9 after it leaves no orphan description); what the
+        # new version mentions stays. The graphs of earlier versions of the same file (a changed
+        # file is a new article) go too.
         body = "".join(_statements(triples))
         extra = "".join(_statements(shared))
-        self._update(f"{retract_facts(graph, named=False)}DROP SILENT GRAPH <{graph}> ; "
-                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} {extra} }}", graph)
+        keep = {str(s) for s, p, _ in triples if p == KG.mentionedIn}
+        gone = [graph, *earlier]
+        retract = "".join(retract_facts(g, named=False, dropped=gone) for g in gone)
+        prune = "".join(f"{orphans_of(g, keep, named=False, dropped=gone)} ;\n" for g in gone)
+        drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in gone)
+        self._update(f"{retract}{prune}{drops} ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }} {extra} }}", graph)
+        self._described.clear()  # descriptions may have gone: write them again when named again
         self._count(len(triples) + len(shared))
 
     def _update(self, text: str, graph: str) -> None:
@@ -675,7 +779,9 @@ class OxigraphStore(Store):
         if graph == KNOWLEDGE_GRAPH:
             self._update("DROP SILENT DEFAULT", graph)
             return
-        self._update(f"{retract_facts(graph, named=False)}DROP SILENT GRAPH <{graph}>", graph)
+        # One request: the article's facts and the descriptions only it needed go with its graph.
+        self._update(f"{retract_facts(graph, named=False)}{orphans_of(graph, named=False)} ;\n"
+                     f"DROP SILENT GRAPH <{graph}>", graph)
 
     def quads(self) -> Iterator[Quad]:
         """Every quad, the default graph's under the knowledge graph's name (as a server holds it)."""
@@ -703,6 +809,15 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only")
+
+
+def _check_size(count: int, max_rows: int | None) -> None:
+    if max_rows is not None and count > max_rows:
+        raise ResultTooLarge(max_rows)
+
+
+class StoreRefused(StoreError, ValueError):
+    """The store refused a term it cannot hold; a ValueError too, as callers handled before."""
 
 
 def _file_vanished(error: BaseException) -> bool:

@@ -16,12 +16,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 SERVER_URL = "http://localhost:8890/sparql"
+KG_SERVE_URL = "http://127.0.0.1:7878"
 
 pytestmark = pytest.mark.slow
 
-# Blocks that cannot run inside the test suite: they set up the machine and run the suite itself.
+# Blocks that cannot run inside the test suite: they set up the machine and run the suite itself,
+# or install kg from its wheel (tests/test_wheel.py builds the wheel and installs it in a fresh
+# virtualenv).
 NOT_RUN = {("make run     # create .venv, install, build the graph from seeds/ into ./.kg, open the shell\n"
-            "make test    # the same set-up (plus the test servers), then the whole test suite")}
+            "make test    # the same set-up (plus the test servers), then the whole test suite"),
+           ("make wheel\n"
+            "pipx install dist/kg-0.1.0-py3-none-any.whl\n"
+            "pip install dist/kg-0.1.0-py3-none-any.whl")}
 
 
 def command_blocks() -> list[str]:
@@ -62,6 +68,8 @@ def kind(block: str) -> str:
         return "synopsis"
     if SERVER_URL in block:
         return "server"
+    if KG_SERVE_URL in block:
+        return "kg-serve"
     return "commands"
 
 
@@ -81,9 +89,12 @@ def bash(script: str, cwd: Path, extra: dict[str, str] | None = None, stdin: str
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding `seeds` and `.kg` built from them, as after `make run`."""
+    """A folder holding `seeds` and `.kg` built from them, as after `make run` (and the saved
+    queries and gold files the README's commands read)."""
     folder = tmp_path_factory.mktemp("readme-built")
     shutil.copytree(ROOT / "seeds", folder / "seeds")
+    shutil.copytree(ROOT / "queries", folder / "queries")
+    shutil.copytree(ROOT / "tests" / "data" / "gold", folder / "tests" / "data" / "gold")
     result = bash("kg build seeds", folder)
     assert result.returncode == 0, result.stderr
     return folder
@@ -110,8 +121,9 @@ def same(shown: str, printed: str) -> bool:
 
 def test_every_block_is_classified_and_only_the_set_up_is_not_run() -> None:
     kinds = [kind(b) for b in BLOCKS]
-    assert kinds.count("not-run") == len(NOT_RUN) == 1
-    assert {"transcript", "shell-session", "bad-input", "layout", "synopsis", "server", "commands"} <= set(kinds)
+    assert kinds.count("not-run") == len(NOT_RUN) == 2
+    assert {"transcript", "shell-session", "bad-input", "layout", "synopsis", "server", "kg-serve",
+            "commands"} <= set(kinds)
 
 
 @pytest.mark.parametrize("block", [b for b in BLOCKS if kind(b) == "commands"], ids=lambda b: b.splitlines()[0][:40])
@@ -216,3 +228,38 @@ def test_server_block_runs_against_a_real_virtuoso(block: str, workdir: Path) ->
     assert result.returncode == 0, f"{block}\n--- stderr:\n{result.stderr}"
     assert "Traceback" not in result.stderr
     assert endpoint.query("ASK { ?o a kg:Official }").boolean
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("block", [b for b in BLOCKS if kind(b) == "kg-serve"], ids=lambda b: b.splitlines()[0][:40])
+def test_kg_serve_block_runs_against_kg_serve(block: str, workdir: Path) -> None:
+    """Blocks that talk to `kg serve` on its default port run against one serving the seeds on a
+    free port; a block that starts the server itself starts it there, waits for it and stops it."""
+    from _serve import serving
+
+    if "kg serve" in block:
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        script = re.sub(r"^kg serve (.*)&$", lambda m: (
+            f"kg serve {m.group(1)}--port {port} >/dev/null 2>&1 & server=$!\n"
+            "trap 'kill $server; wait $server || true' EXIT\n"
+            f"until curl -s -o /dev/null {url}/sparql; do sleep 0.2; done"), block, flags=re.M)
+        result = bash(script.replace(KG_SERVE_URL, url), workdir)
+        if "update=" in block:
+            from kg.store import open_store
+
+            with open_store(str(workdir / ".kg"), read_only=True) as store:
+                assert store.query('ASK { GRAPH ?g { country:NZL rdfs:comment "checked" } }').boolean
+    else:
+        with serving(workdir / ".kg") as url:
+            result = bash(block.replace(KG_SERVE_URL, url), workdir)
+    assert result.returncode == 0, f"{block}\n--- stderr:\n{result.stderr}"
+    assert result.stdout.strip() or "update" in block  # an update answers 204, with no body
+    assert "Traceback" not in result.stderr and "error" not in result.stdout.lower()
