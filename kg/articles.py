@@ -321,8 +321,8 @@ def _header_lines(text: str, count: int = 8) -> list[str]:
 
 def header_date(text: str) -> PartialDate | None:
     """The article's own date: a full date on a short line near the top ("Published: 9 July 2024",
-    "Date: 11/09/2020", "20 II 2018"), in the dateline that opens a longer line ("HANOI, March 12,
-    2024 - ..."), else the date the opening paragraphs give to "today" ("met today, 29 January 2013")."""
+    "Date: 11/09/2020", "20 II 2018"), or in the dateline that opens a longer line ("HANOI, March 12,
+    2024 - ...")."""
     lines = _header_lines(text)
     month_first = _writes_month_first(text, lines)
     known = written_day_months("\n".join(lines))
@@ -336,7 +336,7 @@ def header_date(text: str) -> PartialDate | None:
         full += find_numeric_dates(line, month_first, known)
         if full:
             return min(full, key=lambda d: d.start).date
-    return _date_of_today(text[:_TODAY_CHARS])
+    return None
 
 
 # A time zone of the United States on a header line ("07/10/2021 | 04:38am EDT"): the page writes
@@ -362,8 +362,10 @@ _SAID_DAY = re.compile(r"\b(?P<day>today|tonight|this (?:morning|afternoon|eveni
 _SAID_DAY_OFFSET = {"tomorrow": -1, "yesterday": 1}
 
 
-def _date_of_today(text: str) -> PartialDate | None:
-    for m in _SAID_DAY.finditer(text):
+def date_of_today(text: str) -> PartialDate | None:
+    """The date the opening paragraphs give to the day they call today ("met today, 29 January 2013"):
+    a second best to a header date, as the day of the main event is usually the day of the report."""
+    for m in _SAID_DAY.finditer(text[:_TODAY_CHARS]):
         after = text[m.end(): m.end() + 60]
         dates = [d for d in find_dates(after, None) if d.start == 0 and d.date.day]
         if dates:
@@ -485,7 +487,7 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
     if title and not text.startswith(title):
         text = title + "\n\n" + text
     text = calm_punctuation_runs(text)
-    date = header_date(text) or html_date or default_date
+    date = header_date(text) or html_date or date_of_today(text) or default_date
     return Article(
         source=source,
         text=text,
