@@ -161,15 +161,16 @@ def assign_countries(ctx: Discourse) -> None:
     """Each official's country (and each post's), in this order: the countries of their titles, two
     officials under one plural title, then the first of `COUNTRY_RULES` that finds one."""
     facts, people = ctx.facts, ctx.m.people
+    mentioned = set(facts.countries)
     _continue_lists(ctx)
     for pm in people:
         if pm.country is None:
-            pm.country = style_country(pm.title)
+            pm.country = style_country(pm.title, mentioned)
     for off in facts.officials.values():
         for post in off.posts:
             if post.country is None:
                 mention = next((p for p in people if p.title == post.title and p.name and person_key(p.name) == off.key), None)
-                post.country = mention.country if mention else style_country(post.title)
+                post.country = mention.country if mention else style_country(post.title, mentioned)
         votes = Counter(p.country for p in off.posts if p.country)
         if votes:
             off.country = votes.most_common(1)[0][0]
