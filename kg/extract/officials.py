@@ -282,6 +282,11 @@ COUNTRY_RULES: tuple[CountryRule, ...] = (
 
 
 _DELEGATION = re.compile(r"^(?:'s|’s)?\s+(?:delegation|side|team|contingent)\b", re.I)
+# what puts the person named after a delegation in it: "led by", "included", "comprised of", a colon;
+# without it the delegation only acts on them ("the Chilean delegation thanked Minister X")
+_DELEGATION_MEMBERS = re.compile(
+    r"\b(?:led|headed|chaired|represented|accompanied)\s+by\b|\binclud(?:ed|es|ing)\b|\bcompris(?:ed|es|ing)\b"
+    r"|\b(?:consist(?:ed|s|ing)?|composed|made\s+up)\s+of\b|\bmembers?\b|:", re.I)
 _OUR_AFTER = re.compile(r"^,?\s*(?:our|my)\b", re.I)
 _OUR_BEFORE = re.compile(r"\b(?:our|my)\s+$", re.I)
 
@@ -289,12 +294,15 @@ _OUR_BEFORE = re.compile(r"\b(?:our|my)\s+$", re.I)
 
 def _delegation_country(ctx: Discourse, pm: PersonMention) -> str | None:
     """The country of the delegation or side the sentence puts an official in before naming them
-    ("The Indian delegation was led by X and included Foreign Secretary Y")."""
+    ("The Indian delegation was led by X and included Foreign Secretary Y"); a delegation that only acts
+    on the official ("the Indian delegation thanked Y") says nothing of theirs."""
     sent = ctx.sentence_at(pm.start)
     found = None
     for c in ctx.m.countries:
-        if sent.start_char <= c.start < pm.start and c.kind in ("name", "demonym", "alias") \
-                and _DELEGATION.match(ctx.text[c.end: c.end + 24]):
+        if not (sent.start_char <= c.start < pm.start and c.kind in ("name", "demonym", "alias")):
+            continue
+        side = _DELEGATION.match(ctx.text[c.end: c.end + 24])
+        if side and _DELEGATION_MEMBERS.search(ctx.text[c.end + side.end(): pm.start]):
             found = c.code
     return found
 
