@@ -39,3 +39,43 @@ def test_a_delegation_led_by_an_official_gives_them_its_country(extract):
             "Danish Foreign Minister Lars Holm met Chilean Foreign Minister Pablo Rojas in Santiago. "
             "The Chilean delegation was led by Minister Rojas and comprised of Deputy Foreign Minister Carla Soto.")
     assert countries(extract(text))["Carla Soto"] == "CHL"
+
+
+def test_an_official_restating_a_countrys_support_serves_it(extract):
+    text = ("Call with Ukraine\n\n"
+            "Prime Minister Arne Solberg spoke with the President of Ukraine, Taras Koval, about Russia. "
+            "They discussed Russia's buildup near Ukraine and Russia's threats. "
+            "Prime Minister Solberg reaffirmed Norway's steadfast support for Ukraine.")
+    assert countries(extract(text))["Arne Solberg"] == "NOR"
+
+
+def test_an_official_praising_a_countrys_support_does_not_serve_it(extract):
+    text = ("Talks in Kyiv\n\n"
+            "Foreign Minister Taras Koval met Norwegian Foreign Minister Arne Solberg in Kyiv, Ukraine. "
+            "Minister Koval welcomed Norway's steadfast support for Ukraine.")
+    assert countries(extract(text)).get("Taras Koval") != "NOR"
+
+
+def test_a_country_named_once_is_no_guess_for_an_official(extract):
+    text = ("Alliance chief visits Copenhagen\n\n"
+            "Secretary General Tom Baker thanked Denmark for its troops in Estonia. "
+            "Addressing the press beside the Prime Minister of Denmark, Mette Lund, he praised Denmark. "
+            "In Copenhagen, Mr. Baker also met with the Minister of Defence, Mr. Ole Berg.")
+    assert countries(extract(text)).get("Ole Berg") != "EST"
+
+
+def test_two_leaders_one_guess_would_make_holders_of_one_office_get_none(extract):
+    text = ("Recognition of Palestine\n\n"
+            "Swedish Prime Minister Anna Berg said Sweden will recognise the State of Palestine. "
+            "She has discussed this with Prime Minister Tom Hardy and Prime Minister Raj Kumar. "
+            "Sweden supports a State of Palestine beside Israel, and Palestine deserves peace.")
+    found = countries(extract(text))
+    assert found["Anna Berg"] == "SWE"
+    assert found.get("Tom Hardy") != "PSE" and found.get("Raj Kumar") != "PSE"
+
+
+def test_an_official_signing_with_a_country_is_not_of_it(extract):
+    text = ("Consultation agreement\n\n"
+            "Foreign Minister Lena Holm signed an agreement with Peru today in Santiago. "
+            "Peru and Chile will consult each year, Chile said. Peru welcomed the agreement.")
+    assert countries(extract(text)).get("Lena Holm") == "CHL"

@@ -18,13 +18,14 @@ from dataclasses import dataclass, replace
 from kg.extract.context import Discourse, person_key
 from kg.facts import Official, Post
 from kg.gazetteer import fold, gazetteer
-from kg.mentions import NAME_SUFFIXES, PersonMention, style_country, title_excludes
+from kg.mentions import NAME_SUFFIXES, TITLE_MODIFIERS, PersonMention, style_country, title_excludes
 
 # the rule id of a post read with a person's name ("Foreign Minister Ana Berg", "Berg, the foreign minister")
 TITLED_NAME = "officials.titled-name"
 # the rule id of an official's country voted for by the countries of their titles
 COUNTRY_OF_TITLE = "officials.country-of-title"
 PLURAL_TITLE_PAIR = "officials.plural-title-pair"
+ARTICLE_FOCUS = "officials.article-focus"
 
 
 def resolve_officials(ctx: Discourse) -> None:
@@ -187,7 +188,7 @@ def assign_countries(ctx: Discourse) -> None:
     for off in facts.officials.values():
         if off.country or not off.posts:
             continue
-        excluded: set[str] = set()
+        excluded = _countries_dealt_with(ctx, off.key)
         for p in off.posts:
             excluded |= title_excludes(p.title)
         for country_rule in COUNTRY_RULES:
@@ -198,6 +199,7 @@ def assign_countries(ctx: Discourse) -> None:
                 off.country = choice
                 off.country_evidence = replace(off.posts[0].evidence, rule=country_rule.id)
             break
+    _drop_shared_guesses(ctx)
     for off in facts.officials.values():
         for post in off.posts:
             if post.country is None:
@@ -226,10 +228,20 @@ class _CountrySetting:
         self.mentions_of = mentions_of
         # the countries officials stand for before these rules run (the rules do not see each other's choices)
         self.known = {o.country for o in ctx.facts.officials.values() if o.country}
-        self.focus = ctx.main_countries[:2]
+        self.focus = _clear_focus(ctx.facts.countries)
         self.mentioned = set(ctx.facts.countries)
         place = ctx.article.dateline_place
         self.dateline = ctx.gz.city(place) if place else None
+
+
+def _clear_focus(counts: dict[str, int]) -> list[str]:
+    """The one or two countries an article is clearly about: named more than once, and the second named
+    more often than the third (between a second and third named as often, a guess is a coin toss)."""
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: ties keep the order first named
+    focus = [c for c, n in ranked[:2] if n >= 2]
+    if len(focus) == 2 and len(ranked) > 2 and ranked[2][1] >= ranked[1][1]:
+        focus = focus[:1]
+    return focus
 
 
 @dataclass(frozen=True)
@@ -250,6 +262,55 @@ def _in_own_sentences(setting: _CountrySetting, off: Official, excluded: set[str
     return None
 
 
+# verbs by which a speaker states their own government's stance or acts for it ("reaffirmed Canada's support",
+# "deposited Chile's instrument of ratification"); not verbs of praise or blame ("welcomed Japan's support",
+# "condemned Russia's aggression"), which name another government
+_OWN_STANCE_VERBS = {
+    "reaffirm", "reiterate", "restate", "pledge", "convey", "express", "extend", "deposit", "present", "affirm",
+    "underline", "underscore", "outline", "announce", "confirm", "offer", "renew", "submit",
+}
+# what those verbs take with the speaker's own country as possessor
+_OWN_STANCE_NOUNS = {
+    "support", "commitment", "position", "stance", "solidarity", "condolence", "readiness", "willingness",
+    "determination", "intention", "resolve", "opposition", "instrument", "contribution", "offer", "invitation",
+    "gratitude", "appreciation", "congratulation", "pledge", "proposal", "candidacy", "bid", "assistance",
+    "aid", "desire", "interest", "sympathy", "view", "policy", "priority", "priorities",
+}
+
+
+def _own_stance_country(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """The country whose stance the official, as the subject, restates ("Prime Minister X reaffirmed Canada's
+    support for Y"): an official speaks for their own government."""
+    ctx = setting.ctx
+    for start, end, key in ctx.resolved:
+        if key != off.key:
+            continue
+        span = ctx.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.root.dep_ != "nsubj":
+            continue
+        verb = span.root.head
+        for v in (verb, *verb.conjuncts):
+            if v.lemma_ not in _OWN_STANCE_VERBS:
+                continue
+            for obj in v.children:
+                if obj.dep_ != "dobj" or obj.lemma_.lower() not in _OWN_STANCE_NOUNS:
+                    continue
+                for owner in obj.children:
+                    if owner.dep_ == "poss":
+                        code = _country_at(ctx, owner.idx)
+                        if code:
+                            return code
+    return None
+
+
+def _country_at(ctx: Discourse, offset: int, kinds: tuple[str, ...] = ("name", "alias")) -> str | None:
+    """The country named (by its name or an alias, or a kind of `kinds`) at a character offset."""
+    for c in ctx.m.countries:
+        if c.start <= offset < c.end and c.kind in kinds:
+            return c.code
+    return None
+
+
 def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A cabinet member styled only "Secretary": the US usage."""
     if all(p.title == "secretary" for p in off.posts) and "USA" in setting.mentioned and "USA" not in setting.known:
@@ -265,6 +326,18 @@ def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) 
     return (counterpart or [None])[0] if setting.known else (candidates or [None])[0]
 
 
+def _country_style(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """A title only one government uses ("Secretary of Defense") in a readout that names no country twice: other governments use some of these titles too ("Secretary of State" in Poland), so not when
+    the article is clearly about some country."""
+    if setting.focus:
+        return None
+    for post in off.posts:
+        code = style_country(post.title)
+        if code and code not in excluded:
+            return code
+    return None
+
+
 def _dateline_host(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """The host of the event the article reports from."""
     dateline = setting.dateline
@@ -275,10 +348,85 @@ def _dateline_host(setting: _CountrySetting, off: Official, excluded: set[str]) 
 
 COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.own-sentences", _in_own_sentences),
+    CountryRule("officials.own-stance", _own_stance_country),
     CountryRule("officials.us-secretary", _us_secretary),
-    CountryRule("officials.article-focus", _article_focus),
+    CountryRule(ARTICLE_FOCUS, _article_focus),
+    CountryRule("officials.country-style", _country_style),
     CountryRule("officials.dateline-host", _dateline_host),
 )
+
+
+# heads of state or government: one holder per country at a time
+_SINGLE_HOLDER_HEADS = {"president", "chancellor", "premier", "king", "queen", "emperor", "sultan", "emir", "amir"}
+
+
+def single_holder_office(title: str) -> str | None:
+    """The office a title names when a country has one holder of it at a time ("prime minister",
+    "president", "foreign minister" = "minister of foreign affairs"); None for offices of many (a deputy,
+    a state secretary, a bare "minister", an ambassador)."""
+    words = fold(title).replace("defense", "defence").split()
+    if not words or any(w in TITLE_MODIFIERS for w in words):
+        return None
+    head = title_head(title)
+    if head in _SINGLE_HOLDER_HEADS:
+        return head
+    for form in sorted(_title_forms(" ".join(words)), key=len):
+        parts = form.split()
+        if len(parts) >= 2 and parts[-1] in ("minister", "secretary") and form != "state secretary" \
+                and not any(w in _TITLE_LINKS for w in parts):
+            return form
+    return None
+
+
+def _drop_shared_guesses(ctx: Discourse) -> None:
+    """A country has one president, one prime minister, one foreign minister at a time: when the article-focus
+    guess gives one office of a country to two officials, or to one while a title already gives it to
+    another, the guess is wrong for at least one and unknown for each, so none keeps it."""
+    holders: dict[tuple[str, str], list[Official]] = {}
+    for off in ctx.facts.officials.values():
+        if not off.country:
+            continue
+        for office in {single_holder_office(p.title) for p in off.posts} - {None}:
+            holders.setdefault((off.country, office), []).append(off)
+    for group in holders.values():
+        if len(group) < 2:
+            continue
+        for off in group:
+            if off.country_evidence is not None and off.country_evidence.rule == ARTICLE_FOCUS:
+                off.country, off.country_evidence = None, None
+
+
+# the words by which an official, as the subject, goes to a country or deals with it: "travelled to Ukraine",
+# "arrived in Kyiv", "visited Chile", "signed an agreement with Malta" (a meeting "in Riga" may be at home)
+_GOING_TO = {"travel": "to", "fly": "to", "go": "to", "come": "to", "head": "to", "arrive": "in", "visit": "",
+             "sign": "with", "conclude": "with", "agree": "with", "negotiate": "with", "talk": "with",
+             "speak": "with"}
+
+
+def _countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
+    """The countries an official, as the subject, travels to or deals with: not theirs."""
+    out: set[str] = set()
+    for start, end, k in ctx.resolved:
+        if k != key:
+            continue
+        span = ctx.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.root.dep_ != "nsubj":
+            continue
+        verb = span.root.head
+        for v in (verb, *verb.conjuncts):
+            prep = _GOING_TO.get(v.lemma_)
+            if prep is None:
+                continue
+            if prep:  # "to Ukraine" on the verb, or on its object ("signed an agreement with Malta")
+                objects = [o for t in v.subtree if t.dep_ == "prep" and t.lower_ == prep and v in (t.head, t.head.head)
+                           for o in t.children if o.dep_ == "pobj"]
+            else:
+                objects = [t for t in v.children if t.dep_ == "dobj"]
+            for obj in objects:
+                code = _country_at(ctx, obj.idx, kinds=("name", "alias", "capital"))
+                if code:
+                    out.add(code)
+    return out
 
 
 _DELEGATION = re.compile(r"^(?:'s|’s)?\s+(?:delegation|side|team|contingent)\b", re.I)
