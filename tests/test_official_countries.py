@@ -79,3 +79,19 @@ def test_an_official_signing_with_a_country_is_not_of_it(extract):
             "Foreign Minister Lena Holm signed an agreement with Peru today in Santiago. "
             "Peru and Chile will consult each year, Chile said. Peru welcomed the agreement.")
     assert countries(extract(text)).get("Lena Holm") == "CHL"
+
+
+def test_the_two_sides_of_between_serve_the_two_countries(extract):
+    text = ("Norway-Chile Defence Ministers' Meeting\n\n"
+            "Norwegian Defence Minister Ola Dahl welcomed Chilean Defence Minister Pablo Rojas to Oslo. "
+            "The talks build on the partnership agreed between Prime Minister Erna Lie and President Luis Mora "
+            "in 2023. Chile and Norway share values, and Norway thanked Chile.")
+    found = countries(extract(text))
+    assert (found.get("Erna Lie"), found.get("Luis Mora")) == ("NOR", "CHL")
+
+
+def test_between_a_placed_official_and_another_gives_the_other_side(extract):
+    text = ("Chile and Norway\n\n"
+            "The agreement was signed by Minister Ana Vik and the Chilean Foreign Minister Pablo Rojas. "
+            "Chile and Norway will cooperate on the oceans, Norwegian Prime Minister Erna Lie said.")
+    assert countries(extract(text)).get("Ana Vik") == "NOR"

@@ -199,6 +199,7 @@ def assign_countries(ctx: Discourse) -> None:
                 off.country = choice
                 off.country_evidence = replace(off.posts[0].evidence, rule=country_rule.id)
             break
+    _pair_sides(ctx)
     _drop_shared_guesses(ctx)
     for off in facts.officials.values():
         for post in off.posts:
@@ -295,11 +296,20 @@ def _own_stance_country(setting: _CountrySetting, off: Official, excluded: set[s
             for obj in v.children:
                 if obj.dep_ != "dobj" or obj.lemma_.lower() not in _OWN_STANCE_NOUNS:
                     continue
-                for owner in obj.children:
-                    if owner.dep_ == "poss":
-                        code = _country_at(ctx, owner.idx)
+                # the possessor: spaCy tags "Canada's" poss, and a two-word name ("Trinidad and Tobago's") nmod
+                for owner in obj.lefts:
+                    if owner.dep_ in ("poss", "nmod"):
+                        code = _possessive_country_at(ctx, owner.idx)
                         if code:
                             return code
+    return None
+
+
+def _possessive_country_at(ctx: Discourse, offset: int) -> str | None:
+    """The country named at a character offset in the possessive ("Canada's")."""
+    for c in ctx.m.countries:
+        if c.start <= offset < c.end and c.kind in ("name", "alias") and ctx.text[c.end: c.end + 2] in ("'s", "’s"):
+            return c.code
     return None
 
 
@@ -376,6 +386,47 @@ def single_holder_office(title: str) -> str | None:
                 and not any(w in _TITLE_LINKS for w in parts):
             return form
     return None
+
+
+_BETWEEN = re.compile(r"\b(?:between|signed\s+by)\s+$", re.I)
+# "A and B", "A and the Indonesian B" (a country word before a title is outside the title's mention)
+_AND = re.compile(r"^,?\s+and\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,2}$")
+PAIR_SIDES = "officials.pair-sides"
+
+
+def _pair_sides(ctx: Discourse) -> None:
+    """The two sides of "between A and B" ("the agreement reached between Prime Minister A and President B",
+    "signed by A and the Indonesian Defence Minister B") in an article about two countries serve the two:
+    one the title or the sentence places keeps its country and the other takes the other one; two guessed
+    alike take them in the order the article first names them."""
+    focus = _clear_focus(ctx.facts.countries)
+    if len(focus) < 2:
+        return
+    first_seen = {c.code: c.start for c in reversed(ctx.m.countries)}
+    order = sorted(focus, key=lambda c: first_seen.get(c, 0))
+    officials = ctx.facts.officials
+    mentions = [(s, e, k) for s, e, k in ctx.resolved if k in officials]
+    for (s1, e1, a), (s2, _, b) in zip(mentions, mentions[1:]):
+        if a == b or not _AND.match(ctx.text[e1: s2]) or not _BETWEEN.search(ctx.text[max(0, s1 - 16): s1]):
+            continue
+        pair = (officials[a], officials[b])
+        guessed = [o.country is None or (o.country_evidence is not None and o.country_evidence.rule == ARTICLE_FOCUS)
+                   for o in pair]
+        if not any(guessed):
+            continue
+        if all(guessed):
+            choice = order
+        else:
+            sure = pair[guessed.index(False)].country
+            if sure not in focus:
+                continue
+            other = next(c for c in focus if c != sure)
+            choice = [other if g else sure for g in guessed]
+        for off, g, code in zip(pair, guessed, choice):
+            excluded = {x for p in off.posts for x in title_excludes(p.title)}
+            if g and code not in excluded:
+                off.country = code
+                off.country_evidence = replace(off.posts[0].evidence, rule=PAIR_SIDES)
 
 
 def _drop_shared_guesses(ctx: Discourse) -> None:
