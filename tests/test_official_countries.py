@@ -95,3 +95,13 @@ def test_between_a_placed_official_and_another_gives_the_other_side(extract):
             "The agreement was signed by Minister Ana Vik and the Chilean Foreign Minister Pablo Rojas. "
             "Chile and Norway will cooperate on the oceans, Norwegian Prime Minister Erna Lie said.")
     assert countries(extract(text)).get("Ana Vik") == "NOR"
+
+
+def test_sections_of_bilateral_meetings_give_guest_and_host(extract):
+    text = ("Meetings in Geneva\n\n"
+            "Norway - Chile Meeting\n"
+            "Minister Ola Dahl welcomed Minister Pablo Rojas. Minister Rojas praised the cooperation.\n\n"
+            "Norway - Peru Meeting\n"
+            "Minister Ola Dahl met Peruvian Minister of Defence Ana Torres on fisheries.\n")
+    found = countries(extract(text))
+    assert (found.get("Ola Dahl"), found.get("Pablo Rojas"), found.get("Ana Torres")) == ("NOR", "CHL", "PER")

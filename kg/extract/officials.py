@@ -11,6 +11,7 @@ are dropped: an official is someone with an office.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -233,6 +234,7 @@ class _CountrySetting:
         self.mentioned = set(ctx.facts.countries)
         place = ctx.article.dateline_place
         self.dateline = ctx.gz.city(place) if place else None
+        self.sections = _section_pairs(ctx)
 
 
 def _clear_focus(counts: dict[str, int]) -> list[str]:
@@ -321,6 +323,51 @@ def _country_at(ctx: Discourse, offset: int, kinds: tuple[str, ...] = ("name", "
     return None
 
 
+def _section_pairs(ctx: Discourse) -> list[tuple[int, frozenset[str]]]:
+    """(start, the two countries) of each section a heading line names a pair of countries for ("Japan-US
+    Meeting", "Japan - Canada Meeting"): a readout of several bilateral meetings, one per section."""
+    text = ctx.text
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    codes_of_line: dict[int, set[str]] = {}
+    for c in ctx.m.countries:
+        if c.kind in ("name", "alias", "demonym"):
+            codes_of_line.setdefault(bisect_right(line_starts, c.start) - 1, set()).add(c.code)
+    out: list[tuple[int, frozenset[str]]] = []
+    for i, codes in sorted(codes_of_line.items()):
+        end = line_starts[i + 1] if i + 1 < len(line_starts) else len(text)
+        line = text[line_starts[i]: end].strip()
+        if len(codes) == 2 and len(line) <= 80 and not line.endswith((".", ":", ",", ";")):
+            out.append((line_starts[i], frozenset(codes)))
+    return out
+
+
+def _section_pair(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """In a readout of bilateral meetings, one per section under a heading naming the two countries, and all
+    with one country in common (the host's): an official named in one section only is the guest of that
+    section's meeting, one named across sections with different guests the host."""
+    ctx = setting.ctx
+    sections = setting.sections
+    if len({pair for _, pair in sections}) < 2:
+        return None
+    common = frozenset.intersection(*(pair for _, pair in sections))
+    if len(common) != 1:
+        return None
+    starts = [s for s, _ in sections]
+    seen: set[frozenset[str]] = set()
+    for s, _, k in ctx.resolved:
+        if k == off.key:
+            i = bisect_right(starts, s) - 1
+            if i >= 0:
+                seen.add(sections[i][1])
+    if len(seen) > 1:
+        choice = next(iter(common))
+    elif len(seen) == 1:
+        choice = next(iter(next(iter(seen)) - common))
+    else:
+        return None
+    return choice if choice not in excluded else None
+
+
 def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A cabinet member styled only "Secretary": the US usage."""
     if all(p.title == "secretary" for p in off.posts) and "USA" in setting.mentioned and "USA" not in setting.known:
@@ -359,6 +406,7 @@ def _dateline_host(setting: _CountrySetting, off: Official, excluded: set[str]) 
 COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.own-sentences", _in_own_sentences),
     CountryRule("officials.own-stance", _own_stance_country),
+    CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
     CountryRule(ARTICLE_FOCUS, _article_focus),
     CountryRule("officials.country-style", _country_style),
