@@ -105,3 +105,25 @@ def test_sections_of_bilateral_meetings_give_guest_and_host(extract):
             "Minister Ola Dahl met Peruvian Minister of Defence Ana Torres on fisheries.\n")
     found = countries(extract(text))
     assert (found.get("Ola Dahl"), found.get("Pablo Rojas"), found.get("Ana Torres")) == ("NOR", "CHL", "PER")
+
+
+def test_officials_a_visitor_from_an_international_body_meets_are_the_hosts(extract):
+    text = ("Secretary-General visits Lima\n\n"
+            "President Luis Mora of Peru received the Secretary-General. Peru thanked the United Nations. "
+            "The Secretary-General then held a meeting with Foreign Minister Ana Torres.")
+    assert countries(extract(text)).get("Ana Torres") == "PER"
+
+
+def test_an_official_meeting_officials_of_the_one_country_named_is_not_of_it(extract):
+    text = ("Visit to Peru\n\n"
+            "Foreign Minister Ola Dahl, together with Defence Minister Kari Lund, met with Luis Mora, "
+            "President of Peru, in Lima. Peru and its partners discussed fisheries.")
+    found = countries(extract(text))
+    assert found.get("Ola Dahl") != "PER" and found.get("Kari Lund") != "PER"
+
+
+def test_a_country_word_before_the_second_of_two_leaders_sets_them_apart(extract):
+    text = ("Summit\n\n"
+            "President Ola Dahl and North Korean leader Kim Song Il met at the border. "
+            "North Korea hopes for peace.")
+    assert countries(extract(text)).get("Ola Dahl") != "PRK"

@@ -377,10 +377,14 @@ def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -
 
 def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A country the article is about that no other official here already stands for: a guess between
-    counterparts of one country would more often be wrong than right."""
+    counterparts of one country would more often be wrong than right; but in an article about one country
+    only, that country (not when the official meets one of its officials: `_countries_dealt_with`)."""
     candidates = [c for c in setting.focus if c not in excluded]
     counterpart = [c for c in candidates if c not in setting.known]
-    return (counterpart or [None])[0] if setting.known else (candidates or [None])[0]
+    if not setting.known or counterpart:
+        return (counterpart or candidates or [None])[0]
+    # an article about one country only (a visitor from an international body, a home release): its officials
+    return candidates[0] if len(setting.focus) == 1 and candidates else None
 
 
 def _country_style(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
@@ -436,7 +440,7 @@ def single_holder_office(title: str) -> str | None:
     return None
 
 
-_BETWEEN = re.compile(r"\b(?:between|signed\s+by)\s+$", re.I)
+_BETWEEN = re.compile(r"\b(?:between|signed\s+by)\s+(?:the\s+)?$", re.I)
 # "A and B", "A and the Indonesian B" (a country word before a title is outside the title's mention)
 _AND = re.compile(r"^,?\s+and\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,2}$")
 PAIR_SIDES = "officials.pair-sides"
@@ -502,6 +506,9 @@ _GOING_TO = {"travel": "to", "fly": "to", "go": "to", "come": "to", "head": "to"
              "speak": "with"}
 
 
+_MEETING_VERBS = {"meet", "receive", "host", "welcome", "call"}
+
+
 def _countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
     """The countries an official, as the subject, travels to or deals with: not theirs."""
     out: set[str] = set()
@@ -509,9 +516,15 @@ def _countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
         if k != key:
             continue
         span = ctx.doc.char_span(start, end, alignment_mode="expand")
-        if span is None or span.root.dep_ != "nsubj":
+        if span is None:
             continue
-        verb = span.root.head
+        # the subject, or one who goes with it ("X, together with Y, met ...", "X and Y met ...")
+        subject = span.root
+        while subject.dep_ in ("conj", "appos", "pobj", "prep", "advmod") and subject.head != subject:
+            subject = subject.head
+        if subject.dep_ != "nsubj":
+            continue
+        verb = subject.head
         for v in (verb, *verb.conjuncts):
             prep = _GOING_TO.get(v.lemma_)
             if prep is None:
@@ -525,7 +538,28 @@ def _countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
                 code = _country_at(ctx, obj.idx, kinds=("name", "alias", "capital"))
                 if code:
                     out.add(code)
+        # the countries of the officials they meet: counterparts serve other governments
+        for v in (verb, *verb.conjuncts):
+            if v.lemma_ not in _MEETING_VERBS:
+                continue
+            met = [o for t in v.children if t.dep_ == "prep" and t.lower_ == "with" for o in t.children if o.dep_ == "pobj"]
+            met += [t for t in v.children if t.dep_ == "dobj"]
+            for person in [p for o in met for p in (o, *o.conjuncts)]:
+                other = next((k2 for s2, e2, k2 in ctx.resolved if s2 <= person.idx < e2 and k2 != key), None)
+                if other and ctx.facts.officials[other].country:
+                    out.add(ctx.facts.officials[other].country)
+    # "A and the Chilean Foreign Minister B": the country word sets B apart from A
+    mentions = [(s, e, k) for s, e, k in ctx.resolved if k in ctx.facts.officials]
+    for (_, e1, a), (s2, _, b) in zip(mentions, mentions[1:]):
+        if a != key or b == key or not ctx.facts.officials[b].country:
+            continue
+        joint = _AND_COUNTRY.match(ctx.text[e1: s2])
+        if joint and _country_at(ctx, e1 + joint.start(1), kinds=("name", "alias", "demonym")) == ctx.facts.officials[b].country:
+            out.add(ctx.facts.officials[b].country)
     return out
+
+
+_AND_COUNTRY = re.compile(r"^,?\s+and\s+(?:the\s+)?(\S.*?)\s*$")
 
 
 _DELEGATION = re.compile(r"^(?:'s|’s)?\s+(?:delegation|side|team|contingent)\b", re.I)
