@@ -127,3 +127,10 @@ def test_a_country_word_before_the_second_of_two_leaders_sets_them_apart(extract
             "President Ola Dahl and North Korean leader Kim Song Il met at the border. "
             "North Korea hopes for peace.")
     assert countries(extract(text)).get("Ola Dahl") != "PRK"
+
+
+def test_a_name_then_is_the_title_names_an_official(extract):
+    text = ("Sanctions on officials of Peru\n\n"
+            "The ministry designated two officials of the Government of Peru.\n\n"
+            "  • Ana Lopez is the Minister of Defence of Peru.\n")
+    assert countries(extract(text)) == {"Ana Lopez": "PER"}
