@@ -134,3 +134,20 @@ def test_a_name_then_is_the_title_names_an_official(extract):
             "The ministry designated two officials of the Government of Peru.\n\n"
             "  • Ana Lopez is the Minister of Defence of Peru.\n")
     assert countries(extract(text)) == {"Ana Lopez": "PER"}
+
+
+def test_a_double_surname_with_a_title_is_the_person_of_the_longer_name(extract):
+    text = ("Talks in Lima\n\n"
+            "Chilean Foreign Minister Ana Maria Soto Ruiz met Peruvian Foreign Minister Luis Mora in Lima. "
+            "Minister Soto Ruiz thanked Minister Mora.")
+    found = extract(text).officials
+    assert [(o.name, o.country, len(o.posts)) for o in found.values() if "Soto" in o.name] == \
+        [("Ana Maria Soto Ruiz", "CHL", 2)]
+
+
+def test_the_head_of_a_delegation_an_official_belongs_to_serves_the_same_country(extract):
+    text = ("Visit to Beijing\n\n"
+            "Chilean Foreign Minister Ana Soto will hold talks with her Chinese counterpart Li Wei in Beijing. "
+            "Minister Soto is in China where she will be part of President Luis Mora's delegation to the summit. "
+            "China and Chile will sign trade deals, China said.")
+    assert countries(extract(text)).get("Luis Mora") == "CHL"

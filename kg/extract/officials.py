@@ -66,6 +66,22 @@ def _officials_by_surname(ctx: Discourse) -> dict[str, str]:
             elif len(pm.name) > len(off.name):
                 off.name = pm.name
             by_surname.setdefault(fold(pm.surname), key)
+    # a double surname read as a full name: "Minister Dlamini Zuma" is "Nkosazana Dlamini Zuma" when only one
+    # longer name here ends with those words
+    for short_key in list(facts.officials):
+        short = fold(facts.officials[short_key].name).split()
+        if len(short) < 2:
+            continue
+        longer = [k for k, o in facts.officials.items() if k != short_key
+                  and len(fold(o.name).split()) > len(short) and fold(o.name).split()[-len(short):] == short]
+        if len(longer) == 1:
+            del facts.officials[short_key]
+            for pm in people:
+                if pm.kind == "full" and pm.name and person_key(pm.name) == short_key:
+                    pm.name = facts.officials[longer[0]].name
+            for surname, key in list(by_surname.items()):
+                if key == short_key:
+                    by_surname[surname] = longer[0]
     # double surnames: "Minister Castañeda" may be "Elmer Castañeda Ruiz" (any later part of a name of
     # three or more parts), when only one full name has that part
     later_parts: dict[str, set[str]] = {}
@@ -368,6 +384,26 @@ def _section_pair(setting: _CountrySetting, off: Official, excluded: set[str]) -
     return choice if choice not in excluded else None
 
 
+_PART_OF = re.compile(r"\b(?:(?:a\s+)?part|(?:a\s+)?members?|one)\s+of\s+$", re.I)
+_HEADS_DELEGATION = re.compile(r"^['’]s\s+(?:\w+\s+)?(?:delegation|entourage|party)\b", re.I)
+
+
+def _delegation_head(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """The head of a delegation an official of a known country belongs to ("Minister X will be part of President
+    Y's delegation"): one country's delegation."""
+    ctx = setting.ctx
+    for start, end, key in ctx.resolved:
+        if key != off.key or not _HEADS_DELEGATION.match(ctx.text[end: end + 30]) \
+                or not _PART_OF.search(ctx.text[max(0, start - 20): start]):
+            continue
+        sent = ctx.sentence_at(start)
+        members = [k for s, _, k in ctx.resolved if sent.start_char <= s < start and k != off.key
+                   and k in ctx.facts.officials and ctx.facts.officials[k].country]
+        if members:
+            return ctx.facts.officials[members[-1]].country
+    return None
+
+
 def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A cabinet member styled only "Secretary": the US usage."""
     if all(p.title == "secretary" for p in off.posts) and "USA" in setting.mentioned and "USA" not in setting.known:
@@ -410,6 +446,7 @@ def _dateline_host(setting: _CountrySetting, off: Official, excluded: set[str]) 
 COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.own-sentences", _in_own_sentences),
     CountryRule("officials.own-stance", _own_stance_country),
+    CountryRule("officials.delegation-head", _delegation_head),
     CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
     CountryRule(ARTICLE_FOCUS, _article_focus),
