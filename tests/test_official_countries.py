@@ -151,3 +151,11 @@ def test_the_head_of_a_delegation_an_official_belongs_to_serves_the_same_country
             "Minister Soto is in China where she will be part of President Luis Mora's delegation to the summit. "
             "China and Chile will sign trade deals, China said.")
     assert countries(extract(text)).get("Luis Mora") == "CHL"
+
+
+def test_the_official_who_chaired_serves_the_country_named_as_chair(extract):
+    text = ("Statement of the Chair\n\n"
+            "Deputy Prime Minister Ana Vik chaired the Special Ministers' Meeting on Peru. "
+            "A representative from Peru was invited. The Ministers supported the efforts of Norway as the Chair "
+            "of the group. Peru did not respond, and the crisis in Peru continues, Peru's neighbours said.")
+    assert countries(extract(text)).get("Ana Vik") == "NOR"

@@ -404,6 +404,26 @@ def _delegation_head(setting: _CountrySetting, off: Official, excluded: set[str]
     return None
 
 
+_CHAIR_COUNTRY = re.compile(r"\s+as\s+(?:the\s+)?(?:current\s+)?Chair(?:man|person)?\b")
+_CHAIRED = re.compile(r"^(?:[^.;]{0,120}?)\bchair(?:ed|s|ing)\s+the\b", re.I)
+
+
+def _chair_country(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """The official who chaired the meeting serves the country the article names as the chair
+    ("Cambodia as the Chair of ASEAN"): a rotating chair is held by a government."""
+    ctx = setting.ctx
+    chairs = {c.code for c in ctx.m.countries if c.kind in ("name", "alias")
+              and _CHAIR_COUNTRY.match(ctx.text, c.end)}
+    if len(chairs) != 1:
+        return None
+    for _, end, key in ctx.resolved:
+        chaired = _CHAIRED.match(ctx.text[end: end + 200]) if key == off.key else None
+        # the chair is the last official named before "chaired"
+        if chaired and not any(end <= s < end + chaired.end() for s, _, k in ctx.resolved if k != off.key):
+            return next(iter(chairs))
+    return None
+
+
 def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A cabinet member styled only "Secretary": the US usage."""
     if all(p.title == "secretary" for p in off.posts) and "USA" in setting.mentioned and "USA" not in setting.known:
@@ -447,6 +467,7 @@ COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.own-sentences", _in_own_sentences),
     CountryRule("officials.own-stance", _own_stance_country),
     CountryRule("officials.delegation-head", _delegation_head),
+    CountryRule("officials.chair-country", _chair_country),
     CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
     CountryRule(ARTICLE_FOCUS, _article_focus),
