@@ -27,7 +27,7 @@ from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS
 def rule_ids() -> list[str]:
     """Every rule id a fact's evidence can name (`kg:rule`), family by family, in each family's order."""
     return [
-        officials.TITLED_NAME, officials.COUNTRY_OF_TITLE, officials.PLURAL_TITLE_PAIR,
+        officials.TITLED_NAME, officials.COUNTRY_OF_TITLE, officials.PLURAL_TITLE_PAIR, officials.PAIR_SIDES,
         *(r.id for r in officials.COUNTRY_RULES),
         *(r.id for r in dialogues.TRIGGERS), dialogues.ATTENDANCE,
         *(r.id for r in treaty_names.NAME_RULES), treaty_names.ALSO_KNOWN_AS, treaties.ANAPHOR_RULE,
