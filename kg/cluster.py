@@ -18,6 +18,7 @@ what was already extracted is written, and the same command builds the rest.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 import uuid
@@ -33,6 +34,7 @@ from kg.facts import ArticleFacts
 from kg.pipeline import _oneline, article_chunks, chunk_facts
 
 SCHEDULER_ENV = "KG_DASK_SCHEDULER"
+DEFAULT_PORT = 8786  # Dask's, for an address given without one
 # An address that answers nothing is reported after this long, not after Dask's default 30 s.
 CONNECT_SECONDS = 5
 # Chunks handed out and not yet read back, per worker thread: enough that a worker never waits
@@ -94,6 +96,7 @@ def extract_chunk(chunk: list[Article], size: int, model: str) -> list[ArticleFa
 
 
 def _connect(address: str) -> Client:
+    _probe(address)
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except BaseException as e:
@@ -107,6 +110,37 @@ def _connect(address: str) -> Client:
         else:  # something else answers on that port
             why = f"no Dask scheduler answered there: {_oneline(e)}"
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({why})") from None
+
+
+def _probe(address: str) -> None:
+    """Fail at once when nothing listens at a TCP address (Dask itself retries until its timeout),
+    and after `CONNECT_SECONDS` when what listens stays silent (Dask would wait for ever): a Dask
+    scheduler speaks first, sending its handshake as it accepts a connection."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location, DEFAULT_PORT)
+    except (ValueError, TypeError) as e:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} (not a scheduler address: "
+                           f"{_oneline(e)})") from None
+    if scheme != "tcp":
+        return  # TLS and other transports: Dask's own connection reports
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as probe:
+            if not probe.recv(1):
+                raise ConnectionResetError("closed the connection at once: not a Dask scheduler")
+    except ConnectionRefusedError:
+        why = "connection refused: no scheduler listens there"
+    except TimeoutError:
+        why = f"no answer in {CONNECT_SECONDS} s: is it a Dask scheduler?"
+    except socket.gaierror as e:
+        why = f"unknown host: {e.strerror or e}"
+    except OSError as e:
+        why = (e.strerror or str(e)).lower()
+    else:
+        return
+    raise ClusterError(f"cannot reach the Dask scheduler at {address} ({why})")
 
 
 def _abandon_client(error: BaseException) -> None:
