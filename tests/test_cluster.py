@@ -278,3 +278,29 @@ def test_jobs_and_a_scheduler_together_are_a_usage_error(tmp_path: Path, capsys:
 
     assert code == 2
     assert err == "kg: --jobs and --scheduler do not go together: the cluster's workers do the extraction\n"
+
+
+@pytest.mark.virtuoso
+def test_a_cluster_build_into_virtuoso_pushes_what_a_local_build_writes(cluster: Cluster, tmp_path: Path) -> None:
+    import _virtuoso
+
+    from kg.endpoint import EndpointStore
+    from kg.store import open_store
+
+    server = _virtuoso.shared()
+    endpoint = EndpointStore(server.sparql)
+    for graph in endpoint.graphs():
+        endpoint.drop_graph(graph)
+    local = tmp_path / "local"
+    assert kg("build", "--store", str(local), str(SEEDS)).returncode == 0
+    try:
+        out = kg("build", "--scheduler", cluster.address, "--store", server.sparql, str(SEEDS))
+
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("built 2 articles;"), out.stdout
+        with open_store(str(local), read_only=True) as store:
+            expected = set(store.quads())
+        assert expected and set(endpoint.quads()) == expected
+    finally:
+        for graph in endpoint.graphs():
+            endpoint.drop_graph(graph)
