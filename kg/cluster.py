@@ -283,6 +283,9 @@ class ClusterExtraction:
         except MemoryError:
             raise
         except Exception as e:  # the cluster gave up on the chunk (its workers kept dying), or lost it
+            if "deserialization of the task graph" in str(e):  # Dask's words for a scheduler without kg
+                raise ClusterError(f"the Dask scheduler at {self.address} cannot read kg's tasks: install kg "
+                                   "(the same version) where the scheduler runs too") from None
             raise ClusterError(f"the Dask cluster at {self.address} could not extract a chunk of articles "
                                f"({_oneline(e)})") from None
 
