@@ -558,6 +558,37 @@ print(json.dumps({"seconds": time.perf_counter() - start}))
 """
 
 
+CLIENT_COST = """
+import hashlib, json, sys, time
+from pathlib import Path
+from kg.articles import read_article
+from kg.extract import Extractor
+from kg.gazetteer import gazetteer
+from kg.mapping import to_triples
+from kg.store import open_store
+paths = sorted(str(p) for p in Path(sys.argv[1]).glob("*.txt"))
+gazetteer()
+start = time.perf_counter()
+for p in paths:
+    with open(p, "rb") as f:
+        hashlib.sha256(f.read()).hexdigest()
+articles = [read_article(p) for p in paths]
+read = time.perf_counter() - start
+facts = [f for _, f in Extractor(None).extract_many(articles)]
+start = time.perf_counter()
+graphs = [to_triples(a, f) for a, f in zip(articles, facts)]
+mapped = time.perf_counter() - start
+with open_store(sys.argv[2]) as store:
+    start = time.perf_counter()
+    for i in range(0, len(graphs), 100):
+        store.write_articles(graphs[i:i + 100])
+    written = time.perf_counter() - start
+n = len(paths)
+print(json.dumps({"read_ms": 1000 * read / n, "map_ms": 1000 * mapped / n, "write_ms": 1000 * written / n,
+                  "words": sum(a.words for a in articles) / n}))
+"""
+
+
 class DaskCluster:
     """`dask scheduler` and `dask worker` processes on this machine, as a user would start them."""
 
@@ -635,6 +666,15 @@ def bench_cluster(work: Path, articles: int, rounds: int) -> None:
     finally:
         for cluster in clusters.values():
             cluster.stop()
+    # What the machine running `kg build` spends per article (read and hash, facts to triples, the
+    # store's write): the most articles per second one client can feed, however many workers.
+    store = work / "cluster-client-cost"
+    shutil.rmtree(store, ignore_errors=True)
+    cost = child(CLIENT_COST, str(corpus), str(store))
+    shutil.rmtree(store, ignore_errors=True)
+    client_ms = cost["read_ms"] + cost["map_ms"] + cost["write_ms"]
+    print(f"        client: read+hash {cost['read_ms']:.2f} ms, to_triples {cost['map_ms']:.2f} ms, "
+          f"write {cost['write_ms']:.2f} ms per article ({cost['words']:.0f} words)", flush=True)
     pool_start = child(POOL_START, "2")["seconds"]
     local_start = child(LOCAL_CLUSTER_START, "2")["seconds"]
     best = {k: max(v) for k, v in runs.items()}
@@ -643,7 +683,9 @@ def bench_cluster(work: Path, articles: int, rounds: int) -> None:
     record("7", "cluster: 2 workers ÷ 1 worker", best["cluster2"] / best["cluster1"], f"≥ 1.7 on {cores} cores",
            best["cluster2"] / best["cluster1"] >= 1.7, one_worker_words_s=round(best["cluster1"]),
            two_workers_words_s=round(best["cluster2"]), articles_per_hour_per_worker=round(per_hour),
-           worker_hours_per_million_articles=round(1e6 / per_hour, 1), rounds=rounds)
+           worker_hours_per_million_articles=round(1e6 / per_hour, 1), words_per_article=round(cost["words"]),
+           client_ms_per_article=round(client_ms, 2), client_ceiling_workers=round(3_600_000 / client_ms / per_hour),
+           rounds=rounds)
     record("7", "cluster with 2 workers ÷ --jobs 2", best["cluster2"] / best["jobs2"], "≥ 0.9",
            best["cluster2"] / best["jobs2"] >= 0.9, jobs2_words_s=round(best["jobs2"]),
            local_cluster_start_s=round(local_start, 1), jobs2_pool_start_s=round(pool_start, 1))
