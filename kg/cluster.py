@@ -18,11 +18,13 @@ what was already extracted is written, and the same command builds the rest.
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
 from types import TracebackType
 from typing import Any
 
@@ -93,6 +95,23 @@ def extract_chunk(chunk: list[Article], size: int, model: str) -> list[ArticleFa
             if plugin is not None:
                 plugin.nlp = nlp
         return chunk_facts(nlp, chunk, size)
+
+
+def _silence_dask_logs() -> dict[str, int]:
+    """Turn off the loggers of Dask's client and its event loop; returns their levels before."""
+    names = ["distributed", "tornado"] + [name for name in logging.root.manager.loggerDict
+                                          if name.startswith(("distributed.", "tornado."))]
+    levels = {}
+    for name in names:
+        log = logging.getLogger(name)
+        levels[name] = log.level
+        log.setLevel(logging.CRITICAL + 1)
+    return levels
+
+
+def _restore_logs(levels: dict[str, int]) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def _connect(address: str) -> Client:
@@ -176,11 +195,21 @@ class ClusterExtraction:
         self.client: Client | None = None
         self._threads = 0
         self._counted = 0.0
+        self._log_levels: dict[str, int] = {}
 
     def __enter__(self) -> ClusterExtraction:
-        self.client = _connect(self.address)
+        # Dask's client logs its connection troubles with tracebacks; kg reports them on one line.
+        self._log_levels = _silence_dask_logs()
+        try:
+            self.client = _connect(self.address)
+        except BaseException:
+            _restore_logs(self._log_levels)
+            raise
         try:
             self.client.register_plugin(SpacyPipeline(self.model), name=plugin_name(self.model))
+        except (OSError, TimeoutError, CancelledError):
+            self.close()
+            raise ClusterError(f"lost the connection to the Dask scheduler at {self.address}") from None
         except Exception as e:  # raised on a worker and carried back: kg or the pipeline missing there
             self.close()
             raise ClusterError(f"a Dask worker of {self.address} cannot load kg's spaCy pipeline "
@@ -196,8 +225,13 @@ class ClusterExtraction:
 
     def close(self) -> None:
         client, self.client = self.client, None
-        if client is not None:
-            client.close(timeout=CONNECT_SECONDS)
+        try:
+            if client is not None:
+                client.close(timeout=CONNECT_SECONDS)
+        except Exception:  # noqa: BLE001 - a scheduler already gone: nothing left to close
+            pass
+        finally:
+            _restore_logs(self._log_levels)
 
     def extract_articles(
         self,
@@ -282,6 +316,8 @@ class ClusterExtraction:
             return future.result()
         except MemoryError:
             raise
+        except CancelledError:  # cancelled by the client itself: its connection to the scheduler broke
+            raise ClusterError(f"lost the connection to the Dask scheduler at {self.address}") from None
         except Exception as e:  # the cluster gave up on the chunk (its workers kept dying), or lost it
             if "deserialization of the task graph" in str(e):  # Dask's words for a scheduler without kg
                 raise ClusterError(f"the Dask scheduler at {self.address} cannot read kg's tasks: install kg "

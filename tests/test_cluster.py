@@ -220,6 +220,39 @@ def test_an_interrupted_build_keeps_what_it_built_and_the_same_command_builds_th
         time.sleep(0.1)
 
 
+def test_a_scheduler_lost_mid_build_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    # a scheduler of its own, without workers: the build waits for one until the scheduler goes
+    info = tmp_path / "scheduler.json"
+    with open(tmp_path / "scheduler.log", "wb") as log:
+        scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port",
+                                      "0", "--no-dashboard", "--scheduler-file", str(info)], stdout=log,
+                                     stderr=subprocess.STDOUT, env=kg_env(), cwd=str(tmp_path))
+    build = None
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() or not info.read_text().strip():
+            assert scheduler.poll() is None and time.monotonic() < deadline, (tmp_path / "scheduler.log").read_text()
+            time.sleep(0.1)
+        address = json.loads(info.read_text())["address"]
+        build = start_kg("build", "--store", str(tmp_path / "store"), "--scheduler", address, str(SEEDS))
+        while "Registering Worker plugin kg-spacy" not in (tmp_path / "scheduler.log").read_text():
+            assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+            time.sleep(0.1)
+        time.sleep(1)  # the build has handed out its articles and waits for a worker
+        scheduler.kill()
+        scheduler.wait()
+        out, err = build.communicate(timeout=60)
+    finally:
+        for process in (build, scheduler):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+
+    assert build.returncode == 1
+    assert out == ""
+    assert err == f"kg: lost the connection to the Dask scheduler at {address}\n"
+
+
 def run_kg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """`kg ARGS` in this process (the errors below come before anything heavy is loaded)."""
     from kg.cli import main
