@@ -35,7 +35,6 @@ from kg.errors import KgError
 from kg.facts import ArticleFacts
 from kg.pipeline import _oneline, article_chunks, chunk_facts
 
-SCHEDULER_ENV = "KG_DASK_SCHEDULER"
 DEFAULT_PORT = 8786  # Dask's, for an address given without one
 # An address that answers nothing is reported after this long, not after Dask's default 30 s.
 CONNECT_SECONDS = 5
@@ -338,4 +337,4 @@ class ClusterExtraction:
         return self._threads
 
 
-__all__ = ["SCHEDULER_ENV", "ClusterError", "ClusterExtraction", "SpacyPipeline", "extract_chunk"]
+__all__ = ["ClusterError", "ClusterExtraction", "SpacyPipeline", "extract_chunk"]
