@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -65,8 +66,31 @@ class SpacyPipeline(WorkerPlugin):
         return {"model": self.model, "nlp": None}  # the pipeline is loaded where it runs
 
     async def setup(self, worker: Any) -> None:
+        _raise_trim_threshold()
         # Loading takes a second or two: off the worker's event loop, which keeps its heartbeats.
         self.nlp = await asyncio.to_thread(_load_pipeline, self.model)
+
+
+# Dask's nanny starts each worker with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's
+# mmap threshold at 128 KiB: every larger array of a parse is then mapped and unmapped anew, and
+# freed memory is handed back after nearly every parse, which cost a worker about a tenth more CPU
+# per word than a worker started without it. A worker keeps its pipeline for its whole life, so
+# it keeps freed memory up to these sizes, as glibc's own adaptive thresholds would.
+TRIM_THRESHOLD_BYTES = 64 << 20
+MMAP_THRESHOLD_BYTES = 16 << 20
+
+
+def _raise_trim_threshold() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, TRIM_THRESHOLD_BYTES)  # M_TRIM_THRESHOLD
+        libc.mallopt(-3, MMAP_THRESHOLD_BYTES)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # not glibc (musl has no such knob): nothing to change
+        pass
 
 
 def plugin_name(model: str) -> str:
