@@ -162,6 +162,22 @@ def test_build_on_the_cluster_writes_what_a_local_build_writes(cluster: Cluster,
     assert again.stdout.startswith(f"built 0 articles ({ARTICLES} unchanged)"), again.stdout
 
 
+def test_a_cluster_build_on_a_terminal_shows_the_progress_bar(cluster: Cluster, corpus: Path,
+                                                              tmp_path: Path) -> None:
+    import pexpect
+
+    build = pexpect.spawn(sys.executable, ["-m", "kg", "build", "--store", str(tmp_path / "store"), "--scheduler",
+                                           cluster.address, str(corpus)],
+                          cwd=str(ROOT), env={**kg_env(), "TERM": "xterm"}, timeout=120, dimensions=(30, 120))
+    build.expect(pexpect.EOF)
+    build.close()
+    screen = build.before.decode(errors="replace")
+
+    assert build.exitstatus == 0, screen
+    assert f"{GENERATED_ARTICLES}/{GENERATED_ARTICLES}" in screen and "articles/s" in screen, screen
+    assert f"built {GENERATED_ARTICLES} articles;" in screen
+
+
 def test_a_worker_killed_mid_build_has_its_work_done_again_elsewhere(cluster: Cluster, corpus: Path,
                                                                      local_nquads: list[str],
                                                                      tmp_path: Path) -> None:
