@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-deps system-deps-test bench lint clean
+.PHONY: run test setup system-deps system-deps-test bench eval lint wheel clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,22 @@ test: system-deps-test setup
 bench: system-deps setup
 	$(BIN)/python benchmarks/run.py
 
+# seeds/ against the project's gold; ../shared's dev and train corpora when they are there
+CORPORA ?= ../shared
+eval: setup
+	$(BIN)/kg eval --gold tests/data/gold/seeds.json seeds
+	@for name in dev train; do \
+	  if [ -f $(CORPORA)/eval/gold/$$name.json ] && [ -d $(CORPORA)/corpus/$$name ]; then \
+	    echo; $(BIN)/kg eval --gold $(CORPORA)/eval/gold/$$name.json $(CORPORA)/corpus/$$name || exit $$?; \
+	  fi; \
+	done
+
 lint: setup
 	$(BIN)/ruff check kg tests benchmarks
 
+# dist/kg-VERSION-py3-none-any.whl, for `pip install` or `pipx install` (see README)
+wheel: setup
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+
 clean:
-	rm -rf $(VENV) .kg
+	rm -rf $(VENV) .kg build dist kg.egg-info

@@ -8,12 +8,10 @@ United States" is one step. Edge direction is ignored for paths, centrality and 
 
 from __future__ import annotations
 
-import argparse
-import sys
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from kg.errors import EXIT_FAILURE, EXIT_OK, UsageError
+from kg.errors import UsageError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -31,42 +29,6 @@ BETWEENNESS_WORK = 5_000_000
 
 class NoConnection(Exception):
     """Two entities are not connected: an answer, not an error, but the CLI exits with 1."""
-
-
-class _ArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
-
-
-# --- options --------------------------------------------------------------------------------------
-
-
-def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    if name == "path":
-        parser.add_argument("source", metavar="A", help="an entity: label, prefixed name or IRI")
-        parser.add_argument("target", metavar="B", help="another entity")
-        parser.add_argument("--avoid", action="append", default=[], metavar="CLASS",
-                            help="do not pass through entities of this class, e.g. Country (repeatable)")
-        parser.add_argument("--all", action="store_true",
-                            help=f"every shortest path, not just one (at most {MAX_PATHS})")
-    elif name == "central":
-        parser.add_argument("--class", dest="cls", metavar="CLASS",
-                            help="rank only entities of this class, e.g. Official")
-        parser.add_argument("--top", type=int, default=DEFAULT_TOP, metavar="N",
-                            help=f"how many to show (default {DEFAULT_TOP})")
-        parser.add_argument("--measure", choices=MEASURES, default="degree",
-                            help="degree (connected entities), betweenness or pagerank (default degree)")
-    elif name == "groups":
-        parser.add_argument("--min-size", type=int, default=1, metavar="N",
-                            help="show only groups of at least N entities (default 1)")
-    else:
-        raise ValueError(f"kg.analysis has no command {name}")
-
-
-def _shell_parser(name: str) -> argparse.ArgumentParser:
-    parser = _ArgumentParser(prog=f"\\{name}", add_help=False)
-    add_arguments(name, parser)
-    return parser
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -292,64 +254,3 @@ def groups_text(store: Store, min_size: int = 1) -> str:
         for kind, labels in by_kind.items():
             out.append(f"  {kind}: {', '.join(labels)}")
     return "\n".join(out)
-
-
-# --- commands -------------------------------------------------------------------------------------
-
-
-def _with_store(args: argparse.Namespace, make: object) -> int:
-    from kg.netgraph import entity_graph
-    from kg.store import open_store
-
-    with open_store(args.store, read_only=True) as store:
-        entity_graph(store, disk=True)  # later calls find it in memory
-        try:
-            text = make(store)  # type: ignore[operator]
-        except NoConnection as e:
-            print(e)
-            return EXIT_FAILURE
-    print(text)
-    sys.stdout.flush()
-    return EXIT_OK
-
-
-def run_path(args: argparse.Namespace) -> int:
-    return _with_store(args, lambda s: path_text(s, args.source, args.target, args.avoid, args.all))
-
-
-def run_central(args: argparse.Namespace) -> int:
-    return _with_store(args, lambda s: central_text(s, args.measure, args.cls, args.top))
-
-
-def run_groups(args: argparse.Namespace) -> int:
-    return _with_store(args, lambda s: groups_text(s, args.min_size))
-
-
-def _shell(name: str, argv: list[str]) -> argparse.Namespace | str:
-    parser = _shell_parser(name)
-    if any(a in ("-h", "--help") for a in argv):
-        return parser.format_help().rstrip()
-    return parser.parse_args(argv)
-
-
-def shell_path(store: Store, argv: list[str]) -> str:
-    """`\\path A B [--avoid CLASS] [--all]`; bad input raises `KgError`."""
-    args = _shell("path", argv)
-    if isinstance(args, str):
-        return args
-    try:
-        return path_text(store, args.source, args.target, args.avoid, args.all)
-    except NoConnection as e:
-        return str(e)
-
-
-def shell_central(store: Store, argv: list[str]) -> str:
-    """`\\central [--class C] [--top N] [--measure M]`."""
-    args = _shell("central", argv)
-    return args if isinstance(args, str) else central_text(store, args.measure, args.cls, args.top)
-
-
-def shell_groups(store: Store, argv: list[str]) -> str:
-    """`\\groups [--min-size N]`."""
-    args = _shell("groups", argv)
-    return args if isinstance(args, str) else groups_text(store, args.min_size)

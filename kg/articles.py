@@ -8,9 +8,11 @@ character offsets in the graph refer to `Article.text`.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,17 +109,82 @@ def article_paths(paths: list[str]) -> Iterator[tuple[str, str | None]]:
             continue
         p = Path(given)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not any(
-                    part.startswith(".") for part in f.relative_to(p).parts
-                ):
-                    yield str(f), None
+            yield from _folder_articles(p)
         elif p.is_file():
             yield str(p), None
+        elif p.is_symlink() and not p.exists():
+            yield str(p), _broken_link(p)
         elif p.exists():
-            yield str(p), "not a regular file"
+            yield str(p), f"not a regular file ({_kind(p)})"
         else:
             yield str(p), "no such file or folder"
+
+
+def _folder_articles(root: Path) -> Iterator[tuple[str, str | None]]:
+    """The articles under a folder. Links are followed only to files inside the folder (a link to
+    /etc/shadow is reported, never read); links to folders are not followed (no loops, no
+    escape). Looping or broken links, FIFOs and devices, and sub-folders that cannot be read are
+    reported rather than skipped in silence. Hidden files and folders are skipped."""
+    real_root = os.path.realpath(root)
+    found: list[tuple[str, str | None]] = []
+
+    def unreadable(error: OSError) -> None:
+        found.append((str(error.filename), f"cannot read this folder: {(error.strerror or str(error)).lower()}"))
+
+    for folder, subfolders, files in os.walk(root, onerror=unreadable, followlinks=False):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for name in files + [d for d in subfolders if os.path.islink(os.path.join(folder, d))]:
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if path.is_symlink():
+                problem = _link_problem(path, real_root)
+                if problem is not None:
+                    found.append((str(path), problem))
+                    continue
+                if path.is_dir():
+                    continue  # a link to a folder inside the tree: its files are walked there
+            if path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.is_file():
+                found.append((str(path), None))
+            else:
+                found.append((str(path), f"not a regular file ({_kind(path)})"))
+    yield from sorted(found, key=lambda item: Path(item[0]).parts)
+
+
+def _link_problem(path: Path, real_root: str) -> str | None:
+    """Why a link inside an article folder is not followed, or None if it may be."""
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "a link that loops back on itself"
+        return _broken_link(path)
+    if os.path.commonpath([real_root, target]) != real_root:
+        return f"a link to {target}, outside the folder (not followed)"
+    return None
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        return f"a link to {os.readlink(path)}, which does not exist"
+    except OSError:
+        return "a broken link"
+
+
+def _kind(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "cannot be read"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 # --- decoding -------------------------------------------------------------------------------------
@@ -155,14 +222,28 @@ def decode(data: bytes) -> str:
             return _check_text(data.decode(codec))
         except UnicodeDecodeError:
             raise ArticleError("binary data, not text") from None
+    # UTF-8, with any stretch that is not UTF-8 read as Windows-1252 (Latin-1 for the bytes it
+    # leaves undefined): a pasted cp1252 quote inside a UTF-8 file spoils only itself, and a file
+    # that is Windows-1252 throughout reads the same as decoding it whole.
+    return _check_text(data.decode("utf-8", errors=_CP1252_REPAIR))
+
+
+def _cp1252_stretch(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return "".join(_cp1252_char(b) for b in bad), error.end
+
+
+def _cp1252_char(byte: int) -> str:
     try:
-        text = data.decode("utf-8")
+        return bytes([byte]).decode("cp1252")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-    return _check_text(text)
+        return chr(byte)  # the five bytes cp1252 leaves undefined, read as Latin-1
+
+
+_CP1252_REPAIR = "kg-cp1252-repair"
+codecs.register_error(_CP1252_REPAIR, _cp1252_stretch)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -362,6 +443,7 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
         )
     if title and not text.startswith(title):
         text = title + "\n\n" + text
+    text = calm_punctuation_runs(text)
     date = header_date(text) or html_date or default_date
     return Article(
         source=source,
@@ -372,6 +454,33 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
         content_hash=hashlib.sha256(data).hexdigest(),
         author=author,
     )
+
+
+# Eight or more punctuation marks in a row (spaces between them or not): no sentence needs them,
+# and spaCy's tokenizer and parser take time that grows with the square of such a run (20,000
+# commas: over a minute).
+_PUNCTUATION_RUN = re.compile(r"(?:[^\w\s]\s*){8,}")
+
+
+def calm_punctuation_runs(text: str) -> str:
+    """Blank out long runs of punctuation after their first three marks, keeping line breaks and
+    every character's position (evidence offsets stay true)."""
+
+    def calm(m: re.Match[str]) -> str:
+        run = m.group(0)
+        kept = 0
+        out = []
+        for c in run:
+            if c.isspace():
+                out.append(c if c in "\n\r" else " ")
+            elif kept < 3:
+                out.append(c)
+                kept += 1
+            else:
+                out.append(" ")
+        return "".join(out)
+
+    return _PUNCTUATION_RUN.sub(calm, text)
 
 
 def _from_html(html: str) -> tuple[str, str | None, str | None, PartialDate | None]:
@@ -396,12 +505,13 @@ def _from_html(html: str) -> tuple[str, str | None, str | None, PartialDate | No
     return body, meta.get("title"), meta.get("author"), date
 
 
-def read_article(path: str, default_date: PartialDate | None = None) -> Article:
-    """The article in a file (`-` for standard input); ArticleError says why there is none."""
+def read_article(path: str, default_date: PartialDate | None = None, *, name: str | None = None) -> Article:
+    """The article in a file (`-` for standard input, recorded under `name` if given); ArticleError
+    says why there is none."""
     try:
         if path == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
-            return parse_article("<stdin>", data, default_date)
+            return parse_article(name or "<stdin>", data, default_date)
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_BYTES:

@@ -14,7 +14,6 @@ Entity descriptions that no article mentions any more are pruned at the end.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import signal
@@ -28,16 +27,17 @@ from typing import Any
 
 from kg.articles import Article, ArticleError, article_paths, display_path, read_article, source_name
 from kg.dates import PartialDate
-from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, StoreError, UsageError
+from kg.errors import StoreError, UsageError
 from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.pipeline import _oneline, extract_articles
-from kg.store import ArticleGraph, Store, open_store
+from kg.store import ArticleGraph, Store, open_store, orphans_of
 
 INDEX_QUERY = """
-SELECT ?g ?hash ?version WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash .
-  OPTIONAL { ?g kg:extractorVersion ?version } } }
+SELECT ?g ?hash ?version ?path WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash .
+  OPTIONAL { ?g kg:extractorVersion ?version } OPTIONAL { ?g kg:sourcePath ?path } } }
 """
+STDIN = "<stdin>"
 # Builds of more articles than this show a progress bar (on a terminal only).
 PROGRESS_MIN = 3
 
@@ -55,11 +55,15 @@ class BuildReport:
     found: int = 0  # articles named or found under the folders given, bad ones included
     not_built: int = 0  # articles left for the next run by an interruption
 
+    moved: int = 0  # unchanged articles found under a new path (their source path is updated)
+
     def summary(self, location: str) -> str:
         parts = [f"built {self.built} article{'s' if self.built != 1 else ''}"]
         extra = []
         if self.unchanged:
             extra.append(f"{self.unchanged} unchanged")
+        if self.moved:
+            extra.append(f"{self.moved} moved")
         if self.failed:
             extra.append(f"{len(self.failed)} failed")
         if self.interrupted:
@@ -67,18 +71,31 @@ class BuildReport:
         if extra:
             parts[0] += f" ({', '.join(extra)})"
         if self.built:
-            what = ", ".join(f"{n} {k}" for k, n in self.counts.items())
+            what = ", ".join(f"{n} {k if n != 1 else _SINGULAR.get(k, k)}" for k, n in self.counts.items())
             parts.append(f"{what}; {self.triples} triples")
         return "; ".join(parts) + f" into {location} in {self.seconds:.1f} s"
 
 
-def _index(store: Store) -> dict[str, str]:
-    from kg.facts import EXTRACTOR_VERSION
+@dataclass
+class _Indexed:
+    """An article graph the store holds."""
 
+    iri: str
+    current: bool  # read by this version of the extractor
+    source: str
+
+
+_SINGULAR = {"officials": "official", "dialogues": "dialogue", "treaties": "treaty", "policies": "policy"}
+
+
+def _index(store: Store) -> dict[str, _Indexed]:
+    from kg.extractor_version import extractor_version
+
+    current = extractor_version()
     result = store.query(INDEX_QUERY)
     # an article read by another version of the extractor counts as changed: its facts are redone
-    return {str(g): str(h) for g, h, v in result.rows
-            if g is not None and h is not None and str(v) == EXTRACTOR_VERSION}
+    return {str(g): _Indexed(str(g), str(v) == current, str(p) if p is not None else "")
+            for g, h, v, p in result.rows if g is not None and h is not None}
 
 
 class _StopRequest:
@@ -129,8 +146,13 @@ def build_paths(
     errors: list[str] | None = None,
     on_failure: Callable[[str, str], None] | None = None,
     notice: Callable[[str], None] | None = None,
+    name: str | None = None,
 ) -> BuildReport:
     """Build the articles under `paths` into the store at `location`.
+
+    `name` is the source path recorded for an article read from standard input (`-`): a later
+    article under the same name replaces it. Without one, each distinct text read from standard
+    input is an article of its own.
 
     `on_failure(path, reason)` is called as each article fails (the report keeps them all too);
     `notice(text)` gets status lines such as the one Ctrl-C prints. With `scheduler` (a Dask
@@ -163,9 +185,14 @@ def build_paths(
     with open_store(location) as store, _StopRequest(say) as stop, ExitStack() as cluster_connection:
         index = _index(store)
         # only a store that held articles before can be left with entities no article mentions
-        held_articles = bool(store.query("ASK { GRAPH ?g { ?g a kg:Article } }").boolean)
-        todo = list(_pending(paths, index, force, failed, report))
+        held_articles = bool(index)
+        plan = _plan(paths, index, force, failed, report)
+        todo = plan.todo
+        _relocate(store, plan.relocate)
+        report.moved = len(plan.relocate)
         if not todo or stop.requested:
+            if _drop_replaced(store, plan) and not stop.requested:
+                store.prune_entities()
             report.interrupted = stop.requested
             report.not_built = len(todo) if stop.requested else 0
             report.seconds = time.perf_counter() - started
@@ -184,20 +211,29 @@ def build_paths(
             return report
         bar = _Progress(len(todo)) if progress and len(todo) > PROGRESS_MIN else None
         before = len(report.failed)
-        batch = _Batch(store, report, failed)
+
+        def failed_with_copies(path: str, why: str) -> None:
+            failed(path, why)
+            for copy in plan.copies.pop(source_name(path), []):
+                failed(copy, why)
+
+        batch = _Batch(store, report, failed_with_copies)
         try:
-            articles = _read_all(todo, date, failed, stop)
+            articles = _read_all(todo, date, failed_with_copies, stop, name)
             if scheduler:
-                extracted = cluster.extract_articles(articles, on_failure=failed, stop=lambda: stop.requested)
+                extracted = cluster.extract_articles(articles, on_failure=failed_with_copies,
+                                                     stop=lambda: stop.requested)
             else:
-                extracted = extract_articles(extractor, articles, jobs=jobs, on_failure=failed,
+                extracted = extract_articles(extractor, articles, jobs=jobs, on_failure=failed_with_copies,
                                              stop=lambda: stop.requested)
             for article, facts in extracted:
                 try:
                     graph = to_triples(article, facts)
                 except Exception as e:  # one article's odd facts must not end the build
-                    failed(article.source, f"cannot map its facts to RDF ({_oneline(e)})")
+                    failed_with_copies(article.source, f"cannot map its facts to RDF ({_oneline(e)})")
                     continue
+                # the earlier version of a changed file goes in the same step as the new one
+                graph.replaces = _earlier_versions(article.source, graph.iri, plan, index, name)
                 batch.add(article, facts, graph)
                 if bar:
                     bar.advance()
@@ -214,7 +250,9 @@ def build_paths(
                 report.interrupted = stop.requested
                 if report.interrupted:
                     report.not_built = max(0, len(todo) - report.built - (len(report.failed) - before))
-        if report.built and held_articles:
+        report.unchanged += sum(len(c) for source, c in plan.copies.items() if source in batch.built_sources)
+        dropped = _drop_replaced(store, plan)
+        if (report.built or dropped) and held_articles:
             # a changed article may have been the last to mention an entity
             store.prune_entities()
     report.seconds = time.perf_counter() - started
@@ -247,6 +285,7 @@ class _Batch:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer")
         self._in_flight: Any = None
         self._refused: list[tuple[str, str]] = []
+        self.built_sources: dict[str, str] = {}  # source path -> the graph built for it
 
     def add(self, article: Article, facts: ArticleFacts, graph: ArticleGraph) -> None:
         if not self.items:
@@ -308,6 +347,7 @@ class _Batch:
     def _count(self, article: Article, facts: ArticleFacts, graph: ArticleGraph) -> None:
         report = self.report
         report.built += 1
+        self.built_sources[article.source] = graph.iri
         report.triples += len(graph)
         report.words += article.words
         for name, n in (("officials", len(facts.officials)), ("dialogues", len(facts.dialogues)),
@@ -319,26 +359,109 @@ class _Refused(Exception):
     pass
 
 
-def _pending(paths: list[str], index: dict[str, str], force: bool, failed: Callable[[str, str], None],
-             report: BuildReport) -> Iterator[str]:
-    """Paths whose content is new or changed (read once here only to hash them)."""
+@dataclass
+class _Plan:
+    todo: list[str] = field(default_factory=list)  # paths to build
+    relocate: list[tuple[str, str]] = field(default_factory=list)  # (article graph, its new source path)
+    # source path -> graphs of its earlier versions, dropped once the path is built or found unchanged
+    replaced: dict[str, list[str]] = field(default_factory=dict)
+    unchanged_sources: set[str] = field(default_factory=set)
+    # source path of a file to build -> later files with the same bytes (one article; they share its fate)
+    copies: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _plan(paths: list[str], index: dict[str, _Indexed], force: bool, failed: Callable[[str, str], None],
+          report: BuildReport) -> _Plan:
+    """What to build, which unchanged articles moved, and which graphs hold earlier versions.
+
+    An article is known by its content, so a moved or renamed file is found unchanged (its source
+    path is updated), and a file whose content changed is a new article whose old graph goes once
+    the new one is written. Two files with the same bytes are one article.
+    """
+    plan = _Plan()
+    found: list[tuple[str, str, str]] = []  # (path, source, content hash)
     for path, error in article_paths(paths):
         report.found += 1
         if error:
             failed(path, error)
             continue
         if path == "-":
-            yield path
+            plan.todo.append(path)
             continue
         try:
-            digest = _file_hash(path)
+            found.append((path, source_name(path), _file_hash(path)))
         except OSError as e:
             failed(path, (e.strerror or str(e)).lower())
+    article_at = {source: str(article_iri(digest)) for _, source, digest in found}
+    taken: dict[str, str] = {}  # article graph -> the first source path found with its bytes
+    for path, source, digest in found:
+        iri = str(article_iri(digest))
+        known = index.get(iri)
+        fresh = known is None or not known.current or force
+        if iri in taken and fresh:
+            plan.copies.setdefault(taken[iri], []).append(path)
             continue
-        if not force and index.get(str(article_iri(source_name(path)))) == digest:
+        if iri in taken or not fresh:
             report.unchanged += 1
-            continue
-        yield path
+            plan.unchanged_sources.add(source)
+            if known is not None and iri not in taken and known.source != source \
+                    and article_at.get(known.source) != iri:  # moved, not copied
+                plan.relocate.append((iri, source))
+        else:
+            plan.todo.append(path)
+        taken.setdefault(iri, source)
+    by_source: dict[str, list[str]] = {}
+    for known in index.values():
+        by_source.setdefault(known.source, []).append(known.iri)
+    current = set(article_at.values())
+    for source, iri in article_at.items():
+        earlier = [g for g in by_source.get(source, []) if g != iri and g not in current]
+        if earlier:
+            plan.replaced[source] = earlier
+    return plan
+
+
+def _relocate(store: Store, moves: list[tuple[str, str]]) -> None:
+    """Point moved articles at their new source path (their facts stay as they are)."""
+    from rdflib import Literal
+
+    from kg.store import term_text
+
+    operations = []
+    for iri, source in moves:
+        new = term_text(Literal(source))
+        operations.append(
+            f"DELETE {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath ?p ; dct:source ?s }} }}\n"
+            f"INSERT {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath {new} ; dct:source {new} }} }}\n"
+            f"WHERE {{ GRAPH <{iri}> {{ <{iri}> kg:sourcePath ?p OPTIONAL {{ <{iri}> dct:source ?s }} }} }}"
+        )
+    for start in range(0, len(operations), _MOVES_PER_REQUEST):  # a moved folder: few requests
+        store.update(" ;\n".join(operations[start : start + _MOVES_PER_REQUEST]))
+
+
+_MOVES_PER_REQUEST = 100
+
+
+def _earlier_versions(source: str, iri: str, plan: _Plan, index: dict[str, _Indexed], name: str | None) -> list[str]:
+    if source in plan.replaced:
+        return [g for g in plan.replaced[source] if g != iri]
+    if name and source == name:  # standard input under a --name: known only once read
+        return [k.iri for k in index.values() if k.source == name and k.iri != iri]
+    return []
+
+
+def _drop_replaced(store: Store, plan: _Plan) -> int:
+    """Drop the graphs of earlier versions of files found unchanged (left by a build stopped
+    before it could drop them). The earlier versions of files built now went as they were written;
+    a file that failed keeps its earlier version."""
+    dropped = 0
+    for source, graphs in plan.replaced.items():
+        if source in plan.unchanged_sources:
+            for graph in graphs:
+                # one request: the graph and the descriptions only it needed go together
+                store.update(f"{orphans_of(graph)} ;\nDROP SILENT GRAPH <{graph}>")
+                dropped += 1
+    return dropped
 
 
 def _file_hash(path: str) -> str:
@@ -350,18 +473,19 @@ def _file_hash(path: str) -> str:
 
 
 def _read_all(paths: list[str], date: PartialDate | None, failed: Callable[[str, str], None],
-              stop: _StopRequest) -> Iterator[Article]:
+              stop: _StopRequest, name: str | None = None) -> Iterator[Article]:
     for path in paths:
         if stop.requested:
             return
+        shown = path if path != "-" else (name or STDIN)
         try:
-            yield read_article(path, date)
+            yield read_article(path, date, name=name)
         except ArticleError as e:
-            failed(path if path != "-" else "<stdin>", str(e))
+            failed(shown, str(e))
         except (KeyboardInterrupt, GeneratorExit):
             raise
         except Exception as e:  # a reader library failing on one odd file
-            failed(path if path != "-" else "<stdin>", f"cannot read it ({_oneline(e)})")
+            failed(shown, f"cannot read it ({_oneline(e)})")
 
 
 # --- progress -------------------------------------------------------------------------------------
@@ -410,49 +534,4 @@ class _Suspended:
         self._p.live.start()
 
 
-# --- the command ----------------------------------------------------------------------------------
-
-
-def _error_line(path: str, why: str) -> None:
-    print(f"kg: {display_path(path)}: {why}", file=sys.stderr, flush=True)
-
-
-def _notice_line(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def build_command(args: argparse.Namespace) -> int:
-    date = None
-    if args.date:
-        try:
-            date = PartialDate.parse(args.date)
-        except ValueError as e:
-            raise UsageError(f"--date: {e}") from None
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    scheduler = getattr(args, "scheduler", None)
-    if scheduler is None:
-        scheduler = os.environ.get("KG_DASK_SCHEDULER") or None
-    if scheduler and args.jobs > 1:
-        raise UsageError("--jobs and --scheduler do not go together: the cluster's workers do the extraction")
-    from kg.store import default_location
-
-    location = args.store or default_location()
-    report = build_paths(location, args.paths, date=date, model=args.model, jobs=args.jobs, scheduler=scheduler,
-                         force=args.force,
-                         progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
-                         notice=_notice_line)
-    if not args.quiet or report.interrupted:
-        print(report.summary(location), flush=True)
-    if report.interrupted:
-        print(f"kg: interrupted; the {report.built} article{'s' if report.built != 1 else ''} built are kept "
-              "(run the same command again to build the rest)", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if report.failed:
-        n, total = len(report.failed), report.found
-        print(f"kg: {n} of {total} article{'s' if total != 1 else ''} failed (listed above)", file=sys.stderr)
-        return EXIT_FAILURE
-    return EXIT_OK
-
-
-__all__ = ["BuildReport", "build_command", "build_paths", "EXIT_FAILURE"]
+__all__ = ["BuildReport", "build_paths"]

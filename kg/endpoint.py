@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import math
 import netrc
 import os
 import re
@@ -32,17 +33,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
+from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, UpdateRefused, UsageError
 from kg.ontology import ENTITIES_GRAPH, PREFIXES
+from kg.sparqlparse import MAX_QUERY_CHARS, Parsed, parse
 from kg.store import (
+    UPDATE_REFUSED,
     ArticleGraph,
     Quad,
     QueryResult,
     Store,
     Term,
     Triple,
-    first_keyword,
-    is_update,
+    orphans_of,
     syntax_error,
 )
 
@@ -75,9 +77,12 @@ def _env_float(name: str, default: float) -> float:
     if not value:
         return default
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
-        raise UsageError(f"${name} must be a number of seconds, not {value!r}") from None
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= 1e6):
+        raise UsageError(f"${name} must be a number of seconds above 0 and at most 1e6, not {value!r}")
+    return seconds
 
 
 def guess_graph_store(query_url: str) -> str | None:
@@ -115,7 +120,11 @@ class EndpointStore(Store):
         graph_store_url: str | None = None,
         batch_size: int = _BATCH,
     ) -> None:
-        parts = urllib.parse.urlsplit(location)
+        try:
+            parts = urllib.parse.urlsplit(location)
+            parts.port  # noqa: B018 - a bad port raises here, not later in the middle of a request
+        except ValueError as e:
+            raise UsageError(f"not a SPARQL endpoint URL: {location} ({e})") from None
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise UsageError(f"not a SPARQL endpoint URL: {location}")
         if parts.username or parts.password:
@@ -135,6 +144,7 @@ class EndpointStore(Store):
         self._credentials = _credentials(parts.hostname)
         self._opener = self._build_opener()
         self._virtuoso: bool | None = None  # learnt from the first answer's Server header
+        self._staging_cleaned = False
 
     # --- HTTP ---------------------------------------------------------------------------------
 
@@ -226,16 +236,24 @@ class EndpointStore(Store):
 
     # --- queries ------------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
-        return self._query(sparql, timeout, paging=False)
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        result = self._query(sparql, timeout, paging=False)
+        if max_rows is not None and len(result) > max_rows:
+            raise ResultTooLarge(max_rows)
+        return result
 
     def _query(self, sparql: str, timeout: float | None, *, paging: bool) -> QueryResult:
         """Run a query; `paging` callers handle a server's row cap themselves."""
-        if is_update(sparql):
-            raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
+        # Only a text the query grammar reads as a query goes out: a server may run an update
+        # sent as a query (Virtuoso does), so the grammar is the read-only guard.
+        parsed = parse(sparql)
+        if parsed.kind == "update":
+            raise UpdateRefused(UPDATE_REFUSED)
+        if parsed.kind is None and not _oxigraph_reads_as_query(sparql):
+            # SPARQL 1.2 and extensions Oxigraph's query grammar knows (HASLANG) are queries too.
+            raise _unreadable(sparql, parsed)
         text, added_lines = with_prefixes(sparql)
-        kind = first_keyword(sparql)
-        graph_result = kind in ("construct", "describe")
+        graph_result = parsed.form in ("construct", "describe")
         accept = (
             "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
             if graph_result
@@ -264,13 +282,23 @@ class EndpointStore(Store):
             raise StoreError(f"{_short(self.location)} answered a query with {content_type or 'no content type'}, not SPARQL JSON results")
         result = _parse_results(body)
         cap = headers.get("x-sparql-maxrows", "")
-        if not paging and cap.isdigit() and len(result.rows) >= int(cap) and not _limited_to(sparql, int(cap)):
+        if (not paging and cap.isdigit() and len(result.rows) >= int(cap) and not _limited_to(sparql, int(cap))
+                and not self._nothing_beyond(sparql, int(cap), timeout)):
             # Virtuoso cuts results at its ResultSetMaxRows and only says so in this header.
             raise StoreError(
                 f"the server cut the result off at {cap} rows (its result row limit): page through it "
                 "with LIMIT and OFFSET, or raise the limit on the server (Virtuoso: ResultSetMaxRows)"
             )
         return result
+
+    def _nothing_beyond(self, sparql: str, cap: int, timeout: float | None) -> bool:
+        """Whether a result of exactly `cap` rows is whole: the same query from row `cap` on is
+        empty. Asked only when the text takes an appended LIMIT and OFFSET (it has no outer LIMIT,
+        OFFSET or VALUES of its own)."""
+        if not parse(sparql).open_ended:
+            return False
+        rest = self._query(f"{sparql}\nLIMIT 1 OFFSET {cap}", timeout, paging=True)
+        return not rest.rows
 
     def _probe(self) -> None:
         """One trivial query, to learn which server this is."""
@@ -299,6 +327,7 @@ class EndpointStore(Store):
         its SPARQL readers are not isolated from a request in progress: a query running during the
         move can count a graph half replaced.)
         """
+        self.drop_leftover_staging()
         target = _iri(graph)
         batches = list(_batches(list(triples), self.batch_size))
         if not batches:
@@ -321,7 +350,23 @@ class EndpointStore(Store):
                 pass
             raise
 
+    def drop_leftover_staging(self) -> None:
+        """Drop the staging graphs an earlier push left behind (its connection was lost before it
+        could clean up): on a server whose default graph is the union of all graphs, every query
+        would count their triples again. Done once, before this store's first write."""
+        if self._staging_cleaned:
+            return
+        self._staging_cleaned = True
+        result = self._query(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}',
+            None, paging=False,
+        )
+        for (g,) in result.rows:
+            if isinstance(g, URIRef) and str(g).startswith(STAGING_PREFIX):
+                self._update_raw(f"DROP SILENT GRAPH {_iri(str(g))}")
+
     def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        self.drop_leftover_staging()
         target = _iri(graph)
         for batch in _batches(list(triples), self.batch_size):
             if self.graph_store_url and self._graph_store_write("POST", graph, batch, graph):
@@ -331,6 +376,7 @@ class EndpointStore(Store):
     def write_articles(self, articles: Sequence[ArticleGraph]) -> None:
         """Each article in one update request when it fits (its graph replaced and its entity
         descriptions merged together), else its graph replaced and then the descriptions merged."""
+        self.drop_leftover_staging()
         entities = _iri(ENTITIES_GRAPH)
         for article in articles:
             target = _iri(article.iri)
@@ -342,6 +388,8 @@ class EndpointStore(Store):
             else:
                 self.replace_graph(article.iri, article.triples)
                 self.merge_graph(ENTITIES_GRAPH, article.entities)
+            for old in article.replaces:
+                self.update(f"{orphans_of(old)} ;\nDROP SILENT GRAPH {_iri(old)}")
 
     def _refused_as_store_error(self, text: str, graph: str) -> None:
         try:
@@ -416,26 +464,22 @@ class EndpointStore(Store):
 
 # --- query text -----------------------------------------------------------------------------------
 
-_TRAILING_LIMIT = re.compile(r"(?is)\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*(?:#[^\n]*\s*)*$")
-
-
 def _limited_to(sparql: str, rows: int) -> bool:
-    """Whether the query's own final LIMIT asks for at most `rows` rows."""
-    m = _TRAILING_LIMIT.search(sparql) or re.search(
-        r"(?is)\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*(?:#[^\n]*\s*)*$", sparql
-    )
-    return bool(m) and int(m.group(1)) <= rows
-
-_DECLARED = re.compile(r"(?i)\bprefix\s+([A-Za-z][\w.-]*)?:")
+    """Whether the query's own outermost LIMIT asks for at most `rows` rows (read from its parse:
+    a pattern over the text can take exponential time on a hostile one)."""
+    limit = parse(sparql).limit
+    return limit is not None and limit <= rows
 
 
 def with_prefixes(sparql: str) -> tuple[str, int]:
     """The query with the project's PREFIX declarations it lacks, on one added line.
 
-    Returns the text and the number of lines added before the user's first line (0 or 1), so a
-    position the server reports can be mapped back to the user's text.
+    Which prefixes the text declares is read from its parse, never searched for in the text (a
+    string literal may hold "prefix kg:"). Returns the text and the number of lines added before
+    the user's first line (0 or 1), so a position the server reports can be mapped back to the
+    user's text.
     """
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(sparql)}
+    declared = set(parse(sparql).prefixes)
     missing = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared]
     if not missing:
         return sparql, 0
@@ -486,11 +530,44 @@ def _query_error(detail: str, sparql: str, added_lines: int) -> KgErrorType:
 KgErrorType = QuerySyntaxError | StoreError
 
 
+def _unreadable(sparql: str, parsed: Parsed) -> QuerySyntaxError:
+    """A text the grammar reads as neither a query nor an update: never sent. Oxigraph's message
+    (the one the embedded store gives) when it has one, else the grammar's, at its position."""
+    local = _local_syntax_error(sparql) if len(sparql) <= MAX_QUERY_CHARS else None
+    if local is not None:
+        return local
+    line = column = None
+    if parsed.offset >= 0:
+        before = sparql[: parsed.offset]
+        line = before.count("\n") + 1
+        column = parsed.offset - (before.rfind("\n") + 1) + 1
+    return QuerySyntaxError(parsed.error, sparql, line, column)
+
+
+def _oxigraph_reads_as_query(sparql: str) -> bool:
+    """Whether Oxigraph's query grammar accepts the text. Its parser cannot be called without
+    evaluating on an (empty) store, so texts naming SERVICE are not tried: that would reach out."""
+    import pyoxigraph as ox
+
+    if len(sparql) > MAX_QUERY_CHARS or re.search(r"(?i)service", sparql):
+        return False
+    try:
+        ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError:
+        return False
+    except Exception:  # noqa: BLE001 - it parsed; evaluating on an empty store is not the question
+        return True
+    return True
+
+
 def _local_syntax_error(sparql: str) -> QuerySyntaxError | None:
     import pyoxigraph as ox
 
+    parsed = parse(sparql)
+    if parsed.services or "load" in parsed.operations:
+        return None  # checking it here would evaluate it, and these reach out to the network
     try:
-        if is_update(sparql):
+        if parsed.kind == "update":
             ox.Store().update(sparql, prefixes=PREFIXES)
         else:
             ox.Store().query(sparql, prefixes=PREFIXES)
@@ -587,9 +664,11 @@ def _strip_literals(text: str) -> str:
     return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
 
 
-def _json_term(value: dict[str, str] | None) -> Term | None:
+def _json_term(value: object) -> Term | None:
     if value is None:
         return None
+    if not isinstance(value, dict) or not isinstance(value.get("value", ""), str):
+        raise StoreError(f"the server sent a result term that is not a SPARQL JSON term: {_clip(repr(value), 120)}")
     kind = value.get("type")
     text = value.get("value", "")
     if kind == "uri":
@@ -598,22 +677,37 @@ def _json_term(value: dict[str, str] | None) -> Term | None:
         return BNode(_bnode_label(text))
     if kind in ("literal", "typed-literal"):
         lang = value.get("xml:lang")
-        if lang:
+        if lang and isinstance(lang, str):
             return Literal(text, lang=lang)
         datatype = value.get("datatype")
-        return Literal(text, datatype=URIRef(datatype) if datatype and datatype != _XSD_STRING else None)
-    raise StoreError(f"unsupported term in the server's results: {value!r}")
+        if datatype and isinstance(datatype, str) and datatype != _XSD_STRING:
+            return Literal(text, datatype=URIRef(datatype))
+        return Literal(text)
+    raise StoreError(f"unsupported term in the server's results: {_clip(repr(value), 120)}")
 
 
 def _parse_results(body: bytes) -> QueryResult:
+    """SPARQL JSON results, checked for shape: a server's odd answer is one error, never a crash."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as e:
         raise StoreError(f"the server sent results that are not JSON: {e}") from None
+    except RecursionError:
+        raise StoreError("the server sent results nested too deeply to be SPARQL JSON results") from None
+    if not isinstance(data, dict):
+        raise StoreError(f"the server sent JSON that is not SPARQL results (a {type(data).__name__})")
     if "boolean" in data:
         return QueryResult("ask", boolean=bool(data["boolean"]))
-    names = list(data.get("head", {}).get("vars", []))
-    rows = [tuple(_json_term(b.get(n)) for n in names) for b in data.get("results", {}).get("bindings", [])]
+    head, results = data.get("head"), data.get("results")
+    names = head.get("vars") if isinstance(head, dict) else None
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not isinstance(bindings, list):
+        raise StoreError("the server sent JSON that is not SPARQL results (no head.vars or results.bindings list)")
+    rows = []
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            raise StoreError(f"the server sent a result row that is not an object: {_clip(repr(binding), 120)}")
+        rows.append(tuple(_json_term(binding.get(n)) for n in names))
     return QueryResult("select", vars=names, rows=rows)
 
 
@@ -677,13 +771,14 @@ def _http_error(code: int, url: str, what: str, detail: str, has_credentials: bo
         return StoreError(f"{where} refused the {what} (HTTP 401): {hint}")
     if code == 403:
         return StoreError(f"{where} forbids the {what} (HTTP 403): the user lacks the rights for it")
-    if code == 404:
-        return StoreError(f"nothing at {where} (HTTP 404): check the endpoint URL")
     if code in (404, 405, 415, 501) and what == "graph upload":
+        # a guessed Graph Store URL that is not there falls back to SPARQL Update
         return _NoGraphStore(
             f"{where} does not take Graph Store Protocol uploads (HTTP {code}): set KG_GSP_URL to the "
             "server's graph store endpoint, or KG_GSP_URL=none to use SPARQL Update"
         )
+    if code == 404:
+        return StoreError(f"nothing at {where} (HTTP 404): check the endpoint URL")
     tail = f": {detail}" if detail else ""
     if re.search(r"(?i)SR186|no permission|permission denied|not authori[sz]ed", detail):
         # Virtuoso answers a missing right with 500 and SR186, not 403.

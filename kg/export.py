@@ -11,16 +11,16 @@ turn into ports or HTML labels without any error.
 
 from __future__ import annotations
 
-import argparse
+import re
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import EXIT_OK, KgError, UsageError
+from kg.errors import KgError, UsageError
+from kg.outfile import check_writable, write_whole
 
 if TYPE_CHECKING:
     import pydot
@@ -51,9 +51,20 @@ KIND_NAMES = {"TreatyEvent": "Treaty event", "Other": "Other entity"}
 FONT = "Helvetica"
 
 
-def quoted(text: str) -> str:
-    """A DOT double-quoted string; pydot leaves strings that are already quoted untouched."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def quoted(text: str, *, url: bool = False) -> str:
+    """A DOT double-quoted string; pydot leaves strings that are already quoted untouched.
+
+    Control characters become spaces (no XML may hold them, so an SVG with one is broken), and
+    `&` is written `&amp;`: Graphviz reads entities in labels, so `&lt;` or `&#x1F;` in a title
+    would otherwise be drawn as `<` or break the SVG. A link (`url`) keeps its `&` as it is.
+    """
+    text = _CONTROLS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not url:
+        text = text.replace("&", "&amp;")
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
 
@@ -61,57 +72,32 @@ def html_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-# --- options --------------------------------------------------------------------------------------
-
-
-class _ArgumentParser(argparse.ArgumentParser):
-    """Reports bad options as a `UsageError` (one line) instead of exiting: used by the shell."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def _add_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
-    src = parser.add_argument_group("what to draw" + (" (default: the last query's result)" if shell else ""))
-    src.add_argument("--all", action="store_true", help="the whole graph")
-    src.add_argument("--saved", metavar="NAME", help="the result of a saved query (see kg saved)")
-    src.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                     help="saved-query parameter (repeatable)")
-    src.add_argument("--query", "-q", metavar="Q", help="the result of a SPARQL query (CONSTRUCT: its triples; "
-                     "SELECT: the entities in its rows and the edges among them)")
-    src.add_argument("--entity", "-e", metavar="E", help="the neighbourhood of an entity (label, prefixed name or IRI)")
-    src.add_argument("--depth", "-d", type=int, default=DEFAULT_DEPTH, metavar="N",
-                     help=f"with --entity: how many steps away (default {DEFAULT_DEPTH})")
-    look = parser.add_argument_group("how to draw it")
-    look.add_argument("--engine", choices=ENGINES, default="dot", help="Graphviz layout engine (default dot)")
-    look.add_argument("--rankdir", choices=("LR", "TB"), default="LR", type=str.upper,
-                      help="direction of the dot layout (default LR)")
-    look.add_argument("--literals", action="store_true", help="draw literal values (dates, titles, codes) as nodes")
-    look.add_argument("--no-fold", dest="fold", action="store_false",
-                      help="draw posts and treaty events as nodes instead of edge labels")
-    look.add_argument("--by-article", action="store_true",
-                      help="one box per source article (entities from several articles stay outside)")
-    look.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
-                      help=f"refuse drawings with more nodes than this (default {DEFAULT_MAX_NODES})")
-    parser.add_argument("--force", "-f", action="store_true", help="overwrite FILE if it exists")
-
-
-def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", "-o", metavar="FILE", required=True,
-                        help="output file: .png, .svg, .pdf or .dot")
-    _add_options(parser, shell=False)
-    parser.epilog = "Exactly one of --all, --saved, --query, --entity is needed."
-
-
-def shell_parser() -> argparse.ArgumentParser:
-    parser = _ArgumentParser(prog="\\export", add_help=False,
-                             description="Draw the last query's result (or --all, --entity ...) to FILE.")
-    parser.add_argument("output", metavar="FILE", help="output file: .png, .svg, .pdf or .dot")
-    _add_options(parser, shell=True)
-    return parser
-
-
 # --- choosing what to draw ------------------------------------------------------------------------
+
+
+@dataclass
+class DrawingRequest:
+    """What to draw and how: the options of `kg export` and the shell's `\\export`."""
+
+    output: Path
+    all: bool = False  # the whole graph
+    saved: str | None = None  # a saved query's result
+    params: list[str] = field(default_factory=list)  # its parameters, name=value
+    query: str | None = None  # a query's result
+    entity: str | None = None  # an entity's neighbourhood ...
+    depth: int = DEFAULT_DEPTH  # ... this many steps away
+    engine: str = "dot"
+    rankdir: str = "LR"
+    literals: bool = False
+    fold: bool = True  # posts and treaty events as edge labels
+    by_article: bool = False
+    max_nodes: int = DEFAULT_MAX_NODES
+    force: bool = False  # overwrite the output file
+
+    def sources(self) -> list[str]:
+        """The options that name what to draw (the shell draws the last result when there is none)."""
+        given = {"all": self.all, "saved": self.saved, "query": self.query, "entity": self.entity}
+        return [name for name, value in given.items() if value]
 
 
 @dataclass
@@ -121,10 +107,6 @@ class Selection:
     title: str
     articles: dict[str, str]  # article IRI -> caption for --by-article boxes
     focus: str | None = None  # the entity a neighbourhood is drawn around
-
-
-def _sources(args: argparse.Namespace) -> list[str]:
-    return [name for name in ("all", "saved", "query", "entity") if getattr(args, name)]
 
 
 def _captions(eg: EntityGraph) -> dict[str, str]:
@@ -146,39 +128,39 @@ def _result_selection(store: Store, eg: EntityGraph, result: QueryResult, fold: 
     return Selection(view, sorted(n for n in found if n), title, _captions(eg))
 
 
-def select(store: Store, args: argparse.Namespace, last_query: str | None = None,
+def select(store: Store, request: DrawingRequest, last_query: str | None = None,
            last_result: QueryResult | None = None) -> Selection:
-    """The nodes to draw, as the options (or, in the shell, the last query) ask."""
+    """The nodes to draw, as the request (or, in the shell, the last query) asks."""
     import networkx as nx
 
     from kg import netgraph, saved
 
-    sources = _sources(args)
+    sources = request.sources()
     if len(sources) > 1:
         raise UsageError("give only one of --all, --saved, --query, --entity")
-    if args.param and not args.saved:
+    if request.params and not request.saved:
         raise UsageError("--param goes with --saved")
-    if args.depth < 0:
+    if request.depth < 0:
         raise UsageError("--depth must be 0 or more")
     eg = netgraph.entity_graph(store)
-    if args.all:
-        view = eg.view(args.fold)
+    if request.all:
+        view = eg.view(request.fold)
         return Selection(view, sorted(view.graph.nodes), "Whole graph", _captions(eg))
-    if args.entity:
-        view = eg.view(args.fold)
-        centre = netgraph.resolve(store, args.entity, eg, args.fold)
-        near = nx.single_source_shortest_path_length(view.undirected, centre, cutoff=args.depth)
-        title = f"{view.label(centre)}: neighbourhood, depth {args.depth}"
+    if request.entity:
+        view = eg.view(request.fold)
+        centre = netgraph.resolve(store, request.entity, eg, request.fold)
+        near = nx.single_source_shortest_path_length(view.undirected, centre, cutoff=request.depth)
+        title = f"{view.label(centre)}: neighbourhood, depth {request.depth}"
         return Selection(view, sorted(near), title, _captions(eg), centre)
-    if args.saved:
-        text = saved.bind(saved.get(args.saved), saved.parse_assignments(args.param))
-        return _result_selection(store, eg, store.query(text), args.fold, f"Saved query {args.saved}")
-    if args.query:
-        return _result_selection(store, eg, store.query(args.query), args.fold, "Query result")
+    if request.saved:
+        text = saved.bind(saved.get(request.saved), saved.parse_assignments(request.params))
+        return _result_selection(store, eg, store.query(text), request.fold, f"Saved query {request.saved}")
+    if request.query:
+        return _result_selection(store, eg, store.query(request.query), request.fold, "Query result")
     if last_result is not None:
-        return _result_selection(store, eg, last_result, args.fold, "Query result")
+        return _result_selection(store, eg, last_result, request.fold, "Query result")
     if last_query:
-        return _result_selection(store, eg, store.query(last_query), args.fold, "Query result")
+        return _result_selection(store, eg, store.query(last_query), request.fold, "Query result")
     raise UsageError("nothing to draw yet: run a query first, or give --all, --entity NAME, --saved NAME or --query Q")
 
 
@@ -211,8 +193,10 @@ def _legend(kinds: Iterable[str], literals: bool, folded: bool) -> str:
 
 
 def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", literals: bool = False,
-              by_article: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> Drawing:
-    """The pydot graph for a selection, refused when it has more than `max_nodes` nodes."""
+              by_article: bool = False, max_nodes: int = DEFAULT_MAX_NODES,
+              node_url: Callable[[str], str] | None = None) -> Drawing:
+    """The pydot graph for a selection, refused when it has more than `max_nodes` nodes.
+    A node links to its IRI, or to `node_url(iri)` (the server links nodes to its entity pages)."""
     import pydot
 
     from kg.netgraph import property_label
@@ -255,7 +239,7 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
         for i, article in enumerate(sorted(set(home.values()))):
             cluster = pydot.Cluster(f"article{i}", label=quoted(sel.articles.get(article, article)),
                                     style=quoted("rounded,dashed"), color=quoted("#888888"),
-                                    fontsize="12", URL=quoted(article), tooltip=quoted(article))
+                                    fontsize="12", URL=quoted(article, url=True), tooltip=quoted(article))
             dot.add_subgraph(cluster)
             containers[article] = cluster
 
@@ -273,7 +257,7 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
             fillcolor=quoted(fill), color=quoted(border), tooltip=quoted(iri),
         )
         if not iri.startswith("_:"):
-            node.set("URL", quoted(iri))
+            node.set("URL", quoted(node_url(iri) if node_url else iri, url=True))
         if n == sel.focus:
             node.set("penwidth", "3")
         containers.get(home.get(n, ""), dot).add_node(node)
@@ -324,13 +308,7 @@ def output_format(path: Path) -> str:
 def check_output(path: Path, force: bool) -> str:
     """The format for `path`, after refusing what cannot work before any drawing is made."""
     fmt = output_format(path)
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder, not a file name")
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists (use --force to overwrite it)")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise KgError(f"cannot write {path}: there is no folder {parent}")
+    check_writable(path, force)
     return fmt
 
 
@@ -358,62 +336,24 @@ def render(dot_text: str, fmt: str, engine: str = "dot") -> bytes:
 
 
 def write_file(path: Path, data: bytes, force: bool) -> None:
-    """Write `data` to `path`; without `force` an existing file is never replaced (even one made
-    while Graphviz was running)."""
-    try:
-        with open(path, "wb" if force else "xb") as out:
-            out.write(data)
-    except FileExistsError:
-        raise UsageError(f"{path} exists (use --force to overwrite it)") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a file name") from None
-    except FileNotFoundError:
-        raise KgError(f"cannot write {path}: there is no folder {path.parent}") from None
-    except PermissionError:
-        raise KgError(f"cannot write {path}: permission denied") from None
-    except OSError as e:
-        raise KgError(f"cannot write {path}: {e.strerror or e}") from None
+    """Write `data` to `path` whole or not at all; without `force` an existing file is never
+    replaced (even one made while Graphviz was running)."""
+    write_whole(path, data, force)
 
 
-def export(store: Store, args: argparse.Namespace, last_query: str | None = None,
+def export(store: Store, request: DrawingRequest, last_query: str | None = None,
            last_result: QueryResult | None = None) -> str:
-    """Draw what `args` asks for into `args.output`; returns a one-line report."""
-    path = Path(args.output)
-    fmt = check_output(path, args.force)
-    if args.max_nodes < 1:
+    """Draw what the request asks for into its output file; returns a one-line report."""
+    path = request.output
+    fmt = check_output(path, request.force)
+    if request.max_nodes < 1:
         raise UsageError("--max-nodes must be 1 or more")
-    sel = select(store, args, last_query, last_result)
-    drawing = build_dot(sel, engine=args.engine, rankdir=args.rankdir, literals=args.literals,
-                       by_article=args.by_article, max_nodes=args.max_nodes)
-    write_file(path, render(drawing.text(), fmt, args.engine), args.force)
+    sel = select(store, request, last_query, last_result)
+    drawing = build_dot(sel, engine=request.engine, rankdir=request.rankdir, literals=request.literals,
+                       by_article=request.by_article, max_nodes=request.max_nodes)
+    write_file(path, render(drawing.text(), fmt, request.engine), request.force)
     return f"wrote {path}: {_count(drawing.nodes, 'node')}, {_count(drawing.edges, 'edge')}"
 
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def run_export(args: argparse.Namespace) -> int:
-    from kg.store import open_store
-
-    if not _sources(args):
-        raise UsageError("say what to draw: --all, --saved NAME, --query Q or --entity E")
-    output_format(Path(args.output))
-    from kg.netgraph import entity_graph
-
-    with open_store(args.store, read_only=True) as store:
-        entity_graph(store, disk=True)  # later calls find it in memory
-        print(export(store, args))
-    sys.stdout.flush()
-    return EXIT_OK
-
-
-def shell_export(store: Store, argv: list[str], last_query: str | None, last_result: QueryResult | None) -> str:
-    """`\\export FILE [options]` in the shell. Draws the last CONSTRUCT result, or the entities in
-    the last SELECT result's rows, unless an option names something else. Returns one line;
-    bad input raises `KgError`."""
-    parser = shell_parser()
-    if any(a in ("-h", "--help") for a in argv):
-        return parser.format_help().rstrip()
-    args = parser.parse_args(argv)
-    return export(store, args, last_query, last_result)

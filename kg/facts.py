@@ -7,11 +7,6 @@ from dataclasses import dataclass, field
 
 from kg.dates import PartialDate
 
-# Bumped whenever extraction or the graph's layout changes what is written, so `kg build` redoes
-# articles read before (2: entity descriptions moved to the shared entities graph; 3: wider rules
-# for people, datelines, dates, events and treaties).
-EXTRACTOR_VERSION = "3"
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -21,6 +16,7 @@ class Evidence:
     end: int
     quote: str
     confidence: float = 0.8
+    rule: str = ""  # the id of the extraction rule that read the fact ("dialogues.meet-verb")
 
 
 @dataclass

@@ -25,7 +25,6 @@ EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
     "IRN": ["Iran"],
     "SYR": ["Syria"],
     "VNM": ["Vietnam", "Viet Nam"],
-    "LAO": ["Laos"],
     "PHL": ["Philippines", "the Philippines"],
     "CZE": ["Czech Republic", "Czechia"],
     "TUR": ["Turkey", "Türkiye"],
@@ -33,14 +32,27 @@ EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
     "BOL": ["Bolivia"],
     "VEN": ["Venezuela"],
     "TZA": ["Tanzania"],
-    "PSE": ["Palestine"],
     "FSM": ["Micronesia", "Federated States of Micronesia"],
     "COD": ["DR Congo", "Democratic Republic of the Congo"],
     "NLD": ["Netherlands", "the Netherlands", "Holland"],
     "ARE": ["UAE", "United Arab Emirates"],
     "SAU": ["Saudi Arabia"],
     "PNG": ["Papua New Guinea", "PNG"],
+    "VAT": ["Holy See", "Vatican", "Vatican City", "Vatican City State"],
+    "BRN": ["Brunei", "Brunei Darussalam"],
+    "MMR": ["Myanmar", "Burma"],
+    "TLS": ["Timor-Leste", "East Timor"],
+    "CIV": ["Côte d'Ivoire", "Ivory Coast"],
+    "CPV": ["Cabo Verde", "Cape Verde"],
+    "PSE": ["Palestine", "State of Palestine"],
+    "LAO": ["Laos", "Lao PDR"],
+    "BIH": ["Bosnia and Herzegovina", "Bosnia"],
+    "MHL": ["Marshall Islands", "Republic of the Marshall Islands", "Republic of Marshall Islands"],
 }
+
+# Parties to treaties and owners of policies that are no sovereign state, by the code the UN and the
+# World Bank give them (the extraction rules name them; `find_countries` does not).
+NON_STATE_PARTIES: dict[str, str] = {"EUU": "European Union"}
 
 # Demonyms and adjectives (general knowledge).
 DEMONYMS: dict[str, list[str]] = {
@@ -186,6 +198,9 @@ GOVERNMENT_BODIES: dict[str, str] = {
     "kantei": "JPN",
     "japan self-defense forces": "JPN",
     "self-defense forces": "JPN",
+    "maritime self-defense force": "JPN",
+    "ground self-defense force": "JPN",
+    "air self-defense force": "JPN",
     "royal australian navy": "AUS",
     "australian defence force": "AUS",
     "people's liberation army": "CHN",
@@ -215,6 +230,11 @@ COUNTRY_STYLE_TITLES: dict[str, str] = {
     "external affairs minister": "IND",
     "minister of external affairs": "IND",
     "national security adviser": "",
+    # the Irish head of government and deputy, and the British style of a cabinet office
+    "taoiseach": "IRL",
+    "tánaiste": "IRL",
+    "tanaiste": "IRL",
+    "secretary of state for": "GBR",
 }
 
 
@@ -345,7 +365,7 @@ class Gazetteer:
 
     def name(self, code: str) -> str:
         c = self.countries.get(code)
-        return c.name if c else code
+        return c.name if c else NON_STATE_PARTIES.get(code, code)
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,6 @@ graphs then see a country's label once, not once per article that names the coun
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from decimal import Decimal
@@ -24,7 +23,8 @@ from rdflib import namespace as _ns
 from kg import ontology
 from kg.articles import Article
 from kg.dates import PartialDate
-from kg.facts import EXTRACTOR_VERSION, ArticleFacts, Evidence, PlaceRef
+from kg.extractor_version import extractor_version
+from kg.facts import ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.ontology import KGID
 from kg.store import ArticleGraph, Triple
@@ -54,10 +54,11 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80] or "x"
 
 
-def article_iri(source: str) -> URIRef:
-    """The article's graph: named after its file, so a changed file replaces its own facts."""
-    ident = source if source.startswith("<") else os.path.abspath(source)
-    return KGID[f"article/{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:16]}"]
+def article_iri(content_hash: str) -> URIRef:
+    """The article's graph, named after its content (the SHA-256 of its bytes): the same article
+    keeps its identity when its file is moved or renamed, and two articles read from standard input
+    never share one. A changed file is a new article that replaces the graph of its old version."""
+    return KGID[f"article/{content_hash[:16]}"]
 
 
 def country_iri(code: str) -> URIRef:
@@ -85,7 +86,7 @@ class _Graph:
         self.triples: list[Triple] = []
         self.entities: list[Triple] = []
         self.article = article
-        self.graph = article_iri(article.source)
+        self.graph = article_iri(article.content_hash)
         self._n = 0
         self._typed: set[URIRef] = set()
 
@@ -122,6 +123,8 @@ class _Graph:
         self.add(node, KG.startOffset, Literal(ev.start))
         self.add(node, KG.endOffset, Literal(ev.end))
         self.add(node, KG.confidence, Literal(Decimal(f"{ev.confidence:.2f}"), datatype=XSD.decimal))
+        if ev.rule:  # the extraction rule that read the fact: where to look when it is wrong
+            self.add(node, KG.rule, Literal(ev.rule))
         self.add(node, PROV.wasDerivedFrom, self.graph)
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
@@ -154,7 +157,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
     g.add(a, KG.sourcePath, Literal(article.source))
     g.add(a, DCTERMS.source, Literal(article.source))
     g.add(a, KG.contentHash, Literal(article.content_hash))
-    g.add(a, KG.extractorVersion, Literal(EXTRACTOR_VERSION))
+    g.add(a, KG.extractorVersion, Literal(extractor_version()))
     if article.date:
         g.add(a, DCTERMS.date, date_literal(article.date))
     if article.author:

@@ -9,6 +9,7 @@ entities for the names that stand alone. Every mention carries character offsets
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -28,10 +29,13 @@ TITLE_HEADS = {
     "chairman", "chairwoman", "consul", "governor", "king", "queen", "emperor", "senator", "commissioner",
     "undersecretary", "secretary-general", "attaché", "attache", "counsellor", "counselor", "colonel",
     "brigadier", "vice-president", "vice-chairman", "leader", "ministers", "secretaries", "presidents",
+    "head", "sultan", "emir", "amir", "taoiseach", "tánaiste", "tanaiste", "ambassadors", "member",
+    "attorney", "solicitor", "marshal", "commodore",
 }
 # Heads that are also common words: only a title when capitalized or followed by a name.
 WEAK_HEADS = {"general", "chief", "director", "commander", "leader", "governor", "king", "queen", "adviser",
-              "advisor", "counsellor", "counselor", "chairman", "president", "colonel", "brigadier"}
+              "attorney", "solicitor", "marshal", "commodore",
+              "advisor", "counsellor", "counselor", "chairman", "president", "colonel", "brigadier", "head"}
 TITLE_DOMAINS = {
     "defence", "defense", "foreign", "trade", "finance", "treasury", "home", "interior", "justice", "health",
     "energy", "commerce", "agriculture", "education", "economy", "environment", "climate", "security", "prime",
@@ -58,14 +62,26 @@ COMPLEMENT_WORDS = {
     "department", "armed", "military", "ministry", "administration", "tourism", "investment", "innovation",
     "communications", "employment", "housing", "heritage", "aviation", "water", "mines", "mining", "petroleum",
     "natural", "forestry", "lands", "rural", "urban", "local", "citizenship", "diaspora", "integration",
-    "maritime", "ocean", "exports",
+    "maritime", "ocean", "exports", "royal", "ireland", "scotland", "wales", "self-defense", "self-defence",
+    "communist", "party", "committee", "country",
 }
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "hon", "rt", "rt.", "hon.", "mr.", "mrs.", "ms.", "dr.", "h.e.",
-              "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady"}
+              "the", "honourable", "honorable", "excellency", "his", "her", "lord", "lady",
+              # styles of other languages and services in English text: "Shri", "Prof", "Msgr.", "Datuk", "Sheikh"
+              "shri", "smt", "prof", "prof.", "professor", "msgr", "msgr.", "monsignor", "datuk", "dato", "dato'",
+              "datin", "tun", "pehin", "dayang", "awang", "pengiran", "sheikh", "shaikh", "samdech", "haji", "hajah",
+              "archbishop", "cardinal", "bishop", "reverend", "rev", "rev.", "fr", "fr."}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Letters after a name that are not part of it: "Richard Marles MP", "Anna Berg KC".
 POSTNOMINALS = {"MP", "MPs", "MLA", "MHR", "MSP", "QC", "KC", "AO", "AC", "AM", "CBE", "OBE", "MBE", "KBE", "DBE",
-                "KCMG", "GCMG", "CMG", "ONZM", "CNZM", "KNZM", "DCNZM", "PC"}
+                "KCMG", "GCMG", "CMG", "ONZM", "CNZM", "KNZM", "DCNZM", "PC", "TD", "MK", "M.K.", "PhD", "Ph.D.", "MLC",
+                "MPP", "MNA", "SC", "JP", "DSO", "MC", "GCB", "KCB", "CB", "OAM", "AFC", "CSC", "GNZM",
+                "CVO", "LVO", "DSC", "DSM", "CSM", "MVO", "QSO", "ONZ", "NZM", "VC", "GC", "OM"}
+# Words of a style that follow its first word ("Datuk Seri", "Dato' Paduka", "Tan Sri"): skipped only there.
+_STYLE_CONTINUATIONS = {"seri", "sri", "paduka", "pahlawan", "setia", "panglima", "utama", "datu", "excellency"}
+# Lower-case particles inside names ("Ahmed al-Sharaa", "Mohammed bin Salman", "Padilla de Arretureta").
+NAME_PARTICLES = {"al", "el", "bin", "binti", "bint", "ibn", "de", "del", "della", "da", "das", "dos", "du", "van", "von",
+                  "der", "den", "ter", "la", "le", "di", "y", "abu"}
 _HONORIFIC_WORDS = {h.rstrip(".") for h in HONORIFICS}
 _STYLE_WORDS = {"hon", "honourable", "honorable", "rt", "right"}
 # The lower-case syllable after a hyphen in a given name ("Min-jun", "Dong-hyun"), not "-led", "-based".
@@ -84,6 +100,14 @@ NOT_NAME_WORDS = {
     "calls", "visits", "meets", "hosts", "travels", "welcomes", "hold", "holds", "also", "alliance",
     "initiative", "policy", "strategy", "partnership", "framework", "declaration", "coast", "guard", "self",
     "defense", "defence", "state", "foreign", "affairs", "trade", "minister", "secretary", "president",
+    # events and documents ("Foreign Ministers Meeting Outcomes Document"), and the verbs of headlines
+    # written in capitals ("President Ana Berg Speaks with ...")
+    "meeting", "meetings", "talks", "conference", "outcomes", "outcome", "document", "communique", "communiqué",
+    "report", "counsel", "speaks", "receives", "signs", "discusses", "attends", "arrives", "leaves", "urges",
+    "congratulates", "deposits", "praises", "commends", "condemns", "announces", "launches", "opens",
+    "addresses", "chairs", "leads", "joins", "concludes", "reaffirms", "agree", "agrees", "pledges", "highlights",
+    "phones", "greets", "sends", "stresses", "tells", "expresses", "reviews", "witnesses", "marks",
+    "ratifies", "presents", "lays", "inaugurates", "observes", "briefs", "honours", "honors", "delivers",
 }
 # Words that end the names of companies and bodies, not people ("General Dynamics Land Systems").
 ORG_WORDS = {
@@ -91,9 +115,16 @@ ORG_WORDS = {
     "aerospace", "motors", "electric", "company", "co", "airlines", "airways", "bank", "holdings", "media",
     "labs", "laboratories", "university", "institute", "foundation", "association", "agency", "authority",
     "party", "union", "times", "post", "journal", "network", "broadcasting", "shipbuilding", "works", "electronics",
+    "organization", "organisation", "organizations", "organisations", "service", "services", "secretariat", "directorate", "bureau", "commission",
+    "community", "court", "tribunal", "centre", "center", "fund", "assembly", "parliament", "unit",
 }
 # A hyphenated given name with a lower-case second syllable, written after the family name.
 _FAMILY_NAME_FIRST = re.compile(r"[A-Z][a-z]+-[a-z]{2,5}")
+# Last words of the names of bodies that are no part of a state: an office after them is a private one.
+_PRIVATE_BODY_WORDS = {"institute", "university", "college", "company", "corporation", "corp", "inc", "ltd", "limited",
+                       "group", "foundation", "association", "times", "post", "journal", "network", "broadcasting",
+                       "airlines", "airways", "motors", "industries", "technologies", "aerospace", "systems", "holdings",
+                       "media", "labs", "laboratories", "shipbuilding", "electronics", "club", "society"}
 # Words after capitalised ones that make them the name of a body, not of a person.
 _BODY_WORDS = {"forces", "force", "ministry", "department", "office", "command", "agency", "council", "corps"}
 MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -125,6 +156,9 @@ class PersonMention:
         tokens = [t for t in self.name.split() if fold(t).rstrip(".") not in {s.rstrip(".") for s in NAME_SUFFIXES}]
         if len(tokens) == 2 and _FAMILY_NAME_FIRST.fullmatch(tokens[1]):
             return tokens[0]  # "Park Min-jun": the family name comes first, the given name is hyphenated
+        capitals = [t for t in tokens if len(t) > 1 and t.isupper() and t.isalpha()]
+        if len(capitals) == 1 and len(tokens) > 1:
+            return capitals[0]  # "TANAKA Yuki", "Eli COHEN": the family name is the one in capitals
         return tokens[-1] if tokens else self.name
 
 
@@ -223,17 +257,25 @@ def _plain(text: str) -> str:
     return text.replace("’", "'").replace("–", "-").replace("—", "-")
 
 
+_REGION_BEFORE_AMERICA = re.compile(r"(?i:north|south|latin|central|middle)[\s-]+$")
+
+
 def find_countries(text: str) -> list[CountryMention]:
     exact_re, loose_re, table = _country_regex()
     plain = _plain(text)
     found: list[CountryMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # a pass's own matches never overlap: check only the earlier pass's
     for regex in (loose_re, exact_re):
+        first_pass = sorted(taken)
         for m in regex.finditer(plain):
             s, e = m.start(1), m.end(1)
-            if any(not (e <= a or s >= b) for a, b in taken):
-                continue
+            k = bisect_left(first_pass, (e,))  # the spans of the first pass that start before this one ends
+            if k and first_pass[k - 1][1] > s:
+                continue  # inside a name the first pass found ("US" in "US Virgin Islands")
             key = fold(m.group(1))
+            if key == "america" and _REGION_BEFORE_AMERICA.search(plain, max(0, s - 10), s) or \
+                    key == "ireland" and plain[max(0, s - 9): s].lower() == "northern ":
+                continue  # "North America", "Latin America", "Northern Ireland": regions, not those countries
             if key not in table:
                 key = key.rstrip(".")
             if key not in table:
@@ -249,12 +291,27 @@ def find_countries(text: str) -> list[CountryMention]:
 # --- people ---------------------------------------------------------------------------------------
 
 
-_HONORIFIC_PREFIX = re.compile(r"^(?:(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|The|Honourable|Honorable)\s+)+")
+_HONORIFIC_ALTERNATION = (r"(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|The|Honourable|Honorable|H\.\s?E\.?|HE|"
+                          r"His|Her|Excellency|Shri|Smt\.?|Prof\.?|Professor|Msgr\.?|Monsignor|Archbishop|Cardinal|Bishop|Rev\.?|Reverend|"
+                          r"Fr\.?|Senator|Datuk|Dato'?|Datin|"
+                          r"Tun|Tan\s+Sri|Pehin|Dayang|Awang|Pengiran|Sheikh|Shaikh|Samdech|Haji|Hajah)"
+                          r"(?:\s+(?:Seri|Sri|Paduka|Pahlawan|Setia|Panglima|Utama))*")
+_HONORIFIC_PREFIX = re.compile(r"^(?:" + _HONORIFIC_ALTERNATION + r"\s+)+")
+# Honorifics right before a name spaCy tagged without them (or with only their last word).
+_STYLES_BEFORE = re.compile(r"(?<![\w'’])(?:" + _HONORIFIC_ALTERNATION + r"[.'’]?\s+)+$")
+# Post-nominal letters written after a name, with or without a comma ("Hilary Benn MP", "Daniel Roe, M.K.").
+_POSTNOMINAL_TAIL = re.compile(r"(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
+                               + r")(?![\w.]))+\s*$")
+
+
+# Post-nominal letters between a name and the comma before its title ("Eli Roe, M.K., Deputy Minister").
+_POSTNOMINAL_GAP = re.compile(r"(?:,?\s*(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
+                              + r")(?![\w.]))+")
 
 
 def clean_name(name: str) -> str:
-    """A person's name without honorifics ("Rt Hon Anna Berg" -> "Anna Berg")."""
-    return _HONORIFIC_PREFIX.sub("", name.strip()).strip()
+    """A person's name without honorifics and post-nominals ("Rt Hon Anna Berg MP" -> "Anna Berg")."""
+    return _POSTNOMINAL_TAIL.sub("", _HONORIFIC_PREFIX.sub("", name.strip())).strip()
 
 
 def _is_cap(tok: Any) -> bool:
@@ -268,19 +325,34 @@ def _lower(tok: Any) -> str:
 
 RANKS = {"gen.": "general", "adm.": "admiral", "lt.": "lieutenant", "col.": "colonel", "maj.": "major",
          "brig.": "brigadier", "capt.": "captain", "cmdr.": "commander", "sgt.": "sergeant", "vice adm.": "vice admiral"}
+# Ranks and offices written in capitals for short, before a name ("MG Ana Berg", "PM Berg").
+RANK_ABBREVIATIONS = {"MG": "major general", "BG": "brigadier general", "LG": "lieutenant general", "LTG": "lieutenant general",
+                      "ACM": "air chief marshal", "AVM": "air vice marshal", "RADM": "rear admiral", "VADM": "vice admiral",
+                      "ADM": "admiral", "GEN": "general", "COL": "colonel", "MGen": "major general", "BGen": "brigadier general",
+                      "LGen": "lieutenant general", "RAdm": "rear admiral", "VAdm": "vice admiral", "PM": "prime minister"}
 _COMPLEMENT_GLUE = {"and", "of", "the", "for", "to"}
 # Heads that follow another head to make one office: "Secretary General", "Attorney General".
-SECOND_HEADS = {"general", "chief", "minister", "delegate"}
+SECOND_HEADS = {"general", "chief", "minister", "delegate", "counsel", "secretary", "marshal"}
 
 
 def _country_words(doc: Any, k: int, end_limit: int, gz: Gazetteer) -> int:
     """How many tokens from k name a country ("Japan", "the United Kingdom"), 0 if none."""
-    for n in (4, 3, 2, 1):
+    for n in (6, 5, 4, 3, 2, 1):
         if k + n <= end_limit:
             span = doc[k: k + n].text
-            if gz.country(span) and not doc[k + n - 1].is_punct:
+            if gz.country(span) and not doc[k + n - 1].is_punct and not doc[k + n - 1].is_space:
                 return n
     return 0
+
+
+def _country_or_demonym_before(doc: Any, i: int, gz: Gazetteer) -> bool:
+    """True when a country's name or adjective stands right before token i ("Nigerian president")."""
+    k = i - 1
+    if k >= 0 and doc[k].text in ("'s", "’s"):
+        k -= 1
+    if k < 0 or not _is_cap(doc[k]):
+        return False
+    return any(gz.demonym(doc[s: k + 1].text) or gz.country(doc[s: k + 1].text) for s in (k, k - 1) if s >= 0)
 
 
 def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> tuple[int, str] | None:
@@ -295,11 +367,16 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
         low = _lower(tok)
         if tok.is_space or "\n" in tok.text:
             break
-        if low in RANKS:
-            words.append(RANKS[low])
+        if low in RANKS or tok.text in RANK_ABBREVIATIONS:
+            words.append(RANKS.get(low) or RANK_ABBREVIATIONS[tok.text])
             j += 1
             saw_head = True
             break
+        if low == "air" and not words and j + 1 < end_limit and _lower(doc[j + 1]) in ("chief", "vice", "marshal", "commodore") \
+                and _is_cap(tok):
+            words.append(low)  # "Air Chief Marshal", "Air Vice-Marshal", "Air Commodore"
+            j += 1
+            continue
         if low in TITLE_MODIFIERS or low in TITLE_DOMAINS:
             words.append(low)
             j += 1
@@ -311,12 +388,20 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
             words += ["prime", "minister"]
             j += 2
             saw_head = True
-        elif low in TITLE_HEADS:
-            if low in WEAK_HEADS and not _is_cap(tok) and not words:
+        elif low in TITLE_HEADS or (low.endswith("-") and low[:-1] in TITLE_HEADS and j + 1 < end_limit
+                                    and _lower(doc[j + 1]) in SECOND_HEADS):
+            if low in WEAK_HEADS and not _is_cap(tok) and not words and not _country_or_demonym_before(doc, i, gz):
                 weak_lower = True  # "chairman of the Joint Chiefs": a title only with its complement
-            words.append(low)
-            j += 1
-            saw_head = True
+            if low == "member":
+                weak_lower = True  # "Member of the Politburo", not "Member States"
+            if low.endswith("-"):  # "Secretary- General", a hyphen left at a line's end
+                words.append(low + _lower(doc[j + 1]))
+                j += 2
+                saw_head = True
+            else:
+                words.append(low)
+                j += 1
+                saw_head = True
             # "Secretary General", "Secretary-General", "Attorney General"
             if j + 1 < end_limit and doc[j].text in ("-", "–") and _lower(doc[j + 1]) in SECOND_HEADS:
                 words[-1] += "-" + _lower(doc[j + 1])
@@ -324,6 +409,10 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
             elif j < end_limit and _lower(doc[j]) in SECOND_HEADS and _lower(doc[j]) != low and _is_cap(doc[j]) == _is_cap(tok):
                 words.append(_lower(doc[j]))
                 j += 1
+            # "President-elect": the office to be taken up
+            if j + 1 < end_limit and doc[j].text in ("-", "‐") and _lower(doc[j + 1]) == "elect" and not doc[j - 1].whitespace_:
+                words[-1] += "-elect"
+                j += 2
         else:
             break
         # complements: of/for/to [the] WORDS, or a country ("Ambassador to Japan")
@@ -393,7 +482,7 @@ def _title_at(doc: Any, i: int, end_limit: int, gz: Gazetteer | None = None) -> 
         break
     if not saw_head:
         return None
-    return j, " ".join(words)
+    return j, re.sub(r" (['’]s)\b", r"\1", " ".join(words))  # "people's republic"
 
 
 def _portfolio_run(doc: Any, k: int, end_limit: int) -> int | None:
@@ -407,28 +496,40 @@ def _portfolio_run(doc: Any, k: int, end_limit: int) -> int | None:
 
 
 def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
-             ents: tuple[Any, ...] = ()) -> tuple[int, str] | None:
+             ents: tuple[Any, ...] = (), possessive_ok: bool = False) -> tuple[int, str] | None:
     """A person's name starting at token i: capitalised words, initials and a suffix. `ents` are
-    spaCy's entities, which tell a person's possessive ("John Howard's") from a company's."""
-    j = i
-    while j < end_limit and _lower(doc[j]).rstrip(".") in _HONORIFIC_WORDS and (
-            _is_cap(doc[j]) or (j + 1 < end_limit and _lower(doc[j + 1]).rstrip(".") in _STYLE_WORDS)):
-        j += 1  # "Mr", "Dr", "the Hon", "the Rt Hon", "H.E."
-        if j < end_limit and doc[j].text == "." and not doc[j - 1].whitespace_:
-            j += 1  # "Hon." split in two
+    spaCy's entities, which tell a person's possessive ("John Howard's") from a company's;
+    `possessive_ok` says a full name's possessive is a person's anyway (after "President")."""
+    j = _after_honorifics(doc, i, end_limit)
+    if j < end_limit and doc[j].text in ("I", "II", "III", "IV") and j + 1 < end_limit and _is_cap(doc[j + 1]):
+        j += 1  # the number of an office ("Defence Minister II"): no name starts with it
+        j = _after_honorifics(doc, j, end_limit)
     start = j
     parts: list[str] = []
-    while j < end_limit and len(parts) < 5:
+    while j < end_limit and len(parts) < 7:
         tok = doc[j]
         t = tok.text
         low = t.lower()
+        if tok.is_space and "\n" not in t and parts and j + 1 < end_limit and doc[j + 1].text[:1].isupper():
+            j += 1  # a doubled space inside a name
+            continue
         if tok.is_space or "\n" in t:
             break
+        if parts and low in NAME_PARTICLES and j + 1 < end_limit and not caps and not doc[j + 1].is_space and (
+                doc[j + 1].text[:1].isupper() or (doc[j + 1].text in ("-", "‐") and j + 2 < end_limit
+                                                   and doc[j + 2].text[:1].isupper())):
+            parts.append(t)  # "Mohammed bin Salman", "Padilla de Arretureta"
+            j += 1
+            continue
+        if parts and re.fullmatch(r"(?:al|el)[-‐][A-Z][\w'’]+", t):
+            parts.append(t)  # "Ahmed al-Sharaa" in one token
+            j += 1
+            continue
         if low in NAME_SUFFIXES and parts:
             parts.append(t if not caps else t.title())
             j += 1
             continue
-        if re.fullmatch(r"[A-Z]\.", t) and (parts or (j + 1 < end_limit and doc[j + 1].text[:1].isupper())):
+        if re.fullmatch(r"(?:[A-Z]\.){1,3}", t) and not gz.country(t) and (parts or (j + 1 < end_limit and doc[j + 1].text[:1].isupper())):
             parts.append(t)
             j += 1
             continue
@@ -439,8 +540,16 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             continue
         if t in POSTNOMINALS and parts:
             break  # "Richard Marles MP"
+        if t == "," and parts and j + 1 < end_limit and doc[j + 1].text.lower() in NAME_SUFFIXES and len(parts) > 1:
+            parts.append(doc[j + 1].text)  # "Ana Berg, Jr."
+            j += 2
+            continue
         if not t[0].isupper() or not re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*", t):
             break
+        if t == "To" and not parts and _name_starting_with_to(doc, j, end_limit, gz):
+            parts.append(t)  # "President To Lam": a family name that is also an English word (not "To Meet Leaders")
+            j += 1
+            continue
         if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or low in TITLE_MODIFIERS:
             break
         if gz.country(t) or gz.demonym(t) or low in COMPLEMENT_WORDS:
@@ -449,16 +558,16 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
             break
         parts.append(t.title() if caps and t.isupper() else t)
         j += 1
-    if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents):
+    if j < end_limit and doc[j].text in ("'s", "’s") and not _person_entity(doc, start, j, ents) and not possessive_ok:
         return None  # "Lockheed Martin's": an owner, not a person after a title ("John Howard's" is)
     if j + 1 < end_limit and doc[j].text == "of" and doc[j + 1].text[:1].isupper() and not (
             len(parts) >= 2 and _country_words(doc, j + 1, end_limit, gz)):
         return None  # "General Security of Information Agreement": a name of a thing ("Ana Berg of Norway" is not)
-    while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"[A-Z]\.", parts[-1])) and len(parts) > 1 \
+    while parts and (fold(parts[-1]) in NAME_SUFFIXES or re.fullmatch(r"(?:[A-Z]\.){1,3}", parts[-1])) and len(parts) > 1 \
             and fold(parts[-1]) not in NAME_SUFFIXES:
         parts.pop()
         j -= 1
-    core = [p for p in parts if not re.fullmatch(r"[A-Z]\.", p) and fold(p) not in NAME_SUFFIXES]
+    core = [p for p in parts if not re.fullmatch(r"(?:[A-Z]\.){1,3}", p) and fold(p) not in NAME_SUFFIXES]
     if not core:
         return None
     following = doc[j].text.lower() if j < len(doc) else ""
@@ -467,6 +576,86 @@ def _name_at(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     if j == start:
         return None
     return j, " ".join(parts)
+
+
+def _name_starting_with_to(doc: Any, j: int, end_limit: int, gz: Gazetteer) -> bool:
+    """True when "To" at token j opens a name: one to three capitalised proper nouns follow that are no
+    country or common word, then a lower-case word, "(" or "," (a headline's "To Meet Leaders" has none)."""
+    k = j + 1
+    while k < end_limit and k - j <= 3 and _is_cap(doc[k]) and doc[k].pos_ == "PROPN" and doc[k].is_alpha:
+        low = doc[k].text.lower()
+        if low in NOT_NAME_WORDS or low in MONTH_WORDS or low in TITLE_HEADS or gz.country(doc[k].text) \
+                or gz.demonym(doc[k].text):
+            return False
+        k += 1
+    if k == j + 1 or k >= end_limit:
+        return False
+    nxt = doc[k].text
+    return nxt in ("(", ",") or (nxt[:1].islower() and doc[k].is_alpha)
+
+
+def _after_honorifics(doc: Any, i: int, end_limit: int) -> int:
+    """The token after the honorifics and styles that open a name at token i ("Mr", "the Rt Hon", "H.E.",
+    "Shri", "Datuk Seri", "Tan Sri"), i itself when there are none."""
+    j = i
+    while j < end_limit:
+        low = _lower(doc[j]).rstrip(".")
+        if low == "tan" and j + 1 < end_limit and _lower(doc[j + 1]) == "sri":
+            j += 2  # "Tan Sri" (but "Tan" alone is a family name)
+        elif low in _HONORIFIC_WORDS and (_is_cap(doc[j]) or (j + 1 < end_limit and _lower(doc[j + 1]).rstrip(".") in _STYLE_WORDS)):
+            j += 1  # "Mr", "Dr", "the Hon", "the Rt Hon", "H.E."
+        elif doc[j].text == "HE" and j + 1 < end_limit and doc[j + 1].text[:1].isupper():
+            j += 1  # "HE" for "His Excellency" ("he" is a pronoun)
+        elif j > i and low in _STYLE_CONTINUATIONS and _is_cap(doc[j]):
+            j += 1  # "Datuk Seri", "Dato' Paduka", "His Excellency"
+        else:
+            break
+        if j < end_limit and doc[j].text in (".", "'", "’") and not doc[j - 1].whitespace_:
+            j += 1  # "Hon." split in two, "Dato'"
+    return j
+
+
+def _name_after_rank(doc: Any, name: tuple[int, str], end_limit: int, caps: bool, gz: Gazetteer,
+                     ents: tuple[Any, ...]) -> tuple[int, str]:
+    """Where a rank follows what was read as a name, the name is after the rank and what came before
+    was a style ("Minister Pehin Datu Ana Major-General (rtd) Omar Ali" names Omar Ali)."""
+    k = name[0]
+    rank = _title_at(doc, k, end_limit, gz) if k < end_limit and _is_cap(doc[k]) else None
+    if not rank or rank[1].split()[-1].split("-")[-1] not in _RANK_WORDS:
+        return name
+    k = rank[0]
+    if k + 2 < end_limit and doc[k].text == "(" and doc[k + 2].text == ")":
+        k += 3  # "(rtd)", "(U)"
+    later = _name_at(doc, k, min(len(doc), k + 8), caps, gz, ents)
+    return later or name
+
+
+_MINISTRY_WORDS = {"ministry", "department", "office"}
+
+
+def _ministry_after(doc: Any, j: int, n: int) -> int:
+    """Past ", Ministry of Defence" after a title at token j (the body the office is in), else j."""
+    if not (j + 3 < n and doc[j].text == "," and _lower(doc[j + 1]) in _MINISTRY_WORDS and _is_cap(doc[j + 1])
+            and _lower(doc[j + 2]) in ("of", "for")):
+        return j
+    k = j + 3
+    while k < n and _lower(doc[k]) in COMPLEMENT_WORDS and (_is_cap(doc[k]) or _lower(doc[k]) in _COMPLEMENT_GLUE):
+        k += 1
+    while k > j + 3 and _lower(doc[k - 1]) in _COMPLEMENT_GLUE:
+        k -= 1
+    return k if k > j + 3 else j
+
+
+def _listed_country(doc: Any, j: int, n: int, gz: Gazetteer) -> str | None:
+    """The country set off by a comma after an office in a list of delegates, ending its item
+    ("Minister for Defence, Republic of Fiji;"), else None."""
+    if not (j + 1 < n and doc[j].text == ","):
+        return None
+    words = _country_words(doc, j + 1, min(n, j + 8), gz)
+    end = j + 1 + words
+    if not words or (end < n and doc[end].text not in (";", ".", ",", ")") and "\n" not in doc[end].text):
+        return None
+    return gz.country(doc[j + 1: end].text)
 
 
 def _of_country(doc: Any, i: int, end_limit: int, gz: Gazetteer) -> tuple[int, str | None]:
@@ -484,15 +673,16 @@ def _person_entity(doc: Any, start: int, end: int, ents: tuple[Any, ...]) -> boo
 
 
 def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
-                  ents: tuple[Any, ...]) -> tuple[int, str] | None:
+                  ents: tuple[Any, ...], head: str = "") -> tuple[int, str] | None:
     """A full name set off by commas after a title ending before token i: "Japan's Minister of
     Defense, Kenji Morimoto," / "Minister for Defence, the Hon Richard Marles MP" / "the Commander of
-    the Defence Force, Major General Ana Kora". A rank or honorific before the name is skipped."""
+    the Defence Force, Major General Ana Kora" / "the Sultan of Brunei, Sultan Omar Ali". A rank, the
+    title's own head word (`head`) or an honorific before the name is skipped."""
     if i + 1 >= end_limit or doc[i].text != ",":
         return None
     k = i + 1
     rank = _title_at(doc, k, end_limit, gz)
-    if rank and rank[1].split()[-1] in _RANK_WORDS:
+    if rank and (rank[1].split()[-1].split("-")[-1] in _RANK_WORDS or rank[1] == head):
         k = rank[0]
     name = _name_at(doc, k, end_limit, caps, gz, ents)
     if name is None:
@@ -504,8 +694,8 @@ def _apposed_name(doc: Any, i: int, end_limit: int, caps: bool, gz: Gazetteer,
     while end < end_limit and doc[end].text in POSTNOMINALS:
         end += 1
     # the apposition ends at a comma, the sentence's or line's end or the verb ("..., Anna Berg, said")
-    if end < end_limit and doc[end].text not in (",", ".", ";", ":", ")", "and") and "\n" not in doc[end].text \
-            and doc[end].pos_ not in ("VERB", "AUX"):
+    if end < end_limit and doc[end].text not in (",", ".", ";", ":", "(", ")", "and") and "\n" not in doc[end].text \
+            and doc[end].pos_ not in ("VERB", "AUX") and doc[end].ent_type_ not in ("DATE", "TIME"):
         return None
     return name
 
@@ -518,11 +708,13 @@ def _country_before(doc: Any, i: int, countries: list[CountryMention], bodies_ok
     if k < 0 or doc[k].is_punct or doc[k].is_space:
         return None
     end = doc[k].idx + len(doc[k].text)
-    for c in countries:
-        if c.end == end or (c.end <= end and c.end >= doc[k].idx):
-            if c.kind == "body" and not bodies_ok:
-                continue
-            return c.code
+    # the mentions are in text order and do not overlap: their ends are sorted too
+    for c in countries[bisect_left(countries, doc[k].idx, key=lambda c: c.end):]:
+        if c.end > end:
+            break
+        if c.kind == "body" and not bodies_ok:
+            continue
+        return c.code
     return None
 
 
@@ -544,8 +736,12 @@ def _sentence_ends(bounds: list[tuple[int, int]]) -> list[int]:
     return ends
 
 
+# Heads of titles only a person holds: a name's possessive after them is the person's ("President Ana Berg's visit").
+_PERSON_ONLY_HEADS = {"president", "minister", "premier", "chancellor", "secretary", "ambassador", "king", "queen",
+                      "sultan", "emir", "senator", "envoy", "taoiseach", "president-elect"}
+_RANK_ABBREVIATIONS_LOWER = {a.lower() for a in RANK_ABBREVIATIONS}
 # Words a title can start with: `_title_at` gives up at once on any other first word.
-_TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS
+_TITLE_FIRST_WORDS = frozenset(RANKS) | TITLE_MODIFIERS | TITLE_DOMAINS | TITLE_HEADS | {"air"}
 
 
 def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: str | None = None,
@@ -561,9 +757,15 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     n = len(doc)
     # most tokens cannot start a title: look at the token objects only where one may
     # (no first word of a title has an apostrophe, so `_lower`'s quote folding changes nothing here)
-    candidates = [i for i, low in enumerate(lowers) if low in _TITLE_FIRST_WORDS]
+    candidates = [i for i, low in enumerate(lowers) if low in _TITLE_FIRST_WORDS
+                  or (low.endswith("-") and low[:-1] in TITLE_HEADS)  # "Secretary- General"
+                  or (low.upper() in RANK_ABBREVIATIONS or low in _RANK_ABBREVIATIONS_LOWER) and doc[i].text in RANK_ABBREVIATIONS]
     sentence_ends = _sentence_ends(sentence_bounds(doc) if sentences is None else sentences) if candidates else []
     resume = 0  # tokens before this are part of a mention already found
+    international: set[str] = set()  # people named with the office of an international body
+    # tokens right after a PERSON entity (where a list's "Ana Berg, Minister of X" has its comma)
+    person_ends = {e.end for e in ents if e.label_ == "PERSON" and not _POSTNOMINAL_GAP.fullmatch(e.text)} \
+        if candidates else set()
     for i in candidates:
         if i < resume:
             continue
@@ -572,34 +774,76 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
             continue
         limit = sentence_ends[i]
         after, title_text = title
-        if i > 0 and lowers[i - 1] == "the" and i + 2 < n and lowers[i + 1] == "and" and title_text.startswith(
-                lowers[i] + " and "):
+        first_and = next((k for k in range(i + 1, min(after, i + 4)) if lowers[k] == "and"), None)
+        if i > 0 and lowers[i - 1] == "the" and first_and is not None and _is_bare_title(lowers, i, first_and):
             # "The Secretary and Foreign Minister Ana Berg": two people, the first one named before
-            people.append(PersonMention(doc[i].idx, doc[i].idx + len(doc[i].text), "", lowers[i], None, kind="title"))
-            title = _title_at(doc, i + 2, n, gz)
+            first = "".join(doc[i:first_and].text.split()).lower() if "-" in doc[i:first_and].text else " ".join(
+                lowers[i:first_and])
+            people.append(PersonMention(doc[i].idx, doc[first_and - 1].idx + len(doc[first_and - 1].text), "", first,
+                                        None, organization="international" if _international_title(first) else None,
+                                        kind="title"))
+            title = _title_at(doc, first_and + 1, n, gz)
             if title is None:
                 continue
-            i += 2
+            i = first_and + 1
             after, title_text = title
         before = text[max(0, doc[i].idx - 60): doc[i].idx]
-        if _INTERNATIONAL_BEFORE.search(before):
-            # "NATO Secretary General X", "UN Secretary-General X": serves no country
+        if i > 0 and lowers[i - 1] in _PRIVATE_BODY_WORDS and _is_cap(doc[i - 1]):
+            # "Lowy Institute Executive Director X", "Acme Corporation President X": no office of a state
             skip = _name_at(doc, after, min(n, after + 6), False, gz)
             resume = skip[0] if skip else after
             continue
-        caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after])
+        if _INTERNATIONAL_BEFORE.search(before) or (
+                _international_title(title_text, " ".join(lowers[after: after + 4]))
+                and not _country_before(doc, i, countries)):
+            # "NATO Secretary General X", "UN Secretary-General X", "Assistant Secretary-General X": serves no country
+            skip = _name_at(doc, after, min(n, after + 6), False, gz) or _apposed_name(
+                doc, after, min(n, after + 10), False, gz, ents, title_text.split()[0])
+            if skip:
+                international.add(_name_key(skip[1]))
+            resume = skip[0] if skip else after
+            if not skip:
+                people.append(PersonMention(doc[i].idx, doc[after - 1].idx + len(doc[after - 1].text), "",
+                                            title_text, None, organization="international", kind="title"))
+            continue
+        caps = all(t.text.isupper() or not t.is_alpha for t in doc[i:after]) and not all(
+            t.text in RANK_ABBREVIATIONS for t in doc[i:after])  # "MG Ana Berg" is no line in capitals
         name_limit = max(limit, min(n, after + 6))
         # (spaCy may end a sentence at "Hon." inside "Minister for X, Hon. Ana Berg,")
-        name = _name_at(doc, after, name_limit, caps, gz, ents) or _apposed_name(
-            doc, after, max(limit, min(n, after + 10)), caps, gz, ents)
+        # in a list "Ana Berg, Minister of X, Tom Ray, Minister of Y", a title after a name and a comma is
+        # that name's apposition, not the next one's
+        name = _name_at(doc, after, name_limit, caps, gz, ents, title_text.split()[-1] in _PERSON_ONLY_HEADS) or (
+            None if i - 1 in person_ends and doc[i - 1].text == "," else _apposed_name(
+                doc, after, max(limit, min(n, after + 10)), caps, gz, ents, title_text.split()[0]))
+        if name:
+            name = _name_after_rank(doc, name, max(limit, min(n, name[0] + 12)), caps, gz, ents)
+        else:
+            # "Commander of the Air Force Brigadier-General (U) Omar Ali": the holder's rank, then the name;
+            # "Permanent Secretary, Ministry of Defence Major-General Omar Ali": the ministry, rank and name
+            k = _ministry_after(doc, after, n)
+            past_ministry = k > after
+            if past_ministry:
+                title_text += ", " + " ".join(lowers[after + 1: k])
+                after = k
+            while k < n and doc[k].is_space and "\n" not in doc[k].text:
+                k += 1
+            if k < n and _is_cap(doc[k]):
+                name = _name_after_rank(doc, (k, ""), max(limit, min(n, k + 12)), caps, gz, ents) or None
+                name = name if name and name[1] else None
+                if name is None and past_ministry:
+                    name = _name_at(doc, k, max(limit, min(n, k + 8)), caps, gz, ents)
         if name and _singular_title(title_text) != title_text and " " not in name[1] and lowers[name[0]: name[0] + 1] != ["and"]:
             name = None  # a plural title before one word is a group ("Foreign Ministers Meet in Oslo")
         country = _country_before(doc, i, countries) or _country_in_title(doc, i, after, countries)
         k = i
         # "Indian External Affairs Minister": capitalised words of the office between country and title
-        while country is None and k > 0 and i - k < 3 and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha:
+        # "Singapore Armed Forces (SAF) MG Ana Berg": a force named with its country, then the holder's rank
+        while country is None and k > 0 and i - k < 7 and (doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha
+                                                           or doc[k - 1].text in ("(", ")")):
             k -= 1
             country = _country_before(doc, k, countries)
+            if i - k >= 3 and title_text.split()[-1] not in _RANK_WORDS:
+                break
         if country is None:
             cm = _COUNTERPART_BEFORE.search(before)
             if cm:
@@ -609,6 +853,8 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
         if country is None:
             prev = _country_before(doc, i, countries)
             country = prev
+        if country is None and not name:
+            country = _listed_country(doc, after, n, gz)  # "Ana Berg, Minister of Trade, Kingdom of Norway;"
         if name:
             end_tok, name_text = name
             after_name, of_country = _of_country(doc, end_tok, n, gz)  # "Foreign Minister Ana Berg of Norway"
@@ -629,6 +875,15 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
                                                 kind="full" if len(second[1].split()) > 1 else "surname"))
                     resume = second[0]
             continue
+        if _singular_title(title_lower) != title_lower:
+            # "the Ambassadors of X in Y and Z, Ana Berg and Tom Ray, respectively": a plural office, then its holders
+            pair = _apposed_pair(doc, after, limit, caps, gz, ents)
+            if pair:
+                for s_tok, e_tok, holder in pair:
+                    people.append(PersonMention(doc[s_tok].idx, doc[e_tok - 1].idx + len(doc[e_tok - 1].text), holder,
+                                                _singular_title(title_lower), country, kind="full"))
+                resume = pair[-1][1]
+                continue
         # a title with no name: apposition to a name before it ("Panetta, the US defence secretary"),
         # a title line under a name line, or a title-only mention for coreference ("the minister")
         people.append(PersonMention(start_char, doc[after - 1].idx + len(doc[after - 1].text), "", title_lower,
@@ -637,18 +892,98 @@ def find_people(doc: Any, countries: list[CountryMention], gz: Gazetteer, text: 
     people.extend(_counterparts(doc, text, people, gz, ents))
     people.sort(key=lambda p: p.start)
     _attach_appositions(doc, people, countries, gz, text, ents)
+    # someone who holds an international body's office here serves no country, whatever else they are called
+    for pm in people:
+        if pm.organization == "international" and pm.name:
+            international.add(_name_key(pm.name))
+    people = [pm for pm in people if not (pm.name and _name_key(pm.name) in international)
+              and pm.organization != "international"]
+    _given_names_to_full(people)
+    # a release's header block, one short line per name or office: the lines serve one government
+    for a, b in zip(people, people[1:]):
+        if re.fullmatch(r"[ \t]*\n[ \t]*", text[a.end: b.start]) and b.end - b.start < 80 and a.end - a.start < 80:
+            b.list_continuation = True
     speakers = _speakers(text, people)
     return people, speakers
 
 
-_PLURAL_HEADS = {"ministers": "minister", "secretaries": "secretary", "presidents": "president"}
+# The offices of international bodies: a secretary-general that no country's word qualifies, an adviser to
+# one, an office "of" a body of states ("Special Envoy of the United Nations").
+_INTERNATIONAL_BODIES = (r"united nations|un|u\.n\.|nato|asean|african union|european union|european commission|"
+                         r"caricom|caribbean community|pacific community|pacific islands forum|commonwealth|osce|oecd|"
+                         r"opec|wto|who|iaea|imf|world bank|interpol|arab league|league of arab states|ecowas|sadc|"
+                         r"organization of american states|oas|economic commission")
+_INTERNATIONAL_TITLE = re.compile(r"^(?:(?:deputy|assistant|under|vice)[- ]?)*secretary[- ]general(?: for .+)?$|"
+                                  r"\bto the secretary[- ]general\b")
+_INTERNATIONAL_OF = re.compile(r"\bof (?:the )?(?:" + _INTERNATIONAL_BODIES + r")\b")
+
+
+def _apposed_pair(doc: Any, after: int, limit: int, caps: bool, gz: Gazetteer,
+                  ents: tuple[Any, ...]) -> list[tuple[int, int, str]] | None:
+    """Two full names set off by a comma a few words after a plural title ("Ambassadors of X in Y and Z,
+    Ana Berg and Tom Ray"): [(first token, end token, name)] of each, else None."""
+    k = after
+    while k < min(limit, after + 10) and doc[k].text != "," and doc[k].pos_ not in ("VERB", "AUX"):
+        k += 1
+    if k >= limit or doc[k].text != ",":
+        return None
+    first = _name_at(doc, k + 1, limit, caps, gz, ents)
+    if not first or len(first[1].split()) < 2 or first[0] >= limit or doc[first[0]].text != "and":
+        return None
+    second = _name_at(doc, first[0] + 1, limit, caps, gz, ents)
+    if not second or len(second[1].split()) < 2:
+        return None
+    return [(k + 1, first[0], first[1]), (first[0] + 1, second[0], second[1])]
+
+
+def _given_names_to_full(people: list[PersonMention]) -> None:
+    """A one-word name that is the first word of one full name here and the last word of none is that
+    person, called by the given name as some countries do ("Prime Minister Abiy Ahmed ... PM Abiy")."""
+    full = {p.name for p in people if p.kind == "full" and len(p.name.split()) > 1}
+    last_words = {fold(n.split()[-1]) for n in full}
+    owners: dict[str, set[str]] = {}
+    for name in full:
+        owners.setdefault(fold(name.split()[0]), set()).add(name)
+    for pm in people:
+        if pm.kind != "surname" or " " in pm.name or fold(pm.name) in last_words:
+            continue
+        names = owners.get(fold(pm.name), set())
+        if len(names) == 1:
+            pm.name, pm.kind = next(iter(names)), "full"
+
+
+def _international_title(title: str, following: str = "") -> bool:
+    """True for an office of an international body, not of a country ("assistant secretary-general",
+    "special adviser to the secretary-general", "executive secretary of the economic commission").
+    `following` is the words after the title, which may finish the body's name."""
+    return bool(_INTERNATIONAL_TITLE.search(title) or _INTERNATIONAL_OF.search(f"{title} {following}"))
+
+
+def _is_bare_title(lowers: list[str], i: int, k: int) -> bool:
+    """True when the words i..k (before an "and") are a title's head alone, as in "the Secretary and
+    Foreign Minister X" or "the Secretary- General and President X", not "the Deputy Prime Minister and"."""
+    words = "".join(lowers[i:k])
+    return words in TITLE_HEADS or words.replace("-", "") in {"secretarygeneral"} or (
+        k - i == 1 and lowers[i] in TITLE_HEADS)
+
+
+def _name_key(name: str) -> str:
+    """First and last word of a name, folded: the same person however much of the name is written."""
+    words = [w for w in fold(clean_name(name)).split() if w.rstrip(".") not in {s.rstrip(".") for s in NAME_SUFFIXES}]
+    return f"{words[0]} {words[-1]}" if len(words) > 1 else (words[0] if words else "")
+
+
+_PLURAL_HEADS = {"ministers": "minister", "secretaries": "secretary", "presidents": "president", "ambassadors": "ambassador"}
 
 
 def _singular_title(title: str) -> str:
-    """"prime ministers" -> "prime minister": the office of each person a plural title names."""
+    """"prime ministers" -> "prime minister", "ambassadors of x" -> "ambassador of x": the office of each
+    person a plural title names."""
     words = title.split()
-    if words and words[-1] in _PLURAL_HEADS:
-        words[-1] = _PLURAL_HEADS[words[-1]]
+    for k, word in enumerate(words):
+        if word in _PLURAL_HEADS and (k == len(words) - 1 or words[k + 1] in ("of", "for", "to")):
+            words[k] = _PLURAL_HEADS[word]
+            break
     return " ".join(words)
 
 
@@ -660,15 +995,18 @@ def _country_in_title(doc: Any, i: int, end: int, countries: list[CountryMention
             end = k
             break
     start_char, end_char = doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    for c in countries:
-        if start_char <= c.start and c.end <= end_char and c.kind in ("name", "demonym", "alias", "body"):
+    for c in countries[bisect_left(countries, start_char, key=lambda c: c.start):]:
+        if c.start >= end_char:
+            break
+        if c.end <= end_char and c.kind in ("name", "demonym", "alias", "body"):
             return c.code
     return None
 
 
 _INTERNATIONAL_BEFORE = re.compile(
     r"\b(NATO|UN|U\.N\.|United Nations|EU|E\.U\.|European Union|European Commission|ASEAN|African Union|OSCE|"
-    r"WHO|IAEA|IMF|World Bank|WTO|OPEC|OECD|Interpol|ICC|Pacific Islands Forum|Commonwealth|Arab League|G7|G20)"
+    r"WHO|IAEA|IMF|World Bank|WTO|OPEC|OECD|Interpol|ICC|Pacific Islands Forum|Commonwealth|Arab League|G7|G20|"
+    r"CARICOM|ECOWAS|SADC|OAS|APEC|SCO|PIF|AU|Caribbean Community|Pacific Community)"
     r"(?:['’]s)?\s*(?:(?:deputy|vice|assistant|under|special)\s+)?(?:foreign\s+policy\s+)?$",
     re.I,
 )
@@ -694,12 +1032,32 @@ def _counterparts(doc: Any, text: str, people: list[PersonMention], gz: Gazettee
             continue
         # the office is the one held by the person whose counterpart this is, named shortly before
         holder = next((p for p in reversed(people) if p.end <= m.start() and m.start() - p.end < 200
-                       and p.title and p.name), None)
+                       and p.title), None)  # "The Minister for X spoke with his Ukrainian counterpart, Y"
         if holder is None:
             continue
         end_char = doc[name[0] - 1].idx + len(doc[name[0] - 1].text)
-        found.append(PersonMention(m.start(), end_char, name[1], holder.title, country, kind="full"))
+        found.append(PersonMention(m.start(), end_char, name[1], _counterpart_title(holder.title or ""), country,
+                                   kind="full"))
     return found
+
+
+# Portfolios by the words that name them in any government's wording of a minister's or secretary's office.
+_PORTFOLIOS = (("foreign", ("foreign", "external affairs")), ("defence", ("defence", "defense")),
+               ("trade", ("trade",)), ("finance", ("finance", "treasury")), ("interior", ("interior", "home affairs")))
+
+
+def _counterpart_title(title: str) -> str:
+    """The office a counterpart holds in the general wording: the counterpart of India's "external affairs
+    minister" or France's "minister for europe and foreign affairs" is a foreign minister."""
+    head = title.split()[0] if title else ""
+    if head not in ("minister", "secretary") and not title.endswith(("minister", "secretary")) or "prime" in title:
+        return title
+    if title == "secretary of state":
+        return "foreign minister"  # the US style of the office
+    for portfolio, words in _PORTFOLIOS:
+        if any(w in title for w in words):
+            return f"{portfolio} minister"
+    return title
 
 
 _COUNTERPART_BEFORE = re.compile(r"\b([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+counterparts?,?\s*$")
@@ -721,8 +1079,9 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
     if not any(pm.kind == "title" for pm in people):
         persons = []
     else:
-        persons = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"]
-    for pm in people:
+        persons = [e for e in (doc.ents if ents is None else ents) if e.label_ == "PERSON"
+                   and not _POSTNOMINAL_GAP.fullmatch(e.text)]  # "M.K." read as a person
+    for index, pm in enumerate(people):
         if pm.kind != "title":
             continue
         # "NAME, the US defence secretary" / "NAME\nDeputy Prime Minister"
@@ -732,8 +1091,10 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
         if not m:
             continue
         window_start = m.start(1)
-        cand = [e for e in persons if e.end_char <= pm.start and e.end_char >= window_start - 1
-                and text[e.end_char: pm.start].strip(" ,\n").lower() in ("", "the", "a")
+        near = persons[bisect_left(persons, lo, key=lambda e: e.end_char): bisect_left(persons, pm.start + 1,
+                                                                                     key=lambda e: e.end_char)]
+        cand = [e for e in near if e.end_char <= pm.start and e.end_char >= window_start - 1
+                and _POSTNOMINAL_GAP.sub("", text[e.end_char: pm.start]).strip(" ,\n").lower() in ("", "the", "a")
                 or (e.end_char <= pm.start and _apposition_gap(text[e.end_char: pm.start])
                     and _country_span(text[e.end_char: pm.start], countries, e.end_char, pm.start))]
         if not cand:
@@ -750,26 +1111,46 @@ def _attach_appositions(doc: Any, people: list[PersonMention], countries: list[C
             lines = before.split("\n")
             if before.endswith("\n") and (len(lines) >= 3 or (lo == 0 and len(lines) >= 2)):
                 prev_line = lines[-2].strip()
-                nm = re.sub(r"^(?:(?:Rt\.?|Hon\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir)\s+)+", "", prev_line)
+                nm = clean_name(prev_line)  # "The Hon Ana Berg MP" above "Prime Minister of X"
                 if re.fullmatch(r"(?:[A-Z][\w'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,4}", nm) and \
                         not gz.country(nm) and not any(w.lower() in NOT_NAME_WORDS for w in nm.split()):
                     pm.name = nm
                     pm.kind = "full"
             continue
         e = cand[-1]
-        name = clean_name(e.text)
-        if any(w.lower() in NOT_NAME_WORDS for w in name.split()):
-            continue
+        styles = _STYLES_BEFORE.search(text, max(0, e.start_char - 40), e.start_char)
+        name = clean_name((styles.group(0) if styles else "") + e.text)  # "Dato' Sri" before a tagged "Sri Ana Roe"
+        if any(w.lower() in NOT_NAME_WORDS for w in name.split()) or gz.country(name) or gz.capital(name):
+            continue  # "the Holy See, ..." is a state, not a person
         pm.name = name
         pm.kind = "full" if len(name.split()) > 1 else "surname"
         if pm.country is None:
             for c in countries:
                 if e.end_char <= c.start < pm.start:
                     pm.country = c.code
+        if pm.country is None:
+            # the next item of a list of people of one side: "met with A, President of X, B, Minister of
+            # Defence of X, and C, Head of Intelligence" (C is of X too)
+            previous = next((p for p in reversed(people[max(0, index - 8): index]) if p.end <= e.start_char and p.name),
+                            None)
+            if previous is not None and previous.country and _LIST_GAP.fullmatch(text[previous.end: e.start_char]):
+                pm.country = previous.country
     # a title line under another title line of a named person ("...\nDeputy Prime Minister\nMinister of X")
     for a, b in zip(people, people[1:]):
         if b.kind == "title" and a.name and a.kind == "full" and text[a.end: b.start].strip() == "" and "\n" in text[a.end: b.start]:
             b.name, b.kind = a.name, "full"
+    # an office, then another office with its name set off by commas: "the Tánaiste, Minister for X, Ana Berg"
+    for a, b in zip(people, people[1:]):
+        if a.kind == "title" and not a.name and b.name and b.title and re.fullmatch(r",\s*", text[a.end: b.start]) \
+                and "," in text[b.start: b.end] and not a.organization:
+            a.name, a.kind = b.name, b.kind
+            a.country = a.country or b.country
+    # a chain of offices after a name: "Wang Wei, Member of the Politburo, Director of the Office of X, and
+    # Minister of Foreign Affairs of Y" (each office after the first is an untitled mention of its own)
+    for a, b in zip(people, people[1:]):
+        if b.kind == "title" and a.name and a.title and text[a.start: a.end].lower().startswith(
+                a.title.split()[0]) and _TITLE_CHAIN_GAP.fullmatch(text[a.end: b.start]) and not b.name:
+            b.name, b.kind = a.name, a.kind
 
 
 # What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's
@@ -779,12 +1160,21 @@ _APPOSITION_GAP_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 
 
 # A name, then a comma and a few words (or a line break) right before a title.
-_NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$")
+_NAME_THEN_TITLE = re.compile(r"([^\W\d_][\w.'’ -]{1,60}?)(,\s*(?:[\w.]{1,12},\s*)?(?:the\s+|a\s+)?(?:[\w.'’ -]{0,30}?)|\s*\n\s*)$")
 # Two to four capitalised words that open a sentence or follow an honorific, then a comma.
+_NAME_WORD = r"[^\W\d_][^\W\d_'’-]*(?:(?:-|['’](?!s\b))[^\W\d_][^\W\d_'’-]*)*"  # "Jean-Yves", "Mata'afa"
 _NAME_BEFORE_COMMA = re.compile(
-    r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:Rt\.?\s+)?(?:Hon\.?|Honourable|Honorable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)"
-    r"([^\W\d_][^\W\d_'’-]*(?:\s+(?:[A-Z]\.|[^\W\d_][^\W\d_'’-]*)){1,3}),\s*"
+    r"(?:^|[.!?]\s+|\n|\s[-–—]\s+|\b(?:[Tt]he\s+)?(?:" + _HONORIFIC_ALTERNATION + r"\.?\s+)+)"
+    r"(" + _NAME_WORD + r"(?:[ \t]+(?:(?:[A-Z]\.){1,3}|" + _NAME_WORD + r"|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")(?=[ \t]+[A-Z]))){1,5})"
+    r"(?:,?\s+(?:Jr|Sr)\.?)?(?:,?\s+(?:" + "|".join(re.escape(p) for p in sorted(POSTNOMINALS, key=len, reverse=True))
+    + r")(?![\w.]))*,\s*"
     r"(?:the\s+|([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})['’]s\s+)?$")
+
+
+# What may stand between one office of a person and the next in a chain: the rest of the first office's
+# name in capitals, then a comma (and "and" before the last).
+_TITLE_CHAIN_GAP = re.compile(r"(?:[ \t]*(?:[A-Z][\w'’.-]*|of|the|and|for|on)(?![\w'’]))*[ \t]*,[ \t]*(?:and[ \t]+)?")
+_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?")
 
 
 def _apposition_gap(between: str) -> bool:
@@ -794,7 +1184,11 @@ def _apposition_gap(between: str) -> bool:
     if len(between) > 60 or not _APPOSITION_GAP.fullmatch(between):
         return False
     words = _APPOSITION_GAP_WORD.findall(re.sub(r"^,?\s*(?:the|a)\s+", "", between))
-    return all(w[0].isupper() for w in words)
+    return all(w[0].isupper() or w in _TENURE_WORDS for w in words)
+
+
+# Words of tenure that may stand between an apposition's article and its title ("Ana Berg, the new German Minister").
+_TENURE_WORDS = {"new", "newly", "incoming", "current", "outgoing", "recently", "appointed", "elected", "serving"}
 
 
 def _country_span(between: str, countries: list[CountryMention], s: int, e: int) -> bool:
@@ -909,8 +1303,11 @@ def find_mentions(doc: Any, anchor: PartialDate | None, text: str | None = None)
     # "Lima" in "Ana Lima" is a surname, not Peru's capital
     names = [(p.start, p.end) for p in people if p.kind != "title"]
     names += [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON"]
-    countries = [c for c in countries if not any(s <= c.start < e and c.kind in ("capital", "name") and
-                                                 not _starts_title(text[s:c.start]) for s, e in names)]
+    names.sort()
+    # a name is far shorter than 200 characters: only the names starting that little before a country can hold it
+    countries = [c for c in countries if not any(
+        s <= c.start < e and c.kind in ("capital", "name") and not _starts_title(text[s:c.start])
+        for s, e in names[bisect_left(names, (c.start - 200,)): bisect_left(names, (c.start + 1,))])]
     places = find_places(doc, countries, gz, set(freq), text, ents)
     dates = find_dates(text, anchor)
     return Mentions(countries, people, places, dates, speakers, text, lowers, sentences, ents)
@@ -921,17 +1318,24 @@ def _starts_title(text: str) -> bool:
     return bool(text.strip()) and not text.strip()[0].isupper() or any(w.lower() in TITLE_HEADS | TITLE_MODIFIERS for w in text.split())
 
 
-def style_country(title: str | None) -> str | None:
-    """The country an office's wording belongs to, when only one government uses it."""
+def style_country(title: str | None, mentioned: set[str] | None = None) -> str | None:
+    """The country an office's wording belongs to, when only one government uses it. With `mentioned`
+    (the countries an article names), only one of those: other governments have a "Secretary of State"
+    too, and an article about one of them does not name the United States."""
     if not title:
         return None
     t = title.replace("defence", "defense")
+    code: str | None = None
     for prefix in sorted(COUNTRY_STYLE_TITLES, key=len, reverse=True):
         if t.startswith(prefix) or t == prefix:
-            return COUNTRY_STYLE_TITLES[prefix] or None
-    if "pentagon" in t:
-        return "USA"
-    return None
+            code = COUNTRY_STYLE_TITLES[prefix] or None
+            break
+    else:
+        if "pentagon" in t:
+            code = "USA"
+    if code and mentioned is not None and code not in mentioned:
+        return None
+    return code
 
 
 def title_excludes(title: str | None) -> set[str]:

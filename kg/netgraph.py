@@ -374,12 +374,34 @@ _DISK_FORMAT = 1  # bump when EntityGraph changes shape
 
 
 def fingerprint(store: Store) -> str:
-    """A cheap digest of the store's state: each article graph with its content hash and size.
-    (An edit that keeps every graph's size and hash, such as one label changed in place by a
-    SPARQL update, goes unnoticed until the next change of size.)"""
+    """A cheap digest of the store's state: each article graph with its content hash and size,
+    and what catches an edit that keeps both (a label changed in place by a SPARQL update): for
+    an embedded store the state of its files (any write changes them), for a server every label."""
     rows = [f"h\t{g}\t{h}" for g, h in store.query(_HASHES_QUERY).rows]
     rows += [f"n\t{g}\t{n}" for g, n in store.query(_COUNTS_QUERY).rows]
+    folder = Path(store.location)
+    if not re.match(r"(?i)https?://", store.location) and folder.is_dir():
+        rows += _files_state(folder)
+    else:
+        rows += [f"l\t{s}\t{o}" for s, o in store.query(_LABELS_QUERY).rows]
     return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()
+
+
+_LABELS_QUERY = "SELECT ?s ?o WHERE { ?s rdfs:label ?o }"
+
+
+def _files_state(folder: Path) -> list[str]:
+    """Name, size and modification time of the store's files (its write-ahead log and tables)."""
+    state = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith((".pid", ".lock")) or entry.name == "LOCK":
+            continue
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        state.append(f"f\t{entry.name}\t{info.st_size}\t{info.st_mtime_ns}")
+    return state
 
 
 def cache_dir() -> Path:
@@ -446,17 +468,10 @@ def clear_cache() -> None:
 
 def resolve(store: Store, text: str, eg: EntityGraph, fold: bool = True) -> str:
     """The display node for a label, prefixed name or IRI typed by the user."""
+    from kg.describe import resolve_entity
     from kg.errors import UsageError
 
-    iri = None
-    try:
-        from kg.describe import resolve_entity
-    except ImportError:
-        resolve_entity = None
-    if resolve_entity is not None:
-        iri = str(resolve_entity(store, text))
-    else:
-        iri = lookup(eg, text)
+    iri = str(resolve_entity(store, text))
     node = eg.view(fold).canonical(iri)
     if node is None:
         if iri in eg.nodes:

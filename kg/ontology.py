@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 KG = Namespace("https://w3id.org/kg-news/ontology#")
 KGID = Namespace("https://w3id.org/kg-news/id/")
@@ -29,24 +33,18 @@ PREFIXES: dict[str, str] = {
     "dct": str(DCTERMS),
 }
 
-_HERE = Path(__file__).resolve().parent
+def data_dir(name: str) -> Traversable:
+    """A data folder shipped inside the package: `ontology` or `queries`. In the source tree
+    kg/data/ holds links to the top-level folders, which stay the only copy; a wheel holds the files."""
+    return files("kg") / "data" / name
 
 
-def project_dir(name: str) -> Path:
-    """A top-level data folder (`ontology`, `queries`): beside the package in a checkout or
-    editable install, or shipped inside the package in a wheel."""
-    for candidate in (_HERE.parent / name, _HERE / "_data" / name):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"kg: cannot find the {name}/ folder next to the package")
+def ontology_file() -> Traversable:
+    return data_dir("ontology") / "kg.ttl"
 
 
-def ontology_path() -> Path:
-    return project_dir("ontology") / "kg.ttl"
-
-
-def shapes_path() -> Path:
-    return project_dir("ontology") / "shapes.ttl"
+def shapes_file() -> Traversable:
+    return data_dir("ontology") / "shapes.ttl"
 
 
 def prefix_block() -> str:

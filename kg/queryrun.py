@@ -7,53 +7,129 @@ query timeout); an endpoint store gets the timeout as its HTTP deadline.
 
 from __future__ import annotations
 
-import argparse
+import math
 import multiprocessing
+import os
 import re
 import sys
-from pathlib import Path
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from kg import saved
-from kg.errors import EXIT_FAILURE, EXIT_OK, KgError, StoreError, UpdateRefused, UsageError
-from kg.results import write
-from kg.store import QueryResult, Store, default_location, is_update, open_store
+from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, KgError, StoreError, UpdateRefused, UsageError
+from kg.sparqlparse import MAX_QUERY_CHARS, parse
+from kg.store import UPDATE_REFUSED, QueryResult, Store, default_location, open_store
+
+T = TypeVar("T")
 
 
-def query_text(args: argparse.Namespace) -> str:
-    """The query the user asked for, with saved-query parameters bound as RDF terms."""
-    given = [x for x in (args.query, args.file, args.saved) if x]
+def query_text(query: str | None, *, file: str | None = None, saved_name: str | None = None,
+               params: list[str] | None = None) -> str:
+    """The query the user asked for (its text, a file or a saved query's name), with saved-query
+    parameters (`name=value`) bound as RDF terms."""
+    given = [x for x in (query, file, saved_name) if x]
     if len(given) != 1:
         raise UsageError("give exactly one of QUERY, --file F.rq or --saved NAME")
-    if args.saved:
-        return saved.bind(saved.get(args.saved), saved.parse_assignments(args.param))
-    if args.param:
+    if saved_name:
+        return saved.bind(saved.get(saved_name), saved.parse_assignments(params or []))
+    if params:
         raise UsageError("--param goes with --saved")
-    if args.file:
+    if file:
         try:
-            return Path(args.file).read_text(encoding="utf-8")
+            with open(file, encoding="utf-8") as f:
+                text = f.read(MAX_QUERY_CHARS + 1)  # never read a device that does not end
         except UnicodeDecodeError:
-            raise UsageError(f"cannot read {args.file}: not UTF-8 text") from None
+            raise UsageError(f"cannot read {file}: not UTF-8 text") from None
         except OSError as e:
-            raise UsageError(f"cannot read {args.file}: {(e.strerror or str(e)).lower()}") from None
-    return args.query
-
-
-def query_command(args: argparse.Namespace) -> int:
-    text = query_text(args)
-    if is_update(text):
-        raise UpdateRefused("this is a SPARQL Update, not a query: kg query only reads the store")
-    timeout = args.timeout
-    if timeout is not None and not timeout > 0:
-        raise UsageError("--timeout must be a positive number of seconds")
-    location = args.store or default_location()
-    if timeout is not None and not re.match(r"(?i)https?://", location):
-        result = run_with_timeout(location, text, timeout)
+            raise UsageError(f"cannot read {file}: {(e.strerror or str(e)).lower()}") from None
     else:
+        assert query is not None
+        text = query
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"{file or 'the query'} is longer than {MAX_QUERY_CHARS:,} characters")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        # bytes that are not UTF-8 on the command line arrive as lone surrogates
+        raise UsageError("the query holds bytes that are not UTF-8 text")
+    return text
+
+
+# The longest --timeout taken (about eleven days): beyond it a number is a mistake, not a wish.
+MAX_TIMEOUT = 1e6
+
+
+def run_query(location: str | None, text: str, timeout: float | None = None, *,
+              allow_service: bool = False) -> QueryResult:
+    """Run a read-only query against the store at `location` (default: $KG_STORE or ./.kg).
+    SERVICE calls are refused unless `allow_service`; Ctrl-C ends the process at once (exit 130)."""
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise UsageError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
+    location = location or default_location()
+    remote = bool(re.match(r"(?i)https?://", location))
+    if remote or may_call_service(text):
+        # The grammar decides (a server may run an update sent as a query). The embedded store's
+        # query interface parses with the query grammar only, so it needs this only for SERVICE.
+        parsed = parse(text)
+        if parsed.kind == "update":
+            raise UpdateRefused(REFUSED)
+        check_services(parsed.services, allow_service)
+    try:
+        if timeout is not None and not remote:
+            return run_with_timeout(location, text, timeout)
         with open_read_only(location) as store:
-            result = store.query(text, timeout=timeout)
-    write(result, sys.stdout, args.format)
-    return EXIT_OK
+            return run_in_thread(lambda: store.query(text, timeout=timeout), timeout)
+    except KgError as e:
+        if str(e) == UPDATE_REFUSED:  # the store's wording names the shell; this is kg query
+            raise UpdateRefused(REFUSED) from None
+        raise
+
+
+REFUSED = "this is a SPARQL Update, not a query: kg query only reads the store"
+
+
+def may_call_service(text: str) -> bool:
+    """Whether the text could hold a SERVICE call: the word, or a \\u escape that could spell it.
+    A cheap filter before the grammar (whose import costs a few tenths of a second), never the
+    decision itself."""
+    return bool(re.search(r"(?i)service|\\u", text))
+
+
+def check_services(services: tuple[str, ...], allowed: bool) -> None:
+    """SERVICE makes the store send requests to other servers: only when the user allows it."""
+    if services and not allowed:
+        raise UsageError(f"the query calls SERVICE {services[0]}: kg sends no request to another server "
+                         "unless allowed (--allow-service)")
+
+
+def run_in_thread(work: Callable[[], T], timeout: float | None) -> T:
+    """Run `work` on a thread while this one waits: Ctrl-C ends the command at once (exit 130)
+    even while the store is busy in native code or waiting on a server, and `timeout` bounds the
+    whole query, however slowly an answer trickles in."""
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = e
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="kg-query", daemon=True).start()
+    try:
+        # a little grace: the store's own deadline, when it has one, gives the better message
+        finished = done.wait(None if timeout is None else timeout + 1.0)
+    except KeyboardInterrupt:
+        # The store may be deep in native code: leave without waiting for it.
+        print("kg: interrupted", file=sys.stderr, flush=True)
+        os._exit(EXIT_INTERRUPTED)
+    if not finished:
+        raise KgError(f"query stopped after {timeout:g} s (--timeout {timeout:g}); "
+                      "narrow it with LIMIT or more specific patterns, or allow more time")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def open_read_only(location: str) -> Store:

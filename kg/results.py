@@ -8,10 +8,12 @@ import csv
 import io
 import json
 from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.errors import printable
 from kg.ontology import PREFIXES, shorten
 from kg.store import QueryResult, Term
 
@@ -24,7 +26,7 @@ def term_csv(term: Term | None) -> str:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return printable(str(term))
 
 
 def term_tsv(term: Term | None) -> str:
@@ -85,11 +87,64 @@ def write_json(result: QueryResult, out: TextIO) -> None:
         json.dump({"head": {}, "boolean": bool(result.boolean)}, out)
         out.write("\n")
         return
+    # Terms repeat down a result (countries, classes, labels): each is converted once. One
+    # `json.dumps` runs in C; `json.dump` to a stream writes in many small pieces, several times slower.
+    converted: dict[Term, dict[str, str]] = {}
+
+    def convert(term: Term) -> dict[str, str]:
+        got = converted.get(term)
+        if got is None:
+            got = converted[term] = term_json(term)
+        return got
+
     bindings = [
-        {v: term_json(t) for v, t in zip(result.vars, row) if t is not None} for row in result.rows
+        {v: convert(t) for v, t in zip(result.vars, row) if t is not None} for row in result.rows
     ]
-    json.dump({"head": {"vars": result.vars}, "results": {"bindings": bindings}}, out, ensure_ascii=False)
+    out.write(json.dumps({"head": {"vars": result.vars}, "results": {"bindings": bindings}}, ensure_ascii=False))
     out.write("\n")
+
+
+def write_xml(result: QueryResult, out: TextIO) -> None:
+    """The W3C SPARQL Query Results XML Format."""
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n')
+    if result.kind == "ask":
+        out.write("<head/>\n<boolean>" + ("true" if result.boolean else "false") + "</boolean>\n</sparql>\n")
+        return
+    out.write("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.vars) + "</head>\n<results>\n")
+    for row in result.rows:
+        cells = []
+        for name, term in zip(result.vars, row):
+            if term is None:
+                continue
+            if isinstance(term, URIRef):
+                value = f"<uri>{escape(str(term))}</uri>"
+            elif isinstance(term, BNode):
+                value = f"<bnode>{escape(str(term))}</bnode>"
+            elif term.language:
+                value = f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+            elif term.datatype and term.datatype != XSD.string:
+                value = f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
+            else:
+                value = f"<literal>{escape(str(term))}</literal>"
+            cells.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+        out.write("<result>" + "".join(cells) + "</result>\n")
+    out.write("</results>\n</sparql>\n")
+
+
+# rdflib serializer names of the graph formats a server offers.
+GRAPH_FORMATS = ("turtle", "nt", "json-ld", "xml")
+
+
+def serialize_graph(result: QueryResult, fmt: str = "turtle") -> str:
+    """The triples of a CONSTRUCT/DESCRIBE result in one of `GRAPH_FORMATS`."""
+    if fmt == "turtle":
+        return turtle(result)
+    g = Graph(bind_namespaces="none")
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    for t in result.triples:
+        g.add(t)
+    return g.serialize(format=fmt)
 
 
 def turtle(result: QueryResult) -> str:
@@ -112,7 +167,7 @@ def display(term: Term | None, labels: dict[str, str] | None = None) -> str:
         return shorten(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return printable(str(term))
 
 
 def write_table(result: QueryResult, out: TextIO, labels: dict[str, str] | None = None) -> None:

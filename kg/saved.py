@@ -17,12 +17,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.errors import UsageError
-from kg.ontology import PREFIXES, project_dir
+from kg.ontology import PREFIXES, data_dir
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PARAM_TYPES = ("literal", "iri", "date", "integer")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -40,7 +44,7 @@ class Param:
 class SavedQuery:
     name: str
     text: str
-    path: Path
+    path: Path | Traversable  # a built-in query is package data, read through importlib.resources
     title: str = ""
     description: str = ""
     params: list[Param] = field(default_factory=list)
@@ -52,9 +56,9 @@ def user_dir() -> Path:
     return Path(base) / "kg" / "queries"
 
 
-def parse(path: Path, builtin: bool = True) -> SavedQuery:
+def parse(path: Path | Traversable, builtin: bool = True) -> SavedQuery:
     text = path.read_text(encoding="utf-8")
-    sq = SavedQuery(name=path.stem, text=text, path=path, builtin=builtin)
+    sq = SavedQuery(name=path.name.removesuffix(".rq"), text=text, path=path, builtin=builtin)
     for line in text.splitlines():
         m = re.match(r"#\+\s*(\w+)\s*:\s*(.*)", line)
         if not m:
@@ -77,8 +81,8 @@ def parse(path: Path, builtin: bool = True) -> SavedQuery:
 def all_queries() -> dict[str, SavedQuery]:
     """Built-in queries, overridden by the user's own of the same name."""
     found: dict[str, SavedQuery] = {}
-    for p in sorted(project_dir("queries").glob("*.rq")):
-        found[p.stem] = parse(p)
+    for p in sorted((q for q in data_dir("queries").iterdir() if q.name.endswith(".rq")), key=lambda q: q.name):
+        found[p.name.removesuffix(".rq")] = parse(p)
     udir = user_dir()
     if udir.is_dir():
         for p in sorted(udir.glob("*.rq")):
@@ -107,6 +111,9 @@ def save(name: str, text: str, description: str = "") -> Path:
 
 
 def delete(name: str) -> Path:
+    # The same names as `save`: a name is never a path (`\nd ../../x` must not reach outside).
+    if not _NAME.match(name):
+        raise UsageError(f"'{name}' is not a valid query name (letters, digits, '-' and '_')")
     path = user_dir() / f"{name}.rq"
     if not path.exists():
         if name in all_queries():
@@ -142,8 +149,12 @@ def to_term(value: str, ptype: str, name: str = "") -> URIRef | Literal:
 
 
 def _sparql_term(term: URIRef | Literal) -> str:
-    # rdflib's n3() escapes quotes, backslashes and newlines: the value can never end the literal.
-    return term.n3()
+    # Every quote, backslash and line break escaped in a one-line literal: the value can never end
+    # the literal (rdflib's n3() writes a value with a line break as a long literal, which a value
+    # ending in a quote closes early).
+    from kg.store import term_text
+
+    return term_text(term)
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
@@ -169,7 +180,22 @@ def bind(query: SavedQuery, values: dict[str, str]) -> str:
     if not values:
         return query.text
     rows = " ".join(f"VALUES ?_{n} {{ {_sparql_term(to_term(v, declared[n].type, n))} }}" for n, v in values.items())
-    m = re.search(r"(?i)\bWHERE\s*\{", query.text)
-    if not m:
+    at = where_brace(query.text)
+    if at < 0:
         raise UsageError(f"saved query '{query.name}' has no WHERE clause to bind parameters in")
-    return query.text[: m.end()] + " " + rows + query.text[m.end():]
+    return query.text[: at + 1] + " " + rows + query.text[at + 1:]
+
+
+# Comments, strings and IRIs: the text in which a brace or the word WHERE means nothing.
+_SKIPPED = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+
+
+def where_brace(text: str) -> int:
+    """The offset of the brace opening the query's WHERE clause (the first `{` after the first
+    WHERE keyword, else the first `{`), outside comments, strings and IRIs; -1 if there is none."""
+    code = _SKIPPED.sub(lambda m: " " * len(m.group(0)), text)
+    keyword = re.search(r"(?i)(?<![\w?$:])WHERE(?![\w:])", code)
+    return code.find("{", keyword.end() if keyword else 0)

@@ -7,6 +7,7 @@ union of them as their default graph.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import time
@@ -21,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from kg.errors import QuerySyntaxError, StoreError, StoreLockedError, UpdateRefused
+from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, StoreLockedError, UpdateRefused
 from kg.ontology import ENTITIES_GRAPH, KG, PREFIXES
 
 Term = Identifier
@@ -29,6 +30,7 @@ Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, Node]
 
 DEFAULT_STORE = ".kg"
+UPDATE_REFUSED = "this is a SPARQL Update, not a query (the shell runs it with --allow-update)"
 
 # Shared descriptions no article mentions any more (after an article changed or went away).
 PRUNE_ENTITIES = f"""
@@ -39,6 +41,20 @@ WHERE {{
 }}"""
 
 
+def orphans_of(graph: str, keep: Iterable[str] = ()) -> str:
+    """An update deleting the descriptions of the entities `graph` mentions that no other graph
+    mentions (and that are not in `keep`). Sent in the same request as the graph's drop or
+    replacement, so a build killed at any moment leaves no entity that no article mentions."""
+    kept = ", ".join(f"<{k}>" for k in sorted(keep))
+    keep_filter = f"FILTER(?e NOT IN ({kept}))" if kept else ""
+    return (
+        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{\n"
+        f"  GRAPH <{graph}> {{ ?e <{KG.mentionedIn}> <{graph}> }} {keep_filter}\n"
+        f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?e <{KG.mentionedIn}> ?a }} FILTER(?h != <{graph}>) }}\n"
+        f"  GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}"
+    )
+
+
 @dataclass
 class ArticleGraph:
     """What one article puts in the store: its own graph, and its share of the entities graph."""
@@ -46,6 +62,8 @@ class ArticleGraph:
     iri: str
     triples: list[Triple]
     entities: list[Triple] = field(default_factory=list)
+    # graphs of earlier versions of the same file, dropped in the same step as this one is written
+    replaces: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.triples) + len(self.entities)
@@ -78,7 +96,8 @@ class Store(ABC):
     location: str
 
     @abstractmethod
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult: ...
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        """Run a query; with `max_rows`, a result of more rows or triples raises `ResultTooLarge`."""
 
     @abstractmethod
     def update(self, sparql: str) -> None: ...
@@ -99,6 +118,8 @@ class Store(ABC):
         for article in articles:
             self.replace_graph(article.iri, article.triples)
             self.merge_graph(ENTITIES_GRAPH, article.entities)
+            for old in article.replaces:
+                self.update(f"{orphans_of(old)} ;\nDROP SILENT GRAPH <{old}>")
 
     def prune_entities(self) -> None:
         """Drop the descriptions of entities that no article mentions any more."""
@@ -243,25 +264,29 @@ def _oxigraph_quads(graph: ox.NamedNode, triples: Iterable[Triple]) -> list[ox.Q
 # --- query text -----------------------------------------------------------------------------------
 
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*\n?|(?i:prefix)\s+[\w.-]*:\s*<[^>]*>|(?i:base)\s*<[^>]*>)*")
-_UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
-_DESTRUCTIVE = ("delete", "clear", "drop")
 
 
 def first_keyword(sparql: str) -> str:
-    """The first keyword after the prologue (PREFIX/BASE declarations and comments), lower case."""
+    """The first keyword after the prologue, lower case: a hint for display only (what a text
+    is, for running it, is decided by the grammar in `kg.sparqlparse`)."""
     rest = sparql[_PROLOGUE.match(sparql).end():]
     m = re.match(r"[A-Za-z]+", rest)
     return m.group(0).lower() if m else ""
 
 
 def is_update(sparql: str) -> bool:
-    return first_keyword(sparql) in _UPDATE_WORDS
+    """Whether SPARQL's grammar reads the text as an update (never a search of the text)."""
+    from kg.sparqlparse import is_update as parsed_as_update
+
+    return parsed_as_update(sparql)
 
 
 def is_destructive(sparql: str) -> bool:
-    """Updates that remove data anywhere in the request (DROP, CLEAR, DELETE)."""
-    body = re.sub(r"#[^\n]*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|<[^>\s]*>", " ", sparql)
-    return any(re.search(rf"(?i)\b{w}\b", body) for w in _DESTRUCTIVE)
+    """Updates that remove or overwrite data anywhere in the request (DROP, CLEAR, DELETE, COPY,
+    MOVE, ADD)."""
+    from kg.sparqlparse import is_destructive as parsed_as_destructive
+
+    return parsed_as_destructive(sparql)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
@@ -283,10 +308,43 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
             column = pm.start() + 1
         detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
     else:
-        detail = " ".join(detail.split())
-        if len(detail) > 160:
-            detail = detail[:157] + "..."
+        undeclared = _first_undeclared_prefix(sparql, line, column)
+        if undeclared is not None:
+            # Oxigraph reports an unknown prefix after `;` as "expected OPTIONAL" further on.
+            name, line, column = undeclared
+            detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
+        else:
+            detail = " ".join(detail.split())
+            if len(detail) > 160:
+                detail = detail[:157] + "..."
     return QuerySyntaxError(detail, sparql, line, column)
+
+
+# Comments, strings and IRIs, where a colon is not a prefixed name's.
+_NOT_CODE = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:.\-])([^\W\d_][\w.\-]*)?:(?![/])")
+_PREFIX_DECL = re.compile(r"(?i)\bprefix\s+([^\W\d_][\w.\-]*)?:")
+
+
+def _first_undeclared_prefix(sparql: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """The first prefixed name up to the parser's error position whose prefix is neither
+    declared nor one of kg's, as (prefix, line, column); used only to word an error message."""
+    code = _NOT_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sparql)
+    declared = set(PREFIXES) | {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
+    lines = code.split("\n")
+    limit = sum(len(x) + 1 for x in lines[: line - 1]) + column
+    for m in _PREFIXED_NAME.finditer(code):
+        if m.start() > limit:
+            return None
+        name = m.group(1) or ""
+        if name in declared or name == "_" or _PREFIX_DECL.match(code, max(0, m.start() - 64), m.end()):
+            continue
+        before = code[: m.start()]
+        return name, before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1
+    return None
 
 
 # --- the embedded store ---------------------------------------------------------------------------
@@ -319,10 +377,10 @@ class OxigraphStore(Store):
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._db = ox.Store(str(self.path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RocksDB reports a damaged store as RuntimeError
             if "lock" in str(e).lower():
                 raise StoreLockedError(f"store {self.path} is locked by process {self._holder()}") from None
-            raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+            raise StoreError(f"cannot open the store at {self.path}: {' '.join(str(e).split())}") from None
         (self.path / self.PID_FILE).write_text(str(os.getpid()))
 
     # A build that is writing compacts and deletes table files: a reader opening (or reading) at
@@ -345,39 +403,46 @@ class OxigraphStore(Store):
         except OSError:
             return "?"
 
-    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
-        if is_update(sparql):
-            raise UpdateRefused("this is a SPARQL Update, not a query (the shell runs it with --allow-update)")
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        # Oxigraph's query interface parses with the query grammar only, so it cannot run an
+        # update: the grammar check is needed only to name the refusal.
         for attempt in range(self._SNAPSHOT_TRIES):
             try:
-                return self._query(sparql)
+                return self._query(sparql, max_rows)
             except StoreError as e:
                 if not (self.read_only and _file_vanished(e)) or attempt + 1 == self._SNAPSHOT_TRIES:
                     raise
                 self._db = self._open_snapshot()
         raise AssertionError("unreachable")
 
-    def _query(self, sparql: str) -> QueryResult:
+    def _query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
         try:
             result = self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as e:
+            if is_update(sparql):
+                raise UpdateRefused(UPDATE_REFUSED) from None
             raise syntax_error(str(e), sparql) from None
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
         try:  # results stream lazily: errors can surface while reading them
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(result))
+            # Results stream: a cap stops reading (and converting) one row past it.
+            stream = result if max_rows is None else itertools.islice(result, max_rows + 1)
             if isinstance(result, ox.QuerySolutions):
                 names = [v.value for v in result.variables]
-                rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in result]
+                rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in stream]
+                _check_size(len(rows), max_rows)
                 return QueryResult("select", vars=names, rows=rows)
-            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in stream]
+            _check_size(len(triples), max_rows)
             return QueryResult("graph", triples=triples)
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
 
     def update(self, sparql: str) -> None:
         self._writable()
+        self._described.clear()  # an update may delete descriptions this writer thinks it wrote
         try:
             self._db.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
@@ -427,8 +492,8 @@ class OxigraphStore(Store):
         for article in articles:
             described = self._new_descriptions(article.entities)
             g = _named_node(article.iri)
-            if self._db.contains_named_graph(g):
-                self._replace(article.iri, article.triples, described)
+            if article.replaces or self._db.contains_named_graph(g):
+                self._replace(article.iri, article.triples, described, article.replaces)
                 continue
             fresh += _statements(described, ENTITIES_GRAPH)
             fresh += _statements(article.triples, article.iri)
@@ -442,6 +507,8 @@ class OxigraphStore(Store):
             self._db.bulk_load("".join(lines).encode("utf-8", "surrogatepass"), format=ox.RdfFormat.N_QUADS)
         except OSError as e:
             raise StoreError(f"{failure}: {e}") from None
+        except (ValueError, SyntaxError) as e:  # a term the store cannot hold (a lone surrogate, a bad IRI)
+            raise StoreRefused(f"{failure}: {' '.join(str(e).split())[:300]}") from None
 
     def prune_entities(self) -> None:
         self._described.clear()
@@ -457,16 +524,25 @@ class OxigraphStore(Store):
         seen.update(new)
         return new
 
-    def _replace(self, graph: str, triples: list[Triple], shared: list[Triple]) -> None:
+    def _replace(self, graph: str, triples: list[Triple], shared: list[Triple], earlier: Sequence[str] = ()) -> None:
         # One update request is one transaction in Oxigraph: the old graph and the new one are
         # never both visible, and a crash leaves one of them whole.
+        # Entities only the old version mentioned go in the same transaction (a kill -9 after it
+        # leaves no orphan description); what the new version mentions stays.
         body = "".join(_statements(triples))
         extra = "".join(_statements(shared))
         more = f" GRAPH <{ENTITIES_GRAPH}> {{ {extra} }}" if extra else ""
+        mentioned = KG.mentionedIn
+        keep = {str(s) for s, p, _ in triples if p == mentioned}
+        # The graphs of earlier versions of the same file (a changed file is a new article) go too.
+        gone = [graph, *earlier]
+        prune = " ;\n".join(orphans_of(g, keep) for g in gone)
+        drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in gone)
         try:
-            self._db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
+            self._db.update(f"{prune} ;\n{drops} ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
         except OSError as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from None
+        self._described.clear()  # descriptions may have gone: write them again when named again
         self._count(len(triples) + len(shared))
 
     def _count(self, written: int) -> None:
@@ -544,6 +620,15 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only")
+
+
+def _check_size(count: int, max_rows: int | None) -> None:
+    if max_rows is not None and count > max_rows:
+        raise ResultTooLarge(max_rows)
+
+
+class StoreRefused(StoreError, ValueError):
+    """The store refused a term it cannot hold; a ValueError too, as callers handled before."""
 
 
 def _file_vanished(error: BaseException) -> bool:

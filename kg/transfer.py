@@ -10,12 +10,11 @@ Each graph in a loaded file replaces the graph of the same name in the store, as
 
 from __future__ import annotations
 
-import argparse
-import sys
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import EXIT_OK, UsageError
-from kg.ontology import PREFIXES
+from kg.errors import UsageError
 
 # --format name -> (rdflib format, keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -42,23 +41,6 @@ _PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": 
 _RDFLIB_DEFAULT = "urn:x-rdflib:default"
 
 
-def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    if name == "dump":
-        parser.add_argument(
-            "--format",
-            choices=list(FORMATS),
-            help="RDF format (default: from the -o extension, else trig); turtle merges the graphs into one",
-        )
-        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    else:
-        parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt need --graph")
-        parser.add_argument(
-            "--graph",
-            metavar="IRI",
-            help="named graph for triples outside any graph (required for .ttl and .nt files)",
-        )
-
-
 def dump_format(fmt: str | None, output: str | None) -> str:
     if fmt:
         return fmt
@@ -71,14 +53,15 @@ def dump_format(fmt: str | None, output: str | None) -> str:
     return "trig"
 
 
-def run_dump(args: argparse.Namespace) -> int:
+def serialize_store(location: str | None, fmt: str) -> tuple[bytes, int]:
+    """(the whole store as RDF in `fmt`, the number of triples); formats that keep named graphs keep them."""
     from rdflib import Dataset, Graph
 
+    from kg.ontology import PREFIXES
     from kg.store import open_store
 
-    fmt = dump_format(args.format, args.output)
     rdflib_format, keeps_graphs = FORMATS[fmt]
-    with open_store(args.store, read_only=True) as store:
+    with open_store(location, read_only=True) as store:
         data: Dataset | Graph = Dataset() if keeps_graphs else Graph()
         for prefix, iri in PREFIXES.items():
             data.bind(prefix, iri, replace=True)
@@ -89,17 +72,7 @@ def run_dump(args: argparse.Namespace) -> int:
             else:
                 data.add((s, p, o))  # type: ignore[arg-type]
             count += 1
-    text = data.serialize(format=rdflib_format, encoding="utf-8")
-    if args.output:
-        try:
-            Path(args.output).write_bytes(text)
-        except OSError as e:
-            raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
-        print(f"wrote {count} triples to {args.output} ({fmt})", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(text)
-        sys.stdout.buffer.flush()
-    return EXIT_OK
+    return data.serialize(format=rdflib_format, encoding="utf-8"), count
 
 
 def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object, object, object]]:
@@ -118,6 +91,8 @@ def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object
     except Exception as e:  # noqa: BLE001 - rdflib's parsers raise many kinds
         message = " ".join(str(e).split()) or type(e).__name__
         raise UsageError(f"{path}: not valid {fmt}: {message[:300]}") from None
+    if graph is not None and not _IRI.fullmatch(graph):
+        raise UsageError(f"--graph {graph!r} is not an IRI")
     quads = []
     loose = 0
     for s, p, o, g in data.quads((None, None, None, None)):
@@ -126,19 +101,51 @@ def read_quads(path: str, graph: str | None = None) -> list[tuple[object, object
                 loose += 1
                 continue
             g = URIRef(graph)
+        problem = _unstorable(s, p, o, g)
+        if problem:
+            raise UsageError(f"{path}: {problem}; nothing was loaded")
         quads.append((s, p, o, g))
     if loose:
         raise UsageError(f"{path}: {loose} triples are outside any named graph; say where they go with --graph IRI")
     return quads
 
 
-def run_load(args: argparse.Namespace) -> int:
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
+
+
+def _unstorable(s: object, p: object, o: object, g: object) -> str:
+    """Why a quad cannot go into a store (rdflib's parsers let these through), or ''."""
+    from rdflib import BNode, Literal, URIRef
+
+    if not isinstance(g, URIRef):
+        return f"a graph named by a blank node ({g}) cannot be stored: graphs are named by IRIs"
+    for term in (s, p, o, g):
+        if isinstance(term, URIRef) and not _IRI.fullmatch(str(term)):
+            return f"<{_clip(str(term))}> is not a valid IRI"
+        if isinstance(term, (URIRef, Literal, BNode)) and any("\ud800" <= c <= "\udfff" for c in str(term)):
+            return f"{_clip(repr(str(term)))} holds a lone surrogate, which is not text"
+        if isinstance(term, Literal) and term.datatype is not None and not _IRI.fullmatch(str(term.datatype)):
+            return f"the datatype <{_clip(str(term.datatype))}> is not a valid IRI"
+    return ""
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclass
+class Loaded:
+    triples: int
+    graphs: int
+    location: str  # where they went
+
+
+def load_file(location: str | None, path: str, graph: str | None = None) -> Loaded:
+    """Load an RDF file into the store; each graph in it replaces the store's graph of that name."""
     from kg.store import open_store
 
-    quads = read_quads(args.file, args.graph)
+    quads = read_quads(path, graph)
     graphs = len({str(q[3]) for q in quads})
-    with open_store(args.store) as store:
+    with open_store(location) as store:
         count = store.load_quads(quads)  # type: ignore[arg-type]
-        where = store.location
-    print(f"loaded {count} triples in {graphs} graphs from {args.file} into {where}", file=sys.stderr)
-    return EXIT_OK
+        return Loaded(count, graphs, store.location)

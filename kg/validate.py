@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
+from dataclasses import dataclass
 
 from rdflib import Graph
 
-from kg.errors import EXIT_FAILURE, EXIT_OK
-from kg.ontology import ontology_path, shapes_path
+from kg.ontology import ontology_file, shapes_file
 from kg.store import Store, open_store
 
 
@@ -24,19 +22,24 @@ def validate_graph(data: Graph) -> tuple[bool, str]:
     """(conforms, report text) for a graph, with the ontology's class hierarchy applied."""
     import pyshacl
 
-    shapes = Graph().parse(shapes_path(), format="turtle")
-    ontology = Graph().parse(ontology_path(), format="turtle")
+    shapes = Graph().parse(data=shapes_file().read_text(encoding="utf-8"), format="turtle")
+    ontology = Graph().parse(data=ontology_file().read_text(encoding="utf-8"), format="turtle")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                          allow_warnings=True)
     return bool(conforms), str(text)
 
 
-def validate_command(args: argparse.Namespace) -> int:
-    with open_store(args.store, read_only=True) as store:
+@dataclass
+class ValidationReport:
+    conforms: bool
+    triples: int  # how many triples were checked
+    text: str  # pyshacl's report
+    shapes: str  # the name of the shapes file
+
+
+def validate_store(location: str | None) -> ValidationReport:
+    """The whole store at `location` checked against the shapes."""
+    with open_store(location, read_only=True) as store:
         data = store_graph(store)
     conforms, text = validate_graph(data)
-    if conforms:
-        print(f"conforms: {len(data)} triples checked against {shapes_path().name}")
-        return EXIT_OK
-    sys.stdout.write(text)
-    return EXIT_FAILURE
+    return ValidationReport(conforms, len(data), text, shapes_file().name)

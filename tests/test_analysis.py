@@ -281,19 +281,19 @@ def test_evidence_and_schema_nodes_are_not_entities(store):
 
 
 def test_shell_commands(store):
-    assert analysis.shell_path(store, ["Alice Ames", "Japan"]) == "no connection between Alice Ames and Japan"
-    assert analysis.shell_path(store, ["Alice Ames", "Bruno Berg"]).startswith("Alice Ames —participant of→")
-    assert analysis.shell_central(store, ["--class", "Official", "--top", "1"]).splitlines()[1].split() == [
+    assert cli.shell_path(store, ["Alice Ames", "Japan"]) == "no connection between Alice Ames and Japan"
+    assert cli.shell_path(store, ["Alice Ames", "Bruno Berg"]).startswith("Alice Ames —participant of→")
+    assert cli.shell_central(store, ["--class", "Official", "--top", "1"]).splitlines()[1].split() == [
         "1", "3", "Bruno", "Berg", "Official",
     ]
-    assert analysis.shell_groups(store, ["--min-size", "5"]).startswith("1 group")
-    assert "--min-size" in analysis.shell_groups(store, ["-h"])
+    assert cli.shell_groups(store, ["--min-size", "5"]).startswith("1 group")
+    assert "--min-size" in cli.shell_groups(store, ["-h"])
     with pytest.raises(UsageError, match="--top must be 1 or more"):
-        analysis.shell_central(store, ["--top", "0"])
+        cli.shell_central(store, ["--top", "0"])
     with pytest.raises(UsageError, match="invalid choice: 'closeness'"):
-        analysis.shell_central(store, ["--measure", "closeness"])
+        cli.shell_central(store, ["--measure", "closeness"])
     with pytest.raises(UsageError, match="required: B"):
-        analysis.shell_path(store, ["Alice Ames"])
+        cli.shell_path(store, ["Alice Ames"])
 
 
 def test_cli_exit_statuses(store, capsys):
@@ -319,7 +319,6 @@ def test_cli_exit_statuses(store, capsys):
 def test_same_answers_from_a_sparql_endpoint(tmp_path, monkeypatch):
     import _virtuoso
 
-    from kg import export
     from kg.endpoint import EndpointStore
 
     server = _virtuoso.shared()
@@ -342,7 +341,7 @@ def test_same_answers_from_a_sparql_endpoint(tmp_path, monkeypatch):
         ]
         assert analysis.groups_text(endpoint).startswith("2 groups of connected entities (11 entities)")
         out = tmp_path / "endpoint.dot"
-        export.shell_export(endpoint, [str(out), "--entity", "Alice Ames"], None, None)
+        cli.shell_export(endpoint, [str(out), "--entity", "Alice Ames"], None, None)
         text = out.read_text()
         for label in ("Alice Ames", "Wellington talks", "United States", "trade envoy"):
             assert f'"{label}"' in text

@@ -162,6 +162,22 @@ def test_build_on_the_cluster_writes_what_a_local_build_writes(cluster: Cluster,
     assert again.stdout.startswith(f"built 0 articles ({ARTICLES} unchanged)"), again.stdout
 
 
+def test_an_article_from_standard_input_built_on_the_cluster_keeps_its_name(cluster: Cluster,
+                                                                            tmp_path: Path) -> None:
+    text = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    stores = {"local": tmp_path / "local", "cluster": tmp_path / "cluster"}
+    for where, scheduler in (("local", []), ("cluster", ["--scheduler", cluster.address])):
+        out = subprocess.run([sys.executable, "-m", "kg", "build", "--store", str(stores[where]), *scheduler,
+                              "--name", "wire/today.txt", "-"], input=text, capture_output=True, text=True,
+                             timeout=120, env=kg_env(), cwd=str(ROOT))
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("built 1 article;"), out.stdout
+
+    on_cluster = dump(stores["cluster"])
+    assert on_cluster == dump(stores["local"])
+    assert any('"wire/today.txt"' in line for line in on_cluster)
+
+
 def test_a_cluster_build_on_a_terminal_shows_the_progress_bar(cluster: Cluster, corpus: Path,
                                                               tmp_path: Path) -> None:
     import pexpect
@@ -325,6 +341,11 @@ def test_jobs_and_a_scheduler_together_are_a_usage_error(tmp_path: Path, capsys:
     monkeypatch.setenv("KG_DASK_SCHEDULER", "tcp://127.0.0.1:9")
     code, out, err = run_kg(capsys, "build", "--store", str(tmp_path / "store"), "--jobs", "2", str(SEEDS))
 
+    assert code == 2
+    assert err == "kg: --jobs and --scheduler do not go together: the cluster's workers do the extraction\n"
+    # more jobs than cores is refused too, not capped: the cap is for this machine's processes
+    code, out, err = run_kg(capsys, "build", "--store", str(tmp_path / "store"), "--scheduler", "tcp://127.0.0.1:9",
+                            "--jobs", str((os.cpu_count() or 1) + 1), str(SEEDS))
     assert code == 2
     assert err == "kg: --jobs and --scheduler do not go together: the cluster's workers do the extraction\n"
 

@@ -119,7 +119,7 @@ def needs_graphviz() -> None:
 
 
 def draw(store, argv: list[str], last_query=None, last_result=None) -> str:
-    return export.shell_export(store, argv, last_query, last_result)
+    return cli.shell_export(store, argv, last_query, last_result)
 
 
 def unquote(value: str | None) -> str:

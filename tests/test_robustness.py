@@ -276,7 +276,7 @@ def test_hostile_saved_query_parameter_is_one_literal(seeds_store: Path) -> None
 
 @pytest.mark.parametrize(("args", "status", "message"), [
     (["query"], 2, "kg: give exactly one of QUERY, --file F.rq or --saved NAME"),
-    (["query", "--timeout", "0", "ASK {}"], 2, "kg: --timeout must be a positive number of seconds"),
+    (["query", "--timeout", "0", "ASK {}"], 2, "kg: --timeout must be a number of seconds above 0"),
     (["query", "--file", "/nonexistent/q.rq"], 2, "kg: cannot read /nonexistent/q.rq: no such file or directory"),
     (["query", "--saved", "no-such-query"], 2, "kg: no saved query named 'no-such-query'"),
     (["query", "--saved", "officials-of-country"], 2, "kg: saved query 'officials-of-country' needs the parameter"),

@@ -383,7 +383,8 @@ def test_script_exit_status_on_a_syntax_error(store_path):
 
 
 def test_script_exit_status_on_a_failed_query(store_path):
-    proc = run_script(store_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n")
+    proc = run_script(store_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n",
+                      "--allow-service")
     assert proc.returncode == 1
     assert proc.stderr.startswith("<stdin>:1: query failed:")
     assert "Traceback" not in proc.stderr
@@ -426,7 +427,7 @@ def test_load_builds_articles_and_refreshes_completion(tmp_path):
     store = tmp_path / "fresh"
     OxigraphStore(store).close()  # an empty store to start from
     keys = f"\\load {ROOT / 'seeds'}" + ENTER + "SELECT (COUNT(*) AS ?n) WHERE { ?o a kg:Official }" + ENTER
-    status, out, shell = drive(store, keys)
+    status, out, shell = drive(store, keys, allow_update=True)
     assert status == 0
     assert "built 2 articles" in out
     shell.refresher.wait()

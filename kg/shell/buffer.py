@@ -78,6 +78,10 @@ def stops_at_end(text: str) -> bool:
 
     if is_update(text):
         return _update_stops_at_end(text)
+    from kg.sparqlparse import parse
+
+    if parse(text).services:
+        return False  # whole; and evaluating it below would send the SERVICE requests
     import pyoxigraph as ox
 
     from kg.ontology import PREFIXES

@@ -8,13 +8,14 @@ timing treat them like queries.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, UpdateRefused, UsageError
 
 if TYPE_CHECKING:
     from kg.shell.repl import Shell
@@ -109,14 +110,6 @@ def _entity_text(rest: str) -> str:
     return text
 
 
-def _describe_module() -> Any:
-    try:
-        from kg import describe
-    except ImportError:
-        raise KgError("entity lookup (kg.describe) is not available in this installation") from None
-    return describe
-
-
 # --- help and settings ----------------------------------------------------------------------------
 
 
@@ -191,10 +184,15 @@ def prefixes_command(shell: Shell, rest: str) -> None:
     shell.emit("\n".join(f"PREFIX {(p + ':').ljust(width)} <{iri}>" for p, iri in PREFIXES.items()))
 
 
-@command("\\refresh", "\\refresh", "reload the completion data (classes, properties, entity labels)")
+@command("\\refresh", "\\refresh", "see what was built since the shell opened, and reload the completion data")
 def refresh_command(shell: Shell, rest: str) -> None:
+    if not shell.allow_update:
+        # a read-only shell reads a snapshot of the store taken when it was opened: take a new one
+        shell.close_store()
+        shell.open_store()
     shell.refresh_metadata()
-    shell.notice("completion data is being reloaded in the background")
+    shell.notice("store reopened; completion data is being reloaded in the background"
+                 if not shell.allow_update else "completion data is being reloaded in the background")
 
 
 @command("\\e", "\\e [FILE]", "edit the last query (or FILE) in $EDITOR, then review it at the prompt",
@@ -214,16 +212,29 @@ def edit_command(shell: Shell, rest: str) -> None:
 
 @command("\\i", "\\i FILE", "run the queries and commands in FILE", complete=("file",))
 def include_command(shell: Shell, rest: str) -> None:
-    from pathlib import Path
+
+    from kg.sparqlparse import MAX_QUERY_CHARS
 
     args = words(rest)
     if len(args) != 1:
         raise UsageError("\\i takes one file")
+    limit = 20 * MAX_QUERY_CHARS  # a script of many queries, never a device that never ends
     try:
-        text = Path(args[0]).read_text(encoding="utf-8")
+        real = os.path.realpath(args[0])
+        with open(args[0], encoding="utf-8") as f:
+            text = f.read(limit + 1)
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {args[0]}: {e}") from None
-    status = shell.run_statements(text, source=args[0])
+        raise UsageError(f"cannot read {args[0]}: {getattr(e, 'strerror', None) or e}") from None
+    if len(text) > limit:
+        raise UsageError(f"cannot read {args[0]}: longer than {limit:,} characters")
+    including = shell.including
+    if real in including:
+        raise UsageError(f"{args[0]} includes itself (through \\i)")
+    including.append(real)
+    try:
+        status = shell.run_statements(text, source=args[0])
+    finally:
+        including.pop()
     if status:
         raise KgError(f"{args[0]} did not run cleanly", exit_code=status)
 
@@ -295,14 +306,16 @@ def named_delete_command(shell: Shell, rest: str) -> None:
 @command("\\describe", "\\describe ENTITY", "every triple about an entity (label, prefixed name or IRI)",
          aliases=("\\d",), complete=("entity",))
 def describe_command(shell: Shell, rest: str) -> None:
-    describe = _describe_module()
+    from kg import describe
+
     iri = describe.resolve_entity(shell.store, _entity_text(rest))
     shell.show_result(describe.describe(shell.store, iri), title=f"{shell.display_iri(iri)}")
 
 
 @command("\\why", "\\why", "the sentences behind the entities of the last result")
 def why_command(shell: Shell, rest: str) -> None:
-    describe = _describe_module()
+    from kg import describe
+
     iris = shell.last_result_iris()
     if not iris:
         raise UsageError("the last result names no entities: run a query first")
@@ -322,7 +335,8 @@ def explain_command(shell: Shell, rest: str) -> None:
     if not rest.strip() or _looks_like_query(rest):
         algebra_command(shell, rest)
         return
-    describe = _describe_module()
+    from kg import describe
+
     shell.emit(describe.explain_text(shell.store, _entity_text(rest)))
 
 
@@ -359,50 +373,48 @@ def load_command(shell: Shell, rest: str) -> None:
     paths = words(rest)
     if not paths:
         raise UsageError("\\load takes article files or folders")
-    try:
-        from kg.build import build_paths
-    except ImportError:
-        raise KgError("building (kg.build) is not available in this installation") from None
+    if not shell.allow_update:
+        raise UpdateRefused("\\load writes to the store: start the shell with --allow-update to build into it")
+    from kg.build import build_paths
+
     shell.close_store()
     try:
         report = build_paths(shell.location, paths, progress=shell.interactive)
     finally:
         shell.open_store()
-    for path, problem in getattr(report, "failed", []):
+    for path, problem in report.failed:
         shell.report(KgError(f"{path}: {problem}"))
     shell.notice(report.summary(shell.location))
     shell.refresh_metadata()
 
 
-# --- commands written elsewhere: drawings and graph analysis --------------------------------------
-
-
-def _external(module: str, func: str, what: str) -> Callable[..., str]:
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), func)
-    except (ImportError, AttributeError):
-        raise KgError(f"{what} ({module}.{func}) is not available in this installation") from None
+# --- drawings and graph analysis ------------------------------------------------------------------
 
 
 @command("\\export", "\\export FILE [options]", "draw the last result, or the graph, with Graphviz",
          complete=("file",))
 def export_command(shell: Shell, rest: str) -> None:
-    run = _external("kg.export", "shell_export", "drawing")
-    shell.emit(run(shell.store, words(rest), shell.last_query, shell.last_result))
+    from kg.cli import shell_export
+
+    shell.emit(shell_export(shell.store, words(rest), shell.last_query, shell.last_result))
 
 
 @command("\\path", "\\path A B", "how two entities are connected", complete=("entity", "entity"))
 def path_command(shell: Shell, rest: str) -> None:
-    shell.emit(_external("kg.analysis", "shell_path", "path finding")(shell.store, words(rest)))
+    from kg.cli import shell_path
+
+    shell.emit(shell_path(shell.store, words(rest)))
 
 
 @command("\\central", "\\central [--class C]", "entities ranked by centrality", complete=("choice:--class", "class"))
 def central_command(shell: Shell, rest: str) -> None:
-    shell.emit(_external("kg.analysis", "shell_central", "centrality")(shell.store, words(rest)))
+    from kg.cli import shell_central
+
+    shell.emit(shell_central(shell.store, words(rest)))
 
 
 @command("\\groups", "\\groups", "connected groups of entities")
 def groups_command(shell: Shell, rest: str) -> None:
-    shell.emit(_external("kg.analysis", "shell_groups", "grouping")(shell.store, words(rest)))
+    from kg.cli import shell_groups
+
+    shell.emit(shell_groups(shell.store, words(rest)))

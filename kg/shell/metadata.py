@@ -81,13 +81,9 @@ def ontology_terms() -> tuple[list[Named], list[Named], dict[str, str]]:
     from rdflib import Graph
     from rdflib.namespace import OWL, RDF, RDFS
 
-    from kg.ontology import ontology_path
+    from kg.ontology import ontology_file
 
-    g = Graph()
-    try:
-        g.parse(ontology_path(), format="turtle")
-    except (OSError, FileNotFoundError, SyntaxError):
-        return [], [], {}
+    g = Graph().parse(data=ontology_file().read_text(encoding="utf-8"), format="turtle")
     classes, properties, ranges = [], [], {}
     for c in sorted(set(g.subjects(RDF.type, OWL.Class)) | set(g.subjects(RDF.type, RDFS.Class)), key=str):
         classes.append(Named(str(c), shorten(str(c)), str(g.value(c, RDFS.label) or ""), "class"))

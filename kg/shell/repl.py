@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from kg.errors import EXIT_OK, KgError, QuerySyntaxError, StoreError, UpdateRefused, UsageError
+from kg.errors import EXIT_OK, KgError, QuerySyntaxError, StoreError, UpdateRefused, UsageError, printable
 from kg.shell.buffer import is_command, split_script
 from kg.shell.commands import Quit, dispatch
 from kg.shell.formatting import Painter, footer, result_lines, table_lines
@@ -46,6 +46,7 @@ class Shell:
         location: str | None = None,
         *,
         allow_update: bool = False,
+        allow_service: bool = False,
         color: bool = True,
         fmt: str = "table",
         interactive: bool = False,
@@ -59,6 +60,7 @@ class Shell:
     ) -> None:
         self.location = location or default_location()
         self.allow_update = allow_update
+        self.allow_service = allow_service
         self.interactive = interactive
         self.format = fmt
         self.labels = True
@@ -66,6 +68,7 @@ class Shell:
         self.next_output: str | None = None
         self.next_text = ""
         self.last_query: str | None = None
+        self.including: list[str] = []  # files being run by \i, innermost last (a file may not include itself)
         self.last_result: QueryResult | None = None
         self.last_count: int | None = None
         self.out = out or sys.stdout
@@ -118,6 +121,10 @@ class Shell:
         if is_update(text):
             self._run_update(text)
             return
+        from kg.queryrun import check_services
+        from kg.sparqlparse import parse
+
+        check_services(parse(text).services, self.allow_service)
         store = self._store()
         result, elapsed = self._in_worker(lambda: store.query(text))
         self.last_result = result
@@ -126,7 +133,11 @@ class Shell:
     def _run_update(self, text: str) -> None:
         if not self.allow_update:
             raise UpdateRefused("SPARQL Update is refused: start the shell with --allow-update to change the store")
-        if is_destructive(text) and self.interactive and not self.confirm("This update removes data. Run it?"):
+        from kg.queryrun import check_services
+        from kg.sparqlparse import parse
+
+        check_services(parse(text).services, self.allow_service)
+        if is_destructive(text) and self.interactive and not self.confirm("This update removes or overwrites data. Run it?"):
             self.notice("not run")
             return
         store = self._store()
@@ -248,7 +259,7 @@ class Shell:
         prefix = f"{where}: " if where else ""
         stream = self.out if self.interactive else self.err
         paint = self.painter if self.interactive else self.err_painter
-        stream.write(paint.error(f"{prefix}{error}") + "\n")
+        stream.write(paint.error(printable(f"{prefix}{error}")) + "\n")
         caret = error.caret() if isinstance(error, QuerySyntaxError) else ""
         if caret:
             stream.write(caret + "\n")

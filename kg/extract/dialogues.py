@@ -1,0 +1,880 @@
+"""Dialogues: meetings, talks, visits, calls, news conferences and summits, one sentence at a time.
+
+An event word ("met", "talks", "the ASEAN Regional Forum") is read by the first rule of `TRIGGERS`
+that fits it; the sentence then gives the event its own date and place (those of the word's clause),
+its status (held or planned), and its people (the sentence's officials, "he", the speaker of "we").
+Mentions of one event across sentences are merged by `kg.extract.dialogue_merge`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from kg.dates import DateMention
+from kg.extract.candidates import DialogueMention
+from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text, surely_other_spans
+from kg.extract.context import Discourse, Sentence, pick_date
+from kg.extract.rules import RuleFamily, rule
+from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
+from kg.facts import PlaceRef
+from kg.mentions import PlaceMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# the rule id of people a sentence adds to the event in focus ("The delegation included X")
+ATTENDANCE = "dialogues.attendance"
+
+
+# --- the trigger table ----------------------------------------------------------------------------
+# Each rule reads a word that may name an event; the first rule whose words and check fit a token
+# decides (its handler may still find that the word names no event here).
+
+
+@dataclass(frozen=True)
+class EventWord:
+    """What a trigger rule reads of a word: the kind of event, and whether a noun or a verb names it."""
+
+    kind: str
+    pos: str  # "noun" or "verb"
+
+
+def _is_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN")
+
+
+def _is_verb(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "VERB"
+
+
+def _is_verb_with_on(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "VERB" and any(c.lower_ == "on" for c in tok.children)
+
+
+def _is_proper_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "PROPN"
+
+
+def _is_name_head(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    """A capitalised head of a phrase ("the ASEAN Regional Forum"), not a modifier ("Forum members") nor a body
+    someone holds a post in ("the Chair of the Pacific Islands Forum")."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _ROLE_NOUNS:
+        return False
+    return tok.text[0].isupper() and tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.dep_ not in ("compound", "poss", "amod")
+
+
+# Posts in a body: "the Chair of the X Forum" names the body, not a meeting of it.
+_ROLE_NOUNS = {"chair", "chairman", "chairperson", "member", "secretariat", "secretary", "head", "director",
+               "president", "leader"}
+
+
+def _named_only_noun(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
+    return EventWord(NAMED_ONLY_NOUNS[tok.text.lower()], "noun")
+
+
+def _event_noun(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the meeting", "talks", "a phone call", "a joint news conference" (not a conference of many)."""
+    low = tok.text.lower()
+    kind = DIALOGUE_NOUNS[low]
+    if kind in ("conference", "news conference"):
+        prev = tok.doc[tok.i - 1].text.lower() if tok.i > 0 else ""
+        if prev not in ("news", "press"):
+            return None  # a conference of many, an availability of funds
+        kind = "news conference"
+    if low == "call" and tok.i > 0 and tok.doc[tok.i - 1].text.lower() in ("phone", "telephone", "video"):
+        kind = "call"
+    return EventWord(kind, "noun")
+
+
+def _event_verb(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
+    """ "met", "visited", "travelled to", "telephoned"."""
+    return EventWord(DIALOGUE_VERBS[tok.lemma_.lower()], "verb")
+
+
+def _speak_with(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "spoke with her counterpart" (not "speak with one voice")."""
+    if not any(_is_someone(o) for c in tok.children if c.lower_ in ("with", "to") for o in c.children if o.dep_ == "pobj"):
+        return None
+    return _event_verb(ctx, sent, tok)
+
+
+def _call_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "called the Prime Minister" (not "called the exercise a model")."""
+    if not any(_is_someone(c) for c in tok.children if c.dep_ == "dobj"):
+        return None
+    return _event_verb(ctx, sent, tok)
+
+
+def _discuss_with(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "discussed the matter with her counterpart", "topics discussed by X with Y" (not "discussed Japan")."""
+    # spaCy often hangs "with X" on the object or the agent ("discussed [the situation with X]", "discussed by
+    # [A, the Minister with B]"): any "with" below the verb in its own clause
+    if not any(_is_person(o) for c in tok.subtree if c.lower_ == "with" and _same_clause(c, tok) for o in _conjoined(c)):
+        return None
+    return EventWord("talks", "verb")
+
+
+def _same_clause(tok: Token, verb: Token) -> bool:
+    """Whether no other verb stands between a word and the verb it hangs from."""
+    node = tok.head
+    for _ in range(8):
+        if node.i == verb.i:
+            return True
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _exchange_views(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "exchanged views with X", "X and Y exchanged views on ..." (not "exchanged instruments")."""
+    if not any(c.dep_ == "dobj" and c.lemma_.lower() in _VIEW_WORDS for c in tok.children):
+        return None
+    return EventWord("talks", "verb")
+
+
+def _receive_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "received the Defence Minister", "were received by the Permanent Secretary" (not "received support")."""
+    guests = [c for c in tok.children if c.dep_ == "dobj"]
+    hosts = [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
+    if not any(_is_person(o) for o in guests + hosts):
+        return None
+    return EventWord("meeting", "verb")
+
+
+def _call_on(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "called on the Prime Minister" (a visit of courtesy), not "called on Japan to act"."""
+    if any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+        return None
+    if not any(_is_person(o) for c in tok.children if c.lower_ == "on" for o in _conjoined(c)):
+        return _call_someone(ctx, sent, tok)  # "called her counterpart on Tuesday"
+    return EventWord("call", "verb")
+
+
+def _audience(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "granted an audience to X", "had an audience with Y", "received in audience" (not "an audience of students")."""
+    if tok.head.lemma_.lower() in ("grant", "give", "have", "hold", "seek") and tok.dep_ == "dobj" \
+            or (tok.head.lower_ == "in" and tok.head.head.lemma_.lower() == "receive") \
+            or any(c.lower_ in ("with", "to") for c in tok.children):
+        return EventWord("meeting", "noun")
+    return None
+
+
+def _signed_together(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "A and B signed the agreement", "A together with B signed", "was signed by A and B": signing together is
+    meeting (not "A signed a decree")."""
+    signers = [o for c in tok.children if c.dep_ == "nsubj" for o in [c, *c.conjuncts]]
+    signers += [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
+    signers += [o for c in [*tok.children, *(x for s in signers for x in s.children)]
+                if c.lower_ == "with" for o in _conjoined(c)]
+    if sum(1 for o in signers if _is_person(o) and o.pos_ == "PROPN") < 2:
+        return None
+    return EventWord("signing", "verb")
+
+
+def _signing_ceremony(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the signing ceremony was witnessed by A and B" (not a ceremony of another kind)."""
+    if tok.i == 0 or tok.doc[tok.i - 1].lower_ != "signing":
+        return None
+    return EventWord("signing", "noun")
+
+
+def _host_something(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "hosted the talks", "hosted her counterpart"."""
+    if not any(c.dep_ == "dobj" for c in tok.children):
+        return None
+    return _event_verb(ctx, sent, tok)
+
+
+def _welcome_guest(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "welcomed X to Rome" (not "welcomed the invitation")."""
+    if not _welcomes_someone(tok):
+        return None
+    return _event_verb(ctx, sent, tok)
+
+
+def _verb_tagged_as_name(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
+    """ "X Visits Y" in a headline, which spaCy reads as part of a name."""
+    low = tok.text.lower()
+    return EventWord(DIALOGUE_VERBS.get(low[:-1], "meeting"), "verb")
+
+
+# Nouns that are an event only in an event's proper name ("ASEAN Regional Forum", "2+2 Ministerial").
+NAMED_ONLY_NOUNS = {"forum": "forum", "ministerial": "meeting"}
+# The kinds of event that have proper names.
+_NAMEABLE_KINDS = {"dialogue", "summit", "talks", "meeting", "consultations", "forum"}
+
+TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
+    rule("dialogues.named-only-noun", _named_only_noun, words=NAMED_ONLY_NOUNS, applies=_is_name_head),
+    rule("dialogues.event-noun", _event_noun, words=DIALOGUE_NOUNS, applies=_is_noun),
+    rule("dialogues.speak-with-verb", _speak_with, lemmas={"speak"}, applies=_is_verb),
+    rule("dialogues.call-on-verb", _call_on, lemmas={"call"}, applies=_is_verb_with_on),
+    rule("dialogues.call-verb", _call_someone, lemmas={"call"}, applies=_is_verb),
+    rule("dialogues.discuss-with-verb", _discuss_with, lemmas={"discuss"}, applies=_is_verb),
+    rule("dialogues.exchange-views-verb", _exchange_views, lemmas={"exchange"}, applies=_is_verb),
+    rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
+    rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
+    rule("dialogues.sign-together-verb", _signed_together, lemmas={"sign"}, applies=_is_verb),
+    rule("dialogues.signing-ceremony-noun", _signing_ceremony, words={"ceremony"}, applies=_is_noun),
+    rule("dialogues.host-verb", _host_something, lemmas={"host"}, applies=_is_verb),
+    rule("dialogues.welcome-verb", _welcome_guest, lemmas={"welcome"}, applies=_is_verb),
+    rule("dialogues.meet-verb", _event_verb, lemmas={"meet"}, applies=_is_verb),
+    rule("dialogues.visit-verb", _event_verb, lemmas={"visit", "travel"}, applies=_is_verb),
+    rule("dialogues.phone-verb", _event_verb, lemmas={"telephone", "phone"}, applies=_is_verb),
+    rule("dialogues.verb-read-as-name", _verb_tagged_as_name, words={"calls", "visits", "meets", "hosts"},
+         applies=_is_proper_noun),
+])
+
+
+# --- a sentence -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Trigger:
+    """A word of the sentence that names an event, with the rule that read it."""
+
+    tok: Token
+    kind: str
+    pos: str  # "noun" or "verb"
+    named: str | None  # the event's proper name, when the word ends one
+    rule: str
+
+
+def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
+    """The mentions of events in one sentence (merged into events by `dialogue_merge`). Reads and moves on
+    `ctx.last_subject`; sets `ctx.focus_date` to the date of each event told as held, and `ctx.attendance_list`."""
+    text = sent.text
+    people = ctx.sentence_people(sent)
+    negated = bool(NEGATION.search(text))
+    triggers = _triggers(ctx, sent)
+    heading = ctx.is_heading(sent)
+    in_section = not heading and _in_section(ctx, sent)
+    if heading:
+        # "Japan-Canada Meeting" over a paragraph: the paragraph tells who met
+        ctx.section_event, ctx.section_body_end = bool(triggers), None
+    if not triggers:
+        list_item = ctx.is_list_item(sent)
+        if not list_item:
+            ctx.attendance_list = text.rstrip().endswith(":") and bool(_ATTENDANCE_INTRO.search(text))
+        if people and not negated and (_JOINS_EVENT.search(text) or (list_item and ctx.attendance_list) or in_section):
+            return [_attendance(ctx, sent, people)]
+        return []
+    ctx.attendance_list = False
+    follows = any(_after_event(t.tok) for t in triggers if t.pos == "noun")
+    speakers = _we_speakers(ctx, triggers)
+    people = people + [k for k in speakers if k not in people]
+    setting = _SentenceSetting(ctx, sent, triggers)
+    if sent.start_char <= ctx.second_line and setting.places and any(
+            t.pos == "noun" and t.tok.tag_ in ("NNS", "NNPS") and t.kind != "talks" and not t.named for t in triggers):
+        # "Meetings with Defence Ministers in Singapore": where the meetings the text goes on to tell were
+        ctx.headline_places = [PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in setting.places]
+    seen_types: dict[str, list[tuple[set[int], set[str]]]] = {}
+    out = []
+    for n, trigger in enumerate(triggers):
+        own = _own_setting(ctx, setting, n, seen_types)
+        if own is None:
+            continue
+        d = _event_mention(ctx, sent, trigger, _people_of(ctx, sent, trigger, triggers, people), negated, *own)
+        if d is not None and heading:
+            d.title_line = d.headline = True  # a section's title, read as the article's title is
+        if d is not None and follows and not _after_event(trigger.tok):
+            d.follows = True
+        if d is not None:
+            out.extend(_one_per_counterpart(ctx, sent, trigger, triggers, d))
+    return out
+
+
+def _after_event(tok: Token) -> bool:
+    """ "After the meeting", "following their talks": an event named as the time of another."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("after", "following") \
+        and any(c.dep_ in ("det", "poss") for c in tok.children)
+
+
+def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[Trigger], people: list[str]) -> list[str]:
+    """The sentence's people less those named only in a clause about something else ("the agreement reached
+    between A and B in 2023", "following his talks with C") or in another event's phrase ("the Meeting
+    recalled [the visit of X]"); those "accompanied by" the subject stay."""
+    if not people:
+        return people
+    doc = sent.doc
+    away: list[tuple[int, int]] = []
+    for other in triggers:
+        o = other.tok
+        if other.pos != "noun" or o is trigger.tok or o.left_edge.i <= trigger.tok.i <= o.right_edge.i:
+            continue
+        for c in o.children:  # whose the other event is: "the visit of X", "X's visit", "talks between X and Y"
+            if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "by", "between")):
+                away.append((doc[c.left_edge.i].idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i].text)))
+    # "A led a delegation to X, and B visited Y": clauses joined by "and", each with a subject of its own
+    verb = trigger.tok
+    for _ in range(8):  # up to the clause's verb (spaCy makes a new Token on every read: compare indices)
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if _has_subject(verb):
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and _has_subject(verb.head):
+            first = verb.head
+            away.append((doc[first.left_edge.i].idx, doc[verb.left_edge.i].idx))
+        for c in verb.children:
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _has_subject(c):
+                away.append((doc[c.left_edge.i].idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i].text)))
+    for i, left, right, _head, dep in surely_other_spans(sent):
+        if left <= trigger.tok.i <= right or sent.doc[i].lemma_.lower() in _COMPANY_VERBS:
+            continue
+        if dep in ("relcl", "acl") and sent.doc[i].head.i == trigger.tok.i:
+            continue  # the event noun's own clause ("the talks, held between A and B")
+        away.append((doc[left].idx, doc[right].idx + len(doc[right].text)))
+    if not away:
+        return people
+    mentions: dict[str, list[int]] = {}
+    for at, k in ctx.people_in(sent.start_char, sent.end_char):
+        mentions.setdefault(k, []).append(at)
+    return [k for k in people if k not in mentions or not all(any(a <= at < b for a, b in away) for at in mentions[k])]
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+# Verbs of a clause that brings people to the event ("X, accompanied by Y, met Z").
+_COMPANY_VERBS = {"accompany", "join", "lead", "head", "include", "attend", "witness", "chair", "co-chair", "host"}
+
+
+def _in_section(ctx: Discourse, sent: Sentence) -> bool:
+    """Whether the sentence is in the first paragraph under a heading that names an event; moves the section on."""
+    if not ctx.section_event:
+        return False
+    end = ctx.section_body_end
+    if end is not None and "\n\n" in ctx.text[end: sent.start_char]:
+        ctx.section_event = False  # a blank line: the section's first paragraph is over
+        return False
+    ctx.section_body_end = sent.start_char + len(sent.text.rstrip())
+    return True
+
+
+# Words that make one event of a meeting with several delegations ("a trilateral meeting", "met together").
+_JOINT_WORDS = re.compile(r"\b(?:trilateral|quadrilateral|multilateral|2\s?\+\s?2|ministerial|jointly|together|joint|"
+                          r"all three|all four|the three|the four)\b", re.I)
+
+
+def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[Trigger],
+                         d: DialogueMention) -> list[DialogueMention]:
+    """ "X spoke with the leaders A, B and C": officials of different countries listed after "with" are as many
+    talks of X, each with one of them (not talks of A with B); one country's officials are one delegation."""
+    if trigger.pos != "verb" or d.refers_back or _JOINT_WORDS.search(sent.text):
+        return [d]  # "hosted the talks with A and B": one event
+    if any(t.pos == "noun" and (t.named or any(c.lemma_.lower() in ("minister", "leader") for c in t.tok.subtree))
+           for t in triggers):
+        return [d]  # "at the meeting of Foreign Ministers, X met A and B": the meeting of the three
+    heads = [trigger.tok] + [c for c in trigger.tok.children if c.dep_ in ("dobj", "nsubjpass")
+                             and c.lower_ not in DIALOGUE_NOUNS]
+    words = ("with", "on") if trigger.rule == "dialogues.call-on-verb" else ("with",)
+    preps = [c for h in heads for c in h.children if c.lower_ in words and c.i > trigger.tok.i]
+    preps += [p for c in preps for p in c.conjuncts if p.dep_ == "conj" and p not in preps]  # "with X and with Y"
+    if not preps:
+        return [d]
+    # the officials named from "with" to the end of the verb's phrase, by country (spaCy may hang the second
+    # of a list of names on the verb), leaving out clauses of their own
+    verb = trigger.tok
+    start = min(c.idx for c in preps)
+    end = verb.right_edge.idx + len(verb.right_edge.text)
+    away = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in verb.children
+            if c.dep_ in ("advcl", "ccomp", "xcomp", "parataxis", "conj") and c.pos_ in ("VERB", "AUX")]
+    by_country: dict[str | None, list[str]] = {}
+    for at, k in ctx.people_in(start, end):
+        if k in d.participants and not any(a <= at < b for a, b in away):
+            side = by_country.setdefault(ctx.facts.officials[k].country, [])
+            if k not in side:
+                side.append(k)
+    listed = {k for side in by_country.values() for k in side}
+    others = [k for k in d.participants if k not in listed]
+    # without the one who spoke with them, those listed did not meet each other
+    sides = list(by_country.values()) if others else [[k] for side in by_country.values() for k in side]
+    if len(sides) < 2:
+        return [d]
+    out = []
+    for side in sides:
+        one = replace(d, participants=others + side, evidence=list(d.evidence), countries=set(d.countries),
+                      places=list(d.places))
+        out.append(one)
+    return out
+
+
+def _triggers(ctx: Discourse, sent: Sentence) -> list[Trigger]:
+    triggers = []
+    for tok, trigger_rule in TRIGGERS.matches(ctx, sent):
+        word = trigger_rule.read(ctx, sent, tok)
+        if word is None:
+            continue
+        named = _named_event(sent, tok) if word.pos == "noun" and word.kind in _NAMEABLE_KINDS else None
+        if named is None and tok.lower_ in NAMED_ONLY_NOUNS:
+            continue  # "forum", "ministerial": events only as part of a name
+        triggers.append(Trigger(tok, word.kind, word.pos, named, trigger_rule.id))
+    return triggers
+
+
+class _SentenceSetting:
+    """The dates and places of a sentence with events, and each event word's own clause."""
+
+    def __init__(self, ctx: Discourse, sent: Sentence, triggers: list[Trigger]) -> None:
+        self.triggers = triggers
+        self.places = _places_in(ctx, sent.start_char, sent.end_char)
+        self.dates = ctx.dates_in(sent.start_char, sent.end_char)
+        starts = ctx.token_starts
+        self.date_tokens = [bisect_right(starts, d.start) - 1 for d in self.dates]
+        self.place_tokens = [bisect_right(starts, p.start) - 1 for p in self.places]
+        self.clauses = [event_clause(sent, t.tok, t.pos) for t in triggers] if self.dates or self.places else []
+
+
+def _own_setting(ctx: Discourse, setting: _SentenceSetting, n: int, seen_types: dict[str, list[tuple[set[int], set[str]]]]
+                 ) -> tuple[list[DateMention], list[PlaceMention]] | None:
+    """The dates and places of the n-th event word's own event; None when it names no event of its own."""
+    trigger = setting.triggers[n]
+    tok, kind, pos, named = trigger.tok, trigger.kind, trigger.pos, trigger.named
+    plural = pos == "noun" and tok.tag_ in ("NNS", "NNPS") and kind not in ("talks",)
+    possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
+    if plural and not named and not (tok.head.lemma_ == "hold"):
+        return None
+    dates, places, clauses = setting.dates, setting.places, setting.clauses
+    own_dates: list[DateMention] = []
+    own_places: list[PlaceMention] = []
+    if clauses:
+        # a date or place of the trigger's own clause; else one no other trigger's clause holds,
+        # outside clauses that surely speak of something else
+        inside, surely_other = clauses[n]
+        own_dates = [d for d, i in zip(dates, setting.date_tokens) if i in inside]
+        own_places = [p for p, i in zip(places, setting.place_tokens) if i in inside]
+    # a second event of a kind is another event only with a time or place of its own ("the Vilnius
+    # summit in 2023 ... and the Washington summit, which opens next week")
+    setting_of = ({d.start for d in own_dates}, {p.name for p in own_places})
+    if kind in seen_types and not named and not any(not (setting_of[0] & ds or setting_of[1] & ps)
+                                                    and (setting_of[0] or setting_of[1])
+                                                    for ds, ps in seen_types[kind]):
+        return None
+    seen_types.setdefault(kind, []).append(setting_of)
+    if pos == "noun" and named is None and tok.lower_ in _ABSTRACT_EVENT_NOUNS and not possessive \
+            and not any(c.dep_ in ("det", "nummod") for c in tok.children) and not own_dates and not own_places:
+        return None
+    if clauses and not (own_dates and own_places):
+        elsewhere = set().union(*(c[0] for k, c in enumerate(clauses) if k != n))
+        own_dates = own_dates or [d for d, i in zip(dates, setting.date_tokens) if i not in surely_other and i not in elsewhere]
+        own_places = own_places or [p for p, i in zip(places, setting.place_tokens)
+                                    if i not in surely_other and i not in elsewhere]
+    if pos == "noun" and not own_places:
+        # "the Vilnius summit": a city naming the event is where it was, whatever spaCy labels it
+        for c in tok.children:
+            city = ctx.gz.city(c.text) if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == tok.i - 1 else None
+            if city is not None:
+                own_places = [PlaceMention(c.idx, c.idx + len(c.text), city.name, city.country, city.geonameid, "city")]
+    return own_dates, own_places
+
+
+def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: list[str], negated: bool,
+                   own_dates: list[DateMention], own_places: list[PlaceMention]) -> DialogueMention | None:
+    """The event an event word names, with its own date, place, status and people; None when the sentence
+    denies it or says too little of it."""
+    tok, kind, pos, named = trigger.tok, trigger.kind, trigger.pos, trigger.named
+    # "recalled the visit of X": an earlier event brought up, not the one in focus
+    recalled = pos == "noun" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _RECALL_VERBS
+    definite = pos == "noun" and not recalled \
+        and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
+    possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
+    is_title_line = sent.start_char <= ctx.second_line
+    own_words = own_clause_text(tok, pos)
+    if negated and NEGATION.search(own_words):
+        return None
+    planned = bool(PLANNED_WORDS.search(own_words)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
+                                                        and not _welcoming_now(tok)) \
+        or any(d.future for d in own_dates)
+    if named is None and not people and not own_places and not own_dates and not definite and not possessive \
+            and not is_title_line:
+        return None
+    date = pick_date(own_dates)
+    # the headline's event, or one "just" held ("X and I just finished a working lunch"), is of the article's day
+    dated_by_article = date is None and ctx.article.date is not None \
+        and (is_title_line or (not planned and bool(_JUST_NOW.search(own_words))))
+    if dated_by_article:
+        date = ctx.article.date
+    setting = pos == "noun" and _is_setting(tok, named)
+    own_people = _phrase_people(ctx, sent, tok, people) if pos == "noun" else None
+    d = DialogueMention(
+        label=named or _noun_label(tok) if pos == "noun" else (named or kind),
+        type=kind,
+        own_people=own_people is not None,
+        participants=_hosts_of_setting(ctx, tok) if setting else list(own_people if own_people is not None else people),
+        places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in own_places],
+        date=date,
+        status="planned" if planned else "held",
+        named=named is not None,
+        evidence=[ctx.sentence_evidence(sent, 0.75 if named or people else 0.6, trigger.rule)],
+        definite=(definite or possessive) and not named,
+        separate=pos == "noun" and any(c.lower_ == "separate" for c in tok.children),
+        title_line=is_title_line,
+        headline=is_title_line and sent.text.strip()[-1:] not in (".", "!", "?", "\"", "”"),
+        setting=setting,
+        article_date=dated_by_article,
+        ordinal=_event_ordinal(tok, named) if pos == "noun" else None,
+        refers_back=pos == "verb" and any(
+            c.dep_ == "dobj" and c.lower_ in DIALOGUE_NOUNS and any(x.dep_ == "det" and x.lower_ in ("the", "these", "this")
+                                                                  for x in c.children) for c in tok.children),
+    )
+    verb = tok if pos == "verb" else tok.head
+    d.also = any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
+    d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
+    if d.separate:
+        _leave_out_those_accompanied(ctx, sent, tok, d)
+    if pos == "verb" and tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "invite":
+        _leave_out_who_invites(ctx, tok, d)
+    if date is not None and not planned:
+        ctx.focus_date = date
+    return d
+
+
+_RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
+_JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
+
+
+def _hosts_of_setting(ctx: Discourse, tok: Token) -> list[str]:
+    """Who hosts or chairs an event named as the occasion of another ("in connection with X hosting the Summit")."""
+    verb = tok.head
+    if tok.dep_ != "dobj" or verb.lemma_.lower() not in ("host", "chair", "co-chair", "convene"):
+        return []
+    doc = tok.doc
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "poss")]
+    if not subjects and verb.dep_ == "pcomp":  # "with [Mr X] hosting ...": spaCy hangs X on the preposition
+        subjects = [c for c in verb.head.children if c.dep_ == "pobj"]
+    return [k for c in subjects for _, k in ctx.people_in(doc[c.left_edge.i].idx, c.right_edge.idx + len(c.right_edge.text))]
+
+
+def _phrase_people(ctx: Discourse, sent: Sentence, tok: Token, people: list[str]) -> list[str] | None:
+    """The people an event noun's own phrase names when it names whose event it is: "X's recent meeting with Y",
+    "talks between X and Y", "his meeting with Y" ("his": the clause's subject). None when it does not (then
+    the sentence's people are the event's: "X held talks with Y")."""
+    poss = [c for c in tok.children if c.dep_ == "poss"]
+    between = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"]
+    if not poss and not between:
+        return None
+    doc = tok.doc
+    start, end = doc[tok.left_edge.i].idx, doc[tok.right_edge.i].idx + len(doc[tok.right_edge.i].text)
+    found = [k for at, k in ctx.people_in(start, end) if k in people]
+    if any(p.lower_ in ("his", "her") for p in poss):
+        # the one the clause is about: the subject of the verb the phrase hangs from, else "he" of the text
+        verb = tok.head
+        for _ in range(8):
+            if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        subject = [k for c in verb.children if c.dep_ == "nsubj"
+                   for at, k in ctx.people_in(doc[c.left_edge.i].idx, c.right_edge.idx + len(c.right_edge.text))]
+        found = subject[:1] + found if subject else ([ctx.last_subject] if ctx.last_subject else []) + found
+    if not found:
+        return None
+    return list(dict.fromkeys(found))
+
+
+def _leave_out_those_accompanied(ctx: Discourse, sent: Sentence, tok: Token, d: DialogueMention) -> None:
+    """ "accompanied the Secretary and held separate talks with Y": the one accompanied is not in them."""
+    other_objects = [(o.left_edge.idx, o.right_edge.idx + len(o.right_edge.text)) for v in sent.tokens_with((), ("accompany",))
+                     if v is not tok.head for o in v.children if o.dep_ == "dobj"]
+    away = {k for at, k in ctx.people_in(sent.start_char, sent.end_char) if any(a <= at < b for a, b in other_objects)}
+    d.participants = [k for k in d.participants if k not in away]
+
+
+def _leave_out_who_invites(ctx: Discourse, tok: Token, d: DialogueMention) -> None:
+    """ "X invited Y to visit Z": the one inviting does not go."""
+    hosts = {k for c in tok.head.children if c.dep_ == "nsubj"
+             for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))}
+    guests = [k for c in tok.head.children if c.dep_ == "dobj"
+              for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))]
+    d.participants = [k for k in d.participants if k not in hosts] + [k for k in guests if k not in d.participants]
+
+
+# --- what the rules read of a sentence ------------------------------------------------------------
+
+
+def _places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
+    out = []
+    text = ctx.text
+    for p in ctx.m.places:
+        if start <= p.start < end:
+            before = text[max(start, p.start - 16): p.start].lower()
+            after = text[p.end: p.end + 2]
+            if p.kind == "country" and (not re.search(r"\b(in|visit|visited|visiting|visits|travel to|trip to)\s+(the\s+)?$", before)
+                                        or after[:1] in ("–", "-", "—")):
+                continue
+            if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
+                continue
+            if _TOPIC_BEFORE.search(text[max(start, p.start - 40): p.start]) or _discussed(ctx, p.start):
+                continue  # "discussed the situation in Afghanistan": a topic, not where they met
+            if _BODY_BEFORE.search(text[max(start, p.start - 40): p.start]):
+                continue  # "the UN Interim Force in Lebanon": part of a body's name
+            if _among_attendees(ctx, p.start):
+                continue  # "attended by Australia, Fiji and Samoa": who came, not where
+            out.append(p)
+    return out
+
+
+_TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
+                           r"issues?|reconstruction|elections?)\s+(?:in|on|of)\s+(?:the\s+)?$", re.I)
+_BODY_BEFORE = re.compile(r"\b(?:Force|Mission|Office|Organi[sz]ation|Commission|Programme|Program|Agency|Institute|"
+                          r"University|Fund|Centre|Center|Operation)\s+(?:in|for|of|on)\s+(?:the\s+)?$")
+_TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
+_TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
+
+
+def _among_attendees(ctx: Discourse, char: int) -> bool:
+    """Whether the word at `char` is in the "by" phrase of a passive verb ("chaired by X and attended by Y")."""
+    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
+    for _ in range(6):
+        if tok.dep_ == "agent":
+            return True
+        if tok.head is tok or tok.pos_ in ("VERB", "AUX"):
+            return False
+        tok = tok.head
+    return False
+
+
+def _discussed(ctx: Discourse, char: int) -> bool:
+    """Whether the word at `char` lies in the object of a verb of discussing ("we discussed ... Afghanistan")."""
+    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
+    for _ in range(8):
+        if tok.dep_ not in _TOPIC_PATH or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.pos_ == "VERB":
+            return tok.lemma_.lower() in _TOPIC_VERBS
+    return False
+
+
+# Words that describe any event, not one: a name made of these only is no proper name ("Bilateral Meeting").
+_GENERIC_EVENT_WORDS = {"bilateral", "trilateral", "multilateral", "joint", "official", "working", "formal",
+                        "informal", "virtual", "telephone", "phone", "video", "next", "first", "annual", "high-level",
+                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary", "political",
+                        "economic", "trade", "and"}
+
+
+def _named_event(sent: Sentence, tok: Token) -> str | None:
+    """The proper name of an event ("New Zealand–United States Strategic Dialogue", "ASEAN Foreign Ministers'
+    Meeting"), if the trigger is one."""
+    if not tok.text[0].isupper():
+        return None
+    doc = tok.doc
+    i = tok.i
+    j = i
+    while j - 1 >= sent.start:
+        prev = doc[j - 1]
+        if prev.text in ("–", "-", "—") or (prev.text[:1].isupper() and prev.pos_ in ("PROPN", "ADJ", "NOUN", "NUM")) \
+                or prev.like_num:
+            j -= 1
+            continue
+        # a plural possessive inside the name: "Defence Ministers' Meeting"
+        if prev.text in ("'", "’") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() and doc[j - 2].text.endswith("s"):
+            j -= 1
+            continue
+        break
+    while j < i and (doc[j].text in ("–", "-", "—", "'", "’") or doc[j].like_num):
+        j += 1
+    if j == i:
+        return None
+    words = [w.lower_ for w in doc[j: i] if w.is_alpha or "-" in w.text]
+    if all(w in _GENERIC_EVENT_WORDS for w in words):
+        return None
+    return doc[j: i + 1].text
+
+
+_ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "next", "inaugural"}
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
+def _event_ordinal(tok: Token, named: str | None) -> str | None:
+    """Which of a series an event is ("the fourth ... Dialogue", "the 58th ... Meeting"): the ordinal before
+    its name or among its modifiers."""
+    doc = tok.doc
+    start = tok.i - len(named.split()) if named else tok.i
+    for k in range(max(start - 2, 0), tok.i):
+        low = doc[k].lower_
+        if low in _ORDINAL_WORDS or _ORDINAL_NUMBER.fullmatch(low):
+            return "1" if low == "inaugural" else low
+    return None
+
+
+def _welcomes_someone(tok: Token) -> bool:
+    """ "welcomed X to Rome", "welcomed the Commander ...": a guest received, not a decision welcomed."""
+    if any(c.dep_ == "prep" and c.lower_ == "to" and any(o.ent_type_ == "GPE" for o in c.subtree) for c in tok.children):
+        return True
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    return any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _GUEST_HEADS for o in objects)
+
+
+def _is_someone(tok: Token) -> bool:
+    """A person, a country or an office one can call or speak with ("her counterpart", "him", "Japan")."""
+    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
+        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
+
+
+def _conjoined(prep: Token) -> list[Token]:
+    """The objects of a preposition with those joined to them ("with X, Y and Z")."""
+    out = []
+    for o in prep.children:
+        if o.dep_ == "pobj":
+            out.append(o)
+            out.extend(c for c in o.conjuncts)
+    return out
+
+
+def _is_person(tok: Token) -> bool:
+    """A person or an office one meets ("her counterpart", "the Prime Minister", "him"), not a country."""
+    if tok.ent_type_ in ("GPE", "NORP", "ORG", "DATE", "LOC") and tok.ent_type_ != "PERSON":
+        return tok.lemma_.lower() in _GUEST_HEADS
+    return tok.ent_type_ == "PERSON" or tok.lower_ in ("him", "her", "them") or tok.pos_ == "PROPN" \
+        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
+
+
+# What is exchanged in talks ("exchanged views", "exchanged opinions").
+_VIEW_WORDS = {"view", "opinion", "idea", "perspective", "assessment"}
+
+
+# Heads of a welcomed object that is a person ("welcomed the Commander of ...").
+_GUEST_HEADS = {"commander", "chief", "minister", "secretary", "president", "ambassador", "delegation", "general",
+                "admiral", "counterpart", "envoy", "prime", "king", "queen", "chancellor"}
+
+
+def _noun_label(tok: Token) -> str:
+    """The trigger with its modifiers ("joint news conference", "meeting of Pacific army chiefs")."""
+    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ != "DET"
+            and c.text.lower() not in ("successful", "productive", "positive", "first", "second", "very", "high", "level")]
+    start = min([c.i for c in left] + [tok.i])
+    if start < tok.i and tok.doc[start].text.lower() in ("high", "-"):
+        start = tok.i
+    # keep contiguous words only
+    while start < tok.i and tok.doc[start].is_punct:
+        start += 1
+    words = tok.doc[start: tok.i + 1].text
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.text.lower() == "of":
+            obj = [x for x in c.children if x.dep_ == "pobj"]
+            if obj:
+                o = obj[0]
+                span = [x for x in o.lefts if x.dep_ in ("compound", "amod")] + [o]
+                words += " of " + " ".join(x.text for x in sorted(span, key=lambda x: x.i))
+    return words
+
+
+# Nouns that name an activity as often as an event ("supports dialogue on the peninsula"): an event only
+# with a determiner, a name, a possessor or a time or place of its own.
+_ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation", "consultations"}
+
+
+# People joining the event in focus: "The Swedish delegation included X", "Also present was Y".
+_JOINS_EVENT = re.compile(r"\b(?:delegation|team)\s+(?:also\s+)?(?:included|includes|comprised|was made up of|consisted of)\b|"
+                          r"\b(?:delegation|team)\s+(?:will|shall)\s+(?:also\s+)?(?:include|consist of|be (?:comprised|composed|made up) of)\b|"
+                          r"\b(?:delegation|team)\s+(?:is|was|are|were)\s+(?:comprised|composed|made up) of\b|"
+                          r"\b(?:delegation|team|side)s?\s+(?:is|was|are|were|will be)\s+(?:led|headed)\s+by\b|"
+                          r"\b(?:was|were)\s+(?:also\s+)?accompanied\s+by\b|\b(?:also\s+)?(?:present|attending)\s+(?:was|were)\b|"
+                          r"\b(?:was|were)\s+also\s+(?:present|in attendance)\b", re.I)
+
+
+# A sentence that opens a list of those who attended: "Ministers attending included:", "Present were:".
+_ATTENDANCE_INTRO = re.compile(r"\b(?:attending|attended|attendees|participants|present|included|includes|"
+                               r"delegation|delegations|joined by)\b", re.I)
+
+
+def _attendance(ctx: Discourse, sent: Sentence, people: list[str]) -> DialogueMention:
+    """People a sentence adds to the event in focus; `merge_dialogues` drops it when there is none."""
+    return DialogueMention(label="meeting", type="meeting", participants=list(people), places=[], date=None,
+                           status="planned" if PLANNED_WORDS.search(sent.text) else "held", named=False, evidence=[ctx.sentence_evidence(sent, 0.6, ATTENDANCE)],
+                           countries=set(), attendance=True)
+
+# "It is a pleasure to welcome X": words that make an infinitive something done as it is said.
+_NOW_WORDS = {"pleasure", "privilege", "honour", "honor", "delighted", "glad", "happy", "pleased", "proud"}
+
+
+def _welcoming_now(tok: Token) -> bool:
+    head = tok.head
+    return head is not tok and (head.lower_ in _NOW_WORDS
+                                or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children))
+
+
+def _we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:
+    """ "we held the ... Meeting" in a turn of a transcript: the speaker, and the other speaker when the
+    transcript has just two officials speaking (the two sides speaking as one)."""
+    if not ctx.m.speakers:
+        return []
+    for trigger in triggers:
+        tok, pos = trigger.tok, trigger.pos
+        # the event is what "we" did: "we met", "we held the Meeting" (not "we discussed the summit")
+        verb = tok if pos == "verb" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
+        if verb is None or (pos == "noun" and verb.lemma_.lower() not in EVENT_SETTING_VERBS):
+            verb = _we_took_part(tok) if pos == "noun" else None
+            if verb is None:
+                continue
+        subjects = [c.lower_ for c in verb.children if c.dep_ == "nsubj"]
+        if subjects == ["i"] or (not subjects and _welcoming_now(verb)):
+            speaker = ctx.speaker_at(tok.idx)  # "It is a pleasure to welcome X": the speaker hosts
+            return [speaker] if speaker else []
+        if subjects != ["we"]:
+            continue
+        speaker = ctx.speaker_at(tok.idx)
+        if speaker is None:
+            return []
+        found = [speaker]
+        others = {k for k in (ctx.speaker_at(pos_) for pos_, _ in ctx.m.speakers) if k}
+        if len(others) == 2:
+            found += [k for k in others if k != speaker]
+        return found
+    return []
+
+
+# Verbs of taking part in an event ("we were engaged in the session of the X Dialogue").
+_TAKE_PART_VERBS = {"engage", "participate", "attend", "join", "open", "conclude", "convene", "chair", "co-chair"}
+
+
+def _we_took_part(tok: Token) -> Token | None:
+    """The clause whose subject took part in the event a noun names: up the parse from "the X Dialogue" through
+    "in the session of" to "[we have been delighted to be] engaged", and on to the clause holding the subject."""
+    node, took_part = tok, False
+    for _ in range(8):
+        if node.dep_ not in ("pobj", "prep", "dobj", "xcomp", "acomp", "nsubjpass", "attr") or node.head is node:
+            break
+        node = node.head
+        took_part = took_part or node.lemma_.lower() in _TAKE_PART_VERBS
+        if took_part and node.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in node.children):
+            return node
+    return None
+
+
+_SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "fringe"}
+
+
+def _is_setting(tok: Token, named: str | None) -> bool:
+    """An event named as the occasion of another ("on the margins of the 58th ... Meeting"): the sentence's
+    people met beside it, not necessarily at it."""
+    doc = tok.doc
+    k = tok.i - 1
+    if named:  # the token before the name
+        while k >= 0 and doc[k].idx >= tok.idx + len(tok.text) - len(named):
+            k -= 1
+    while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"
+                      or (doc[k].dep_ == "compound" and doc[k].head.i == tok.i)):  # "the AU summit"
+        k -= 1
+    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS:
+        return True
+    # "in connection with [Mr X hosting] the Y Summit", "in conjunction with the Z Meeting"
+    node = tok
+    for _ in range(5):
+        if node.dep_ not in ("pobj", "dobj", "pcomp", "prep") or node.head is node:
+            return False
+        node = node.head
+        if node.lower_ in _OCCASION_NOUNS:
+            return True
+    return False
+
+
+# "in connection with", "in conjunction with", "on the occasion of": the event is the occasion of another.
+_OCCASION_NOUNS = {"connection", "conjunction", "occasion"}
+
+

