@@ -293,3 +293,21 @@ def test_each_clause_joined_by_and_has_its_own_people(extract):
                     "Taiwanese Vice President Lin Chen visited Palau.")
     visit = next(d for d in facts.dialogues if d.type == "visit")
     assert visit.participants == ["lin chen"]
+
+
+def test_a_side_a_meetings_name_gives_is_the_official_of_the_series(extract):
+    facts = extract("Bilateral Meetings\n\nItaly-Peru Meeting\n\nItalian Defence Minister Marco Rossi met Peruvian "
+                    "Defence Minister Juan Soto on 1 June 2024.\n\nItaly-Chile Meeting\n\nMinister Rossi exchanged views "
+                    "with Chilean Defence Minister Ana Vera.\n\nItaly-Kenya Meeting\n\nKenyan Defence Minister Paul "
+                    "Otieno expressed gratitude for Italy's support.")
+    kenya = next(d for d in facts.dialogues if d.label.startswith("Italy-Kenya"))
+    assert set(kenya.participants) == {"marco rossi", "paul otieno"}
+    assert frozenset({"marco rossi", "paul otieno"}) in pairs(facts)
+
+
+def test_a_meetings_side_is_not_guessed_among_equals(extract):
+    facts = extract("Bilateral Meetings\n\nItaly-Kenya Meeting\n\nKenyan Defence Minister Paul Otieno expressed "
+                    "gratitude for Italy's support. Italian Defence Minister Marco Rossi and Italian Foreign Minister "
+                    "Lia Conti attended a dinner.")
+    kenya = next(d for d in facts.dialogues if d.label.startswith("Italy-Kenya"))
+    assert kenya.participants == ["paul otieno"]

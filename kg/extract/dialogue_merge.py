@@ -179,6 +179,7 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
             merged.append(d)
     _merge_into_named_events(merged)
     _speakers_of_the_briefing(ctx, merged)
+    _named_sides(ctx, merged)
     result = _with_dateline_place(ctx, merged)
     for d in result:
         d.label = _dialogue_label(ctx, d)
@@ -257,6 +258,29 @@ def _speakers_of_the_briefing(ctx: Discourse, merged: list[DialogueMention]) -> 
         who = ctx.speaker_at(at)
         if who is not None and who not in briefing.participants:
             briefing.participants.append(who)
+
+
+_SIDED_TYPES = ("meeting", "talks", "dialogue", "consultations")
+
+
+def _named_sides(ctx: Discourse, merged: list[DialogueMention]) -> None:
+    """A meeting its name gives two sides ("A-B Defence Ministers' Meeting", one of a minister's series of
+    "A-B Meeting" readouts) with nobody of one side: that side's official who takes part in the most
+    of the article's other events (the visitor welcomed, the minister of the series), if only one does."""
+    for d in merged:
+        if not d.named or d.type not in _SIDED_TYPES or not d.participants:
+            continue
+        sides = _event_key(d)[0]
+        present = {ctx.facts.officials[k].country for k in d.participants if k in ctx.facts.officials}
+        missing = sides - present
+        if len(sides) != 2 or len(missing) != 1:
+            continue
+        side = next(iter(missing))
+        counts = {k: sum(k in m.participants for m in merged if m is not d)
+                  for k, o in ctx.facts.officials.items() if o.country == side}
+        ranked = sorted(((n, k) for k, n in counts.items() if n), reverse=True)
+        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            d.participants.append(ranked[0][1])
 
 
 def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[DialogueMention]:
