@@ -9,6 +9,8 @@ import pytest
 
 from kg.articles import parse_article
 from kg.dates import PartialDate
+from kg.extract.candidates import DialogueMention
+from kg.extract.dialogue_merge import _absorb, _compatible
 from kg.facts import ArticleFacts, Dialogue
 
 
@@ -311,3 +313,27 @@ def test_a_meetings_side_is_not_guessed_among_equals(extract):
                     "Lia Conti attended a dinner.")
     kenya = next(d for d in facts.dialogues if d.label.startswith("Italy-Kenya"))
     assert kenya.participants == ["paul otieno"]
+
+
+def test_two_who_met_on_the_sidelines_of_a_named_meeting_attended_it(extract):
+    facts = extract("Talks\n\nOn 6 May 2024, Italian Foreign Minister Marco Rossi met with Peruvian Foreign Minister "
+                    "Juan Soto in Lima on the sidelines of the 9th Andes Cooperation Foreign Ministers' Meeting.")
+    forum = next(d for d in facts.dialogues if d.named)
+    assert set(forum.participants) == {"marco rossi", "juan soto"}
+
+
+def test_a_headlines_loose_tense_yields_to_the_sentence():
+    # "Ministers agree to hold talks" over a text telling the talks as held: the event happened
+    headline = DialogueMention(label="talks", type="talks", status="planned", headline=True)
+    told = DialogueMention(label="meeting", type="meeting", participants=["a b", "c d"], status="held")
+    _absorb(headline, told)
+    assert headline.status == "held"
+    later = DialogueMention(label="visit", type="visit", participants=["a b"], status="planned")
+    assert not _compatible(headline, later)  # the planned visit is another event now
+
+
+def test_who_extends_an_invitation_to_visit_does_not_go(extract):
+    facts = extract("Talks\n\nItalian Foreign Minister Marco Rossi met Peruvian Foreign Minister Juan Soto in Lima on "
+                    "6 May 2024. Mr Soto extended an invitation to Mr Rossi to visit Peru at a convenient time.")
+    visit = next(d for d in facts.dialogues if d.type == "visit")
+    assert visit.participants == ["marco rossi"] and visit.status == "planned"

@@ -122,7 +122,10 @@ def _absorb(into: DialogueMention, other: DialogueMention) -> None:
     into.evidence += other.evidence
     if not into.ordinal:
         into.ordinal = other.ordinal
-    if other.status == "planned":
+    if into.headline and not other.headline:
+        # a headline's tense is loose ("agree to hold talks"): the text's sentence tells what happened
+        into.status, into.headline = other.status, False
+    elif other.status == "planned" and not (other.headline and not into.headline):
         into.status = "planned"
     if other.named and not into.named:
         into.label, into.named, into.type = other.label, True, other.type
@@ -180,6 +183,7 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
     _merge_into_named_events(merged)
     _speakers_of_the_briefing(ctx, merged)
     _named_sides(ctx, merged)
+    _attendees_of_the_occasion(merged)
     result = _with_dateline_place(ctx, merged)
     for d in result:
         d.label = _dialogue_label(ctx, d)
@@ -281,6 +285,19 @@ def _named_sides(ctx: Discourse, merged: list[DialogueMention]) -> None:
         ranked = sorted(((n, k) for k, n in counts.items() if n), reverse=True)
         if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             d.participants.append(ranked[0][1])
+
+
+def _attendees_of_the_occasion(merged: list[DialogueMention]) -> None:
+    """ "X met Y on the sidelines of the Z Meeting": both attended Z. Only when one meeting of the text is
+    told beside Z: two bilaterals on its margins would pair the guests of one with those of the other."""
+    for d in merged:
+        if not d.setting or d.participants or not d.named or d.type == "visit":
+            continue
+        spans = {(e.start, e.end) for e in d.evidence}
+        beside = [m for m in merged if m is not d and not m.setting and m.status == "held" and m.type in _MEETING_TYPES
+                  and spans & {(e.start, e.end) for e in m.evidence}]
+        if len(beside) == 1:
+            d.participants = list(beside[0].participants)
 
 
 def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[DialogueMention]:

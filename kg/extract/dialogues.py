@@ -528,6 +528,8 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         _leave_out_those_accompanied(ctx, sent, tok, d)
     if pos == "verb" and tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "invite":
         _leave_out_who_invites(ctx, tok, d)
+    elif pos == "verb" and tok.dep_ == "acl" and tok.head.lemma_.lower() == "invitation":
+        _leave_out_who_extends_an_invitation(ctx, tok, d)
     if date is not None and not planned:
         ctx.focus_date = date
     return d
@@ -589,6 +591,20 @@ def _leave_out_who_invites(ctx: Discourse, tok: Token, d: DialogueMention) -> No
              for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))}
     guests = [k for c in tok.head.children if c.dep_ == "dobj"
               for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))]
+    d.participants = [k for k in d.participants if k not in hosts] + [k for k in guests if k not in d.participants]
+
+
+def _leave_out_who_extends_an_invitation(ctx: Discourse, tok: Token, d: DialogueMention) -> None:
+    """ "X extended an invitation to Y to visit Z": the one inviting does not go; Y does."""
+    invitation = tok.head
+
+    def people(node: Token) -> list[str]:
+        return [k for _, k in ctx.people_in(node.left_edge.idx, node.right_edge.idx + len(node.right_edge.text))]
+
+    hosts = {k for c in invitation.head.children if c.dep_ == "nsubj" for k in people(c)} \
+        if invitation.dep_ == "dobj" else set()
+    guests = [k for c in invitation.children if c.dep_ == "prep" and c.lower_ == "to"
+              for p in c.children if p.dep_ == "pobj" for k in people(p)]
     d.participants = [k for k in d.participants if k not in hosts] + [k for k in guests if k not in d.participants]
 
 
