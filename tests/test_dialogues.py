@@ -337,3 +337,17 @@ def test_who_extends_an_invitation_to_visit_does_not_go(extract):
                     "6 May 2024. Mr Soto extended an invitation to Mr Rossi to visit Peru at a convenient time.")
     visit = next(d for d in facts.dialogues if d.type == "visit")
     assert visit.participants == ["marco rossi"] and visit.status == "planned"
+
+
+def test_a_name_comma_title_label_opens_a_speakers_turn(extract):
+    facts = extract("Transcript\n\nCanadian Prime Minister John Smith\n\nJOHN SMITH, PRIME MINISTER:\nThank you. Last "
+                    "week I discussed this with President Jean Dupont of France.")
+    assert pairs(facts) == {frozenset({"john smith", "jean dupont"})}
+
+
+def test_two_holders_of_one_office_in_a_list_are_two_sides(extract):
+    # even when both are given one country (one of them wrongly), a country has one prime minister
+    facts = extract("Calls\n\nCanadian Foreign Minister Mary Brown has spoken with French Prime Minister Ana Silva and "
+                    "French Prime Minister Jean Dupont.")
+    assert sorted(sorted(d.participants) for d in facts.dialogues) == [["ana silva", "mary brown"],
+                                                                      ["jean dupont", "mary brown"]]

@@ -258,7 +258,7 @@ def _speakers_of_the_briefing(ctx: Discourse, merged: list[DialogueMention]) -> 
     briefing = next((m for m in merged if m.title_line and m.type in _PRESS_TYPES and m.status == "held"), None)
     if briefing is None:
         return
-    for at, _ in ctx.m.speakers:
+    for at, _ in ctx.speakers:
         who = ctx.speaker_at(at)
         if who is not None and who not in briefing.participants:
             briefing.participants.append(who)

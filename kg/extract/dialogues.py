@@ -391,6 +391,12 @@ def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, trigg
                 side.append(k)
     listed = {k for side in by_country.values() for k in side}
     others = [k for k in d.participants if k not in listed]
+    for country, side in list(by_country.items()):
+        titles = [t for k in side for t in {p.title.lower() for p in ctx.facts.officials[k].posts}]
+        if len(titles) != len(set(titles)):
+            # "Prime Minister A, Prime Minister B": a country has one holder of an office, so they are two sides
+            del by_country[country]
+            by_country.update({f"{country}#{k}": [k] for k in side})
     # without the one who spoke with them, those listed did not meet each other
     sides = list(by_country.values()) if others else [[k] for side in by_country.values() for k in side]
     if len(sides) < 2:
@@ -818,7 +824,7 @@ def _welcoming_now(tok: Token) -> bool:
 def _we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:
     """ "we held the ... Meeting" in a turn of a transcript: the speaker, and the other speaker when the
     transcript has just two officials speaking (the two sides speaking as one)."""
-    if not ctx.m.speakers:
+    if not ctx.speakers:
         return []
     for trigger in triggers:
         tok, pos = trigger.tok, trigger.pos
@@ -838,7 +844,7 @@ def _we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:
         if speaker is None:
             return []
         found = [speaker]
-        others = {k for k in (ctx.speaker_at(pos_) for pos_, _ in ctx.m.speakers) if k}
+        others = {k for k in (ctx.speaker_at(pos_) for pos_, _ in ctx.speakers) if k}
         if len(others) == 2:
             found += [k for k in others if k != speaker]
         return found
