@@ -874,7 +874,7 @@ _SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "frin
 
 def _is_setting(tok: Token, named: str | None) -> bool:
     """An event named as the occasion of another ("on the margins of the 58th ... Meeting"): the sentence's
-    people met beside it, not necessarily at it."""
+    people met beside it (an event of its own; `dialogue_merge` lets them attend it too)."""
     doc = tok.doc
     k = tok.i - 1
     if named:  # the token before the name
