@@ -351,3 +351,12 @@ def test_two_holders_of_one_office_in_a_list_are_two_sides(extract):
                     "French Prime Minister Jean Dupont.")
     assert sorted(sorted(d.participants) for d in facts.dialogues) == [["ana silva", "mary brown"],
                                                                       ["jean dupont", "mary brown"]]
+
+
+def test_signed_at_the_ceremony_is_that_ceremony(extract):
+    facts = extract("Signing\n\nThe agreement was signed by Italian Defence Minister Marco Rossi and Peruvian Defence "
+                    "Minister Juan Soto in Lima. The army chiefs, Italian General Luca Neri and Peruvian General Ana "
+                    "Vera, also signed an arrangement relating to training areas at the ceremony.")
+    [signing] = [d for d in facts.dialogues if d.type == "signing"]
+    assert {"marco rossi", "juan soto"} <= set(signing.participants)
+    assert frozenset({"marco rossi", "ana vera"}) in pairs(facts)

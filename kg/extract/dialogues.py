@@ -287,6 +287,26 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
     return out
 
 
+def _at_the_event(verb: Token) -> bool:
+    """ "X and Y also signed ... at the ceremony", "met during the talks": the verb's event is one told before.
+    The preposition may hang on the verb's object (spaCy: "signed an Arrangement relating to Z at the ceremony")."""
+    for prep in verb.subtree:
+        if prep.dep_ != "prep" or prep.lower_ not in ("at", "during"):
+            continue
+        node = prep
+        while node.i != verb.i and node.dep_ in _PHRASE_DEPS:
+            node = node.head
+        if node.i == verb.i and any(o.dep_ == "pobj" and (o.lower_ in DIALOGUE_NOUNS or o.lower_ == "ceremony")
+                                and any(x.dep_ == "det" and x.lower_ in ("the", "this", "that") for x in o.children)
+                                for o in prep.children):
+            return True
+    return False
+
+
+# the dependencies inside a verb's own phrase (its object and what hangs on it), not a clause of its own
+_PHRASE_DEPS = {"prep", "pobj", "dobj", "acl"}
+
+
 def _after_event(tok: Token) -> bool:
     """ "After the meeting", "following their talks": an event named as the time of another."""
     return tok.dep_ == "pobj" and tok.head.lower_ in ("after", "following") \
@@ -516,7 +536,7 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         status="planned" if planned else "held",
         named=named is not None,
         evidence=[ctx.sentence_evidence(sent, 0.75 if named or people else 0.6, trigger.rule)],
-        definite=(definite or possessive) and not named,
+        definite=((definite or possessive) and not named) or (pos == "verb" and _at_the_event(tok)),
         separate=pos == "noun" and any(c.lower_ == "separate" for c in tok.children),
         title_line=is_title_line,
         headline=is_title_line and sent.text.strip()[-1:] not in (".", "!", "?", "\"", "”"),
