@@ -11,7 +11,8 @@ earlier event "the dialogue" or "this Treaty" refers to.
     candidates.py   what rules find before it becomes a fact (`DialogueMention`, `TreatyMention`)
     clauses.py      an event word's own clause in the dependency parse
     officials.py    officials and their countries (`COUNTRY_RULES`)
-    dialogues.py    events in a sentence (`TRIGGERS`); dialogue_merge.py merges their mentions
+    dialogues.py    events in a sentence (`TRIGGERS`); dialogue_people.py who takes part in each;
+                    dialogue_merge.py merges their mentions
     treaties.py     agreements and their events (`EVENT_RULES`); treaty_names.py their names (`NAME_RULES`)
     policies.py     policies (`RULES`)
     extractor.py    `Extractor` and `extract_doc`: the order the steps run in
