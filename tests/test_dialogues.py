@@ -148,10 +148,10 @@ def test_a_news_conference_after_the_meeting_is_its_own_event(extract):
 
 def test_a_courtesy_call_and_an_audience_with_other_hosts_are_two_events(extract):
     facts = extract("Visit\n\nOn 9 July 2024 Thai Defence Minister Somchai Wong received Malaysian Defence Minister "
-                    "Amir Hamzah. Minister Amir Hamzah also paid a courtesy call on Thai Foreign Minister Niran "
+                    "Azlan Hamzah. Minister Azlan Hamzah also paid a courtesy call on Thai Foreign Minister Niran "
                     "Chai.")
     assert len(facts.dialogues) == 2
-    assert pairs(facts) == {frozenset({"somchai wong", "amir hamzah"}), frozenset({"amir hamzah", "niran chai"})}
+    assert pairs(facts) == {frozenset({"somchai wong", "azlan hamzah"}), frozenset({"azlan hamzah", "niran chai"})}
 
 
 def test_a_visit_labelled_by_its_meeting(extract):
@@ -258,7 +258,7 @@ def test_a_two_plus_two_gives_every_pair_of_different_countries(extract):
 
 
 def test_a_news_agencys_dateline_is_not_where_a_visit_abroad_was(extract):
-    facts = extract("Defence ties\n\nKUALA LUMPUR, July 9 -- Malaysian Defence Minister Amir Hamzah, on an "
+    facts = extract("Defence ties\n\nKUALA LUMPUR, July 9 -- Malaysian Defence Minister Azlan Hamzah, on an "
                     "official visit to Thailand, met Thai Defence Minister Somchai Wong.", PartialDate(2024, 7, 9))
     assert all("Kuala Lumpur" not in [p.name for p in d.places] for d in facts.dialogues)
 
