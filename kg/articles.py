@@ -8,6 +8,7 @@ character offsets in the graph refer to `Article.text`.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import errno
 import hashlib
 import os
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pathspec
 
-from kg.dates import PartialDate, find_dates
+from kg.dates import PartialDate, find_dates, find_numeric_dates, numeric_order, written_day_months
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_BYTES = 50 * 1024 * 1024
@@ -358,17 +359,59 @@ def _header_lines(text: str, count: int = 8) -> list[str]:
 
 
 def header_date(text: str) -> PartialDate | None:
-    """The article's own date: a full date on a short line near the top, or in the dateline that
-    opens a longer line ("HANOI, March 12, 2024 - ...")."""
-    for line in _header_lines(text):
+    """The article's own date: a full date on a short line near the top ("Published: 9 July 2024",
+    "Date: 11/09/2020", "20 II 2018"), or in the dateline that opens a longer line ("HANOI, March 12,
+    2024 - ...")."""
+    lines = _header_lines(text)
+    month_first = _writes_month_first(text, lines)
+    known = written_day_months("\n".join(lines))
+    for line in lines:
         if len(line) > 160:
             opening = _dateline(line)
             if opening:
                 return opening[1]
             continue
-        for d in find_dates(line, None):
-            if d.date.day and d.date.year:
-                return d.date
+        full = [d for d in find_dates(line, None) if d.date.day and d.date.year]
+        full += find_numeric_dates(line, month_first, known)
+        if full:
+            return min(full, key=lambda d: d.start).date
+    return None
+
+
+# A time zone of the United States on a header line ("07/10/2021 | 04:38am EDT"): the page writes
+# numeric dates month first.
+_US_TIME_ZONE = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s+(?:E|C|M|P)[SD]?T\b", re.I)
+
+
+def _writes_month_first(text: str, lines: list[str]) -> bool:
+    """Whether ambiguous numeric dates (09/07/2024) are month first: yes if the article's other numeric
+    dates are ("07/25/2024"), or a header line gives a US time zone; otherwise day first, as most of
+    the world writes them."""
+    order = numeric_order(text)
+    if order is not None:
+        return order
+    return any(_US_TIME_ZONE.search(line) for line in lines if len(line) <= 160)
+
+
+# How far into the text "today, <date>" is looked for: the opening paragraphs.
+_TODAY_CHARS = 3000
+# "today, 29 January 2013", "this evening [Wednesday 26 February 2025]", "will tomorrow, Thursday 2
+# November 2006": the text names the day it calls today (or tomorrow, or yesterday).
+_SAID_DAY = re.compile(r"\b(?P<day>today|tonight|this (?:morning|afternoon|evening)|tomorrow|yesterday)\s*[,(\[]\s*", re.I)
+_SAID_DAY_OFFSET = {"tomorrow": -1, "yesterday": 1}
+
+
+def date_of_today(text: str) -> PartialDate | None:
+    """The date the opening paragraphs give to the day they call today ("met today, 29 January 2013"):
+    a second best to a header date, as the day of the main event is usually the day of the report."""
+    for m in _SAID_DAY.finditer(text[:_TODAY_CHARS]):
+        after = text[m.end(): m.end() + 60]
+        dates = [d for d in find_dates(after, None) if d.start == 0 and d.date.day]
+        if dates:
+            named = dates[0].date
+            day = dt.date(named.year, named.month or 1, named.day or 1)
+            day += dt.timedelta(days=_SAID_DAY_OFFSET.get(m.group("day").lower(), 0))
+            return PartialDate(day.year, day.month, day.day)
     return None
 
 
@@ -376,8 +419,8 @@ _DATELINE_PLACE = re.compile(r"^([A-Z][A-Za-z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{
 # What comes before the date of a dateline: a place, maybe its region, and a separator
 # ("HANOI, ", "SEOUL (", "Washington, D.C. | ", "PARIS, " before "Thursday, 26 September 2024").
 _DATELINE_HEAD = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)\s*(?:[,(|—–-]\s*)?$")
-# ... and what follows it: the end of the line, or a dash, bar or colon before the text.
-_DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:\([^()]{1,30}\)\s*)?(?:[—–|:-]|$)")
+# ... and what follows it: the end of the line, or a dash, bar, colon or slash ("/ENA/") before the text.
+_DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:\([^()]{1,30}\)\s*)?(?:[—–|:/-]|$)")
 # A wire-style dateline with no date: "WELLINGTON — ...", "WASHINGTON (AP) - ...".
 # (also "NAIROBI, June 5 (Reuters) -": a day without a year says nothing of the year, but the place stands)
 _CAPITALS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)"
@@ -483,7 +526,7 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
     if title and not text.startswith(title):
         text = title + "\n\n" + text
     text = calm_punctuation_runs(text)
-    date = header_date(text) or html_date or default_date
+    date = header_date(text) or html_date or date_of_today(text) or default_date
     return Article(
         source=source,
         text=text,

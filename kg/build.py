@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,6 +155,7 @@ def build_paths(
     date: PartialDate | None = None,
     model: str | None = None,
     jobs: int = 1,
+    scheduler: str | None = None,
     force: bool = False,
     progress: bool = False,
     errors: list[str] | None = None,
@@ -172,7 +174,8 @@ def build_paths(
     no longer there.
 
     `on_failure(path, reason)` is called as each article fails (the report keeps them all too);
-    `notice(text)` gets status lines such as the one Ctrl-C prints.
+    `notice(text)` gets status lines such as the one Ctrl-C prints. With `scheduler` (a Dask
+    scheduler's address) the articles are extracted on that cluster's workers instead of here.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -198,7 +201,7 @@ def build_paths(
         else:
             notice(text)
 
-    with open_store(location) as store, _StopRequest(say) as stop:
+    with open_store(location) as store, _StopRequest(say) as stop, ExitStack() as cluster_connection:
         index = _index(store)
         legacy = f"ASK {{ GRAPH <{LEGACY_ENTITIES_GRAPH}> {{ ?s ?p ?o }} }}"
         if not any(k.current for k in index.values()) and store.query(legacy).boolean:
@@ -220,9 +223,14 @@ def build_paths(
             report.not_built = len(todo) if stop.requested else 0
             report.seconds = time.perf_counter() - started
             return report
-        from kg.extract import Extractor
+        if scheduler:
+            from kg.cluster import ClusterExtraction
 
-        extractor = Extractor(model)
+            cluster = cluster_connection.enter_context(ClusterExtraction(scheduler, model, notice=say))
+        else:
+            from kg.extract import Extractor
+
+            extractor = Extractor(model)
         if stop.requested:
             report.interrupted, report.not_built = True, len(todo)
             report.seconds = time.perf_counter() - started
@@ -238,8 +246,13 @@ def build_paths(
         batch = _Batch(store, report, failed_with_copies)
         try:
             articles = _read_all(todo, date, failed_with_copies, stop, name)
-            for article, facts in extract_articles(extractor, articles, jobs=jobs, on_failure=failed_with_copies,
-                                                   stop=lambda: stop.requested):
+            if scheduler:
+                extracted = cluster.extract_articles(articles, on_failure=failed_with_copies,
+                                                     stop=lambda: stop.requested)
+            else:
+                extracted = extract_articles(extractor, articles, jobs=jobs, on_failure=failed_with_copies,
+                                             stop=lambda: stop.requested)
+            for article, facts in extracted:
                 try:
                     graph = to_triples(article, facts)
                 except Exception as e:  # one article's odd facts must not end the build

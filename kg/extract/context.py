@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from kg.articles import Article
 from kg.dates import DateMention, PartialDate
 from kg.extract.vocab import THIRD_PERSON
-from kg.facts import ArticleFacts, Evidence
+from kg.facts import ArticleFacts, Evidence, PlaceRef
 from kg.gazetteer import fold, gazetteer
 from kg.mentions import NAME_SUFFIXES, Mentions
 
@@ -97,6 +97,10 @@ class Discourse:
       treaty rules of the same and later sentences ("the ministers signed X" dated by the meeting).
     - `attendance_list`: the list being read names who attended ("Ministers attending included:");
       by and for the dialogue rules.
+    - `section_event`, `section_body_end`: a heading line names an event ("Japan-Canada Meeting") and the
+      paragraph under it, read so far up to `section_body_end`, tells who took part; by and for the dialogue rules.
+    - `headline_places`: the places of a headline's events in the plural ("Meetings with Defence Ministers in
+      Singapore"), where the text's meetings are when it gives no place; by and for the dialogue rules.
     - `treaty_aliases`, `list_events`: another name's key -> the agreement it names, and the events a
       sentence ending in ":" gives the items of its list; by and for the treaty rules.
     - `treaty_heading`: the agreements a line's opening "Name:" names, which the rest of the line tells
@@ -115,6 +119,7 @@ class Discourse:
         self.second_line = len(self.text) if first_break < 0 else first_break + len(rest) - len(rest.lstrip())
         self.gz = gazetteer()
         self.facts = ArticleFacts()
+        self.speakers = _speaker_turns(self.text, mentions.speakers)
         for c in mentions.countries:
             self.facts.countries[c.code] = self.facts.countries.get(c.code, 0) + 1
         self.main_countries = [c for c, _ in Counter(self.facts.countries).most_common()]
@@ -123,6 +128,9 @@ class Discourse:
         self.last_subject: str | None = None
         self.focus_date: PartialDate | None = None
         self.attendance_list = False
+        self.section_event = False
+        self.headline_places: list[PlaceRef] = []
+        self.section_body_end: int | None = None
         self.treaty_aliases: dict[str, TreatyMention] = {}
         self.list_events: list[tuple[str, PartialDate | None]] = []
         self.treaty_heading: list[TreatyMention] = []
@@ -153,6 +161,17 @@ class Discourse:
         base = sent.start_char
         return (self.text[self.text.rfind("\n", 0, base) + 1: base] + sent.text).lstrip()[:1] in ("-", "•", "*", "–")
 
+    def is_heading(self, sent: Sentence) -> bool:
+        """A short line of its own with no closing punctuation, below the title lines ("Japan-Canada Meeting")."""
+        text = self.text
+        body = sent.text.strip()
+        start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+        end = start + len(body)
+        line_end = text.find("\n", end)
+        return bool(body) and start >= self.second_line and body[-1] not in ".!?:;,\"”'’)" and len(body.split()) <= 12 \
+            and text[text.rfind("\n", 0, start) + 1: start].strip() == "" \
+            and text[end: len(text) if line_end < 0 else line_end].strip() == ""
+
     def dates_in(self, start: int, end: int, clauses: bool = False) -> list[DateMention]:
         """Dates in a span, except (unless `clauses`) those of a "since ..." or "until ..." clause."""
         text = self.text
@@ -174,22 +193,28 @@ class Discourse:
     def speaker_at(self, offset: int) -> str | None:
         """The official speaking at `offset` of a transcript, if any."""
         name = None
-        for pos, who in self.m.speakers:
+        for pos, who in self.speakers:
             if pos <= offset:
                 name = who
         if name is None:
             return None
-        key = person_key(name)
-        if key in self.facts.officials:
-            return key
-        # a speaker label with a surname only ("SECRETARY BLINKEN")
-        surname = fold(name.split()[-1])
-        return next((k for k in self.facts.officials if k.split()[-1] == surname), None)
+        # "NAME, TITLE:" or "TITLE, NAME:": whichever part names an official
+        for part in reversed(name.split(",")) if "," in name else (name,):
+            key = person_key(part.strip())
+            if key in self.facts.officials:
+                return key
+            # a speaker label with a surname only ("SECRETARY BLINKEN")
+            surname = fold(part.split()[-1]) if part.split() else ""
+            found = next((k for k in self.facts.officials if k.split()[-1] == surname), None)
+            if found:
+                return found
+        return None
 
     def sentence_people(self, sent: Sentence) -> list[str]:
         """Officials a sentence speaks of, including "he" (the last subject) and "I"/"we" (the speaker).
         Moves `last_subject` on to the sentence's first official: call it once per sentence, in order."""
-        found = [k for _, k in self.people_in(sent.start_char, sent.end_char)]
+        # a name the sentence split cuts ("Defence | Cabinet Secretary X") belongs to the sentence holding its end
+        found = [k for st, e, k in self.resolved if st < sent.end_char and e > sent.start_char and k in self.facts.officials]
         for tok in sent.tokens_with(_PRONOUNS):
             low = tok.text.lower()
             if low in THIRD_PERSON and tok.dep_ in ("nsubj", "nsubjpass") and self.last_subject:
@@ -199,10 +224,37 @@ class Discourse:
                 if sp:
                     found.append(sp)
         unique = list(dict.fromkeys(found))
-        subjects = [k for s, k in self.people_in(sent.start_char, sent.end_char)]
-        if subjects:
-            self.last_subject = subjects[0]
+        subject = self._main_subject(sent)
+        if subject is not None:
+            self.last_subject = subject or None
         return unique
+
+    def _main_subject(self, sent: Sentence) -> str | None:
+        """The official the sentence's main clause is about ("he" of the next sentences): the official named as
+        its subject; "" when its subject is someone else named ("Abiy said ...": not an official we know);
+        else the first official named; None when it names nobody."""
+        named = [(s, e, k) for s, e, k in self.resolved if sent.start_char <= s < sent.end_char and k in self.facts.officials]
+        for tok in sent:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+                at = tok.idx
+                who = next((k for s, e, k in named if s <= at < e), None)
+                if who is not None:
+                    return who
+                if tok.ent_type_ == "PERSON":
+                    return ""
+        return named[0][2] if named else None
+
+
+# "NAME, TITLE:" opening a transcript's turn, in capitals ("JANE ROE, PRIME MINISTER:")
+_COMMA_TURN = re.compile(r"^[ \t]*([A-Z][A-Z.'’ -]{2,60},[ \t]*[A-Z][A-Z.'’ -]{2,80}):", re.M)
+
+
+def _speaker_turns(text: str, labelled: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The turns of a transcript: the speakers `kg.mentions` read, and "NAME, TITLE:" labels, whose
+    part naming an official `Discourse.speaker_at` finds."""
+    known = {pos for pos, _ in labelled}
+    extra = [(m.start(), m.group(1)) for m in _COMMA_TURN.finditer(text) if m.start() not in known]
+    return sorted(labelled + extra)
 
 
 def pick_date(dates: list[DateMention]) -> PartialDate | None:

@@ -15,8 +15,18 @@ from typing import TYPE_CHECKING
 
 from kg.dates import DateMention
 from kg.extract.candidates import DialogueMention
-from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text
+from kg.extract.clauses import event_clause, own_clause_text, surely_other_spans
 from kg.extract.context import Discourse, Sentence, pick_date
+from kg.extract.dialogue_people import (
+    hosts_of_setting,
+    leave_out_those_accompanied,
+    leave_out_who_extends_an_invitation,
+    leave_out_who_invites,
+    one_per_counterpart,
+    phrase_people,
+    we_speakers,
+    welcoming_now,
+)
 from kg.extract.rules import RuleFamily, rule
 from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
 from kg.facts import PlaceRef
@@ -50,13 +60,25 @@ def _is_verb(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
     return tok.pos_ == "VERB"
 
 
+def _is_verb_with_on(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "VERB" and any(c.lower_ == "on" for c in tok.children)
+
+
 def _is_proper_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
     return tok.pos_ == "PROPN"
 
 
 def _is_name_head(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
-    """A capitalised head of a phrase ("the ASEAN Regional Forum"), not a modifier ("Forum members")."""
+    """A capitalised head of a phrase ("the ASEAN Regional Forum"), not a modifier ("Forum members") nor a body
+    someone holds a post in ("the Chair of the Pacific Islands Forum")."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _ROLE_NOUNS:
+        return False
     return tok.text[0].isupper() and tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.dep_ not in ("compound", "poss", "amod")
+
+
+# Posts in a body: "the Chair of the X Forum" names the body, not a meeting of it.
+_ROLE_NOUNS = {"chair", "chairman", "chairperson", "member", "secretariat", "secretary", "head", "director",
+               "president", "leader"}
 
 
 def _named_only_noun(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
@@ -96,6 +118,80 @@ def _call_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | Non
     return _event_verb(ctx, sent, tok)
 
 
+def _discuss_with(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "discussed the matter with her counterpart", "topics discussed by X with Y" (not "discussed Japan")."""
+    # spaCy often hangs "with X" on the object or the agent ("discussed [the situation with X]", "discussed by
+    # [A, the Minister with B]"): any "with" below the verb in its own clause
+    if not any(_is_person(o) for c in tok.subtree if c.lower_ == "with" and _same_clause(c, tok) for o in _conjoined(c)):
+        return None
+    return EventWord("talks", "verb")
+
+
+def _same_clause(tok: Token, verb: Token) -> bool:
+    """Whether no other verb stands between a word and the verb it hangs from."""
+    node = tok.head
+    for _ in range(8):
+        if node.i == verb.i:
+            return True
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _exchange_views(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "exchanged views with X", "X and Y exchanged views on ..." (not "exchanged instruments")."""
+    if not any(c.dep_ == "dobj" and c.lemma_.lower() in _VIEW_WORDS for c in tok.children):
+        return None
+    return EventWord("talks", "verb")
+
+
+def _receive_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "received the Defence Minister", "were received by the Permanent Secretary" (not "received support")."""
+    guests = [c for c in tok.children if c.dep_ == "dobj"]
+    hosts = [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
+    if not any(_is_person(o) for o in guests + hosts):
+        return None
+    return EventWord("meeting", "verb")
+
+
+def _call_on(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "called on the Prime Minister" (a visit of courtesy), not "called on Japan to act"."""
+    if any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+        return None
+    if not any(_is_person(o) for c in tok.children if c.lower_ == "on" for o in _conjoined(c)):
+        return _call_someone(ctx, sent, tok)  # "called her counterpart on Tuesday"
+    return EventWord("call", "verb")
+
+
+def _audience(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "granted an audience to X", "had an audience with Y", "received in audience" (not "an audience of students")."""
+    if tok.head.lemma_.lower() in ("grant", "give", "have", "hold", "seek") and tok.dep_ == "dobj" \
+            or (tok.head.lower_ == "in" and tok.head.head.lemma_.lower() == "receive") \
+            or any(c.lower_ in ("with", "to") for c in tok.children):
+        return EventWord("meeting", "noun")
+    return None
+
+
+def _signed_together(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "A and B signed the agreement", "A together with B signed", "was signed by A and B": signing together is
+    meeting (not "A signed a decree")."""
+    signers = [o for c in tok.children if c.dep_ == "nsubj" for o in [c, *c.conjuncts]]
+    signers += [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
+    signers += [o for c in [*tok.children, *(x for s in signers for x in s.children)]
+                if c.lower_ == "with" for o in _conjoined(c)]
+    if sum(1 for o in signers if _is_person(o) and o.pos_ == "PROPN") < 2:
+        return None
+    return EventWord("signing", "verb")
+
+
+def _signing_ceremony(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the signing ceremony was witnessed by A and B" (not a ceremony of another kind)."""
+    if tok.i == 0 or tok.doc[tok.i - 1].lower_ != "signing":
+        return None
+    return EventWord("signing", "noun")
+
+
 def _host_something(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "hosted the talks", "hosted her counterpart"."""
     if not any(c.dep_ == "dobj" for c in tok.children):
@@ -125,7 +221,14 @@ TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.named-only-noun", _named_only_noun, words=NAMED_ONLY_NOUNS, applies=_is_name_head),
     rule("dialogues.event-noun", _event_noun, words=DIALOGUE_NOUNS, applies=_is_noun),
     rule("dialogues.speak-with-verb", _speak_with, lemmas={"speak"}, applies=_is_verb),
+    rule("dialogues.call-on-verb", _call_on, lemmas={"call"}, applies=_is_verb_with_on),
     rule("dialogues.call-verb", _call_someone, lemmas={"call"}, applies=_is_verb),
+    rule("dialogues.discuss-with-verb", _discuss_with, lemmas={"discuss"}, applies=_is_verb),
+    rule("dialogues.exchange-views-verb", _exchange_views, lemmas={"exchange"}, applies=_is_verb),
+    rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
+    rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
+    rule("dialogues.sign-together-verb", _signed_together, lemmas={"sign"}, applies=_is_verb),
+    rule("dialogues.signing-ceremony-noun", _signing_ceremony, words={"ceremony"}, applies=_is_noun),
     rule("dialogues.host-verb", _host_something, lemmas={"host"}, applies=_is_verb),
     rule("dialogues.welcome-verb", _welcome_guest, lemmas={"welcome"}, applies=_is_verb),
     rule("dialogues.meet-verb", _event_verb, lemmas={"meet"}, applies=_is_verb),
@@ -157,29 +260,132 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
     people = ctx.sentence_people(sent)
     negated = bool(NEGATION.search(text))
     triggers = _triggers(ctx, sent)
+    heading = ctx.is_heading(sent)
+    in_section = not heading and _in_section(ctx, sent)
+    if heading:
+        # "Japan-Canada Meeting" over a paragraph: the paragraph tells who met
+        ctx.section_event, ctx.section_body_end = bool(triggers), None
     if not triggers:
         list_item = ctx.is_list_item(sent)
         if not list_item:
             ctx.attendance_list = text.rstrip().endswith(":") and bool(_ATTENDANCE_INTRO.search(text))
-        if people and not negated and (_JOINS_EVENT.search(text) or (list_item and ctx.attendance_list)):
+        if people and not negated and (_JOINS_EVENT.search(text) or (list_item and ctx.attendance_list) or in_section):
             return [_attendance(ctx, sent, people)]
         return []
     ctx.attendance_list = False
-    speakers = _we_speakers(ctx, triggers)
+    follows = any(_after_event(t.tok) for t in triggers if t.pos == "noun")
+    speakers = we_speakers(ctx, triggers)
     people = people + [k for k in speakers if k not in people]
     setting = _SentenceSetting(ctx, sent, triggers)
+    if sent.start_char <= ctx.second_line and setting.places and any(
+            t.pos == "noun" and t.tok.tag_ in ("NNS", "NNPS") and t.kind != "talks" and not t.named for t in triggers):
+        # "Meetings with Defence Ministers in Singapore": where the meetings the text goes on to tell were
+        ctx.headline_places = [PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in setting.places]
     seen_types: dict[str, list[tuple[set[int], set[str]]]] = {}
     out = []
     for n, trigger in enumerate(triggers):
         own = _own_setting(ctx, setting, n, seen_types)
         if own is None:
             continue
-        d = _event_mention(ctx, sent, trigger, people, negated, *own)
+        d = _event_mention(ctx, sent, trigger, _people_of(ctx, sent, trigger, triggers, people), negated, *own)
+        if d is not None and heading:
+            d.title_line = d.headline = True  # a section's title, read as the article's title is
+        if d is not None and follows and not _after_event(trigger.tok):
+            d.follows = True
         if d is not None:
-            out.append(d)
+            out.extend(one_per_counterpart(ctx, sent, trigger, triggers, d))
     return out
 
 
+def _at_the_event(verb: Token) -> bool:
+    """ "X and Y also signed ... at the ceremony", "met during the talks": the verb's event is one told before.
+    The preposition may hang on the verb's object (spaCy: "signed an Arrangement relating to Z at the ceremony")."""
+    for prep in verb.subtree:
+        if prep.dep_ != "prep" or prep.lower_ not in ("at", "during"):
+            continue
+        node = prep
+        while node.i != verb.i and node.dep_ in _PHRASE_DEPS:
+            node = node.head
+        if node.i == verb.i and any(o.dep_ == "pobj" and (o.lower_ in DIALOGUE_NOUNS or o.lower_ == "ceremony")
+                                and any(x.dep_ == "det" and x.lower_ in ("the", "this", "that") for x in o.children)
+                                for o in prep.children):
+            return True
+    return False
+
+
+# the dependencies inside a verb's own phrase (its object and what hangs on it), not a clause of its own
+_PHRASE_DEPS = {"prep", "pobj", "dobj", "acl"}
+
+
+def _after_event(tok: Token) -> bool:
+    """ "After the meeting", "following their talks": an event named as the time of another."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("after", "following") \
+        and any(c.dep_ in ("det", "poss") for c in tok.children)
+
+
+def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[Trigger], people: list[str]) -> list[str]:
+    """The sentence's people less those named only in a clause about something else ("the agreement reached
+    between A and B in 2023", "following his talks with C") or in another event's phrase ("the Meeting
+    recalled [the visit of X]"); those "accompanied by" the subject stay."""
+    if not people:
+        return people
+    doc = sent.doc
+    away: list[tuple[int, int]] = []
+    for other in triggers:
+        o = other.tok
+        if other.pos != "noun" or o is trigger.tok or o.left_edge.i <= trigger.tok.i <= o.right_edge.i:
+            continue
+        for c in o.children:  # whose the other event is: "the visit of X", "X's visit", "talks between X and Y"
+            if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "by", "between")):
+                away.append((doc[c.left_edge.i].idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i].text)))
+    # "A led a delegation to X, and B visited Y": clauses joined by "and", each with a subject of its own
+    verb = trigger.tok
+    for _ in range(8):  # up to the clause's verb (spaCy makes a new Token on every read: compare indices)
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if _has_subject(verb):
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and _has_subject(verb.head):
+            first = verb.head
+            away.append((doc[first.left_edge.i].idx, doc[verb.left_edge.i].idx))
+        for c in verb.children:
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _has_subject(c):
+                away.append((doc[c.left_edge.i].idx, doc[c.right_edge.i].idx + len(doc[c.right_edge.i].text)))
+    for i, left, right, _head, dep in surely_other_spans(sent):
+        if left <= trigger.tok.i <= right or sent.doc[i].lemma_.lower() in _COMPANY_VERBS:
+            continue
+        if dep in ("relcl", "acl") and sent.doc[i].head.i == trigger.tok.i:
+            continue  # the event noun's own clause ("the talks, held between A and B")
+        away.append((doc[left].idx, doc[right].idx + len(doc[right].text)))
+    if not away:
+        return people
+    mentions: dict[str, list[int]] = {}
+    for at, k in ctx.people_in(sent.start_char, sent.end_char):
+        mentions.setdefault(k, []).append(at)
+    return [k for k in people if k not in mentions or not all(any(a <= at < b for a, b in away) for at in mentions[k])]
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+# Verbs of a clause that brings people to the event ("X, accompanied by Y, met Z").
+_COMPANY_VERBS = {"accompany", "join", "lead", "head", "include", "attend", "witness", "chair", "co-chair", "host"}
+
+
+def _in_section(ctx: Discourse, sent: Sentence) -> bool:
+    """Whether the sentence is in the first paragraph under a heading that names an event; moves the section on."""
+    if not ctx.section_event:
+        return False
+    end = ctx.section_body_end
+    if end is not None and "\n\n" in ctx.text[end: sent.start_char]:
+        ctx.section_event = False  # a blank line: the section's first paragraph is over
+        return False
+    ctx.section_body_end = sent.start_char + len(sent.text.rstrip())
+    return True
+
+
+# Words that make one event of a meeting with several delegations ("a trilateral meeting", "met together").
 def _triggers(ctx: Discourse, sent: Sentence) -> list[Trigger]:
     triggers = []
     for tok, trigger_rule in TRIGGERS.matches(ctx, sent):
@@ -254,35 +460,43 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     """The event an event word names, with its own date, place, status and people; None when the sentence
     denies it or says too little of it."""
     tok, kind, pos, named = trigger.tok, trigger.kind, trigger.pos, trigger.named
-    definite = pos == "noun" and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
+    # "recalled the visit of X": an earlier event brought up, not the one in focus
+    recalled = pos == "noun" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _RECALL_VERBS
+    definite = pos == "noun" and not recalled \
+        and any(c.dep_ == "det" and c.text.lower() in ("the", "this", "that") for c in tok.children)
     possessive = pos == "noun" and any(c.dep_ == "poss" for c in tok.children)
     is_title_line = sent.start_char <= ctx.second_line
     own_words = own_clause_text(tok, pos)
     if negated and NEGATION.search(own_words):
         return None
     planned = bool(PLANNED_WORDS.search(own_words)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
-                                                        and not _welcoming_now(tok)) \
+                                                        and not welcoming_now(tok)) \
         or any(d.future for d in own_dates)
     if named is None and not people and not own_places and not own_dates and not definite and not possessive \
             and not is_title_line:
         return None
     date = pick_date(own_dates)
-    dated_by_article = date is None and is_title_line and ctx.article.date is not None
+    # the headline's event, or one "just" held ("X and I just finished a working lunch"), is of the article's day
+    dated_by_article = date is None and ctx.article.date is not None \
+        and (is_title_line or (not planned and bool(_JUST_NOW.search(own_words))))
     if dated_by_article:
         date = ctx.article.date
     setting = pos == "noun" and _is_setting(tok, named)
+    own_people = phrase_people(ctx, sent, tok, people) if pos == "noun" else None
     d = DialogueMention(
         label=named or _noun_label(tok) if pos == "noun" else (named or kind),
         type=kind,
-        participants=[] if setting else list(people),
+        own_people=own_people is not None,
+        participants=hosts_of_setting(ctx, tok) if setting else list(own_people if own_people is not None else people),
         places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in own_places],
         date=date,
         status="planned" if planned else "held",
         named=named is not None,
         evidence=[ctx.sentence_evidence(sent, 0.75 if named or people else 0.6, trigger.rule)],
-        definite=(definite or possessive) and not named,
+        definite=((definite or possessive) and not named) or (pos == "verb" and _at_the_event(tok)),
         separate=pos == "noun" and any(c.lower_ == "separate" for c in tok.children),
         title_line=is_title_line,
+        headline=is_title_line and sent.text.strip()[-1:] not in (".", "!", "?", "\"", "”"),
         setting=setting,
         article_date=dated_by_article,
         ordinal=_event_ordinal(tok, named) if pos == "noun" else None,
@@ -290,31 +504,22 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
             c.dep_ == "dobj" and c.lower_ in DIALOGUE_NOUNS and any(x.dep_ == "det" and x.lower_ in ("the", "these", "this")
                                                                   for x in c.children) for c in tok.children),
     )
+    verb = tok if pos == "verb" else tok.head
+    d.also = any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
     d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
     if d.separate:
-        _leave_out_those_accompanied(ctx, sent, tok, d)
+        leave_out_those_accompanied(ctx, sent, tok, d)
     if pos == "verb" and tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "invite":
-        _leave_out_who_invites(ctx, tok, d)
+        leave_out_who_invites(ctx, tok, d)
+    elif pos == "verb" and tok.dep_ == "acl" and tok.head.lemma_.lower() == "invitation":
+        leave_out_who_extends_an_invitation(ctx, tok, d)
     if date is not None and not planned:
         ctx.focus_date = date
     return d
 
 
-def _leave_out_those_accompanied(ctx: Discourse, sent: Sentence, tok: Token, d: DialogueMention) -> None:
-    """ "accompanied the Secretary and held separate talks with Y": the one accompanied is not in them."""
-    other_objects = [(o.left_edge.idx, o.right_edge.idx + len(o.right_edge.text)) for v in sent.tokens_with((), ("accompany",))
-                     if v is not tok.head for o in v.children if o.dep_ == "dobj"]
-    away = {k for at, k in ctx.people_in(sent.start_char, sent.end_char) if any(a <= at < b for a, b in other_objects)}
-    d.participants = [k for k in d.participants if k not in away]
-
-
-def _leave_out_who_invites(ctx: Discourse, tok: Token, d: DialogueMention) -> None:
-    """ "X invited Y to visit Z": the one inviting does not go."""
-    hosts = {k for c in tok.head.children if c.dep_ == "nsubj"
-             for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))}
-    guests = [k for c in tok.head.children if c.dep_ == "dobj"
-              for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))]
-    d.participants = [k for k in d.participants if k not in hosts] + [k for k in guests if k not in d.participants]
+_RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
+_JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
 
 
 # --- what the rules read of a sentence ------------------------------------------------------------
@@ -334,14 +539,32 @@ def _places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
                 continue
             if _TOPIC_BEFORE.search(text[max(start, p.start - 40): p.start]) or _discussed(ctx, p.start):
                 continue  # "discussed the situation in Afghanistan": a topic, not where they met
+            if _BODY_BEFORE.search(text[max(start, p.start - 40): p.start]):
+                continue  # "the UN Interim Force in Lebanon": part of a body's name
+            if _among_attendees(ctx, p.start):
+                continue  # "attended by Australia, Fiji and Samoa": who came, not where
             out.append(p)
     return out
 
 
 _TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
                            r"issues?|reconstruction|elections?)\s+(?:in|on|of)\s+(?:the\s+)?$", re.I)
+_BODY_BEFORE = re.compile(r"\b(?:Force|Mission|Office|Organi[sz]ation|Commission|Programme|Program|Agency|Institute|"
+                          r"University|Fund|Centre|Center|Operation)\s+(?:in|for|of|on)\s+(?:the\s+)?$")
 _TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
 _TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
+
+
+def _among_attendees(ctx: Discourse, char: int) -> bool:
+    """Whether the word at `char` is in the "by" phrase of a passive verb ("chaired by X and attended by Y")."""
+    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
+    for _ in range(6):
+        if tok.dep_ == "agent":
+            return True
+        if tok.head is tok or tok.pos_ in ("VERB", "AUX"):
+            return False
+        tok = tok.head
+    return False
 
 
 def _discussed(ctx: Discourse, char: int) -> bool:
@@ -359,7 +582,8 @@ def _discussed(ctx: Discourse, char: int) -> bool:
 # Words that describe any event, not one: a name made of these only is no proper name ("Bilateral Meeting").
 _GENERIC_EVENT_WORDS = {"bilateral", "trilateral", "multilateral", "joint", "official", "working", "formal",
                         "informal", "virtual", "telephone", "phone", "video", "next", "first", "annual", "high-level",
-                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary"}
+                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary", "political",
+                        "economic", "trade", "and"}
 
 
 def _named_event(sent: Sentence, tok: Token) -> str | None:
@@ -422,6 +646,28 @@ def _is_someone(tok: Token) -> bool:
         or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
 
 
+def _conjoined(prep: Token) -> list[Token]:
+    """The objects of a preposition with those joined to them ("with X, Y and Z")."""
+    out = []
+    for o in prep.children:
+        if o.dep_ == "pobj":
+            out.append(o)
+            out.extend(c for c in o.conjuncts)
+    return out
+
+
+def _is_person(tok: Token) -> bool:
+    """A person or an office one meets ("her counterpart", "the Prime Minister", "him"), not a country."""
+    if tok.ent_type_ in ("GPE", "NORP", "ORG", "DATE", "LOC") and tok.ent_type_ != "PERSON":
+        return tok.lemma_.lower() in _GUEST_HEADS
+    return tok.ent_type_ == "PERSON" or tok.lower_ in ("him", "her", "them") or tok.pos_ == "PROPN" \
+        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
+
+
+# What is exchanged in talks ("exchanged views", "exchanged opinions").
+_VIEW_WORDS = {"view", "opinion", "idea", "perspective", "assessment"}
+
+
 # Heads of a welcomed object that is a person ("welcomed the Commander of ...").
 _GUEST_HEADS = {"commander", "chief", "minister", "secretary", "president", "ambassador", "delegation", "general",
                 "admiral", "counterpart", "envoy", "prime", "king", "queen", "chancellor"}
@@ -455,6 +701,9 @@ _ABSTRACT_EVENT_NOUNS = {"dialogue", "discussion", "discussions", "conversation"
 
 # People joining the event in focus: "The Swedish delegation included X", "Also present was Y".
 _JOINS_EVENT = re.compile(r"\b(?:delegation|team)\s+(?:also\s+)?(?:included|includes|comprised|was made up of|consisted of)\b|"
+                          r"\b(?:delegation|team)\s+(?:will|shall)\s+(?:also\s+)?(?:include|consist of|be (?:comprised|composed|made up) of)\b|"
+                          r"\b(?:delegation|team)\s+(?:is|was|are|were)\s+(?:comprised|composed|made up) of\b|"
+                          r"\b(?:delegation|team|side)s?\s+(?:is|was|are|were|will be)\s+(?:led|headed)\s+by\b|"
                           r"\b(?:was|were)\s+(?:also\s+)?accompanied\s+by\b|\b(?:also\s+)?(?:present|attending)\s+(?:was|were)\b|"
                           r"\b(?:was|were)\s+also\s+(?:present|in attendance)\b", re.I)
 
@@ -467,60 +716,38 @@ _ATTENDANCE_INTRO = re.compile(r"\b(?:attending|attended|attendees|participants|
 def _attendance(ctx: Discourse, sent: Sentence, people: list[str]) -> DialogueMention:
     """People a sentence adds to the event in focus; `merge_dialogues` drops it when there is none."""
     return DialogueMention(label="meeting", type="meeting", participants=list(people), places=[], date=None,
-                           status="held", named=False, evidence=[ctx.sentence_evidence(sent, 0.6, ATTENDANCE)],
+                           status="planned" if PLANNED_WORDS.search(sent.text) else "held", named=False, evidence=[ctx.sentence_evidence(sent, 0.6, ATTENDANCE)],
                            countries=set(), attendance=True)
 
 # "It is a pleasure to welcome X": words that make an infinitive something done as it is said.
-_NOW_WORDS = {"pleasure", "privilege", "honour", "honor", "delighted", "glad", "happy", "pleased", "proud"}
-
-
-def _welcoming_now(tok: Token) -> bool:
-    head = tok.head
-    return head is not tok and (head.lower_ in _NOW_WORDS
-                                or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children))
-
-
-def _we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:
-    """ "we held the ... Meeting" in a turn of a transcript: the speaker, and the other speaker when the
-    transcript has just two officials speaking (the two sides speaking as one)."""
-    if not ctx.m.speakers:
-        return []
-    for trigger in triggers:
-        tok, pos = trigger.tok, trigger.pos
-        # the event is what "we" did: "we met", "we held the Meeting" (not "we discussed the summit")
-        verb = tok if pos == "verb" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
-        if verb is None or (pos == "noun" and verb.lemma_.lower() not in EVENT_SETTING_VERBS):
-            continue
-        subjects = [c.lower_ for c in verb.children if c.dep_ == "nsubj"]
-        if subjects == ["i"] or (not subjects and _welcoming_now(verb)):
-            speaker = ctx.speaker_at(tok.idx)  # "It is a pleasure to welcome X": the speaker hosts
-            return [speaker] if speaker else []
-        if subjects != ["we"]:
-            continue
-        speaker = ctx.speaker_at(tok.idx)
-        if speaker is None:
-            return []
-        found = [speaker]
-        others = {k for k in (ctx.speaker_at(pos_) for pos_, _ in ctx.m.speakers) if k}
-        if len(others) == 2:
-            found += [k for k in others if k != speaker]
-        return found
-    return []
-
-
 _SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "fringe"}
 
 
 def _is_setting(tok: Token, named: str | None) -> bool:
     """An event named as the occasion of another ("on the margins of the 58th ... Meeting"): the sentence's
-    people met beside it, not necessarily at it."""
+    people met beside it (an event of its own; `dialogue_merge` lets them attend it too)."""
     doc = tok.doc
     k = tok.i - 1
     if named:  # the token before the name
         while k >= 0 and doc[k].idx >= tok.idx + len(tok.text) - len(named):
             k -= 1
-    while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"):
+    while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"
+                      or (doc[k].dep_ == "compound" and doc[k].head.i == tok.i)):  # "the AU summit"
         k -= 1
-    return k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS
+    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS:
+        return True
+    # "in connection with [Mr X hosting] the Y Summit", "in conjunction with the Z Meeting"
+    node = tok
+    for _ in range(5):
+        if node.dep_ not in ("pobj", "dobj", "pcomp", "prep") or node.head is node:
+            return False
+        node = node.head
+        if node.lower_ in _OCCASION_NOUNS:
+            return True
+    return False
+
+
+# "in connection with", "in conjunction with", "on the occasion of": the event is the occasion of another.
+_OCCASION_NOUNS = {"connection", "conjunction", "occasion"}
 
 

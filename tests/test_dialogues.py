@@ -1,0 +1,362 @@
+"""Meetings and other dialogues on short texts written for each phenomenon: who met whom, and which
+mentions are one event."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from kg.articles import parse_article
+from kg.dates import PartialDate
+from kg.extract.candidates import DialogueMention
+from kg.extract.dialogue_merge import _absorb, _compatible
+from kg.facts import ArticleFacts, Dialogue
+
+
+@pytest.fixture
+def extract(extractor):
+    def run(text: str, date: PartialDate | None = None) -> ArticleFacts:
+        return extractor.extract(parse_article("test.txt", text.encode("utf-8"), date))
+
+    return run
+
+
+def pairs(facts: ArticleFacts) -> set[frozenset[str]]:
+    """Officials of different countries who took part in one dialogue (the saved query's meetings)."""
+    out = set()
+    for d in facts.dialogues:
+        for a, b in itertools.combinations(d.participants, 2):
+            if facts.officials[a].country != facts.officials[b].country:
+                out.add(frozenset((a, b)))
+    return out
+
+
+def by_people(facts: ArticleFacts) -> dict[frozenset[str], Dialogue]:
+    return {frozenset(d.participants): d for d in facts.dialogues}
+
+
+def test_discussed_with_is_talks(extract):
+    facts = extract("Talks\n\nCanadian Foreign Minister Mary Brown discussed trade with Japanese Foreign Minister "
+                    "Taro Sato in Ottawa on 3 May 2024.")
+    assert pairs(facts) == {frozenset({"mary brown", "taro sato"})}
+    assert facts.dialogues[0].type == "talks"
+
+
+def test_discussed_a_topic_is_no_meeting(extract):
+    facts = extract("Statement\n\nCanadian Foreign Minister Mary Brown discussed the situation in Japan on 3 May 2024.")
+    assert facts.dialogues == []
+
+
+def test_exchanged_views_with(extract):
+    facts = extract("Talks\n\nCanadian Foreign Minister Mary Brown exchanged views with Japanese Foreign Minister "
+                    "Taro Sato on regional security.")
+    assert pairs(facts) == {frozenset({"mary brown", "taro sato"})}
+
+
+def test_received_someone_or_received_by_someone(extract):
+    facts = extract("Visit\n\nItalian Prime Minister Marco Rossi received Indian Foreign Minister Ravi Kumar in Rome "
+                    "on 3 May 2024.")
+    assert pairs(facts) == {frozenset({"marco rossi", "ravi kumar"})}
+    facts = extract("Arrival\n\nIndian Foreign Minister Ravi Kumar was received by Italian Defence Minister Marco Rossi "
+                    "at the airport on 3 May 2024.")
+    assert pairs(facts) == {frozenset({"marco rossi", "ravi kumar"})}
+
+
+def test_received_a_thing_is_no_meeting(extract):
+    facts = extract("Aid\n\nItalian Prime Minister Marco Rossi received the report of the commission on 3 May 2024.")
+    assert facts.dialogues == []
+
+
+def test_called_on_a_person_not_on_a_country(extract):
+    facts = extract("Visit\n\nItalian Defence Minister Marco Rossi called on Indian Prime Minister Ravi Kumar in "
+                    "New Delhi on 3 May 2024.")
+    assert pairs(facts) == {frozenset({"marco rossi", "ravi kumar"})}
+    facts = extract("Appeal\n\nItalian Defence Minister Marco Rossi called on India to release the prisoners.")
+    assert facts.dialogues == []
+
+
+def test_an_audience_granted(extract):
+    facts = extract("Audience\n\nKing Carlos of Spain granted an audience to Kenyan Foreign Minister Jane Wanjiru in "
+                    "Madrid on 3 May 2024.")
+    [d] = facts.dialogues
+    assert d.participants == ["jane wanjiru"] and d.type == "meeting"
+    facts = extract("Speech\n\nKenyan Foreign Minister Jane Wanjiru told an audience of students in Madrid that "
+                    "trade matters.")
+    assert facts.dialogues == []
+
+
+def test_signing_together_is_a_meeting(extract):
+    facts = extract("Framework signed\n\nKenyan Defence Secretary Aden Wako together with US Secretary of Defense "
+                    "Lloyd Baker signed a defence cooperation framework on Monday.", PartialDate(2024, 5, 6))
+    assert pairs(facts) == {frozenset({"aden wako", "lloyd baker"})}
+    facts = extract("Decree\n\nKenyan Defence Secretary Aden Wako signed a decree on Monday.", PartialDate(2024, 5, 6))
+    assert facts.dialogues == []
+
+
+def test_spoke_with_leaders_of_several_countries_one_at_a_time(extract):
+    facts = extract("Calls\n\nOver the past week Prime Minister John Smith of Canada has spoken with President Jean "
+                    "Dupont of France, Chancellor Hans Weber of Germany and President Ana Silva of Brazil.")
+    assert pairs(facts) == {frozenset({"john smith", "jean dupont"}), frozenset({"john smith", "hans weber"}),
+                            frozenset({"john smith", "ana silva"})}
+
+
+def test_met_one_countrys_delegation_as_one_meeting(extract):
+    facts = extract("Talks\n\nTurkish Foreign Minister Ali Demir met with Syrian President Omar Haddad and Syrian "
+                    "Foreign Minister Sami Nasser in Damascus.")
+    [d] = facts.dialogues
+    assert set(d.participants) == {"ali demir", "omar haddad", "sami nasser"}
+
+
+def test_trilateral_meeting_gives_every_pair(extract):
+    facts = extract("Trilateral\n\nUS Secretary of State Mark Hill held a trilateral meeting with Japanese Foreign "
+                    "Minister Taro Sato and South Korean Foreign Minister Kim Min-su in Tokyo on 3 May 2024.")
+    assert pairs(facts) == {frozenset({"mark hill", "taro sato"}), frozenset({"mark hill", "kim min-su"}),
+                            frozenset({"taro sato", "kim min-su"})}
+
+
+def test_people_of_a_relative_clause_are_not_the_events(extract):
+    facts = extract("Meeting\n\nAustralian Defence Minister Paul Grant met Philippine Defence Secretary Jose Cruz in "
+                    "Canberra, building on the agreement that Australian Prime Minister Anne Kerr and Philippine "
+                    "President Luis Reyes reached in 2023.")
+    [d] = facts.dialogues
+    assert set(d.participants) == {"paul grant", "jose cruz"}
+
+
+def test_section_headings_name_separate_meetings(extract):
+    text = ("Meetings in Singapore\n\n"
+            "Japan-US Meeting\n"
+            "US Defense Secretary Mark Hill praised the cooperation. He agreed with Japanese Defense Minister "
+            "Kenji Ono on the realignment.\n\n"
+            "Japan-France Meeting\n"
+            "Minister Ono and French Defense Minister Paul Martin exchanged views on the region.\n")
+    facts = extract(text)
+    assert pairs(facts) == {frozenset({"mark hill", "kenji ono"}), frozenset({"kenji ono", "paul martin"})}
+    people = by_people(facts)
+    assert people[frozenset({"kenji ono", "paul martin"})].label.startswith("Japan-France Meeting")
+
+
+def test_a_news_conference_after_the_meeting_is_its_own_event(extract):
+    facts = extract("Visit to Syria, 22 December 2025\n\nTurkish Foreign Minister Ali Demir met Syrian Foreign "
+                    "Minister Sami Nasser in Damascus. After the meeting, Minister Demir and Minister Nasser held a "
+                    "joint press conference.", PartialDate(2025, 12, 22))
+    types = sorted(d.type for d in facts.dialogues)
+    assert types == ["meeting", "news conference"]
+    conference = next(d for d in facts.dialogues if d.type == "news conference")
+    assert conference.date == PartialDate(2025, 12, 22) and [p.name for p in conference.places] == ["Damascus"]
+
+
+def test_a_courtesy_call_and_an_audience_with_other_hosts_are_two_events(extract):
+    facts = extract("Visit\n\nOn 9 July 2024 Thai Defence Minister Somchai Wong received Malaysian Defence Minister "
+                    "Azlan Hamzah. Minister Azlan Hamzah also paid a courtesy call on Thai Foreign Minister Niran "
+                    "Chai.")
+    assert len(facts.dialogues) == 2
+    assert pairs(facts) == {frozenset({"somchai wong", "azlan hamzah"}), frozenset({"azlan hamzah", "niran chai"})}
+
+
+def test_a_visit_labelled_by_its_meeting(extract):
+    facts = extract("Visit\n\nFinnish Prime Minister Anna Virta visited Kyiv on 26 May 2022. She met Ukrainian "
+                    "President Petro Bondar in Kyiv.")
+    [d] = facts.dialogues
+    assert d.type == "meeting" and set(d.participants) == {"anna virta", "petro bondar"}
+
+
+def test_delegation_that_will_be_comprised_of(extract):
+    facts = extract("Ministers to meet\n\nMexican Foreign Secretary Luis Mora will meet US Secretary of State John "
+                    "Hill in Boston on 30 January 2015. The Mexican delegation will be comprised of Secretary Mora and "
+                    "Undersecretary Ana Ruiz.", PartialDate(2015, 1, 28))
+    assert frozenset({"ana ruiz", "john hill"}) in pairs(facts)
+
+
+def test_a_meeting_just_held_is_of_the_articles_day(extract):
+    facts = extract("Transcript\n\nSECRETARY HILL: Good afternoon. US Secretary of Defense John Hill and New Zealand "
+                    "Defence Minister Tom Reid just finished a working lunch. We also recalled the meeting of army "
+                    "chiefs in Auckland in September 2013.", PartialDate(2013, 10, 28))
+    lunch = next(d for d in facts.dialogues if d.type == "working lunch")
+    assert lunch.date == PartialDate(2013, 10, 28)
+
+
+def test_a_visit_recalled_is_not_the_meeting_and_its_visitor_did_not_attend(extract):
+    facts = extract("Chair's statement\n\nThe Special Foreign Ministers' Meeting was held in Jakarta on 27 October "
+                    "2022, chaired by Cambodian Foreign Minister Chan Vuthy. The Meeting also recalled the visit of "
+                    "Thai Prime Minister Somchai Wong to Myanmar.", PartialDate(2022, 10, 27))
+    meeting = next(d for d in facts.dialogues if d.type == "meeting")
+    visit = next(d for d in facts.dialogues if d.type == "visit")
+    assert "somchai wong" not in meeting.participants and visit.participants == ["somchai wong"]
+
+
+def test_the_speakers_of_a_news_conference_transcript_took_part(extract):
+    facts = extract("Press Availability With Peruvian Foreign Minister Hugo Salas\n\n"
+                    "SECRETARY HILL: Good afternoon. US Secretary of State Mark Hill is pleased to be joined by "
+                    "Foreign Minister Hugo Salas of Peru.", PartialDate(2016, 8, 1))
+    conference = next(d for d in facts.dialogues if d.type == "news conference")
+    assert set(conference.participants) == {"hugo salas", "mark hill"}
+
+
+def test_we_took_part_in_a_named_dialogue(extract):
+    facts = extract("Transcript\n\nSECRETARY HILL: Good afternoon. US Secretary of State Mark Hill spoke first. And we "
+                    "have been delighted to be engaged in the sixth session of the Peru-US High-Level Dialogue.")
+    dialogue = next(d for d in facts.dialogues if d.named)
+    assert dialogue.participants == ["mark hill"]
+
+
+def test_also_met_is_on_the_occasion_told_before(extract):
+    facts = extract("Visit\n\nEstonian Defence Minister Karl Tamm visited Copenhagen on 19 May 2022 and held a joint "
+                    "press conference with Danish Prime Minister Mette Lund. Minister Tamm also met with Danish Foreign "
+                    "Minister Jens Berg.", PartialDate(2022, 5, 19))
+    meeting = next(d for d in facts.dialogues if d.type == "meeting")
+    assert meeting.date == PartialDate(2022, 5, 19) and [p.name for p in meeting.places] == ["Copenhagen"]
+
+
+def test_a_headlines_place_for_the_meetings_it_announces(extract):
+    facts = extract("Meetings with Defence Ministers in Singapore\n\n"
+                    "Japan-Canada Meeting\n"
+                    "Japanese Defence Minister Kenji Ono and Canadian Defence Minister Paul Grant exchanged views.\n")
+    [d] = facts.dialogues
+    assert [p.name for p in d.places] == ["Singapore"]
+
+
+def test_a_possessive_meeting_names_its_own_people(extract):
+    facts = extract("Review\n\nPrime Minister Anne Kerr of Australia said Japanese Prime Minister Kenji Ono's recent "
+                    "meeting with Indian Prime Minister Ravi Kumar had strengthened the partnership.")
+    assert pairs(facts) == {frozenset({"kenji ono", "ravi kumar"})}
+
+
+def test_talks_between_two_ministers(extract):
+    facts = extract("Talks\n\nTalks between Canadian Foreign Minister Mary Brown and Japanese Foreign Minister Taro "
+                    "Sato were held in Ottawa on 3 May 2024.")
+    assert pairs(facts) == {frozenset({"mary brown", "taro sato"})}
+
+
+def test_his_earlier_meeting_is_not_todays_call(extract):
+    facts = extract("Readout\n\nOn 3 May 2024 US Secretary of State Mark Hill spoke with Indian External Affairs "
+                    "Minister Ravi Kumar. Secretary Hill recalled his meeting with Japanese Foreign Minister Kenji Ono.")
+    assert frozenset({"ravi kumar", "kenji ono"}) not in pairs(facts)
+    assert frozenset({"mark hill", "kenji ono"}) in pairs(facts)
+
+
+def test_met_several_at_a_meeting_of_ministers_is_one_meeting(extract):
+    facts = extract("Ministers meet\n\nAt the meeting of North American Foreign Ministers in Boston on 30 January "
+                    "2015, Mexican Foreign Secretary Luis Mora met with US Secretary of State John Hill and with "
+                    "Canadian Foreign Minister Paul Grant.")
+    assert pairs(facts) == {frozenset({"luis mora", "john hill"}), frozenset({"luis mora", "paul grant"}),
+                            frozenset({"john hill", "paul grant"})}
+
+
+def test_delegations_led_by_officials_join_the_dialogue(extract):
+    facts = extract("Joint Statement\n\nThe fifth Japan-Canada Strategic Dialogue was held in Tokyo on 3 May 2024. "
+                    "The Japanese delegation was led by Vice Minister Kenji Ono of Japan, and the Canadian delegation "
+                    "by Deputy Minister Paul Grant of Canada.")
+    assert pairs(facts) == {frozenset({"kenji ono", "paul grant"})}
+
+
+def test_a_two_plus_two_gives_every_pair_of_different_countries(extract):
+    facts = extract("Joint Statement\n\nJapanese Foreign Minister Kenji Ono, Japanese Defense Minister Taro Sato, US "
+                    "Secretary of State Mark Hill and US Secretary of Defense Lloyd Baker held a 2+2 meeting in "
+                    "Washington on 3 May 2024.")
+    assert len(pairs(facts)) == 4
+
+
+def test_a_news_agencys_dateline_is_not_where_a_visit_abroad_was(extract):
+    facts = extract("Defence ties\n\nKUALA LUMPUR, July 9 -- Malaysian Defence Minister Azlan Hamzah, on an "
+                    "official visit to Thailand, met Thai Defence Minister Somchai Wong.", PartialDate(2024, 7, 9))
+    assert all("Kuala Lumpur" not in [p.name for p in d.places] for d in facts.dialogues)
+
+
+def test_an_event_held_in_connection_with_a_summit_is_not_the_summit(extract):
+    facts = extract("Leaders to meet\n\nSwedish Prime Minister Ulf Berg will meet British Prime Minister Tom Hale in "
+                    "Visby. The meeting will take place in connection with Mr Berg hosting the Nordic Leaders' Summit.")
+    meeting = next(d for d in facts.dialogues if d.type == "meeting")
+    summit = next(d for d in facts.dialogues if d.type == "summit")
+    assert set(meeting.participants) == {"ulf berg", "tom hale"} and summit.participants == ["ulf berg"]
+
+
+def test_the_chair_of_a_forum_names_a_body_not_a_meeting(extract):
+    facts = extract("Outcomes\n\nThe Chair of the Pacific Islands Forum, Cook Islands Prime Minister Mark Tane, "
+                    "welcomed the report.")
+    assert facts.dialogues == []
+
+
+def test_a_planned_visit_of_nobody_to_a_country_is_no_event(extract):
+    facts = extract("Talks\n\nThai Foreign Minister Somchai Wong met Chinese Foreign Minister Li Wei in Beijing on 6 "
+                    "December 2023. An invitation was extended to visit China at a mutually convenient time.")
+    assert [d.type for d in facts.dialogues] == ["meeting"]
+
+
+def test_a_named_meetings_short_name_is_the_same_meeting(extract):
+    facts = extract("FORUM MEETING OUTCOMES\n\nThe Forum Foreign Ministers Meeting was convened in Suva on 9 August "
+                    "2024, chaired by Cook Islands Prime Minister Mark Tane.", PartialDate(2024, 8, 14))
+    [d] = facts.dialogues
+    assert d.label.startswith("Forum Foreign Ministers Meeting") and d.participants == ["mark tane"]
+
+
+def test_each_clause_joined_by_and_has_its_own_people(extract):
+    facts = extract("Remarks\n\nIn 2022, Palauan President Tom Remengesau led a delegation to Taiwan, and that same year "
+                    "Taiwanese Vice President Lin Chen visited Palau.")
+    visit = next(d for d in facts.dialogues if d.type == "visit")
+    assert visit.participants == ["lin chen"]
+
+
+def test_a_side_a_meetings_name_gives_is_the_official_of_the_series(extract):
+    facts = extract("Bilateral Meetings\n\nItaly-Peru Meeting\n\nItalian Defence Minister Marco Rossi met Peruvian "
+                    "Defence Minister Juan Soto on 1 June 2024.\n\nItaly-Chile Meeting\n\nMinister Rossi exchanged views "
+                    "with Chilean Defence Minister Ana Vera.\n\nItaly-Kenya Meeting\n\nKenyan Defence Minister Paul "
+                    "Otieno expressed gratitude for Italy's support.")
+    kenya = next(d for d in facts.dialogues if d.label.startswith("Italy-Kenya"))
+    assert set(kenya.participants) == {"marco rossi", "paul otieno"}
+    assert frozenset({"marco rossi", "paul otieno"}) in pairs(facts)
+
+
+def test_a_meetings_side_is_not_guessed_among_equals(extract):
+    facts = extract("Bilateral Meetings\n\nItaly-Kenya Meeting\n\nKenyan Defence Minister Paul Otieno expressed "
+                    "gratitude for Italy's support. Italian Defence Minister Marco Rossi and Italian Foreign Minister "
+                    "Lia Conti attended a dinner.")
+    kenya = next(d for d in facts.dialogues if d.label.startswith("Italy-Kenya"))
+    assert kenya.participants == ["paul otieno"]
+
+
+def test_two_who_met_on_the_sidelines_of_a_named_meeting_attended_it(extract):
+    facts = extract("Talks\n\nOn 6 May 2024, Italian Foreign Minister Marco Rossi met with Peruvian Foreign Minister "
+                    "Juan Soto in Lima on the sidelines of the 9th Andes Cooperation Foreign Ministers' Meeting.")
+    forum = next(d for d in facts.dialogues if d.named)
+    assert set(forum.participants) == {"marco rossi", "juan soto"}
+
+
+def test_a_headlines_loose_tense_yields_to_the_sentence():
+    # "Ministers agree to hold talks" over a text telling the talks as held: the event happened
+    headline = DialogueMention(label="talks", type="talks", status="planned", headline=True)
+    told = DialogueMention(label="meeting", type="meeting", participants=["a b", "c d"], status="held")
+    _absorb(headline, told)
+    assert headline.status == "held"
+    later = DialogueMention(label="visit", type="visit", participants=["a b"], status="planned")
+    assert not _compatible(headline, later)  # the planned visit is another event now
+
+
+def test_who_extends_an_invitation_to_visit_does_not_go(extract):
+    facts = extract("Talks\n\nItalian Foreign Minister Marco Rossi met Peruvian Foreign Minister Juan Soto in Lima on "
+                    "6 May 2024. Mr Soto extended an invitation to Mr Rossi to visit Peru at a convenient time.")
+    visit = next(d for d in facts.dialogues if d.type == "visit")
+    assert visit.participants == ["marco rossi"] and visit.status == "planned"
+
+
+def test_a_name_comma_title_label_opens_a_speakers_turn(extract):
+    facts = extract("Transcript\n\nCanadian Prime Minister John Smith\n\nJOHN SMITH, PRIME MINISTER:\nThank you. Last "
+                    "week I discussed this with President Jean Dupont of France.")
+    assert pairs(facts) == {frozenset({"john smith", "jean dupont"})}
+
+
+def test_two_holders_of_one_office_in_a_list_are_two_sides(extract):
+    # even when both are given one country (one of them wrongly), a country has one prime minister
+    facts = extract("Calls\n\nCanadian Foreign Minister Mary Brown has spoken with French Prime Minister Ana Silva and "
+                    "French Prime Minister Jean Dupont.")
+    assert sorted(sorted(d.participants) for d in facts.dialogues) == [["ana silva", "mary brown"],
+                                                                      ["jean dupont", "mary brown"]]
+
+
+def test_signed_at_the_ceremony_is_that_ceremony(extract):
+    facts = extract("Signing\n\nThe agreement was signed by Italian Defence Minister Marco Rossi and Peruvian Defence "
+                    "Minister Juan Soto in Lima. The army chiefs, Italian General Luca Neri and Peruvian General Ana "
+                    "Vera, also signed an arrangement relating to training areas at the ceremony.")
+    [signing] = [d for d in facts.dialogues if d.type == "signing"]
+    assert {"marco rossi", "juan soto"} <= set(signing.participants)
+    assert frozenset({"marco rossi", "ana vera"}) in pairs(facts)
