@@ -307,9 +307,13 @@ def named_delete_command(shell: Shell, rest: str) -> None:
          aliases=("\\d",), complete=("entity",))
 def describe_command(shell: Shell, rest: str) -> None:
     from kg import describe
+    from kg.shell.metadata import readable_name
 
     iri = describe.resolve_entity(shell.store, _entity_text(rest))
-    shell.show_result(describe.describe(shell.store, iri), title=f"{shell.display_iri(iri)}")
+    # The label is read here, not from the shell's metadata, which may still be loading.
+    label = describe.labels(shell.store, [str(iri)]).get(str(iri)) if shell.labels else None
+    title = f"{label} ({readable_name(str(iri))})" if label else shell.display_iri(iri)
+    shell.show_result(describe.describe(shell.store, iri), title=title)
 
 
 @command("\\why", "\\why", "the sentences behind the entities of the last result")
