@@ -7,7 +7,7 @@ are noisy; absolute figures are printed for context only. Each target ends in PA
     python benchmarks/run.py --quick     # smoke run: small inputs, same code paths
     python benchmarks/run.py --only store,queries
 
-Targets: 1 extraction, 2 store load, 3 queries, 4 start-up, 5 memory, 6 progress bar.
+Targets: 1 extraction, 2 store load, 3 queries, 4 start-up, 5 memory, 6 progress bar, 7 Dask cluster.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 PYTHON = sys.executable
 KG = str(Path(sys.executable).with_name("kg"))
 SAVED = ["officials", "officials-who-met-counterparts", "dialogues", "treaties", "policies"]
-SECTIONS = ["extraction", "store", "queries", "startup", "memory", "progress"]
+SECTIONS = ["extraction", "store", "queries", "startup", "memory", "progress", "cluster"]
 
 
 @dataclass
@@ -85,16 +85,23 @@ print(json.dumps({"words": sum(len(t.split()) for t in texts), "seconds": second
 """
 
 KG_BUILD = """
-import json, sys
+import json, resource, sys
 from kg import nlp
 from kg.build import build_paths
 from kg.gazetteer import gazetteer
 nlp.load(None)  # the model and gazetteer load once per process; measured apart as start-up costs
 gazetteer()
+
+def cpu_seconds():  # this process and its worker processes (ended and waited for by the build)
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+before = cpu_seconds()
 report = build_paths(sys.argv[3], [sys.argv[1]], jobs=int(sys.argv[2]))
+cpu = cpu_seconds() - before
 assert report.built and not report.failed, report.failed
 print(json.dumps({"words": report.words, "seconds": report.seconds, "triples": report.triples,
-                  "articles": report.built}))
+                  "articles": report.built, "cpu": cpu}))
 """
 
 
@@ -137,16 +144,16 @@ def bench_store(work: Path, triples: int) -> None:
     from graphgen import article_graphs
 
     from kg.build import _Batch
-    from kg.ontology import ENTITIES_GRAPH
+    from kg.ontology import KNOWLEDGE_GRAPH
     from kg.store import OxigraphStore, to_oxigraph
 
     print(f"\n2. Store load: {triples:,} triples of generated article graphs", flush=True)
     graphs = list(article_graphs(triples))
-    # The quads a store ends up holding: each article's graph, and each entity description once.
+    # The quads a store ends up holding: each article's graph, and each knowledge-graph triple once.
     described: dict[tuple, None] = {}
     for graph in graphs:
-        described.update(dict.fromkeys(graph.entities))
-    quads = [(s, p, o, ENTITIES_GRAPH) for s, p, o in described] + [
+        described.update(dict.fromkeys(graph.shared))
+    quads = [(s, p, o, KNOWLEDGE_GRAPH) for s, p, o in described] + [
         (s, p, o, graph.iri) for graph in graphs for s, p, o in graph.triples]
     n = len(quads)
     nquads = "".join(f"{s.n3()} {p.n3()} {o.n3()} <{g}> .\n" for s, p, o, g in quads).encode()
@@ -183,7 +190,7 @@ def bench_store(work: Path, triples: int) -> None:
         db = ox.Store(str(folder))
         for graph in graphs:
             db.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(g))
-                       for g, ts in ((graph.iri, graph.triples), (ENTITIES_GRAPH, graph.entities))
+                       for g, ts in ((graph.iri, graph.triples), (KNOWLEDGE_GRAPH, graph.shared))
                        for s, p, o in ts])
         db.flush()
 
@@ -196,7 +203,7 @@ def bench_store(work: Path, triples: int) -> None:
         with OxigraphStore(folder) as store:
             for graph in graphs:
                 store.replace_graph(graph.iri, graph.triples)
-                store.merge_graph(ENTITIES_GRAPH, graph.entities)
+                store.merge_graph(KNOWLEDGE_GRAPH, graph.shared)
 
     def kg_load_quads(folder: Path) -> None:
         with OxigraphStore(folder) as store:
@@ -234,7 +241,7 @@ kg_store = OxigraphStore(folder, read_only=True)
 db = ox.Store.read_only(folder)
 
 def ox_run():
-    result = db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+    result = db.query(text, prefixes=PREFIXES)  # the default graph: the knowledge graph, as kg reads it
     width, rows = len(result.variables), 0
     for sol in result:  # consume every value, as kg does
         for i in range(width):
@@ -258,7 +265,7 @@ RDFLIB_QUERIES = """
 import json, sys, time
 from rdflib import Dataset
 from kg.ontology import PREFIXES
-data = Dataset(default_union=True)
+data = Dataset(default_union=False)  # the default graph is the knowledge graph
 data.parse(sys.argv[1], format="nquads")
 print(json.dumps({"loaded": True}), flush=True)
 for path in sys.argv[2:]:
@@ -520,6 +527,171 @@ def bench_progress(work: Path) -> None:
            "1 (yes)", on_tty and off_pipe, on_terminal=on_tty, silent_in_pipe=off_pipe)
 
 
+# --- 7. Dask cluster ------------------------------------------------------------------------------
+
+CLUSTER_BUILD = """
+import json, os, resource, sys
+from distributed import Client
+from kg.build import build_paths
+from kg.gazetteer import gazetteer
+gazetteer()  # loaded once per process, as in the local build's measure
+
+def cpu_seconds():
+    t = os.times()
+    return t.user + t.system
+
+with Client(sys.argv[2], set_as_default=False) as watch:  # the workers' own CPU time, before and after
+    workers_before = watch.run(cpu_seconds)
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    report = build_paths(sys.argv[3], [sys.argv[1]], scheduler=sys.argv[2])
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    workers_after = watch.run(cpu_seconds)
+assert report.built and not report.failed, report.failed
+print(json.dumps({"words": report.words, "seconds": report.seconds, "articles": report.built,
+                  "worker_cpu": sum(workers_after[w] - workers_before[w] for w in workers_before),
+                  "client_cpu": after.ru_utime + after.ru_stime - mine.ru_utime - mine.ru_stime}))
+"""
+
+LOCAL_CLUSTER_START = """
+import json, sys, time
+start = time.perf_counter()
+from distributed import LocalCluster
+from kg.cluster import ClusterExtraction
+with LocalCluster(n_workers=int(sys.argv[1]), threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+    with ClusterExtraction(lc.scheduler_address):
+        ready = time.perf_counter() - start
+print(json.dumps({"seconds": ready}))
+"""
+
+POOL_START = """
+import json, sys, time
+start = time.perf_counter()
+from kg.extract import Extractor
+from kg.articles import Article
+from kg.pipeline import extract_articles
+extractor = Extractor(None)
+# short articles through a pool of N processes (every process gets some): start-up and answers
+article = Article(source="a.txt", text="The minister met her counterpart in Paris on Monday.", title="", date=None,
+                  dateline_place=None, content_hash="")
+list(extract_articles(extractor, [article] * 20, jobs=int(sys.argv[1]), on_failure=lambda p, w: None))
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+class DaskCluster:
+    """`dask scheduler` and `dask worker` processes on this machine, as a user would start them."""
+
+    def __init__(self, work: Path, workers: int) -> None:
+        from distributed import Client
+
+        self.folder = work / f"dask-{workers}"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.processes: list[subprocess.Popen[bytes]] = []
+        info = self.folder / "scheduler.json"
+        self._start(env, "scheduler", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                    "--scheduler-file", str(info))
+        deadline = time.monotonic() + 120
+        while not info.exists() or not info.read_text().strip():
+            if time.monotonic() > deadline or self.processes[0].poll() is not None:
+                self.stop()
+                raise RuntimeError(f"dask scheduler did not start: {(self.folder / 'scheduler.log').read_text()[-1000:]}")
+            time.sleep(0.1)
+        self.address = json.loads(info.read_text())["address"]
+        for n in range(workers):
+            self._start(env, f"worker{n}", "worker", self.address, "--nworkers", "1", "--nthreads", "1",
+                        "--host", "127.0.0.1", "--no-dashboard", "--local-directory", str(self.folder / f"w{n}"))
+        with Client(self.address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=180)
+
+    def _start(self, env: dict[str, str], log: str, *args: str) -> None:
+        with open(self.folder / f"{log}.log", "wb") as out:
+            self.processes.append(subprocess.Popen([PYTHON, "-m", "dask", *args], stdout=out,
+                                                   stderr=subprocess.STDOUT, env=env, cwd=str(self.folder)))
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def bench_cluster(work: Path, articles: int, rounds: int) -> None:
+    """Wall-clock ratios side by side, and CPU seconds per article (the workers', the client's), which
+    give the per-core rates for sizing even when other work shares the machine."""
+    from corpusgen import write_corpus
+
+    print(f"\n7. Dask cluster: kg build --scheduler with 1 and 2 workers vs --jobs 2, {articles} articles",
+          flush=True)
+    corpus = work / f"corpus-{articles}"
+    if not corpus.exists():
+        write_corpus(corpus, articles)
+    clusters = {1: DaskCluster(work, 1), 2: DaskCluster(work, 2)}
+    runs: dict[str, list[float]] = {"cluster1": [], "cluster2": [], "jobs2": []}
+    cpu: dict[str, list[float]] = {"worker_words_per_cpu_s": [], "client_cpu_ms_per_article": [],
+                                   "cluster2_words_per_cpu_s": [], "jobs2_words_per_cpu_s": []}
+    words = 0.0
+    try:
+        for n, cluster in clusters.items():  # the workers load the pipeline (once) before anything is timed
+            store = work / f"cluster-warm-{n}"
+            shutil.rmtree(store, ignore_errors=True)
+            child(CLUSTER_BUILD, str(ROOT / "seeds"), cluster.address, str(store))
+            shutil.rmtree(store, ignore_errors=True)
+        for r in range(rounds):
+            for kind in ("cluster1", "jobs2", "cluster2"):
+                store = work / f"build-{kind}-{r}"
+                shutil.rmtree(store, ignore_errors=True)
+                if kind == "jobs2":
+                    res = child(KG_BUILD, str(corpus), "2", str(store))
+                    cpu["jobs2_words_per_cpu_s"].append(res["words"] / res["cpu"])
+                else:
+                    res = child(CLUSTER_BUILD, str(corpus), clusters[int(kind[-1])].address, str(store))
+                    cpu["worker_words_per_cpu_s"].append(res["words"] / res["worker_cpu"])
+                    cpu["client_cpu_ms_per_article"].append(1000 * res["client_cpu"] / res["articles"])
+                    if kind == "cluster2":
+                        cpu["cluster2_words_per_cpu_s"].append(res["words"] / (res["worker_cpu"] + res["client_cpu"]))
+                shutil.rmtree(store, ignore_errors=True)
+                runs[kind].append(res["words"] / res["seconds"])
+                words = res["words"] / res["articles"]
+                extra = (f"; workers {res['worker_cpu']:.1f} CPU s, client {res['client_cpu']:.1f} CPU s"
+                         if "worker_cpu" in res else f"; {res['cpu']:.1f} CPU s")
+                print(f"        {kind:8s} {res['words'] / res['seconds']:7.0f} words/s "
+                      f"({res['articles']} articles in {res['seconds']:.1f} s{extra})", flush=True)
+    finally:
+        for cluster in clusters.values():
+            cluster.stop()
+    pool_start = child(POOL_START, "2")["seconds"]
+    local_start = child(LOCAL_CLUSTER_START, "2")["seconds"]
+    best = {k: max(v) for k, v in runs.items()}
+    per_core = max(cpu["worker_words_per_cpu_s"])  # words per second of one worker on a core of its own
+    client_ms = min(cpu["client_cpu_ms_per_article"])
+    per_hour = per_core / words * 3600
+    cores = os.cpu_count() or 1
+    record("7", "cluster: 2 workers ÷ 1 worker", best["cluster2"] / best["cluster1"], f"≥ 1.7 on {cores} cores",
+           best["cluster2"] / best["cluster1"] >= 1.7, one_worker_words_s=round(best["cluster1"]),
+           two_workers_words_s=round(best["cluster2"]), rounds=rounds)
+    record("7", "cluster with 2 workers ÷ --jobs 2", best["cluster2"] / best["jobs2"], "≥ 0.9",
+           best["cluster2"] / best["jobs2"] >= 0.9, jobs2_words_s=round(best["jobs2"]),
+           words_per_cpu_s_cluster2=round(max(cpu["cluster2_words_per_cpu_s"])),
+           words_per_cpu_s_jobs2=round(max(cpu["jobs2_words_per_cpu_s"])),
+           local_cluster_start_s=round(local_start, 1), jobs2_pool_start_s=round(pool_start, 1))
+    # Sizing figures (no goal): per worker core, and what one client feeds.
+    print(f"        per worker core: {per_core:.0f} words/s, {per_hour:.0f} articles/h of {words:.0f} words "
+          f"({per_core * 3600 / 600:.0f} of 600 words); client: {client_ms:.1f} CPU ms per article "
+          f"= {1000 / client_ms:.0f} articles/s, about {3_600_000 / client_ms / per_hour:.0f} workers' output",
+          flush=True)
+    RESULTS.append(Result("7", "sizing: words/s per worker core (CPU time)", round(per_core), "-", True,
+                          {"articles_per_hour_per_worker": round(per_hour), "words_per_article": round(words),
+                           "articles_600_words_per_hour_per_worker": round(per_core * 3600 / 600),
+                           "client_cpu_ms_per_article": round(client_ms, 2),
+                           "workers_one_client_feeds": round(3_600_000 / client_ms / per_hour)}))
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -571,6 +743,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_memory(args.workdir, sizes)
     if "progress" in only:
         bench_progress(args.workdir)
+    if "cluster" in only:
+        bench_cluster(args.workdir, 8 if quick else 120, 1 if quick else 2)
     failed = [r for r in RESULTS if not r.passed]
     print(f"\n{len(RESULTS) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - started:.0f} s")
     if not quick:

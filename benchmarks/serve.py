@@ -148,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         "kg": (subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(kg_port),
                                  "--max-rows", "10000000", "--timeout", "600"], env=env, stdout=subprocess.DEVNULL),
                f"http://127.0.0.1:{kg_port}/sparql"),
-        "oxigraph": (subprocess.Popen([oxigraph, "serve", "--location", str(copy), "--bind", f"127.0.0.1:{ox_port}",
-                                       "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        # the store's default graph is the knowledge graph, which both servers query by default
+        "oxigraph": (subprocess.Popen([oxigraph, "serve", "--location", str(copy), "--bind", f"127.0.0.1:{ox_port}"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
                      f"http://127.0.0.1:{ox_port}/query"),
     }
     failed = False

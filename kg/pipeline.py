@@ -133,7 +133,7 @@ def _extract_in_workers(
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(start_method),
                                initializer=_start_worker, initargs=(pipeline,))
     in_flight: deque[tuple[list[Article], Future[list[ArticleFacts | str]]]] = deque()
-    chunks = _chunks(articles, stop)
+    chunks = article_chunks(articles, stop)
     workers: list[Any] = []  # the worker processes, known once chunks have started them
     finished = False
     try:
@@ -167,7 +167,8 @@ def _extract_in_workers(
         _close_pool(pool, workers, finished)
 
 
-def _chunks(articles: Iterable[Article], stop: Callable[[], bool]) -> Iterator[list[Article]]:
+def article_chunks(articles: Iterable[Article], stop: Callable[[], bool]) -> Iterator[list[Article]]:
+    """The articles in chunks of a few (`CHUNK_ARTICLES`, `CHUNK_CHARS`), one worker's task at a time."""
     chunk: list[Article] = []
     chars = 0
     for article in articles:
@@ -280,7 +281,13 @@ def _end_with_parent() -> None:
 
 
 def _chunk_facts(chunk: list[Article], size: int) -> list[ArticleFacts | str]:
-    """In a worker: the facts of each article of `chunk`, or why it failed."""
+    """In a worker process: the facts of each article of `chunk`, or why it failed."""
+    return chunk_facts(_worker_nlp, chunk, size)
+
+
+def chunk_facts(nlp: Any, chunk: list[Article], size: int) -> list[ArticleFacts | str]:
+    """The facts of each article of `chunk`, or why it failed, parsed with the pipeline `nlp`
+    (articles longer than `size` characters in pieces). What a worker does with each task."""
     from kg.extract import extract_doc
 
     def split() -> Iterator[tuple[str, tuple[int, Article, int]]]:
@@ -291,7 +298,7 @@ def _chunk_facts(chunk: list[Article], size: int) -> list[ArticleFacts | str]:
 
     found: list[list[ArticleFacts]] = [[] for _ in chunk]
     failed: dict[int, str] = {}
-    for doc, (n, part, offset) in _worker_nlp.pipe(split(), as_tuples=True, batch_size=8):
+    for doc, (n, part, offset) in nlp.pipe(split(), as_tuples=True, batch_size=8):
         if n in failed:
             continue
         try:

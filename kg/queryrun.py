@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -156,6 +157,9 @@ class RemoteError(KgError):
         return self._caret
 
 
+RUNNING: set[int] = set()  # process ids of the queries running now
+
+
 def _child(location: str, text: str, conn: Any) -> None:
     try:
         with open_read_only(location) as store:
@@ -173,15 +177,44 @@ def _child(location: str, text: str, conn: Any) -> None:
 def run_with_timeout(location: str, text: str, timeout: float) -> QueryResult:
     """Run a read-only query in a child process; kill it and raise KgError after `timeout` seconds."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork") if "fork" in methods else multiprocessing.get_context("spawn")
+    return run_in_child(location, text, multiprocessing.get_context("fork" if "fork" in methods else "spawn"),
+                        timeout=timeout)
+
+
+def shell_context() -> Any:
+    """Processes for the shell's queries come from a fork server: a clean single-threaded process
+    with kg's store code loaded (the shell has threads of its own, which a plain fork would copy
+    in whatever state they are), so each query starts in milliseconds. Started ahead of the first
+    query."""
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.queryrun"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
+
+
+def run_in_child(location: str, text: str, context: Any, timeout: float | None = None) -> QueryResult:
+    """Run a read-only query on an embedded store in a child process that is killed when the time
+    is up or when the caller is interrupted (Ctrl-C): the work really stops, which a thread
+    cannot do (Oxigraph has no way to cancel a running query)."""
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(location, text, sender), daemon=True)
     child.start()
     sender.close()
+    RUNNING.add(child.pid)  # type: ignore[arg-type]
+    deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        if not receiver.poll(timeout):
-            raise KgError(f"query stopped after {timeout:g} s (--timeout {timeout:g}); "
-                          "narrow it with LIMIT or more specific patterns, or allow more time")
+        # Short waits, so a KeyboardInterrupt reaches this thread while the child works.
+        while not receiver.poll(0.05):
+            if deadline is not None and time.monotonic() > deadline:
+                raise KgError(f"query stopped after {timeout:g} s (--timeout {timeout:g}); "
+                              "narrow it with LIMIT or more specific patterns, or allow more time")
+            if not child.is_alive() and not receiver.poll(0):
+                break
         try:
             message = receiver.recv()
         except EOFError:
@@ -190,6 +223,7 @@ def run_with_timeout(location: str, text: str, timeout: float) -> QueryResult:
         if child.is_alive():
             child.kill()
         child.join()
+        RUNNING.discard(child.pid)  # type: ignore[arg-type]
         receiver.close()
     if message[0] == "ok":
         return message[1]

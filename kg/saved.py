@@ -8,11 +8,18 @@ Each file starts with a comment header:
 
 Parameters are variables named `?_NAME` in the query. Their values are bound as RDF terms in a
 VALUES block at the head of the WHERE clause, never pasted into the query text, so a value such as
-`x" } ; DROP ALL ; #` stays one literal and means the same on every store.
+`x" } ; DROP ALL ; #` stays one literal and means the same on every store. Every value is checked
+against its type before anything runs.
+
+A date parameter may be a day, a month or a year (2021-03-05, 2021-03, 2021), and stands for the
+days it denotes: `?_NAME` is its first day and `?_NAME_end` its last, both `xsd:date`, so
+`?d >= ?_since` and `?d <= ?_until_end` compare as a reader means them.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,6 +29,7 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.dates import PartialDate
 from kg.errors import UsageError
 from kg.ontology import PREFIXES, data_dir
 
@@ -104,10 +112,27 @@ def save(name: str, text: str, description: str = "") -> Path:
     udir = user_dir()
     udir.mkdir(parents=True, exist_ok=True)
     header = f"#+ title: {name}\n" + (f"#+ description: {description}\n" if description else "")
-    body = "\n".join(line for line in text.strip().splitlines() if not line.startswith("#+"))
+    lines = text.strip().splitlines()
+    # Declared parameters stay; every other ?_NAME variable becomes a required literal parameter.
+    declared = [line for line in lines if re.match(r"#\+\s*param\s*:", line)]
+    body = "\n".join(line for line in lines if not line.startswith("#+"))
+    named = {line.split(":", 1)[1].split()[0] for line in declared if line.split(":", 1)[1].split()}
+    used = dict.fromkeys(m.group(1) for m in re.finditer(r"[?$]_([A-Za-z][A-Za-z0-9_-]*)", _code(body)))
+    declared += [f"#+ param: {p} literal" for p in used if p not in named and not _end_of(p, named)]
+    header += "".join(line + "\n" for line in declared)
     path = udir / f"{name}.rq"
     path.write_text(header + body + "\n", encoding="utf-8")
     return path
+
+
+def _code(text: str) -> str:
+    """The query without its comments and strings (a `?_x` there is no parameter)."""
+    return re.sub(r"#[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", " ", text)
+
+
+def _end_of(variable: str, dates: set[str]) -> bool:
+    """`?_since_end` is bound with `?_since`, not a parameter of its own."""
+    return variable.endswith("_end") and variable[: -len("_end")] in dates
 
 
 def delete(name: str) -> Path:
@@ -137,15 +162,27 @@ def to_term(value: str, ptype: str, name: str = "") -> URIRef | Literal:
             raise UsageError(f"parameter {name}: '{value}' is not an IRI (write <http://...> or prefix:name)")
         return URIRef(value)
     if ptype == "date":
-        for pattern, dtype in ((r"\d{4}-\d{2}-\d{2}", XSD.date), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}", XSD.gYear)):
-            if re.fullmatch(pattern, value):
-                return Literal(value, datatype=dtype)
-        raise UsageError(f"parameter {name}: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        first, _ = date_range(value, name)
+        return Literal(first.isoformat(), datatype=XSD.date)
     if ptype == "integer":
         if not re.fullmatch(r"[+-]?\d+", value):
             raise UsageError(f"parameter {name}: '{value}' is not an integer")
         return Literal(int(value))
     return Literal(value)
+
+
+def date_range(value: str, name: str = "") -> tuple[dt.date, dt.date]:
+    """The first and last day a date parameter denotes (2021 -> 2021-01-01 .. 2021-12-31)."""
+    try:
+        date = PartialDate.parse(value)
+    except ValueError:
+        raise UsageError(f"parameter {name}: '{value.strip()}' is not a date "
+                         "(YYYY, YYYY-MM or YYYY-MM-DD, a day that exists)") from None
+    first = dt.date(date.year, date.month or 1, date.day or 1)
+    if date.day:
+        return first, first
+    last_month = date.month or 12
+    return first, dt.date(date.year, last_month, calendar.monthrange(date.year, last_month)[1])
 
 
 def _sparql_term(term: URIRef | Literal) -> str:
@@ -179,7 +216,12 @@ def bind(query: SavedQuery, values: dict[str, str]) -> str:
         raise UsageError(f"saved query '{query.name}' needs the parameter(s): {', '.join(missing)}")
     if not values:
         return query.text
-    rows = " ".join(f"VALUES ?_{n} {{ {_sparql_term(to_term(v, declared[n].type, n))} }}" for n, v in values.items())
+    # Every value is checked before any is bound: a bad one stops the query before it runs.
+    terms = {n: to_term(v, declared[n].type, n) for n, v in values.items()}
+    for n, v in values.items():
+        if declared[n].type == "date" and re.search(rf"[?$]_{re.escape(n)}_end\b", query.text):
+            terms[f"{n}_end"] = Literal(date_range(v, n)[1].isoformat(), datatype=XSD.date)
+    rows = " ".join(f"VALUES ?_{n} {{ {_sparql_term(term)} }}" for n, term in terms.items())
     at = where_brace(query.text)
     if at < 0:
         raise UsageError(f"saved query '{query.name}' has no WHERE clause to bind parameters in")

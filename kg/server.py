@@ -4,7 +4,7 @@ Endpoints (all under the server's root):
 
     /sparql   query (GET, POST form or direct body) and, with --allow-update, update (POST)
     /query    query only;  /update  update only (the paths Oxigraph's own server uses)
-    /store    Graph Store Protocol, reading: GET/HEAD ?graph=IRI or ?default (the union)
+    /store    Graph Store Protocol, reading: GET/HEAD ?graph=IRI or ?default (the knowledge graph)
     /         the workbench (kg.web)
 
 Queries run through the same `Store.query` as `kg query`, in worker processes (kg.querypool) that
@@ -139,13 +139,17 @@ def content_type(media: str) -> str:
 # --- jobs that run in the worker processes --------------------------------------------------------
 
 
-def query_job(store: Any, query: str, media: str, max_rows: int) -> bytes:
-    """Run a query and write its result in `media` (a type of RESULT_TYPES or GRAPH_TYPES)."""
+def query_job(store: Any, query: str, media: str, max_rows: int, default_graphs: tuple[str, ...] = (),
+              named_graphs: tuple[str, ...] = ()) -> bytes:
+    """Run a query and write its result in `media` (a type of RESULT_TYPES or GRAPH_TYPES); over
+    the protocol's dataset when the request gave one."""
     import io
 
     from kg import results
+    from kg.store import Dataset
 
-    result = store.query(query, max_rows=max_rows)
+    dataset = Dataset(default_graphs, named_graphs) if default_graphs or named_graphs else None
+    result = store.query(query, max_rows=max_rows, dataset=dataset)
     if result.kind == "graph":
         fmt = GRAPH_TYPES.get(media, "turtle")
         return results.serialize_graph(result, fmt).encode("utf-8")
@@ -157,10 +161,12 @@ def query_job(store: Any, query: str, media: str, max_rows: int) -> bytes:
 
 
 def graph_job(store: Any, graph: str | None, media: str, max_rows: int) -> bytes | None:
-    """Graph Store Protocol GET: one named graph, or the union for the default graph; None if absent."""
+    """Graph Store Protocol GET: one named graph, or the default graph (the knowledge graph, also
+    named by its IRI); None if absent."""
     from kg import results
+    from kg.ontology import KNOWLEDGE_GRAPH
 
-    if graph is None:
+    if graph is None or graph == KNOWLEDGE_GRAPH:
         text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
         if not store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").boolean:
@@ -213,7 +219,7 @@ class KgServer:
 
     # --- queries ------------------------------------------------------------------------------
 
-    async def answer_query(self, query: str, accept: str) -> tuple[bytes, str]:
+    async def answer_query(self, query: str, accept: str, dataset: ProtocolDataset | None = None) -> tuple[bytes, str]:
         import anyio
 
         from kg.sparqlparse import MAX_QUERY_CHARS, parse
@@ -233,7 +239,9 @@ class KgServer:
             raise HTTPProblem(403, "federated queries (SERVICE) are not allowed on this server "
                                    "(kg serve --allow-service)")
         media = negotiate(accept, query_kind(query))
-        body = await self.call("kg.server:query_job", query=query, media=media, max_rows=self.settings.max_rows)
+        default_graphs, named_graphs = dataset or ((), ())
+        body = await self.call("kg.server:query_job", query=query, media=media, max_rows=self.settings.max_rows,
+                               default_graphs=default_graphs, named_graphs=named_graphs)
         return body, media
 
     def run_update(self, text: str) -> None:
@@ -319,7 +327,7 @@ def create_app(settings: ServerSettings) -> Any:
         return run
 
     async def protocol(request: Request, *, queries: bool = True, updates: bool = True) -> Response:
-        query, update = await read_operation(request)
+        query, update, dataset = await read_operation(request)
         if query is None and update is None:
             if request.method in ("GET", "HEAD") and queries:
                 if "text/html" in accepted(request.headers.get("accept", ""))[:1]:
@@ -337,7 +345,7 @@ def create_app(settings: ServerSettings) -> Any:
                 if fmt.lower() not in FORMAT_NAMES:
                     raise HTTPProblem(406, f"unknown format '{fmt}' (formats: {', '.join(sorted(FORMAT_NAMES))})")
                 accept = FORMAT_NAMES[fmt.lower()]
-            body, media = await server.answer_query(query, accept)
+            body, media = await server.answer_query(query, accept, dataset)
             headers = {"Vary": "Accept"}
             if request.query_params.get("download"):
                 ext = _EXTENSIONS.get((GRAPH_TYPES.get(media) if query_kind(query) == "graph" else RESULT_TYPES.get(media)) or "", "txt")
@@ -380,7 +388,7 @@ def create_app(settings: ServerSettings) -> Any:
         graph = params.get("graph")
         if graph is None and "default" not in params:
             raise HTTPProblem(400, "name the graph: ?graph=IRI, or ?default for the default graph "
-                                   "(the union of all graphs)")
+                                   "(the knowledge graph)")
         if graph is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", graph):
             raise HTTPProblem(400, f"not an IRI: {graph}")
         media = negotiate(request.headers.get("accept", "*/*"), "graph")
@@ -415,13 +423,18 @@ def create_app(settings: ServerSettings) -> Any:
     return app
 
 
-async def read_operation(request: Any) -> tuple[str | None, str | None]:
-    """The query or update of a SPARQL Protocol request: URL parameters (GET), a form, or a direct body."""
+# The SPARQL Protocol's dataset of a query: (default-graph-uri values, named-graph-uri values).
+ProtocolDataset = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+async def read_operation(request: Any) -> tuple[str | None, str | None, ProtocolDataset]:
+    """The query or update of a SPARQL Protocol request (URL parameters (GET), a form, or a direct
+    body) and the query's dataset, if the request names one."""
+    url_params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
     if request.method in ("GET", "HEAD"):
-        params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
-        if "update" in params:
+        if "update" in url_params:
             raise HTTPProblem(405, "SPARQL Update is sent with POST", {"Allow": "POST"})
-        return _single(params, "query"), None
+        return _single(url_params, "query"), None, _dataset(url_params)
     body = await _body(request)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/x-www-form-urlencoded":
@@ -432,12 +445,13 @@ async def read_operation(request: Any) -> tuple[str | None, str | None]:
         query, update = _single(fields, "query"), _single(fields, "update")
         if query is not None and update is not None:
             raise HTTPProblem(400, "send either query= or update=, not both")
-        return query, update
+        return query, update, _dataset(fields)
     text = _text(body)
     if media == "application/sparql-query":
-        return text, None
+        return text, None, _dataset(url_params)
     if media == "application/sparql-update":
-        return None, text
+        _dataset(url_params)
+        return None, text, ((), ())
     raise HTTPProblem(415, f"unsupported Content-Type '{media or '(none)'}': use application/x-www-form-urlencoded, "
                            "application/sparql-query or application/sparql-update")
 
@@ -448,11 +462,23 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
         return None
     if len(values) > 1:
         raise HTTPProblem(400, f"more than one {name}= parameter")
-    for unsupported in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
-        if params.get(unsupported):
-            raise HTTPProblem(400, f"{unsupported} is not supported: the default graph is the union of all "
-                                   "graphs; name a graph with GRAPH <iri> { ... } in the query")
     return values[0]
+
+
+def _dataset(params: dict[str, list[str]]) -> ProtocolDataset:
+    """The graphs a query request names with default-graph-uri and named-graph-uri (the default
+    graph is the knowledge graph, `kgid:graph`, when none is named)."""
+    for unsupported in ("using-graph-uri", "using-named-graph-uri"):
+        if params.get(unsupported):
+            raise HTTPProblem(400, f"{unsupported} is not supported: name the graphs with WITH, USING or "
+                                   "GRAPH <iri> { ... } in the update")
+    named = {}
+    for name in ("default-graph-uri", "named-graph-uri"):
+        for iri in params.get(name, []):
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", iri):
+                raise HTTPProblem(400, f"{name}: not an IRI: {iri}")
+        named[name] = tuple(dict.fromkeys(params.get(name, [])))
+    return named["default-graph-uri"], named["named-graph-uri"]
 
 
 async def _body(request: Any) -> bytes:
@@ -494,7 +520,6 @@ def service_description(request: Any, settings: ServerSettings) -> tuple[bytes, 
     g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
     if settings.allow_update:
         g.add((service, sd.supportedLanguage, sd.SPARQL11Update))
-    g.add((service, sd.feature, sd.UnionDefaultGraph))
     if settings.allow_service:
         g.add((service, sd.feature, sd.BasicFederatedQuery))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",

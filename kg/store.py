@@ -1,8 +1,12 @@
 """The store behind one small interface: an embedded Oxigraph folder, or a SPARQL 1.1 endpoint.
 
 Everything above this module speaks rdflib terms and `QueryResult`; nothing else imports pyoxigraph.
-Named graphs hold one article each, plus one shared graph of entity descriptions; queries see the
-union of them as their default graph.
+Named graphs hold one article each (what it said, with its evidence); the knowledge graph holds
+every fact once and what each entity is. A query without FROM or FROM NAMED sees the knowledge
+graph as its default graph (a set, as SPARQL means it) and the article graphs as named graphs; a
+query with them gets the dataset it names. In the embedded store the knowledge graph is the
+store's own default graph (so SPARQL Update without GRAPH writes to it too); a server holds it as
+the named graph `KNOWLEDGE_GRAPH`, and dumps name it so.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, StoreLockedError, UpdateRefused
-from kg.ontology import ENTITIES_GRAPH, KG, PREFIXES
+from kg.ontology import KG, KNOWLEDGE_GRAPH, PREFIXES
 
 Term = Identifier
 Triple = tuple[Node, Node, Node]
@@ -32,41 +36,94 @@ Quad = tuple[Node, Node, Node, Node]
 DEFAULT_STORE = ".kg"
 UPDATE_REFUSED = "this is a SPARQL Update, not a query (the shell runs it with --allow-update)"
 
-# Shared descriptions no article mentions any more (after an article changed or went away).
-PRUNE_ENTITIES = f"""
-DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}
+
+def _in_knowledge_graph(pattern: str, named: bool) -> str:
+    return f"GRAPH <{KNOWLEDGE_GRAPH}> {{ {pattern} }}" if named else pattern
+
+
+def prune_entities_update(named: bool = True) -> str:
+    """The update that removes what the entities no article mentions any more are (after an article
+    changed or went away). `named`: the knowledge graph is a named graph, not the default graph."""
+    kg = _in_knowledge_graph
+    return f"""DELETE {{ {kg("?e ?p ?o", named)} }}
 WHERE {{
-  GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }}
+  {kg("?e a ?class", named)}
+  FILTER(?class != <{KG.Article}>)
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?e <{KG.mentionedIn}> ?article }} }}
+  {kg("?e ?p ?o", named)}
 }}"""
 
 
-def orphans_of(graph: str, keep: Iterable[str] = ()) -> str:
-    """An update deleting the descriptions of the entities `graph` mentions that no other graph
-    mentions (and that are not in `keep`). Sent in the same request as the graph's drop or
-    replacement, so a build killed at any moment leaves no entity that no article mentions."""
+def _others(graph: str, named: bool, dropped: Iterable[str]) -> str:
+    """A filter on ?other: a named graph that is neither `graph`, nor one dropped with it, nor the
+    knowledge graph (which a server holds as a named graph)."""
+    excluded = {graph, *dropped} | ({KNOWLEDGE_GRAPH} if named else set())
+    return f"FILTER(?other NOT IN ({', '.join(f'<{g}>' for g in sorted(excluded))}))"
+
+
+def retract_facts(graph: str, named: bool = True, dropped: Iterable[str] = ()) -> str:
+    """The update that takes an article's facts out of the knowledge graph, except those another
+    article also states: run before the article's graph is dropped or replaced (in the same
+    request). `dropped`: other graphs dropped in the same request, whose facts do not count."""
+    if graph == KNOWLEDGE_GRAPH:
+        return ""
+    return f"""DELETE {{ {_in_knowledge_graph("?s ?p ?o", named)} }}
+WHERE {{
+  GRAPH <{graph}> {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} {_others(graph, named, dropped)} }}
+}} ;
+"""
+
+
+def orphans_of(graph: str, keep: Iterable[str] = (), named: bool = True, dropped: Iterable[str] = ()) -> str:
+    """An update deleting what the knowledge graph says of the entities `graph` mentions that no
+    other article mentions (and that are not in `keep`). Sent in the same request as the graph's
+    drop or replacement, so a build killed at any moment leaves no entity that no article mentions.
+    `dropped`: other graphs dropped in the same request, whose mentions do not count."""
     kept = ", ".join(f"<{k}>" for k in sorted(keep))
     keep_filter = f"FILTER(?e NOT IN ({kept}))" if kept else ""
     return (
-        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{\n"
+        f"DELETE {{ {_in_knowledge_graph('?e ?p ?o', named)} }} WHERE {{\n"
         f"  GRAPH <{graph}> {{ ?e <{KG.mentionedIn}> <{graph}> }} {keep_filter}\n"
-        f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?e <{KG.mentionedIn}> ?a }} FILTER(?h != <{graph}>) }}\n"
-        f"  GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}"
+        f"  FILTER NOT EXISTS {{ GRAPH ?other {{ ?e <{KG.mentionedIn}> ?a }} {_others(graph, named, dropped)} }}\n"
+        f"  {_in_knowledge_graph('?e ?p ?o', named)} }}"
     )
 
 
 @dataclass
 class ArticleGraph:
-    """What one article puts in the store: its own graph, and its share of the entities graph."""
+    """What one article puts in the store. Its own graph holds its facts and their evidence; the
+    knowledge graph gets its facts and the descriptions of the entities it names."""
 
     iri: str
-    triples: list[Triple]
-    entities: list[Triple] = field(default_factory=list)
+    facts: list[Triple] = field(default_factory=list)  # what it states: both graphs
+    evidence: list[Triple] = field(default_factory=list)  # the sentences behind them: its graph
+    descriptions: list[Triple] = field(default_factory=list)  # what its entities are: the knowledge graph
     # graphs of earlier versions of the same file, dropped in the same step as this one is written
     replaces: list[str] = field(default_factory=list)
 
+    @property
+    def triples(self) -> list[Triple]:
+        """The article's own graph."""
+        return self.facts + self.evidence
+
+    @property
+    def shared(self) -> list[Triple]:
+        """Its share of the knowledge graph."""
+        return self.descriptions + self.facts
+
     def __len__(self) -> int:
-        return len(self.triples) + len(self.entities)
+        return 2 * len(self.facts) + len(self.evidence) + len(self.descriptions)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A query's dataset given beside its text, as the SPARQL Protocol's default-graph-uri and
+    named-graph-uri do: graph IRIs, the knowledge graph's naming the store's default graph. No
+    named graphs given: every named graph (as Oxigraph's and Virtuoso's servers read it)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
 
 
 @dataclass
@@ -91,52 +148,57 @@ class QueryResult:
 
 
 class Store(ABC):
-    """A dataset of one named graph per article, queried as their union."""
+    """A dataset of one named graph per article and the knowledge graph, the default graph of queries."""
 
     location: str
 
     @abstractmethod
-    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
-        """Run a query; with `max_rows`, a result of more rows or triples raises `ResultTooLarge`."""
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
+        """Run a query; with `max_rows`, a result of more rows or triples raises `ResultTooLarge`;
+        with `dataset`, over those graphs instead of the knowledge graph and every article graph."""
 
     @abstractmethod
     def update(self, sparql: str) -> None: ...
 
     @abstractmethod
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
-        """Make `graph` hold exactly `triples`, atomically: readers see the old graph or the new one."""
+        """Make `graph` hold exactly `triples`, atomically: readers see the old graph or the new one.
+        The old graph's facts leave the knowledge graph unless another article states them."""
 
     @abstractmethod
-    def drop_graph(self, graph: str) -> None: ...
+    def drop_graph(self, graph: str) -> None:
+        """Drop a graph in one request: its facts leave the knowledge graph unless another article
+        states them, and so do the descriptions of the entities only it mentioned."""
 
     @abstractmethod
     def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
-        """Add `triples` to `graph`, keeping what it holds (the entities graph grows this way)."""
+        """Add `triples` to `graph`, keeping what it holds (the knowledge graph grows this way)."""
 
     def write_articles(self, articles: Sequence[ArticleGraph]) -> None:
-        """Replace each article's graph with its new triples and merge its entity descriptions."""
+        """Replace each article's graph with its new triples and merge its share of the knowledge graph."""
         for article in articles:
             self.replace_graph(article.iri, article.triples)
-            self.merge_graph(ENTITIES_GRAPH, article.entities)
+            self.merge_graph(KNOWLEDGE_GRAPH, article.shared)
             for old in article.replaces:
-                self.update(f"{orphans_of(old)} ;\nDROP SILENT GRAPH <{old}>")
+                self.drop_graph(old)
 
     def prune_entities(self) -> None:
         """Drop the descriptions of entities that no article mentions any more."""
-        self.update(PRUNE_ENTITIES)
+        self.update(prune_entities_update())
 
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
         """Every quad in the store (for dumps and whole-graph work)."""
 
     def load_quads(self, quads: Iterable[Quad]) -> int:
-        """Add quads grouped by graph, each graph replaced as a whole (the entities graph is
+        """Add quads grouped by graph, each graph replaced as a whole (the knowledge graph is
         merged). Returns the count added."""
         by_graph: dict[str, list[Triple]] = {}
         for s, p, o, g in quads:
             by_graph.setdefault(str(g), []).append((s, p, o))
         for g, triples in by_graph.items():
-            if g == ENTITIES_GRAPH:
+            if g == KNOWLEDGE_GRAPH:
                 self.merge_graph(g, triples)
             else:
                 self.replace_graph(g, triples)
@@ -256,7 +318,12 @@ def _statements(triples: Iterable[Triple], graph: str | None = None) -> list[str
     return [f"{t(s)} {t(p)} {t(o)}{end}" for s, p, o in triples]
 
 
-def _oxigraph_quads(graph: ox.NamedNode, triples: Iterable[Triple]) -> list[ox.Quad]:
+def _graph_name(graph: str) -> ox.NamedNode | ox.DefaultGraph:
+    """The embedded store holds the knowledge graph as its default graph."""
+    return ox.DefaultGraph() if graph == KNOWLEDGE_GRAPH else _named_node(graph)
+
+
+def _oxigraph_quads(graph: ox.NamedNode | ox.DefaultGraph, triples: Iterable[Triple]) -> list[ox.Quad]:
     quad, conv = ox.Quad, to_oxigraph
     return [quad(conv(s), conv(p), conv(o), graph) for s, p, o in triples]
 
@@ -289,7 +356,71 @@ def is_destructive(sparql: str) -> bool:
     return parsed_as_destructive(sparql)
 
 
+# Strings, IRIs and comments, blanked out before looking for keywords in a query's text.
+STRINGS_IRIS_COMMENTS = re.compile(
+    r'#[^\n]*|"""(?:[^\\]|\\.)*?"""|' + r"'''(?:[^\\]|\\.)*?'''|"
+    r'"(?:[^"\\\n]|\\.)*"|' + r"'(?:[^'\\\n]|\\.)*'|" + r'<[^<>"{}|^`\\\s]*>'
+)
+_DATASET_CLAUSE = re.compile(r"(?i)(?<![\w:?$])FROM(?![\w:-])")
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """True if the query names its own dataset (FROM or FROM NAMED): then that dataset is used,
+    and not the knowledge graph as the default graph."""
+    return bool(_DATASET_CLAUSE.search(STRINGS_IRIS_COMMENTS.sub(" ", sparql)))
+
+
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+# Oxigraph's parser lists what it expected; a rule the query breaks (a variable neither grouped nor
+# aggregated) comes as a sentence among the tokens.
+_BROKEN_RULE = re.compile(r"(?:^|, )([A-Z][a-z]+(?: [^\s,\[\]\"]+){2,})")
+
+
+def broken_rule(message: str) -> str | None:
+    """The rule a whole but wrong query breaks, if the parser names one ("The SELECT contains a
+    variable that is unbound"), else None."""
+    m = _BROKEN_RULE.search(message)
+    return m.group(1) if m else None
+
+
+# The words SPARQL writes bare (no ?, :, quotes or brackets): its keywords, `a`, true and false.
+_BARE_WORDS = (
+    "SELECT", "DISTINCT", "REDUCED", "WHERE", "FROM", "NAMED", "PREFIX", "BASE", "ASK", "CONSTRUCT", "DESCRIBE",
+    "OPTIONAL", "FILTER", "UNION", "MINUS", "BIND", "VALUES", "GRAPH", "SERVICE", "SILENT", "AS", "ORDER", "GROUP",
+    "BY", "HAVING", "LIMIT", "OFFSET", "ASC", "DESC", "NOT", "EXISTS", "IN", "UNDEF", "SEPARATOR", "TRUE", "FALSE",
+    "A",
+)
+# Built-in functions, written bare before "(".
+_FUNCTIONS = (
+    "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "BNODE", "RAND", "ABS", "CEIL", "FLOOR",
+    "ROUND", "CONCAT", "STRLEN", "UCASE", "LCASE", "ENCODE_FOR_URI", "CONTAINS", "STRSTARTS", "STRENDS",
+    "STRBEFORE", "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES", "SECONDS", "TIMEZONE", "TZ", "NOW",
+    "UUID", "STRUUID", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "COALESCE", "IF", "STRLANG", "STRDT",
+    "SAMETERM", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL", "ISNUMERIC", "REGEX", "SUBSTR", "REPLACE",
+    "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT", "TRIPLE", "SUBJECT", "PREDICATE", "OBJECT",
+    "ISTRIPLE", "LANGDIR", "HASLANG", "HASLANGDIR", "ISDATE",
+)
+_BARE_WORD = re.compile(r"(?<![\w?$:@^.-])([A-Za-z][A-Za-z_0-9]+)(?![\w:-])")
+
+
+def _misspelt_keyword(sparql: str, line: int, column: int) -> tuple[int, int, str, str] | None:
+    """A bare word up to the error that is no SPARQL keyword but looks like one ('SELEKT'):
+    (line, column, word, keyword), pointing at the word rather than where the parser gave up."""
+    import difflib
+
+    lines = sparql.split("\n")
+    end = sum(len(x) + 1 for x in lines[: line - 1]) + column
+    code = STRINGS_IRIS_COMMENTS.sub(lambda m: " " * len(m.group(0)), sparql)[:end]
+    for m in _BARE_WORD.finditer(code):
+        word = m.group(1)
+        if word.upper() in _BARE_WORDS or word.upper() in _FUNCTIONS:
+            continue
+        close = difflib.get_close_matches(word.upper(), _BARE_WORDS, n=1, cutoff=0.7)
+        if close:
+            at_line = code.count("\n", 0, m.start()) + 1
+            at_column = m.start() - (code.rfind("\n", 0, m.start()) + 1) + 1
+            return at_line, at_column, word, close[0]
+    return None
 
 
 def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
@@ -298,6 +429,10 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
     if not m:
         return QuerySyntaxError(message.splitlines()[0] if message else "invalid query", sparql)
     line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
+    misspelt = None if "Prefix not found" in detail else _misspelt_keyword(sparql, line, column)
+    if misspelt:
+        line, column, word, keyword = misspelt
+        return QuerySyntaxError(f"'{word}' is not a SPARQL keyword (did you mean {keyword}?)", sparql, line, column)
     if "Prefix not found" in detail:
         lines = sparql.splitlines() or [""]
         text = lines[min(line, len(lines)) - 1][: column - 1]
@@ -307,6 +442,10 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
         if pm:
             column = pm.start() + 1
         detail = f"undeclared prefix '{name}:' (declare it with PREFIX, or see \\prefixes)"
+    elif rule := broken_rule(detail):
+        detail = rule[0].lower() + rule[1:]
+        if "unbound" in rule and "SELECT" in rule:
+            detail += " (with GROUP BY, select only grouped variables or aggregates such as SAMPLE(?x))"
     else:
         undeclared = _first_undeclared_prefix(sparql, line, column)
         if undeclared is not None:
@@ -318,6 +457,22 @@ def syntax_error(message: str, sparql: str) -> QuerySyntaxError:
             if len(detail) > 160:
                 detail = detail[:157] + "..."
     return QuerySyntaxError(detail, sparql, line, column)
+
+
+def check_syntax(sparql: str) -> None:
+    """Raise QuerySyntaxError (line, column, caret) if `sparql` is not a valid query. Parsed by
+    running it on an empty in-memory store, which answers at once. A query calling a SERVICE is
+    read by SPARQL's grammar instead (running it here would send the request)."""
+    if re.search(r"(?i)\bSERVICE\b", STRINGS_IRIS_COMMENTS.sub(" ", sparql)):
+        from kg.sparqlparse import parse
+
+        if parse(sparql).services:  # a whole text the grammar reads, with SERVICE calls
+            return
+    # Oxigraph parses the whole query before evaluating any of it: a broken one never calls out.
+    try:
+        ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise syntax_error(str(e), sparql) from None
 
 
 # Comments, strings and IRIs, where a colon is not a prefixed name's.
@@ -403,21 +558,29 @@ class OxigraphStore(Store):
         except OSError:
             return "?"
 
-    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+    def query(self, sparql: str, *, timeout: float | None = None, max_rows: int | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
         # Oxigraph's query interface parses with the query grammar only, so it cannot run an
         # update: the grammar check is needed only to name the refusal.
         for attempt in range(self._SNAPSHOT_TRIES):
             try:
-                return self._query(sparql, max_rows)
+                return self._query(sparql, max_rows, dataset)
             except StoreError as e:
                 if not (self.read_only and _file_vanished(e)) or attempt + 1 == self._SNAPSHOT_TRIES:
                     raise
                 self._db = self._open_snapshot()
         raise AssertionError("unreachable")
 
-    def _query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+    def _query(self, sparql: str, max_rows: int | None = None, dataset: Dataset | None = None) -> QueryResult:
+        chosen: dict[str, object] = {}
+        if dataset is not None and dataset.default:
+            chosen["default_graph"] = [_graph_name(g) for g in dataset.default]
+        if dataset is not None and dataset.named:
+            chosen["named_graphs"] = [_named_node(g) for g in dataset.named]
         try:
-            result = self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            # The store's default graph is the knowledge graph: FROM and FROM NAMED, when given,
+            # replace it as SPARQL says.
+            result = self._db.query(sparql, prefixes=PREFIXES, **chosen)
         except SyntaxError as e:
             if is_update(sparql):
                 raise UpdateRefused(UPDATE_REFUSED) from None
@@ -452,6 +615,9 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         self._writable()
+        if graph == KNOWLEDGE_GRAPH:
+            self._update(f"DROP SILENT DEFAULT ; INSERT DATA {{ {''.join(_statements(triples))} }}", graph)
+            return
         g = _named_node(graph)
         if self._db.contains_named_graph(g):
             self._replace(graph, list(triples), [])
@@ -466,7 +632,7 @@ class OxigraphStore(Store):
 
     def merge_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         self._writable()
-        quads = _oxigraph_quads(_named_node(graph), triples)
+        quads = _oxigraph_quads(_graph_name(graph), triples)
         try:
             self._db.extend(quads)
         except OSError as e:
@@ -490,14 +656,20 @@ class OxigraphStore(Store):
     def _write_articles(self, articles: Sequence[ArticleGraph]) -> None:
         fresh: list[str] = []
         for article in articles:
-            described = self._new_descriptions(article.entities)
             g = _named_node(article.iri)
             if article.replaces or self._db.contains_named_graph(g):
-                self._replace(article.iri, article.triples, described, article.replaces)
+                self._replace(article.iri, article.triples, article.shared, article.replaces)
                 continue
-            fresh += _statements(described, ENTITIES_GRAPH)
-            fresh += _statements(article.triples, article.iri)
-            if not article.triples:
+            # Each fact goes to the article's graph and to the default graph (the knowledge graph):
+            # its terms are written out once for both.
+            t = term_text
+            stated = [f"{t(s)} {t(p)} {t(o)}" for s, p, o in article.facts]
+            in_article = f" <{article.iri}> .\n"
+            fresh += [line + in_article for line in stated]
+            fresh += [line + " .\n" for line in stated]
+            fresh += _statements(article.evidence, article.iri)
+            fresh += _statements(self._not_yet_described(article.descriptions))
+            if not article.facts and not article.evidence:
                 self._db.add_graph(g)
         if fresh:
             self._bulk_load(fresh, f"cannot write {len(articles)} articles")
@@ -512,9 +684,9 @@ class OxigraphStore(Store):
 
     def prune_entities(self) -> None:
         self._described.clear()
-        super().prune_entities()
+        self._update(prune_entities_update(named=False), KNOWLEDGE_GRAPH)
 
-    def _new_descriptions(self, triples: list[Triple]) -> list[Triple]:
+    def _not_yet_described(self, triples: list[Triple]) -> list[Triple]:
         """Entity descriptions not yet written by this writer (the same country is described by
         most articles; skipping repeats saves converting and storing them again)."""
         seen = self._described
@@ -526,24 +698,27 @@ class OxigraphStore(Store):
 
     def _replace(self, graph: str, triples: list[Triple], shared: list[Triple], earlier: Sequence[str] = ()) -> None:
         # One update request is one transaction in Oxigraph: the old graph and the new one are
-        # never both visible, and a crash leaves one of them whole.
-        # Entities only the old version mentioned go in the same transaction (a kill -9 after it
-        # leaves no orphan description); what the new version mentions stays.
+        # never both visible, and a crash leaves one of them whole. The old version's facts leave
+        # the knowledge graph in the same transaction, and so do the descriptions of entities only
+        # the old version mentioned (a kill -9 after it leaves no orphan description); what the
+        # new version mentions stays. The graphs of earlier versions of the same file (a changed
+        # file is a new article) go too.
         body = "".join(_statements(triples))
         extra = "".join(_statements(shared))
-        more = f" GRAPH <{ENTITIES_GRAPH}> {{ {extra} }}" if extra else ""
-        mentioned = KG.mentionedIn
-        keep = {str(s) for s, p, _ in triples if p == mentioned}
-        # The graphs of earlier versions of the same file (a changed file is a new article) go too.
+        keep = {str(s) for s, p, _ in triples if p == KG.mentionedIn}
         gone = [graph, *earlier]
-        prune = " ;\n".join(orphans_of(g, keep) for g in gone)
+        retract = "".join(retract_facts(g, named=False, dropped=gone) for g in gone)
+        prune = "".join(f"{orphans_of(g, keep, named=False, dropped=gone)} ;\n" for g in gone)
         drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in gone)
-        try:
-            self._db.update(f"{prune} ;\n{drops} ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }}{more} }}")
-        except OSError as e:
-            raise StoreError(f"cannot write graph {graph}: {e}") from None
+        self._update(f"{retract}{prune}{drops} ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }} {extra} }}", graph)
         self._described.clear()  # descriptions may have gone: write them again when named again
         self._count(len(triples) + len(shared))
+
+    def _update(self, text: str, graph: str) -> None:
+        try:
+            self._db.update(text)
+        except OSError as e:
+            raise StoreError(f"cannot write graph {graph}: {e}") from None
 
     def _count(self, written: int) -> None:
         self._unflushed += written
@@ -552,16 +727,18 @@ class OxigraphStore(Store):
             self._unflushed = 0
 
     def load_quads(self, quads: Iterable[Quad]) -> int:
-        """Add quads, each graph replaced as a whole and the entities graph merged.
+        """Add quads, each graph replaced as a whole and the knowledge graph merged.
 
-        Graphs the store does not hold yet (and the entities graph) stream through Oxigraph's bulk
+        Graphs the store does not hold yet stream through Oxigraph's bulk
         loader (several times faster than transactions, but not atomic: an interrupted load can
         leave part of a new graph, which a second load of the same file replaces). Graphs it
         already holds are collected and replaced one transaction each, so their old content never
-        mixes with the new.
+        mixes with the new. The knowledge graph is merged last, after replaced articles took their
+        old facts out of it.
         """
         self._writable()
-        existing: dict[str, bool] = {ENTITIES_GRAPH: False}
+        existing: dict[str, bool] = {}
+        shared: list[Triple] = []
         replaced: dict[str, list[Triple]] = {}
         count = 0
         chunk: list[str] = []
@@ -576,6 +753,9 @@ class OxigraphStore(Store):
                 held = existing.get(name)  # type: ignore[assignment]
                 if held is None:
                     held = existing[name] = self._db.contains_named_graph(_named_node(name))
+            if name == KNOWLEDGE_GRAPH:
+                shared.append((s, p, o))
+                continue
             if held:
                 replaced.setdefault(name, []).append((s, p, o))
                 continue
@@ -587,19 +767,28 @@ class OxigraphStore(Store):
             self._bulk_load(chunk, "load failed")
         for name, triples in replaced.items():
             self.replace_graph(name, triples)
+        for start in range(0, len(shared), self.LOAD_CHUNK):
+            self._bulk_load(_statements(shared[start:start + self.LOAD_CHUNK]), "load failed")
         if replaced:  # a replaced graph may have held the last mention of an entity
             self.prune_entities()
         return count
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
-        self._db.update(f"DROP SILENT GRAPH <{graph}>")
+        self._described.clear()
+        if graph == KNOWLEDGE_GRAPH:
+            self._update("DROP SILENT DEFAULT", graph)
+            return
+        # One request: the article's facts and the descriptions only it needed go with its graph.
+        self._update(f"{retract_facts(graph, named=False)}{orphans_of(graph, named=False)} ;\n"
+                     f"DROP SILENT GRAPH <{graph}>", graph)
 
     def quads(self) -> Iterator[Quad]:
+        """Every quad, the default graph's under the knowledge graph's name (as a server holds it)."""
+        knowledge = URIRef(KNOWLEDGE_GRAPH)
         for q in self._db.quads_for_pattern(None, None, None, None):
-            if isinstance(q.graph_name, ox.DefaultGraph):
-                continue
-            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
+            graph = knowledge if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name)
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
 
     def dump(self, out: IO[bytes], mime: str) -> None:
         self._db.dump(out, format=ox.RdfFormat.from_media_type(mime))

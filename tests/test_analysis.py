@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from kg import analysis, cli, netgraph
 from kg.errors import UsageError
-from kg.store import OxigraphStore
+from kg.store import ArticleGraph, OxigraphStore
 
 ARTICLE = "https://w3id.org/kg-news/id/article/t1"
 TEXT = """
@@ -61,7 +61,8 @@ kgid:georgetown-us a kg:Place ; rdfs:label "Georgetown" ; kg:inCountry kgid:usa 
 def load(store: OxigraphStore, graph: str, text: str) -> None:
     g = Graph()
     g.parse(data=text, format="turtle")
-    store.replace_graph(graph, list(g))
+    triples = list(g)
+    store.write_articles([ArticleGraph(graph, triples)])  # stated in its graph and the knowledge graph
 
 
 @pytest.fixture

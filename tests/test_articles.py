@@ -218,3 +218,48 @@ def test_dateline_place_and_date_reach_the_main_event(extractor) -> None:
 def test_wire_dateline_with_day_and_agency(opening: str, place: str, date: PartialDate | None) -> None:
     article = parse_article("wire.txt", f"Ministers Meet\n\n{opening}".encode(), None)
     assert (article.dateline_place, article.date) == (place, date)
+
+
+# --- labelled, numeric and Roman-numeral header dates, and the day the opening calls today --------------
+
+
+@pytest.mark.parametrize(("header", "date"), [
+    ("Published : 09/07/2024 08:43 PM", "2024-07-09"),  # both parts 12 or less: day first
+    ("News story | Date: 11/09/2020", "2020-09-11"),
+    ("Posted on 3 March 2025", "2025-03-03"),
+    ("Updated 25.03.2025", "2025-03-25"),
+    ("Published: 9 July 2024 | Updated: 10 July 2024", "2024-07-09"),  # the first date is the article's
+    ("20 II 2018", "2018-02-20"),
+    ("07/10/2021 | 04:38am EDT", "2021-07-10"),  # a US time zone: month first
+    ("Date: 03/04/2022\nPARIS, April 3 -", "2022-04-03"),  # the written date says which reading
+])
+def test_labelled_numeric_and_roman_header_dates(header: str, date: str) -> None:
+    article = parse_article("a.txt", f"Ministers Hold Talks\n\n{header}\n\nThe ministers met.\n".encode())
+    assert article.date is not None and article.date.iso() == date
+
+
+def test_ambiguous_numeric_date_follows_the_order_of_the_articles_other_numeric_dates() -> None:
+    text = ("Ministers Hold Talks\n\nDate: 03/04/2022\n\nThe ministers met. The accord signed on 12/25/2021 "
+            "comes into force soon.\n")
+    assert parse_article("a.txt", text.encode()).date == PartialDate(2022, 3, 4)
+
+
+def test_header_number_that_is_no_date_gives_no_date() -> None:
+    text = "Ministers Hold Talks\n\nResolution 45/13\nPress release 2024/117\n\nThe ministers met.\n"
+    assert parse_article("a.txt", text.encode()).date is None
+
+
+@pytest.mark.parametrize(("opening", "date"), [
+    ("The commission met today, 29 January 2013, in Geneva", "2013-01-29"),
+    ("The ministers met this evening [Wednesday 26 February 2025] in Dublin", "2025-02-26"),
+    ("The minister will tomorrow, Thursday 2 November 2006, hold talks in Beijing", "2006-11-01"),
+    ("ADDIS ABABA February 6/2022 /Agency/ The ministers met", "2022-02-06"),
+])
+def test_date_the_opening_paragraph_gives_to_today(opening: str, date: str) -> None:
+    article = parse_article("a.txt", f"Ministers Hold Talks\n\n{opening}{BODY}".encode())
+    assert article.date is not None and article.date.iso() == date
+
+
+def test_today_without_a_date_after_it_gives_no_date() -> None:
+    text = "Ministers Hold Talks\n\nThe ministers met today, and on 29 January 2013 they will meet again" + BODY
+    assert parse_article("a.txt", text.encode()).date is None

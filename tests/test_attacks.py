@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.ontology import KG, KGID
-from kg.store import OxigraphStore
+from kg.store import ArticleGraph, OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ def small_store(tmp_path: Path) -> Path:
     article = KGID["article/small"]
     triples = [(article, RDF.type, KG.Article)]
     triples += [(KGID[f"thing/{i}"], RDFS.label, Literal(f"thing number {i}")) for i in range(600)]
-    store.replace_graph(str(article), triples)
+    store.write_articles([ArticleGraph(str(article), facts=triples)])  # its graph and the knowledge graph
     store.close()
     return path
 
@@ -134,7 +134,7 @@ def count(store: Path, query: str) -> int:
         return int(s.query(query).rows[0][0])
 
 
-EVIDENCE = "SELECT (COUNT(*) AS ?n) WHERE { ?e a kg:Evidence }"
+EVIDENCE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?e a kg:Evidence } }"
 
 
 def test_two_articles_from_standard_input_are_both_kept(tmp_path: Path) -> None:
@@ -583,40 +583,42 @@ def _article_naming(article: URIRef, people: list[str]) -> tuple[list[tuple], li
     return own, described
 
 
-ORPHANS = (f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{KGID['entities']}> {{ ?e ?p ?o }} "
+# Entities described in the knowledge graph that no article mentions, and facts of the knowledge
+# graph that no article states any more.
+ORPHANS = ("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(?c != kg:Article) "
            "FILTER NOT EXISTS { GRAPH ?g { ?e kg:mentionedIn ?a } } }")
+STALE = ("SELECT (COUNT(*) AS ?n) WHERE { ?e kg:mentionedIn ?a "
+         "FILTER NOT EXISTS { GRAPH ?g { ?e kg:mentionedIn ?a } } }")
 
 
 def test_a_replaced_or_dropped_article_takes_its_orphans_in_the_same_step(tmp_path: Path) -> None:
     from kg.build import _drop_replaced, _Plan
-    from kg.ontology import ENTITIES_GRAPH
     from kg.store import ArticleGraph
 
-    assert str(KGID["entities"]) == ENTITIES_GRAPH
     path = tmp_path / "kg"
     a, b = KGID["article/a"], KGID["article/b"]
     with OxigraphStore(path) as store:
         for article, people in ((a, ["Ana", "Ben", "Cleo"]), (b, ["Cleo"])):
             own, described = _article_naming(article, people)
-            store.write_articles([ArticleGraph(str(article), own, described)])
+            store.write_articles([ArticleGraph(str(article), own, descriptions=described)])
         # a changed version of a no longer names Ben; no prune runs after it (as if killed there)
         own, described = _article_naming(a, ["Ana"])
-        store.write_articles([ArticleGraph(str(a), own, described)])
-    assert count(path, ORPHANS) == 0
+        store.write_articles([ArticleGraph(str(a), own, descriptions=described)])
+    assert count(path, ORPHANS) == count(path, STALE) == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Ben" }') == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Cleo" }') == 1  # b still names her
     # a changed file is a new article: its earlier version goes in the same step as it is written
     a2 = KGID["article/a2"]
     with OxigraphStore(path) as store:
         own, described = _article_naming(a2, ["Dan"])
-        store.write_articles([ArticleGraph(str(a2), own, described, replaces=[str(a)])])
-    assert count(path, ORPHANS) == 0
+        store.write_articles([ArticleGraph(str(a2), own, descriptions=described, replaces=[str(a)])])
+    assert count(path, ORPHANS) == count(path, STALE) == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Ana" }') == 0
     assert count(path, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{a}> {{ ?s ?p ?o }} }}") == 0
     # and an earlier version found by a later build goes with what only it named
     with OxigraphStore(path) as store:
         _drop_replaced(store, _Plan(replaced={"b.txt": [str(b)]}, unchanged_sources={"b.txt"}))
-    assert count(path, ORPHANS) == 0
+    assert count(path, ORPHANS) == count(path, STALE) == 0
     assert count(path, 'SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label "Cleo" }') == 0
 
 
@@ -656,8 +658,11 @@ def test_drawings_see_a_label_changed_in_place(small_store: Path, tmp_path: Path
 
     assert label_now() == "thing number 5"
     with OxigraphStore(small_store) as writer:  # same size, same article hash: only the text changes
-        writer.update(f'DELETE DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number 5" }} }} ;'
-                      f'INSERT DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number X" }} }}')
+        # in the article's graph and in the knowledge graph (the default graph) alike
+        writer.update(f'DELETE DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number 5" }} '
+                      f'<{thing}> rdfs:label "thing number 5" }} ;'
+                      f'INSERT DATA {{ GRAPH <{KGID["article/small"]}> {{ <{thing}> rdfs:label "thing number X" }} '
+                      f'<{thing}> rdfs:label "thing number X" }}')
     assert label_now() == "thing number X"
 
 
@@ -672,10 +677,12 @@ def test_svg_exports_are_well_formed_and_show_labels_literally(tmp_path: Path) -
     odd, other = KGID["person/odd"], KGID["country/NZL"]
     title = "A &lt; B &#x1F; C & D \x1f E"
     with OxigraphStore(store) as s:
-        s.replace_graph(str(article), [(article, RDF.type, KG.Article), (odd, KG.represents, other),
-                                       (odd, KG.mentionedIn, article), (other, KG.mentionedIn, article)])
-        s.merge_graph(str(KGID["entities"]), [(odd, RDF.type, KG.Official), (odd, RDFS.label, Literal(title)),
-                                              (other, RDF.type, KG.Country), (other, RDFS.label, Literal("NZ"))])
+        s.write_articles([ArticleGraph(
+            str(article),
+            facts=[(article, RDF.type, KG.Article), (odd, KG.represents, other),
+                   (odd, KG.mentionedIn, article), (other, KG.mentionedIn, article)],
+            descriptions=[(odd, RDF.type, KG.Official), (odd, RDFS.label, Literal(title)),
+                          (other, RDF.type, KG.Country), (other, RDFS.label, Literal("NZ"))])])
     out = tmp_path / "odd.svg"
     done = kg("export", "--store", str(store), "--all", "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -691,8 +698,8 @@ def test_escape_sequences_from_titles_and_servers_never_reach_the_terminal(tmp_p
     store = tmp_path / "kg"
     article = KGID["article/esc"]
     with OxigraphStore(store) as s:
-        s.replace_graph(str(article), [(article, RDF.type, KG.Article),
-                                       (article, RDFS.label, Literal("\x1b]0;owned\x07\x1b[2JTitle"))])
+        s.write_articles([ArticleGraph(str(article), facts=[
+            (article, RDF.type, KG.Article), (article, RDFS.label, Literal("\x1b]0;owned\x07\x1b[2JTitle"))])])
     done = kg("query", "--store", str(store), "SELECT ?t WHERE { ?a a kg:Article ; rdfs:label ?t }")
     assert done.returncode == 0 and "\x1b" not in done.stdout and "\\x1b]0;owned" in done.stdout
     done = kg("shell", "--store", str(store), stdin="SELECT ?t WHERE { ?a a kg:Article ; rdfs:label ?t }\n")

@@ -150,7 +150,7 @@ def test_staging_graphs_left_by_a_lost_connection_are_cleaned_and_never_counted(
     store = EndpointStore(server.sparql, graph_store_url="none", batch_size=100)
     store.replace_graph(article, big_article(article, 450))
     assert staging_graphs(endpoint) == []
-    count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{KGID['thing/1']}> ?p ?o }}").rows[0][0]
+    count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ <{KGID['thing/1']}> ?p ?o }} }}").rows[0][0]
     assert int(count) == 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.articles import parse_article
-from kg.dates import PartialDate, find_dates
+from kg.dates import PartialDate, find_dates, find_numeric_dates, numeric_order, written_day_months
 
 JULY_2025 = PartialDate(2025, 7, 11)
 
@@ -156,3 +156,31 @@ def test_a_weekday_after_a_reported_future_is_the_past_one():
     anchor = PartialDate(2025, 9, 3)  # a Wednesday
     found = find_dates("The navies will train together, the minister said on Tuesday after meeting her.", anchor)
     assert [(d.date, d.future) for d in found] == [(PartialDate(2025, 9, 2), False)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Warsaw, 20 II 2018", [("20 II 2018", "2018-02-20")]),
+    ("Warsaw, 5.XI.2019", [("5.XI.2019", "2019-11-05")]),
+    ("ADDIS ABABA February 6/2022 /Agency/", [("February 6/2022", "2022-02-06")]),
+    ("World War II 1945", [("1945", "1945")]),  # a Roman numeral with no day before it is no month
+])
+def test_roman_numeral_months_and_slashed_years(text: str, expected: list[tuple[str, str]]) -> None:
+    assert dates(text, None) == expected
+
+
+def test_numeric_dates_are_day_first_unless_told_or_unambiguous() -> None:
+    def iso(text: str, month_first: bool = False, known: frozenset[tuple[int, int]] = frozenset()) -> list[str]:
+        return [d.date.iso() for d in find_numeric_dates(text, month_first, known)]
+
+    assert iso("on 09/07/2024") == ["2024-07-09"]
+    assert iso("on 09/07/2024", month_first=True) == ["2024-09-07"]
+    assert iso("on 07/25/2024") == ["2024-07-25"]  # 25 can only be the day
+    assert iso("on 09/07/2024", month_first=True, known=frozenset({(7, 9)})) == ["2024-07-09"]
+    assert iso("on 31/31/2024, resolution 2024/117, 1.2.3") == []
+
+
+def test_numeric_order_of_a_text() -> None:
+    assert numeric_order("signed on 12/25/2021") is True
+    assert numeric_order("signed on 25/12/2021") is False
+    assert numeric_order("signed on 03/04/2021") is None
+    assert written_day_months("KUALA LUMPUR, July 9 (Agency) and on 3 March") == {(7, 9), (3, 3)}

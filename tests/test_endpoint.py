@@ -13,8 +13,8 @@ from rdflib.namespace import RDF, RDFS, Namespace
 
 from kg.endpoint import EndpointStore, guess_graph_store, with_prefixes
 from kg.errors import QuerySyntaxError, StoreError, UpdateRefused, UsageError
-from kg.ontology import KG, KGID
-from kg.store import open_store
+from kg.ontology import KG, KGID, PREFIXES
+from kg.store import ArticleGraph, open_store
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain namespace: pytest probes module attributes
 
@@ -48,6 +48,11 @@ def sample(graph: str, size: int = 3) -> list[tuple]:
     for i in range(size):
         triples.append((KGID[f"official/o{i}"], RDFS.label, Literal(f"Official {i}", lang="en")))
     return triples
+
+
+def stated(store: EndpointStore, graph: str, triples: list[tuple]) -> None:
+    """An article stating `triples`: in its own graph and in the knowledge graph (queries' default)."""
+    store.write_articles([ArticleGraph(graph, triples)])
 
 
 def graph_of(store: EndpointStore, graph: str) -> Graph:
@@ -96,7 +101,7 @@ def test_prefixes_are_added_on_one_line_only_when_missing() -> None:
     first, rest = text.split("\n", 1)
     assert "PREFIX rdfs:" in first and "PREFIX kg:" not in first
     assert rest.startswith("PREFIX kg: <http://other/>")
-    declared_all = "".join(f"PREFIX {p}: <http://x/{p}#>\n" for p in ("kg", "kgid", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dct"))
+    declared_all = "".join(f"PREFIX {p}: <http://x/{p}#>\n" for p in PREFIXES)
     assert with_prefixes(declared_all + "ASK {}") == (declared_all + "ASK {}", 0)
 
 
@@ -105,7 +110,7 @@ def test_prefixes_are_added_on_one_line_only_when_missing() -> None:
 
 def test_select_ask_construct_with_project_prefixes(endpoint: EndpointStore) -> None:
     g = article(1)
-    endpoint.replace_graph(g, sample(g))
+    stated(endpoint, g, sample(g))
     result = endpoint.query("SELECT ?o ?label WHERE { ?o rdfs:label ?label FILTER(LANG(?label) = 'en') } ORDER BY ?o")
     assert result.kind == "select" and result.vars == ["o", "label"]
     assert result.rows[0] == (KGID["official/o0"], Literal("Official 0", lang="en"))
@@ -125,7 +130,7 @@ def test_a_query_declaring_a_project_prefix_itself_uses_its_own(endpoint: Endpoi
 
 def test_unbound_variables_are_none(endpoint: EndpointStore) -> None:
     g = article(1)
-    endpoint.replace_graph(g, sample(g, 1))
+    stated(endpoint, g, sample(g, 1))
     result = endpoint.query("SELECT ?a ?missing WHERE { ?a a kg:Article OPTIONAL { ?a kg:nothing ?missing } }")
     assert result.rows == [(URIRef(g), None)]
 
@@ -200,6 +205,9 @@ def test_server_only_errors_are_mapped_back_over_the_prefix_line(endpoint: Endpo
 
 def test_update_runs_with_prefixes(endpoint: EndpointStore) -> None:
     endpoint.update(f"INSERT DATA {{ GRAPH <{article(4)}> {{ kgid:country-nzl a kg:Country }} }}")
+    assert endpoint.query("ASK { GRAPH ?g { kgid:country-nzl a kg:Country } }").boolean is True
+    assert endpoint.query("ASK { kgid:country-nzl a kg:Country }").boolean is False  # not in the knowledge graph
+    endpoint.update("INSERT DATA { GRAPH kgid:graph { kgid:country-nzl a kg:Country } }")
     assert endpoint.query("ASK { kgid:country-nzl a kg:Country }").boolean is True
 
 
@@ -383,7 +391,7 @@ def test_cli_query_formats(virtuoso: _virtuoso.Virtuoso, endpoint: EndpointStore
     from kg.cli import main
 
     g = article(14)
-    endpoint.replace_graph(g, sample(g, 2))
+    stated(endpoint, g, sample(g, 2))
     assert main(["query", "--store", virtuoso.sparql, "--format", "json",
                  "SELECT ?o WHERE { ?o rdfs:label ?l FILTER(LANG(?l) = 'en') } ORDER BY ?o"]) == 0
     data = json.loads(capsys.readouterr().out)

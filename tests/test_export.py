@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from kg import cli, export, netgraph
 from kg.errors import KgError, UsageError
-from kg.store import OxigraphStore
+from kg.store import ArticleGraph, OxigraphStore
 
 PREFIXES = """
 @prefix kg: <https://w3id.org/kg-news/ontology#> .
@@ -100,7 +100,8 @@ def store(tmp_path: Path):
     for iri, text in ((A1, ARTICLE_1), (A2, ARTICLE_2)):
         g = Graph()
         g.parse(data=text, format="turtle")
-        st.replace_graph(iri, list(g))
+        triples = list(g)
+        st.write_articles([ArticleGraph(iri, triples)])
     yield st
     st.close()
 

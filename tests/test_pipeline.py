@@ -185,7 +185,8 @@ def test_kg_build_with_a_killed_worker_says_so_and_exits(tmp_path: Path, varied:
     corpus.mkdir()
     for article in many_articles(varied, 15):
         path, copy = article.source.split("#")
-        (corpus / f"{copy}-{Path(path).name}").write_text(article.text)
+        # each copy its own bytes: identical files are one article, and the workers must still be busy
+        (corpus / f"{copy}-{Path(path).name}").write_text(f"{article.text}\n\n(copy {copy})\n")
     env = {k: v for k, v in os.environ.items() if k not in ("KG_STORE", "KG_MAX_ARTICLE_CHARS")}
     proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--jobs", "2", "--store", str(tmp_path / "s"),
                              str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -13,7 +13,7 @@ from kg import saved
 from kg.articles import ArticleError, parse_article
 from kg.errors import UsageError
 from kg.mapping import to_triples
-from kg.ontology import KG, KGID
+from kg.ontology import KG, KGID, KNOWLEDGE_GRAPH
 from kg.pipeline import extract_articles
 from kg.store import OxigraphStore
 from kg.validate import validate_graph
@@ -62,7 +62,7 @@ def test_any_text_gives_triples_that_conform(extractor) -> None:
         [(_, facts)] = results
         written = to_triples(article, facts)
         graph = Graph()
-        for s, p, o in written.triples + written.entities:
+        for s, p, o in written.triples + written.shared:
             assert isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, (URIRef, Literal))
             assert str(s).startswith(str(KGID)) and not any(c in str(s) for c in ' \n<>"{}')
             graph.add((s, p, as_stored(o)))
@@ -96,9 +96,8 @@ def country_store(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
 def test_any_parameter_value_is_one_literal(country_store: OxigraphStore, value: str) -> None:
     """A country labelled with exactly `value` is found by the saved query bound with `value`: the
     value reached the store as one literal, whatever quotes, braces or keywords it holds."""
-    graph = "https://w3id.org/kg-news/id/article/param-test"
     country, official, post = KGID["country/ZZZ"], KGID["person/p"], KGID["post/p"]
-    country_store.replace_graph(graph, [
+    country_store.replace_graph(KNOWLEDGE_GRAPH, [
         (country, RDF.type, KG.Country), (country, RDFS.label, Literal(value)),
         (country, KG.isoCode, Literal("ZZZ-code")),
         (official, KG.represents, country), (official, RDFS.label, Literal("Pat Doe")),
@@ -107,8 +106,8 @@ def test_any_parameter_value_is_one_literal(country_store: OxigraphStore, value:
     query = saved.get("officials-of-country")
     text = saved.bind(query, {"country": value})
     result = country_store.query(text)
-    assert result.rows == [(Literal("Pat Doe"), Literal("envoy"))]
-    assert len(country_store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows) == 7
+    assert result.rows == [(Literal("Pat Doe"), Literal("envoy"), official, post)]
+    assert len(country_store.query("SELECT * WHERE { ?s ?p ?o }").rows) == 7  # nothing else was written
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -21,7 +21,7 @@ import pytest
 
 from kg.build import build_paths
 from kg.errors import StoreError
-from kg.ontology import ENTITIES_GRAPH, KG
+from kg.ontology import KG, KNOWLEDGE_GRAPH
 from kg.store import OxigraphStore
 
 pytestmark = pytest.mark.slow
@@ -68,20 +68,24 @@ def graphs(store_path: Path, read_only: bool = True) -> dict[str, set[tuple]]:
 
 
 def articles(found: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
-    return {g: t for g, t in found.items() if g != ENTITIES_GRAPH}
+    return {g: t for g, t in found.items() if g != KNOWLEDGE_GRAPH}
 
 
 def assert_whole(found: dict[str, set[tuple]], expected: dict[str, set[tuple]], *, pruned: bool = False) -> None:
-    """Every article graph found is complete, and the entities graph describes every entity those
-    articles mention as a complete build does (and, once pruned, nothing else)."""
-    described = found.get(ENTITIES_GRAPH, set())
-    assert described <= expected[ENTITIES_GRAPH]
+    """Every article graph found is complete, and the knowledge graph holds their facts and
+    describes every entity those articles mention as a complete build does (and, once pruned,
+    nothing else)."""
+    described = found.get(KNOWLEDGE_GRAPH, set())
+    assert described <= expected[KNOWLEDGE_GRAPH]
+    stated = set().union(*(t for g, t in articles(expected).items()))
     mentioned: set[object] = set()
+    facts: set[tuple] = set()
     for graph, triples in articles(found).items():
         assert triples == expected[graph], f"{graph} is not whole"
         mentioned |= {s for s, p, _ in triples if p == KG.mentionedIn}
-    needed = {t for t in expected[ENTITIES_GRAPH] if t[0] in mentioned}
-    assert needed <= described, "an article's entities are not described"
+        facts |= triples & expected[KNOWLEDGE_GRAPH]
+    needed = facts | {t for t in expected[KNOWLEDGE_GRAPH] - stated if t[0] in mentioned}
+    assert needed <= described, "an article's facts or entities are not in the knowledge graph"
     if pruned:
         assert described == needed
 
@@ -196,9 +200,9 @@ def test_second_build_is_told_who_holds_the_lock_and_queries_see_whole_articles(
         assert result.returncode == 0, result.stderr
         rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
         counts = {g.strip("<>"): int(n.split("^^")[0].strip('"')) for g, n in rows}
-        assert all(expected_counts[g] == n for g, n in counts.items() if g != ENTITIES_GRAPH), \
+        assert all(expected_counts[g] == n for g, n in counts.items() if g != KNOWLEDGE_GRAPH), \
             "a query saw part of an article"
-        assert counts.get(ENTITIES_GRAPH, 0) <= expected_counts[ENTITIES_GRAPH]
+        assert counts.get(KNOWLEDGE_GRAPH, 0) <= expected_counts[KNOWLEDGE_GRAPH]
         seen.append(len(counts))
         during += proc.poll() is None
     assert during >= 1 and seen == sorted(seen) and seen[0] >= 1

@@ -72,8 +72,8 @@ def test_page_chrome_is_not_in_the_graph(seeds_store):
 def test_every_fact_has_evidence_with_offsets_into_the_article(seeds_store):
     store = OxigraphStore(seeds_store, read_only=True)
     result = store.query(
-        "SELECT ?quote ?start ?end ?src WHERE { ?e a kg:Evidence ; kg:quote ?quote ; kg:startOffset ?start ; "
-        "kg:endOffset ?end ; prov:wasDerivedFrom ?a . ?a kg:sourcePath ?src }"
+        "SELECT ?quote ?start ?end ?src WHERE { GRAPH ?a { ?e a kg:Evidence ; kg:quote ?quote ; "
+        "kg:startOffset ?start ; kg:endOffset ?end ; prov:wasDerivedFrom ?a . ?a kg:sourcePath ?src } }"
     )
     store.close()
     assert len(result.rows) > 20

@@ -18,12 +18,14 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg import saved
 from kg.endpoint import EndpointStore
+from kg.ontology import KNOWLEDGE_GRAPH
 from kg.store import open_store
 
 OFFICIALS = "SELECT ?name WHERE { ?o a kg:Official ; rdfs:label ?name } ORDER BY ?name"
 SEED_OFFICIALS = ["Bede Corry", "Christopher Landau", "Jonathan Coleman", "Leon Panetta"]
-# A cross product of every triple with itself three times: far longer than the test's timeout.
-ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# A cross product of every triple of the knowledge graph with itself four times: far longer than
+# the test's timeout.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 PARAMS = {"meetings-of": {"name": "Leon Panetta"}, "officials-of-country": {"country": "New Zealand"}}
 PANETTA = "https://w3id.org/kg-news/id/person/leon-panetta"
 
@@ -94,6 +96,29 @@ def test_kg_endpoint_store_gets_the_same_rows_for_every_saved_query(base: str, s
 # --- the protocol ---------------------------------------------------------------------------------
 
 
+def test_the_default_graph_is_the_knowledge_graph_unless_the_request_names_a_dataset(base: str,
+                                                                                      seeds_store: Path) -> None:
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    facts = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with open_store(str(seeds_store), read_only=True) as local:
+        articles = sorted(str(r[0]) for r in local.query(graphs).rows)
+        in_knowledge_graph = int(local.query(facts).rows[0][0])
+        in_first = int(local.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{articles[0]}> {{ ?s ?p ?o }} }}").rows[0][0])
+    assert len(articles) == 2
+
+    def ask(query: str, **dataset: str | list[str]) -> list[str]:
+        with client(base) as http:
+            answer = http.post("/sparql", data={"query": query, **dataset})
+        assert answer.status_code == 200, answer.text
+        return [next(iter(b.values()))["value"] for b in answer.json()["results"]["bindings"]]
+
+    assert ask(facts) == [str(in_knowledge_graph)]
+    assert sorted(ask(graphs)) == articles
+    assert ask(facts, **{"default-graph-uri": articles[0]}) == [str(in_first)]
+    assert ask(graphs, **{"named-graph-uri": articles[1]}) == [articles[1]]
+    assert ask(facts, **{"default-graph-uri": str(KNOWLEDGE_GRAPH)}) == [str(in_knowledge_graph)]
+
+
 def test_get_post_form_and_direct_body_give_the_same_answer(base: str) -> None:
     with client(base) as http:
         by_get = http.get("/sparql", params={"query": OFFICIALS})
@@ -155,14 +180,17 @@ def test_a_malformed_query_is_400_with_line_column_and_caret(base: str) -> None:
     assert line == "  FILTER(?x = }" and caret == " " * 15 + "^"
 
 
-def test_a_result_over_the_cap_is_413_and_never_cut_short(base: str) -> None:
+def test_a_result_over_the_cap_is_413_and_never_cut_short(base: str, seeds_store: Path) -> None:
+    every = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"  # the seeds' article graphs: 546 triples
     with client(base) as http:
-        answer = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-        graph = http.get("/store", params={"default": ""})
-        capped = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"})
+        answer = http.get("/sparql", params={"query": every})
+        capped = http.get("/sparql", params={"query": every + " LIMIT 500"})
     assert answer.status_code == 413 and "more than 500 rows" in answer.text
-    assert graph.status_code == 413
     assert capped.status_code == 200 and len(capped.json()["results"]["bindings"]) == 500
+    # the knowledge graph of the seeds (218 triples) through the Graph Store Protocol
+    with serving(seeds_store, "--max-rows", "200", "--workers", "1") as url, client(url) as http:
+        graph = http.get("/store", params={"default": ""})
+    assert graph.status_code == 413
 
 
 def test_a_runaway_query_is_stopped_at_the_timeout_and_the_server_goes_on(base: str) -> None:
@@ -229,7 +257,8 @@ def test_service_description_and_cors(base: str) -> None:
     graph = Graph().parse(data=description.text, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert (None, URIRef(sd + "endpoint"), URIRef(base + "/sparql")) in graph
-    assert (None, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in graph
+    # the default graph is the knowledge graph (each fact once), not the union of the graphs
+    assert (None, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) not in graph
     assert (None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Update")) not in graph
     assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
     assert simple.headers["access-control-allow-origin"] == "*"
@@ -244,7 +273,7 @@ def test_updates_need_the_bearer_token(seeds_store: Path, tmp_path: Path) -> Non
     store = tmp_path / "store"
     shutil.copytree(seeds_store, store)
     added = "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> rdfs:label \"A\" } }"
-    check = "SELECT ?l WHERE { <https://example.org/a> rdfs:label ?l }"
+    check = "SELECT ?l WHERE { GRAPH ?g { <https://example.org/a> rdfs:label ?l } }"
     with serving(store, "--allow-update", "--workers", "1", env={"KG_SERVE_TOKEN": TOKEN}) as url, client(url) as http:
         none = http.post("/update", data={"update": added})
         wrong = http.post("/update", data={"update": added}, headers={"Authorization": "Bearer nope"})

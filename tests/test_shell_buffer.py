@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.errors import QuerySyntaxError
 from kg.shell.buffer import is_complete, open_brackets, split_script
 
 
@@ -95,3 +96,15 @@ def test_script_is_cut_into_statements():
 def test_blank_line_ends_a_broken_query():
     got = [s.text for s in split_script("SELECT * WHERE { ?s ?p\n\nASK { ?s ?p ?o }\n")]
     assert got == ["SELECT * WHERE { ?s ?p", "ASK { ?s ?p ?o }"]
+
+
+def test_a_whole_query_that_breaks_a_rule_runs_on_enter_and_says_which():
+    from kg.store import check_syntax
+
+    ungrouped = "SELECT ?x ?y WHERE { ?x ?p ?y } GROUP BY ?x"
+    assert is_complete(ungrouped)  # Enter runs it (to show the error), not a new line
+    assert not is_complete("SELECT ?x WHERE { ?x ?p ?y } ORDER BY")  # unfinished: a new line
+    with pytest.raises(QuerySyntaxError) as e:
+        check_syntax(ungrouped)
+    assert "the SELECT contains a variable that is unbound (with GROUP BY, select only grouped" in str(e.value)
+    assert "expected one of" not in str(e.value)

@@ -18,7 +18,8 @@ def entity(local: str, label: str, cls: str) -> Named:
 
 @pytest.fixture(scope="module")
 def meta() -> GraphMetadata:
-    classes = [Named(str(KG[c]), f"kg:{c}", c, "class") for c in ("Country", "Official", "Dialogue", "Organization")]
+    classes = [Named(str(KG[c]), f"kg:{c}", c, "class")
+               for c in ("Country", "Official", "Dialogue", "Organization", "Article", "Evidence")]
     props = [
         Named(str(KG[p]), f"kg:{p}", p, "property")
         for p in ("represents", "participant", "participantCountry", "isoCode", "date", "holdsPost")
@@ -30,6 +31,7 @@ def meta() -> GraphMetadata:
         entity("un", "United Nations", "kg:Organization"),
         entity("nzl", "New Zealand", "kg:Country"),
         entity("jonathan-coleman", "Jonathan Coleman", "kg:Official"),
+        entity("post-jc", "defence minister (Jonathan Coleman)", "kg:Post"),
     ]
     saved = {
         "officials": SavedInfo("officials", "Every official", (("country", "iri", True), ("since", "date", False))),
@@ -139,9 +141,10 @@ def test_entities_match_any_word_of_the_label(meta):
     assert texts("SELECT * WHERE { ?d kg:participant cole", meta) == ["kgid:jonathan-coleman"]
 
 
-def test_entities_of_the_predicates_range_come_first(meta):
+def test_only_entities_of_the_predicates_range_when_one_matches(meta):
     got = texts("SELECT * WHERE { ?o kg:represents Uni", meta)
-    assert got == ["kgid:usa", "kgid:un"]  # a Country before an Organization
+    assert got == ["kgid:usa"]  # a Country, not the Organization
+    assert texts("SELECT * WHERE { ?o kg:represents Leon", meta) == ["kgid:leon-panetta"]  # none: every kind
     got = texts("SELECT * WHERE { ?o kg:foo Uni", meta)
     assert got == ["kgid:un", "kgid:usa"]  # no range: by label
 
@@ -285,3 +288,17 @@ def test_completion_uses_only_the_text_before_the_cursor(meta):
     text = "SELECT * WHERE { ?x a kg:Co }"
     doc = Document(text, cursor_position=text.index(" }"))
     assert [c.text for c in completer.get_completions(doc, CompleteEvent())] == ["kg:Country"]
+
+
+def test_path_offers_officials_not_their_posts_and_central_only_the_classes_it_takes(meta):
+    assert texts("\\path kgid:leon-panetta Jon", meta) == ["kgid:jonathan-coleman"]
+    assert texts("\\describe defence", meta) == ["kgid:post-jc"]  # a post can still be described
+    got = texts("\\central --class kg:", meta)
+    assert "kg:Official" in got and not any("Article" in g or "Evidence" in g for g in got)
+
+
+def test_after_the_where_group_solution_modifiers_come_first(meta):
+    got = texts("SELECT ?x WHERE { ?x ?p ?o } ", meta)
+    assert got[:5] == ["ORDER BY", "GROUP BY", "HAVING", "LIMIT", "OFFSET"]
+    assert texts("SELECT ?x WHERE { ?x ?p ?o } O", meta)[:2] == ["ORDER BY", "OFFSET"]
+    assert texts("CONSTRUCT { ?x ?p ?o } W", meta) == ["WHERE", "WITH"]

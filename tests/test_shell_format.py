@@ -59,7 +59,7 @@ def test_numbers_align_right_and_unbound_cells_are_empty():
 
 def test_iris_without_labels_read_as_prefixed_names():
     result = QueryResult("select", vars=["c"], rows=[(URIRef("https://w3id.org/kg-news/id/country/NZL"),)])
-    assert result_lines(result, width=None)[2] == "kgid:country/NZL"
+    assert result_lines(result, width=None)[2] == "country:NZL"
 
 
 def test_line_breaks_in_literals_stay_on_one_line():

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from kg.ontology import KG, KGID
 from kg.shell.metadata import load_metadata
 from kg.shell.repl import Cancelled, Shell
-from kg.store import OxigraphStore
+from kg.store import ArticleGraph, OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTER, ALT_ENTER, TAB, CTRL_C, CTRL_D = "\r", "\x1b\r", "\t", "\x03", "\x04"
@@ -53,10 +54,12 @@ def store_path(tmp_path: Path) -> Path:
     path = tmp_path / "store"
     store = OxigraphStore(path)
     article = KGID["article/a1"]
-    store.replace_graph(str(article), article_triples(article))
+    triples = article_triples(article)
+    store.write_articles([ArticleGraph(str(article), triples)])
     # Many rows for the long-result question.
     many = KGID["article/many"]
-    store.replace_graph(str(many), [(KGID[f"thing/{i}"], RDFS.comment, Literal(f"thing {i}")) for i in range(1205)])
+    things = [(KGID[f"thing/{i}"], RDFS.comment, Literal(f"thing {i}")) for i in range(1205)]
+    store.write_articles([ArticleGraph(str(many), things)])
     store.close()
     return path
 
@@ -125,8 +128,9 @@ def test_undeclared_prefix_is_named(store_path):
 
 def test_project_prefixes_need_no_declaration(store_path):
     _, out, _ = drive(store_path, "\\prefixes" + ENTER + "ASK { kgid:person\\/leon-panetta a kg:Official }" + ENTER)
-    assert "PREFIX kg:   <https://w3id.org/kg-news/ontology#>" in out
-    assert "PREFIX dct:  <http://purl.org/dc/terms/>" in out
+    assert re.search(r"PREFIX kg: +<https://w3id.org/kg-news/ontology#>", out)
+    assert re.search(r"PREFIX dct: +<http://purl.org/dc/terms/>", out)
+    assert re.search(r"PREFIX person: +<https://w3id.org/kg-news/id/person/>", out)
     assert out.rstrip().endswith("true")
 
 
@@ -158,13 +162,41 @@ def test_ctrl_c_abandons_a_running_query(store_path):
         shell.close()
 
 
+def test_ctrl_c_stops_a_running_query_for_real(store_path):
+    """The query runs in a process of its own, killed on Ctrl-C: its work stops, not only the wait."""
+    from kg import queryrun
+
+    shell = Shell(str(store_path), out=io.StringIO())
+    seen: list[int] = []
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 60
+        while not queryrun.RUNNING and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.extend(queryrun.RUNNING)
+        time.sleep(0.3)  # well into the cross product
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt).start()
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    try:
+        with pytest.raises(Cancelled):
+            shell.run_query(cross)
+    finally:
+        shell.close()
+    assert len(seen) == 1
+    with pytest.raises(ProcessLookupError):
+        os.kill(seen[0], 0)  # gone, not running on
+    assert not queryrun.RUNNING
+
+
 def test_labels_toggle_and_readable_names(store_path):
     keys = "SELECT ?o WHERE { ?o kg:represents kgid:country\\/USA }" + ENTER + "\\labels off" + ENTER
     keys += "SELECT ?o WHERE { ?o kg:represents kgid:country\\/USA }" + ENTER
     _, out, _ = drive(store_path, keys)
     first, second = out.split("labels: off")
     assert "Leon Panetta" in first and "kgid:" not in first
-    assert "kgid:person/leon-panetta" in second and "Leon Panetta" not in second
+    assert "person:leon-panetta" in second and "Leon Panetta" not in second
 
 
 def test_formats_and_output_file(store_path, tmp_path):
@@ -186,7 +218,7 @@ def test_formats_and_output_file(store_path, tmp_path):
 def test_construct_prints_turtle(store_path):
     _, out, _ = drive(store_path, "CONSTRUCT { ?o kg:represents ?c } WHERE { ?o kg:represents ?c }" + ENTER)
     assert "@prefix kg: <https://w3id.org/kg-news/ontology#> ." in out
-    assert "kg:represents <https://w3id.org/kg-news/id/country/USA>" in out
+    assert "kg:represents country:USA" in out
     assert "2 triples" in out
 
 
@@ -271,12 +303,12 @@ def test_describe_why_and_explain_an_entity(store_path):
     keys += "SELECT ?who WHERE { ?talk kg:participant ?who } ORDER BY ?who" + ENTER + "\\why" + ENTER
     keys += "\\explain Leon Panetta" + ENTER + "\\describe Nobody Here" + ENTER
     _, out, _ = drive(store_path, keys)
-    described = out.split("Leon Panetta (kgid:person/leon-panetta)")
+    described = out.split("Leon Panetta (person:leon-panetta)")
     assert len(described) == 3  # the title, for the label and for the prefixed name
     assert re.search(r"kg:represents +\| United States +\| out", described[1])
     assert re.search(r"kg:participant +\| Coleman and Panetta in Auckland +\| in", described[1])
-    # \why: the evidence table (entity, fact, quote, article) for the entities of the last result
-    assert re.search(r"Leon Panetta +\| kg:participant +\| Panetta met Coleman in Auckland\. +\| seeds/a1\.txt", out)
+    # \why: the evidence table (entity, fact, its other end, quote, article) for the last result's entities
+    assert re.search(r"Leon Panetta +\| kg:participant +\| Coleman and Panetta in Auckland +\| Panetta met Coleman in Auckland\. +\| seeds/a1\.txt", out)
     assert "“Panetta met Coleman in Auckland.”  — seeds/a1.txt [0.90]" in out
     assert "no entity labelled 'Nobody Here' in the store" in out
 
@@ -299,7 +331,7 @@ def test_metadata_from_the_store(store_path):
     assert "kg:Treaty" in classes  # from the ontology, even with no treaty in the store
     assert {p.name for p in meta.properties} >= {"kg:represents", "kg:participant", "rdfs:label"}
     people = {e.label: e for e in meta.entities}
-    assert people["Leon Panetta"].name == "kgid:person\\/leon-panetta"
+    assert people["Leon Panetta"].name == "person:leon-panetta"
     assert people["Leon Panetta"].types == ("kg:Official",)
     assert meta.ranges.get("kg:represents") == "kg:Country"
 
@@ -321,9 +353,9 @@ def test_tab_completion_in_the_running_shell(store_path):
             pipe.send_text(TAB)
             _wait(lambda: buffer.text.endswith("kg:Official"))
             pipe.send_text(" ; kg:represents New")
-            _wait(lambda: buffer.text.endswith("New") and offers(buffer, "kgid:country\\/NZL"))
+            _wait(lambda: buffer.text.endswith("New") and offers(buffer, "country:NZL"))
             pipe.send_text(TAB)
-            _wait(lambda: buffer.text.endswith("kgid:country\\/NZL"))
+            _wait(lambda: buffer.text.endswith("country:NZL"))
             pipe.send_text(" }" + ENTER)
             _wait(lambda: "1 row" in out.getvalue())
         finally:

@@ -119,3 +119,23 @@ def _spawn_keeping_env(store: Path, tmp_path: Path) -> pexpect.spawn:
                           dimensions=(40, 150), encoding="utf-8", timeout=60)
     child.expect("kg>")
     return child
+
+
+def test_ctrl_r_then_enter_runs_the_entry_found(seeds_store, tmp_path):
+    child = spawn_shell(seeds_store, tmp_path, "--no-color")
+    try:
+        child.send("SELECT ?who WHERE { ?t kg:participant ?who } ORDER BY ?who\r")
+        child.expect(r"(\d+) rows? · ")
+        first = child.match.group(1)
+        child.send("ASK { ?s ?p ?o }\r")
+        child.expect("true")
+        child.expect("kg>")
+        child.send("\x12")  # Ctrl-R
+        child.send("kg:partic")
+        child.expect("ORDER BY")  # the entry found is shown
+        child.send("\r")  # takes the entry found and runs it
+        child.expect(r"(\d+) rows? · ")
+        assert child.match.group(1) == first
+    finally:
+        child.sendeof()
+        child.close()

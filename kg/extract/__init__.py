@@ -11,7 +11,8 @@ earlier event "the dialogue" or "this Treaty" refers to.
     candidates.py   what rules find before it becomes a fact (`DialogueMention`, `TreatyMention`)
     clauses.py      an event word's own clause in the dependency parse
     officials.py    officials and their countries (`COUNTRY_RULES`)
-    dialogues.py    events in a sentence (`TRIGGERS`); dialogue_merge.py merges their mentions
+    dialogues.py    events in a sentence (`TRIGGERS`); dialogue_people.py who takes part in each;
+                    dialogue_merge.py merges their mentions
     treaties.py     agreements and their events (`EVENT_RULES`); treaty_names.py their names (`NAME_RULES`)
     policies.py     policies (`RULES`)
     extractor.py    `Extractor` and `extract_doc`: the order the steps run in
@@ -27,7 +28,7 @@ from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS
 def rule_ids() -> list[str]:
     """Every rule id a fact's evidence can name (`kg:rule`), family by family, in each family's order."""
     return [
-        officials.TITLED_NAME, officials.COUNTRY_OF_TITLE, officials.PLURAL_TITLE_PAIR,
+        officials.TITLED_NAME, officials.COUNTRY_OF_TITLE, officials.PLURAL_TITLE_PAIR, officials.PAIR_SIDES,
         *(r.id for r in officials.COUNTRY_RULES),
         *(r.id for r in dialogues.TRIGGERS), dialogues.ATTENDANCE,
         *(r.id for r in treaty_names.NAME_RULES), treaty_names.ALSO_KNOWN_AS, treaties.ANAPHOR_RULE,

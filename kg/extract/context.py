@@ -119,6 +119,7 @@ class Discourse:
         self.second_line = len(self.text) if first_break < 0 else first_break + len(rest) - len(rest.lstrip())
         self.gz = gazetteer()
         self.facts = ArticleFacts()
+        self.speakers = _speaker_turns(self.text, mentions.speakers)
         for c in mentions.countries:
             self.facts.countries[c.code] = self.facts.countries.get(c.code, 0) + 1
         self.main_countries = [c for c, _ in Counter(self.facts.countries).most_common()]
@@ -192,17 +193,22 @@ class Discourse:
     def speaker_at(self, offset: int) -> str | None:
         """The official speaking at `offset` of a transcript, if any."""
         name = None
-        for pos, who in self.m.speakers:
+        for pos, who in self.speakers:
             if pos <= offset:
                 name = who
         if name is None:
             return None
-        key = person_key(name)
-        if key in self.facts.officials:
-            return key
-        # a speaker label with a surname only ("SECRETARY BLINKEN")
-        surname = fold(name.split()[-1])
-        return next((k for k in self.facts.officials if k.split()[-1] == surname), None)
+        # "NAME, TITLE:" or "TITLE, NAME:": whichever part names an official
+        for part in reversed(name.split(",")) if "," in name else (name,):
+            key = person_key(part.strip())
+            if key in self.facts.officials:
+                return key
+            # a speaker label with a surname only ("SECRETARY BLINKEN")
+            surname = fold(part.split()[-1]) if part.split() else ""
+            found = next((k for k in self.facts.officials if k.split()[-1] == surname), None)
+            if found:
+                return found
+        return None
 
     def sentence_people(self, sent: Sentence) -> list[str]:
         """Officials a sentence speaks of, including "he" (the last subject) and "I"/"we" (the speaker).
@@ -237,6 +243,18 @@ class Discourse:
                 if tok.ent_type_ == "PERSON":
                     return ""
         return named[0][2] if named else None
+
+
+# "NAME, TITLE:" opening a transcript's turn, in capitals ("JANE ROE, PRIME MINISTER:")
+_COMMA_TURN = re.compile(r"^[ \t]*([A-Z][A-Z.'’ -]{2,60},[ \t]*[A-Z][A-Z.'’ -]{2,80}):", re.M)
+
+
+def _speaker_turns(text: str, labelled: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The turns of a transcript: the speakers `kg.mentions` read, and "NAME, TITLE:" labels, whose
+    part naming an official `Discourse.speaker_at` finds."""
+    known = {pos for pos, _ in labelled}
+    extra = [(m.start(), m.group(1)) for m in _COMMA_TURN.finditer(text) if m.start() not in known]
+    return sorted(labelled + extra)
 
 
 def pick_date(dates: list[DateMention]) -> PartialDate | None:

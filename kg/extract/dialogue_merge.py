@@ -122,7 +122,10 @@ def _absorb(into: DialogueMention, other: DialogueMention) -> None:
     into.evidence += other.evidence
     if not into.ordinal:
         into.ordinal = other.ordinal
-    if other.status == "planned":
+    if into.headline and not other.headline:
+        # a headline's tense is loose ("agree to hold talks"): the text's sentence tells what happened
+        into.status, into.headline = other.status, False
+    elif other.status == "planned" and not (other.headline and not into.headline):
         into.status = "planned"
     if other.named and not into.named:
         into.label, into.named, into.type = other.label, True, other.type
@@ -179,6 +182,8 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
             merged.append(d)
     _merge_into_named_events(merged)
     _speakers_of_the_briefing(ctx, merged)
+    _named_sides(ctx, merged)
+    _attendees_of_the_occasion(merged)
     result = _with_dateline_place(ctx, merged)
     for d in result:
         d.label = _dialogue_label(ctx, d)
@@ -253,10 +258,46 @@ def _speakers_of_the_briefing(ctx: Discourse, merged: list[DialogueMention]) -> 
     briefing = next((m for m in merged if m.title_line and m.type in _PRESS_TYPES and m.status == "held"), None)
     if briefing is None:
         return
-    for at, _ in ctx.m.speakers:
+    for at, _ in ctx.speakers:
         who = ctx.speaker_at(at)
         if who is not None and who not in briefing.participants:
             briefing.participants.append(who)
+
+
+_SIDED_TYPES = ("meeting", "talks", "dialogue", "consultations")
+
+
+def _named_sides(ctx: Discourse, merged: list[DialogueMention]) -> None:
+    """A meeting its name gives two sides ("A-B Defence Ministers' Meeting", one of a minister's series of
+    "A-B Meeting" readouts) with nobody of one side: that side's official who takes part in the most
+    of the article's other events (the visitor welcomed, the minister of the series), if only one does."""
+    for d in merged:
+        if not d.named or d.type not in _SIDED_TYPES or not d.participants:
+            continue
+        sides = _event_key(d)[0]
+        present = {ctx.facts.officials[k].country for k in d.participants if k in ctx.facts.officials}
+        missing = sides - present
+        if len(sides) != 2 or len(missing) != 1:
+            continue
+        side = next(iter(missing))
+        counts = {k: sum(k in m.participants for m in merged if m is not d)
+                  for k, o in ctx.facts.officials.items() if o.country == side}
+        ranked = sorted(((n, k) for k, n in counts.items() if n), reverse=True)
+        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            d.participants.append(ranked[0][1])
+
+
+def _attendees_of_the_occasion(merged: list[DialogueMention]) -> None:
+    """ "X met Y on the sidelines of the Z Meeting": both attended Z. Only when one meeting of the text is
+    told beside Z: two bilaterals on its margins would pair the guests of one with those of the other."""
+    for d in merged:
+        if not d.setting or d.participants or not d.named or d.type == "visit":
+            continue
+        spans = {(e.start, e.end) for e in d.evidence}
+        beside = [m for m in merged if m is not d and not m.setting and m.status == "held" and m.type in _MEETING_TYPES
+                  and spans & {(e.start, e.end) for e in m.evidence}]
+        if len(beside) == 1:
+            d.participants = list(beside[0].participants)
 
 
 def _with_dateline_place(ctx: Discourse, merged: list[DialogueMention]) -> list[DialogueMention]:

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.dates import DateMention
 from kg.extract.candidates import DialogueMention
-from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text, surely_other_spans
+from kg.extract.clauses import event_clause, own_clause_text, surely_other_spans
 from kg.extract.context import Discourse, Sentence, pick_date
+from kg.extract.dialogue_people import (
+    hosts_of_setting,
+    leave_out_those_accompanied,
+    leave_out_who_extends_an_invitation,
+    leave_out_who_invites,
+    one_per_counterpart,
+    phrase_people,
+    we_speakers,
+    welcoming_now,
+)
 from kg.extract.rules import RuleFamily, rule
 from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
 from kg.facts import PlaceRef
@@ -264,7 +274,7 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
         return []
     ctx.attendance_list = False
     follows = any(_after_event(t.tok) for t in triggers if t.pos == "noun")
-    speakers = _we_speakers(ctx, triggers)
+    speakers = we_speakers(ctx, triggers)
     people = people + [k for k in speakers if k not in people]
     setting = _SentenceSetting(ctx, sent, triggers)
     if sent.start_char <= ctx.second_line and setting.places and any(
@@ -283,8 +293,28 @@ def sentence_dialogues(ctx: Discourse, sent: Sentence) -> list[DialogueMention]:
         if d is not None and follows and not _after_event(trigger.tok):
             d.follows = True
         if d is not None:
-            out.extend(_one_per_counterpart(ctx, sent, trigger, triggers, d))
+            out.extend(one_per_counterpart(ctx, sent, trigger, triggers, d))
     return out
+
+
+def _at_the_event(verb: Token) -> bool:
+    """ "X and Y also signed ... at the ceremony", "met during the talks": the verb's event is one told before.
+    The preposition may hang on the verb's object (spaCy: "signed an Arrangement relating to Z at the ceremony")."""
+    for prep in verb.subtree:
+        if prep.dep_ != "prep" or prep.lower_ not in ("at", "during"):
+            continue
+        node = prep
+        while node.i != verb.i and node.dep_ in _PHRASE_DEPS:
+            node = node.head
+        if node.i == verb.i and any(o.dep_ == "pobj" and (o.lower_ in DIALOGUE_NOUNS or o.lower_ == "ceremony")
+                                and any(x.dep_ == "det" and x.lower_ in ("the", "this", "that") for x in o.children)
+                                for o in prep.children):
+            return True
+    return False
+
+
+# the dependencies inside a verb's own phrase (its object and what hangs on it), not a clause of its own
+_PHRASE_DEPS = {"prep", "pobj", "dobj", "acl"}
 
 
 def _after_event(tok: Token) -> bool:
@@ -356,53 +386,6 @@ def _in_section(ctx: Discourse, sent: Sentence) -> bool:
 
 
 # Words that make one event of a meeting with several delegations ("a trilateral meeting", "met together").
-_JOINT_WORDS = re.compile(r"\b(?:trilateral|quadrilateral|multilateral|2\s?\+\s?2|ministerial|jointly|together|joint|"
-                          r"all three|all four|the three|the four)\b", re.I)
-
-
-def _one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[Trigger],
-                         d: DialogueMention) -> list[DialogueMention]:
-    """ "X spoke with the leaders A, B and C": officials of different countries listed after "with" are as many
-    talks of X, each with one of them (not talks of A with B); one country's officials are one delegation."""
-    if trigger.pos != "verb" or d.refers_back or _JOINT_WORDS.search(sent.text):
-        return [d]  # "hosted the talks with A and B": one event
-    if any(t.pos == "noun" and (t.named or any(c.lemma_.lower() in ("minister", "leader") for c in t.tok.subtree))
-           for t in triggers):
-        return [d]  # "at the meeting of Foreign Ministers, X met A and B": the meeting of the three
-    heads = [trigger.tok] + [c for c in trigger.tok.children if c.dep_ in ("dobj", "nsubjpass")
-                             and c.lower_ not in DIALOGUE_NOUNS]
-    words = ("with", "on") if trigger.rule == "dialogues.call-on-verb" else ("with",)
-    preps = [c for h in heads for c in h.children if c.lower_ in words and c.i > trigger.tok.i]
-    preps += [p for c in preps for p in c.conjuncts if p.dep_ == "conj" and p not in preps]  # "with X and with Y"
-    if not preps:
-        return [d]
-    # the officials named from "with" to the end of the verb's phrase, by country (spaCy may hang the second
-    # of a list of names on the verb), leaving out clauses of their own
-    verb = trigger.tok
-    start = min(c.idx for c in preps)
-    end = verb.right_edge.idx + len(verb.right_edge.text)
-    away = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in verb.children
-            if c.dep_ in ("advcl", "ccomp", "xcomp", "parataxis", "conj") and c.pos_ in ("VERB", "AUX")]
-    by_country: dict[str | None, list[str]] = {}
-    for at, k in ctx.people_in(start, end):
-        if k in d.participants and not any(a <= at < b for a, b in away):
-            side = by_country.setdefault(ctx.facts.officials[k].country, [])
-            if k not in side:
-                side.append(k)
-    listed = {k for side in by_country.values() for k in side}
-    others = [k for k in d.participants if k not in listed]
-    # without the one who spoke with them, those listed did not meet each other
-    sides = list(by_country.values()) if others else [[k] for side in by_country.values() for k in side]
-    if len(sides) < 2:
-        return [d]
-    out = []
-    for side in sides:
-        one = replace(d, participants=others + side, evidence=list(d.evidence), countries=set(d.countries),
-                      places=list(d.places))
-        out.append(one)
-    return out
-
-
 def _triggers(ctx: Discourse, sent: Sentence) -> list[Trigger]:
     triggers = []
     for tok, trigger_rule in TRIGGERS.matches(ctx, sent):
@@ -487,7 +470,7 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     if negated and NEGATION.search(own_words):
         return None
     planned = bool(PLANNED_WORDS.search(own_words)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
-                                                        and not _welcoming_now(tok)) \
+                                                        and not welcoming_now(tok)) \
         or any(d.future for d in own_dates)
     if named is None and not people and not own_places and not own_dates and not definite and not possessive \
             and not is_title_line:
@@ -499,18 +482,18 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     if dated_by_article:
         date = ctx.article.date
     setting = pos == "noun" and _is_setting(tok, named)
-    own_people = _phrase_people(ctx, sent, tok, people) if pos == "noun" else None
+    own_people = phrase_people(ctx, sent, tok, people) if pos == "noun" else None
     d = DialogueMention(
         label=named or _noun_label(tok) if pos == "noun" else (named or kind),
         type=kind,
         own_people=own_people is not None,
-        participants=_hosts_of_setting(ctx, tok) if setting else list(own_people if own_people is not None else people),
+        participants=hosts_of_setting(ctx, tok) if setting else list(own_people if own_people is not None else people),
         places=[PlaceRef(p.name, p.country, p.geonameid, p.kind) for p in own_places],
         date=date,
         status="planned" if planned else "held",
         named=named is not None,
         evidence=[ctx.sentence_evidence(sent, 0.75 if named or people else 0.6, trigger.rule)],
-        definite=(definite or possessive) and not named,
+        definite=((definite or possessive) and not named) or (pos == "verb" and _at_the_event(tok)),
         separate=pos == "noun" and any(c.lower_ == "separate" for c in tok.children),
         title_line=is_title_line,
         headline=is_title_line and sent.text.strip()[-1:] not in (".", "!", "?", "\"", "”"),
@@ -525,9 +508,11 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     d.also = any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
     d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
     if d.separate:
-        _leave_out_those_accompanied(ctx, sent, tok, d)
+        leave_out_those_accompanied(ctx, sent, tok, d)
     if pos == "verb" and tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "invite":
-        _leave_out_who_invites(ctx, tok, d)
+        leave_out_who_invites(ctx, tok, d)
+    elif pos == "verb" and tok.dep_ == "acl" and tok.head.lemma_.lower() == "invitation":
+        leave_out_who_extends_an_invitation(ctx, tok, d)
     if date is not None and not planned:
         ctx.focus_date = date
     return d
@@ -535,61 +520,6 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
 
 _RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
 _JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
-
-
-def _hosts_of_setting(ctx: Discourse, tok: Token) -> list[str]:
-    """Who hosts or chairs an event named as the occasion of another ("in connection with X hosting the Summit")."""
-    verb = tok.head
-    if tok.dep_ != "dobj" or verb.lemma_.lower() not in ("host", "chair", "co-chair", "convene"):
-        return []
-    doc = tok.doc
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "poss")]
-    if not subjects and verb.dep_ == "pcomp":  # "with [Mr X] hosting ...": spaCy hangs X on the preposition
-        subjects = [c for c in verb.head.children if c.dep_ == "pobj"]
-    return [k for c in subjects for _, k in ctx.people_in(doc[c.left_edge.i].idx, c.right_edge.idx + len(c.right_edge.text))]
-
-
-def _phrase_people(ctx: Discourse, sent: Sentence, tok: Token, people: list[str]) -> list[str] | None:
-    """The people an event noun's own phrase names when it names whose event it is: "X's recent meeting with Y",
-    "talks between X and Y", "his meeting with Y" ("his": the clause's subject). None when it does not (then
-    the sentence's people are the event's: "X held talks with Y")."""
-    poss = [c for c in tok.children if c.dep_ == "poss"]
-    between = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"]
-    if not poss and not between:
-        return None
-    doc = tok.doc
-    start, end = doc[tok.left_edge.i].idx, doc[tok.right_edge.i].idx + len(doc[tok.right_edge.i].text)
-    found = [k for at, k in ctx.people_in(start, end) if k in people]
-    if any(p.lower_ in ("his", "her") for p in poss):
-        # the one the clause is about: the subject of the verb the phrase hangs from, else "he" of the text
-        verb = tok.head
-        for _ in range(8):
-            if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
-                break
-            verb = verb.head
-        subject = [k for c in verb.children if c.dep_ == "nsubj"
-                   for at, k in ctx.people_in(doc[c.left_edge.i].idx, c.right_edge.idx + len(c.right_edge.text))]
-        found = subject[:1] + found if subject else ([ctx.last_subject] if ctx.last_subject else []) + found
-    if not found:
-        return None
-    return list(dict.fromkeys(found))
-
-
-def _leave_out_those_accompanied(ctx: Discourse, sent: Sentence, tok: Token, d: DialogueMention) -> None:
-    """ "accompanied the Secretary and held separate talks with Y": the one accompanied is not in them."""
-    other_objects = [(o.left_edge.idx, o.right_edge.idx + len(o.right_edge.text)) for v in sent.tokens_with((), ("accompany",))
-                     if v is not tok.head for o in v.children if o.dep_ == "dobj"]
-    away = {k for at, k in ctx.people_in(sent.start_char, sent.end_char) if any(a <= at < b for a, b in other_objects)}
-    d.participants = [k for k in d.participants if k not in away]
-
-
-def _leave_out_who_invites(ctx: Discourse, tok: Token, d: DialogueMention) -> None:
-    """ "X invited Y to visit Z": the one inviting does not go."""
-    hosts = {k for c in tok.head.children if c.dep_ == "nsubj"
-             for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))}
-    guests = [k for c in tok.head.children if c.dep_ == "dobj"
-              for _, k in ctx.people_in(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))]
-    d.participants = [k for k in d.participants if k not in hosts] + [k for k in guests if k not in d.participants]
 
 
 # --- what the rules read of a sentence ------------------------------------------------------------
@@ -790,69 +720,12 @@ def _attendance(ctx: Discourse, sent: Sentence, people: list[str]) -> DialogueMe
                            countries=set(), attendance=True)
 
 # "It is a pleasure to welcome X": words that make an infinitive something done as it is said.
-_NOW_WORDS = {"pleasure", "privilege", "honour", "honor", "delighted", "glad", "happy", "pleased", "proud"}
-
-
-def _welcoming_now(tok: Token) -> bool:
-    head = tok.head
-    return head is not tok and (head.lower_ in _NOW_WORDS
-                                or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children))
-
-
-def _we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:
-    """ "we held the ... Meeting" in a turn of a transcript: the speaker, and the other speaker when the
-    transcript has just two officials speaking (the two sides speaking as one)."""
-    if not ctx.m.speakers:
-        return []
-    for trigger in triggers:
-        tok, pos = trigger.tok, trigger.pos
-        # the event is what "we" did: "we met", "we held the Meeting" (not "we discussed the summit")
-        verb = tok if pos == "verb" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
-        if verb is None or (pos == "noun" and verb.lemma_.lower() not in EVENT_SETTING_VERBS):
-            verb = _we_took_part(tok) if pos == "noun" else None
-            if verb is None:
-                continue
-        subjects = [c.lower_ for c in verb.children if c.dep_ == "nsubj"]
-        if subjects == ["i"] or (not subjects and _welcoming_now(verb)):
-            speaker = ctx.speaker_at(tok.idx)  # "It is a pleasure to welcome X": the speaker hosts
-            return [speaker] if speaker else []
-        if subjects != ["we"]:
-            continue
-        speaker = ctx.speaker_at(tok.idx)
-        if speaker is None:
-            return []
-        found = [speaker]
-        others = {k for k in (ctx.speaker_at(pos_) for pos_, _ in ctx.m.speakers) if k}
-        if len(others) == 2:
-            found += [k for k in others if k != speaker]
-        return found
-    return []
-
-
-# Verbs of taking part in an event ("we were engaged in the session of the X Dialogue").
-_TAKE_PART_VERBS = {"engage", "participate", "attend", "join", "open", "conclude", "convene", "chair", "co-chair"}
-
-
-def _we_took_part(tok: Token) -> Token | None:
-    """The clause whose subject took part in the event a noun names: up the parse from "the X Dialogue" through
-    "in the session of" to "[we have been delighted to be] engaged", and on to the clause holding the subject."""
-    node, took_part = tok, False
-    for _ in range(8):
-        if node.dep_ not in ("pobj", "prep", "dobj", "xcomp", "acomp", "nsubjpass", "attr") or node.head is node:
-            break
-        node = node.head
-        took_part = took_part or node.lemma_.lower() in _TAKE_PART_VERBS
-        if took_part and node.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in node.children):
-            return node
-    return None
-
-
 _SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "fringe"}
 
 
 def _is_setting(tok: Token, named: str | None) -> bool:
     """An event named as the occasion of another ("on the margins of the 58th ... Meeting"): the sentence's
-    people met beside it, not necessarily at it."""
+    people met beside it (an event of its own; `dialogue_merge` lets them attend it too)."""
     doc = tok.doc
     k = tok.i - 1
     if named:  # the token before the name

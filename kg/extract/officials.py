@@ -11,6 +11,7 @@ are dropped: an official is someone with an office.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,13 +19,14 @@ from dataclasses import dataclass, replace
 from kg.extract.context import Discourse, person_key
 from kg.facts import Official, Post
 from kg.gazetteer import fold, gazetteer
-from kg.mentions import NAME_SUFFIXES, PersonMention, style_country, title_excludes
+from kg.mentions import NAME_SUFFIXES, TITLE_MODIFIERS, PersonMention, style_country, title_excludes
 
 # the rule id of a post read with a person's name ("Foreign Minister Ana Berg", "Berg, the foreign minister")
 TITLED_NAME = "officials.titled-name"
 # the rule id of an official's country voted for by the countries of their titles
 COUNTRY_OF_TITLE = "officials.country-of-title"
 PLURAL_TITLE_PAIR = "officials.plural-title-pair"
+ARTICLE_FOCUS = "officials.article-focus"
 
 
 def resolve_officials(ctx: Discourse) -> None:
@@ -64,6 +66,22 @@ def _officials_by_surname(ctx: Discourse) -> dict[str, str]:
             elif len(pm.name) > len(off.name):
                 off.name = pm.name
             by_surname.setdefault(fold(pm.surname), key)
+    # a double surname read as a full name: "Minister Dlamini Zuma" is "Nkosazana Dlamini Zuma" when only one
+    # longer name here ends with those words
+    for short_key in list(facts.officials):
+        short = fold(facts.officials[short_key].name).split()
+        if len(short) < 2:
+            continue
+        longer = [k for k, o in facts.officials.items() if k != short_key
+                  and len(fold(o.name).split()) > len(short) and fold(o.name).split()[-len(short):] == short]
+        if len(longer) == 1:
+            del facts.officials[short_key]
+            for pm in people:
+                if pm.kind == "full" and pm.name and person_key(pm.name) == short_key:
+                    pm.name = facts.officials[longer[0]].name
+            for surname, key in list(by_surname.items()):
+                if key == short_key:
+                    by_surname[surname] = longer[0]
     # double surnames: "Minister Castañeda" may be "Elmer Castañeda Ruiz" (any later part of a name of
     # three or more parts), when only one full name has that part
     later_parts: dict[str, set[str]] = {}
@@ -161,15 +179,16 @@ def assign_countries(ctx: Discourse) -> None:
     """Each official's country (and each post's), in this order: the countries of their titles, two
     officials under one plural title, then the first of `COUNTRY_RULES` that finds one."""
     facts, people = ctx.facts, ctx.m.people
+    mentioned = set(facts.countries)
     _continue_lists(ctx)
     for pm in people:
         if pm.country is None:
-            pm.country = style_country(pm.title)
+            pm.country = style_country(pm.title, mentioned)
     for off in facts.officials.values():
         for post in off.posts:
             if post.country is None:
                 mention = next((p for p in people if p.title == post.title and p.name and person_key(p.name) == off.key), None)
-                post.country = mention.country if mention else style_country(post.title)
+                post.country = mention.country if mention else style_country(post.title, mentioned)
         votes = Counter(p.country for p in off.posts if p.country)
         if votes:
             off.country = votes.most_common(1)[0][0]
@@ -186,7 +205,7 @@ def assign_countries(ctx: Discourse) -> None:
     for off in facts.officials.values():
         if off.country or not off.posts:
             continue
-        excluded: set[str] = set()
+        excluded = _countries_dealt_with(ctx, off.key)
         for p in off.posts:
             excluded |= title_excludes(p.title)
         for country_rule in COUNTRY_RULES:
@@ -197,6 +216,8 @@ def assign_countries(ctx: Discourse) -> None:
                 off.country = choice
                 off.country_evidence = replace(off.posts[0].evidence, rule=country_rule.id)
             break
+    _pair_sides(ctx)
+    _drop_shared_guesses(ctx)
     for off in facts.officials.values():
         for post in off.posts:
             if post.country is None:
@@ -225,10 +246,21 @@ class _CountrySetting:
         self.mentions_of = mentions_of
         # the countries officials stand for before these rules run (the rules do not see each other's choices)
         self.known = {o.country for o in ctx.facts.officials.values() if o.country}
-        self.focus = ctx.main_countries[:2]
+        self.focus = _clear_focus(ctx.facts.countries)
         self.mentioned = set(ctx.facts.countries)
         place = ctx.article.dateline_place
         self.dateline = ctx.gz.city(place) if place else None
+        self.sections = _section_pairs(ctx)
+
+
+def _clear_focus(counts: dict[str, int]) -> list[str]:
+    """The one or two countries an article is clearly about: named more than once, and the second named
+    more often than the third (between a second and third named as often, a guess is a coin toss)."""
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: ties keep the order first named
+    focus = [c for c, n in ranked[:2] if n >= 2]
+    if len(focus) == 2 and len(ranked) > 2 and ranked[2][1] >= ranked[1][1]:
+        focus = focus[:1]
+    return focus
 
 
 @dataclass(frozen=True)
@@ -249,6 +281,149 @@ def _in_own_sentences(setting: _CountrySetting, off: Official, excluded: set[str
     return None
 
 
+# verbs by which a speaker states their own government's stance or acts for it ("reaffirmed Canada's support",
+# "deposited Chile's instrument of ratification"); not verbs of praise or blame ("welcomed Japan's support",
+# "condemned Russia's aggression"), which name another government
+_OWN_STANCE_VERBS = {
+    "reaffirm", "reiterate", "restate", "pledge", "convey", "express", "extend", "deposit", "present", "affirm",
+    "underline", "underscore", "outline", "announce", "confirm", "offer", "renew", "submit",
+}
+# what those verbs take with the speaker's own country as possessor
+_OWN_STANCE_NOUNS = {
+    "support", "commitment", "position", "stance", "solidarity", "condolence", "readiness", "willingness",
+    "determination", "intention", "resolve", "opposition", "instrument", "contribution", "offer", "invitation",
+    "gratitude", "appreciation", "congratulation", "pledge", "proposal", "candidacy", "bid", "assistance",
+    "aid", "desire", "interest", "sympathy", "view", "policy", "priority", "priorities",
+}
+
+
+def _own_stance_country(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """The country whose stance the official, as the subject, restates ("Prime Minister X reaffirmed Canada's
+    support for Y"): an official speaks for their own government."""
+    ctx = setting.ctx
+    for start, end, key in ctx.resolved:
+        if key != off.key:
+            continue
+        span = ctx.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.root.dep_ != "nsubj":
+            continue
+        verb = span.root.head
+        for v in (verb, *verb.conjuncts):
+            if v.lemma_ not in _OWN_STANCE_VERBS:
+                continue
+            for obj in v.children:
+                if obj.dep_ != "dobj" or obj.lemma_.lower() not in _OWN_STANCE_NOUNS:
+                    continue
+                # the possessor: spaCy tags "Canada's" poss, and a two-word name ("Trinidad and Tobago's") nmod
+                for owner in obj.lefts:
+                    if owner.dep_ in ("poss", "nmod"):
+                        code = _possessive_country_at(ctx, owner.idx)
+                        if code:
+                            return code
+    return None
+
+
+def _possessive_country_at(ctx: Discourse, offset: int) -> str | None:
+    """The country named at a character offset in the possessive ("Canada's")."""
+    for c in ctx.m.countries:
+        if c.start <= offset < c.end and c.kind in ("name", "alias") and ctx.text[c.end: c.end + 2] in ("'s", "’s"):
+            return c.code
+    return None
+
+
+def _country_at(ctx: Discourse, offset: int, kinds: tuple[str, ...] = ("name", "alias")) -> str | None:
+    """The country named (by its name or an alias, or a kind of `kinds`) at a character offset."""
+    for c in ctx.m.countries:
+        if c.start <= offset < c.end and c.kind in kinds:
+            return c.code
+    return None
+
+
+def _section_pairs(ctx: Discourse) -> list[tuple[int, frozenset[str]]]:
+    """(start, the two countries) of each section a heading line names a pair of countries for ("Japan-US
+    Meeting", "Japan - Canada Meeting"): a readout of several bilateral meetings, one per section."""
+    text = ctx.text
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    codes_of_line: dict[int, set[str]] = {}
+    for c in ctx.m.countries:
+        if c.kind in ("name", "alias", "demonym"):
+            codes_of_line.setdefault(bisect_right(line_starts, c.start) - 1, set()).add(c.code)
+    out: list[tuple[int, frozenset[str]]] = []
+    for i, codes in sorted(codes_of_line.items()):
+        end = line_starts[i + 1] if i + 1 < len(line_starts) else len(text)
+        line = text[line_starts[i]: end].strip()
+        if len(codes) == 2 and len(line) <= 80 and not line.endswith((".", ":", ",", ";")):
+            out.append((line_starts[i], frozenset(codes)))
+    return out
+
+
+def _section_pair(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """In a readout of bilateral meetings, one per section under a heading naming the two countries, and all
+    with one country in common (the host's): an official named in one section only is the guest of that
+    section's meeting, one named across sections with different guests the host."""
+    ctx = setting.ctx
+    sections = setting.sections
+    if len({pair for _, pair in sections}) < 2:
+        return None
+    common = frozenset.intersection(*(pair for _, pair in sections))
+    if len(common) != 1:
+        return None
+    starts = [s for s, _ in sections]
+    seen: set[frozenset[str]] = set()
+    for s, _, k in ctx.resolved:
+        if k == off.key:
+            i = bisect_right(starts, s) - 1
+            if i >= 0:
+                seen.add(sections[i][1])
+    if len(seen) > 1:
+        choice = next(iter(common))
+    elif len(seen) == 1:
+        choice = next(iter(next(iter(seen)) - common))
+    else:
+        return None
+    return choice if choice not in excluded else None
+
+
+_PART_OF = re.compile(r"\b(?:(?:a\s+)?part|(?:a\s+)?members?|one)\s+of\s+$", re.I)
+_HEADS_DELEGATION = re.compile(r"^['’]s\s+(?:\w+\s+)?(?:delegation|entourage|party)\b", re.I)
+
+
+def _delegation_head(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """The head of a delegation an official of a known country belongs to ("Minister X will be part of President
+    Y's delegation"): one country's delegation."""
+    ctx = setting.ctx
+    for start, end, key in ctx.resolved:
+        if key != off.key or not _HEADS_DELEGATION.match(ctx.text[end: end + 30]) \
+                or not _PART_OF.search(ctx.text[max(0, start - 20): start]):
+            continue
+        sent = ctx.sentence_at(start)
+        members = [k for s, _, k in ctx.resolved if sent.start_char <= s < start and k != off.key
+                   and k in ctx.facts.officials and ctx.facts.officials[k].country]
+        if members:
+            return ctx.facts.officials[members[-1]].country
+    return None
+
+
+_CHAIR_COUNTRY = re.compile(r"\s+as\s+(?:the\s+)?(?:current\s+)?Chair(?:man|person)?\b")
+_CHAIRED = re.compile(r"^(?:[^.;]{0,120}?)\bchair(?:ed|s|ing)\s+the\b", re.I)
+
+
+def _chair_country(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """The official who chaired the meeting serves the country the article names as the chair
+    ("Cambodia as the Chair of ASEAN"): a rotating chair is held by a government."""
+    ctx = setting.ctx
+    chairs = {c.code for c in ctx.m.countries if c.kind in ("name", "alias")
+              and _CHAIR_COUNTRY.match(ctx.text, c.end)}
+    if len(chairs) != 1:
+        return None
+    for _, end, key in ctx.resolved:
+        chaired = _CHAIRED.match(ctx.text[end: end + 200]) if key == off.key else None
+        # the chair is the last official named before "chaired"
+        if chaired and not any(end <= s < end + chaired.end() for s, _, k in ctx.resolved if k != off.key):
+            return next(iter(chairs))
+    return None
+
+
 def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A cabinet member styled only "Secretary": the US usage."""
     if all(p.title == "secretary" for p in off.posts) and "USA" in setting.mentioned and "USA" not in setting.known:
@@ -258,10 +433,26 @@ def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -
 
 def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A country the article is about that no other official here already stands for: a guess between
-    counterparts of one country would more often be wrong than right."""
+    counterparts of one country would more often be wrong than right; but in an article about one country
+    only, that country (not when the official meets one of its officials: `_countries_dealt_with`)."""
     candidates = [c for c in setting.focus if c not in excluded]
     counterpart = [c for c in candidates if c not in setting.known]
-    return next(iter(counterpart), None) if setting.known else next(iter(candidates), None)
+    if not setting.known or counterpart:
+        return (counterpart or candidates or [None])[0]
+    # an article about one country only (a visitor from an international body, a home release): its officials
+    return candidates[0] if len(setting.focus) == 1 and candidates else None
+
+
+def _country_style(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """A title only one government uses ("Secretary of Defense") in a readout that names no country twice: other governments use some of these titles too ("Secretary of State" in Poland), so not when
+    the article is clearly about some country."""
+    if setting.focus:
+        return None
+    for post in off.posts:
+        code = style_country(post.title)
+        if code and code not in excluded:
+            return code
+    return None
 
 
 def _dateline_host(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
@@ -274,13 +465,167 @@ def _dateline_host(setting: _CountrySetting, off: Official, excluded: set[str]) 
 
 COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.own-sentences", _in_own_sentences),
+    CountryRule("officials.own-stance", _own_stance_country),
+    CountryRule("officials.delegation-head", _delegation_head),
+    CountryRule("officials.chair-country", _chair_country),
+    CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
-    CountryRule("officials.article-focus", _article_focus),
+    CountryRule(ARTICLE_FOCUS, _article_focus),
+    CountryRule("officials.country-style", _country_style),
     CountryRule("officials.dateline-host", _dateline_host),
 )
 
 
+# heads of state or government: one holder per country at a time
+_SINGLE_HOLDER_HEADS = {"president", "chancellor", "premier", "king", "queen", "emperor", "sultan", "emir", "amir"}
+
+
+def single_holder_office(title: str) -> str | None:
+    """The office a title names when a country has one holder of it at a time ("prime minister",
+    "president", "foreign minister" = "minister of foreign affairs"); None for offices of many (a deputy,
+    a state secretary, a bare "minister", an ambassador)."""
+    words = fold(title).replace("defense", "defence").split()
+    if not words or any(w in TITLE_MODIFIERS for w in words):
+        return None
+    head = title_head(title)
+    if head in _SINGLE_HOLDER_HEADS:
+        return head
+    for form in sorted(_title_forms(" ".join(words)), key=len):
+        parts = form.split()
+        if len(parts) >= 2 and parts[-1] in ("minister", "secretary") and form != "state secretary" \
+                and not any(w in _TITLE_LINKS for w in parts):
+            return form
+    return None
+
+
+_BETWEEN = re.compile(r"\b(?:between|signed\s+by)\s+(?:the\s+)?$", re.I)
+# "A and B", "A and the Indonesian B" (a country word before a title is outside the title's mention)
+_AND = re.compile(r"^,?\s+and\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,2}$")
+PAIR_SIDES = "officials.pair-sides"
+
+
+def _pair_sides(ctx: Discourse) -> None:
+    """The two sides of "between A and B" ("the agreement reached between Prime Minister A and President B",
+    "signed by A and the Indonesian Defence Minister B") in an article about two countries serve the two:
+    one the title or the sentence places keeps its country and the other takes the other one; two guessed
+    alike take them in the order the article first names them."""
+    focus = _clear_focus(ctx.facts.countries)
+    if len(focus) < 2:
+        return
+    first_seen = {c.code: c.start for c in reversed(ctx.m.countries)}
+    order = sorted(focus, key=lambda c: first_seen.get(c, 0))
+    officials = ctx.facts.officials
+    mentions = [(s, e, k) for s, e, k in ctx.resolved if k in officials]
+    for (s1, e1, a), (s2, _, b) in zip(mentions, mentions[1:]):
+        if a == b or not _AND.match(ctx.text[e1: s2]) or not _BETWEEN.search(ctx.text[max(0, s1 - 16): s1]):
+            continue
+        pair = (officials[a], officials[b])
+        guessed = [o.country is None or (o.country_evidence is not None and o.country_evidence.rule == ARTICLE_FOCUS)
+                   for o in pair]
+        if not any(guessed):
+            continue
+        if all(guessed):
+            choice = order
+        else:
+            sure = pair[guessed.index(False)].country
+            if sure not in focus:
+                continue
+            other = next(c for c in focus if c != sure)
+            choice = [other if g else sure for g in guessed]
+        for off, g, code in zip(pair, guessed, choice):
+            excluded = {x for p in off.posts for x in title_excludes(p.title)}
+            if g and code not in excluded:
+                off.country = code
+                off.country_evidence = replace(off.posts[0].evidence, rule=PAIR_SIDES)
+
+
+def _drop_shared_guesses(ctx: Discourse) -> None:
+    """A country has one president, one prime minister, one foreign minister at a time: when the article-focus
+    guess gives one office of a country to two officials, or to one while a title already gives it to
+    another, the guess is wrong for at least one and unknown for each, so none keeps it."""
+    holders: dict[tuple[str, str], list[Official]] = {}
+    for off in ctx.facts.officials.values():
+        if not off.country:
+            continue
+        for office in {single_holder_office(p.title) for p in off.posts} - {None}:
+            holders.setdefault((off.country, office), []).append(off)
+    for group in holders.values():
+        if len(group) < 2:
+            continue
+        for off in group:
+            if off.country_evidence is not None and off.country_evidence.rule == ARTICLE_FOCUS:
+                off.country, off.country_evidence = None, None
+
+
+# the words by which an official, as the subject, goes to a country or deals with it: "travelled to Ukraine",
+# "arrived in Kyiv", "visited Chile", "signed an agreement with Malta" (a meeting "in Riga" may be at home)
+_GOING_TO = {"travel": "to", "fly": "to", "go": "to", "come": "to", "head": "to", "arrive": "in", "visit": "",
+             "sign": "with", "conclude": "with", "agree": "with", "negotiate": "with", "talk": "with",
+             "speak": "with"}
+
+
+_MEETING_VERBS = {"meet", "receive", "host", "welcome", "call"}
+
+
+def _countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
+    """The countries an official, as the subject, travels to or deals with: not theirs."""
+    out: set[str] = set()
+    for start, end, k in ctx.resolved:
+        if k != key:
+            continue
+        span = ctx.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        # the subject, or one who goes with it ("X, together with Y, met ...", "X and Y met ...")
+        subject = span.root
+        while subject.dep_ in ("conj", "appos", "pobj", "prep", "advmod") and subject.head != subject:
+            subject = subject.head
+        if subject.dep_ != "nsubj":
+            continue
+        verb = subject.head
+        for v in (verb, *verb.conjuncts):
+            prep = _GOING_TO.get(v.lemma_)
+            if prep is None:
+                continue
+            if prep:  # "to Ukraine" on the verb, or on its object ("signed an agreement with Malta")
+                objects = [o for t in v.subtree if t.dep_ == "prep" and t.lower_ == prep and v in (t.head, t.head.head)
+                           for o in t.children if o.dep_ == "pobj"]
+            else:
+                objects = [t for t in v.children if t.dep_ == "dobj"]
+            for obj in objects:
+                code = _country_at(ctx, obj.idx, kinds=("name", "alias", "capital"))
+                if code:
+                    out.add(code)
+        # the countries of the officials they meet: counterparts serve other governments
+        for v in (verb, *verb.conjuncts):
+            if v.lemma_ not in _MEETING_VERBS:
+                continue
+            met = [o for t in v.children if t.dep_ == "prep" and t.lower_ == "with" for o in t.children if o.dep_ == "pobj"]
+            met += [t for t in v.children if t.dep_ == "dobj"]
+            for person in [p for o in met for p in (o, *o.conjuncts)]:
+                other = next((k2 for s2, e2, k2 in ctx.resolved if s2 <= person.idx < e2 and k2 != key), None)
+                if other and ctx.facts.officials[other].country:
+                    out.add(ctx.facts.officials[other].country)
+    # "A and the Chilean Foreign Minister B": the country word sets B apart from A
+    mentions = [(s, e, k) for s, e, k in ctx.resolved if k in ctx.facts.officials]
+    for (_, e1, a), (s2, _, b) in zip(mentions, mentions[1:]):
+        if a != key or b == key or not ctx.facts.officials[b].country:
+            continue
+        joint = _AND_COUNTRY.match(ctx.text[e1: s2])
+        if joint and _country_at(ctx, e1 + joint.start(1), kinds=("name", "alias", "demonym")) == ctx.facts.officials[b].country:
+            out.add(ctx.facts.officials[b].country)
+    return out
+
+
+_AND_COUNTRY = re.compile(r"^,?\s+and\s+(?:the\s+)?(\S.*?)\s*$")
+
+
 _DELEGATION = re.compile(r"^(?:'s|’s)?\s+(?:delegation|side|team|contingent)\b", re.I)
+# what puts the person named after a delegation in it: "led by", "included", "comprised of", a colon;
+# without it the delegation only acts on them ("the Chilean delegation thanked Minister X")
+_DELEGATION_MEMBERS = re.compile(
+    r"\b(?:led|headed|chaired|represented|accompanied)\s+by\b|\binclud(?:ed|es|ing)\b|\bcompris(?:ed|es|ing)\b"
+    r"|\b(?:consist(?:ed|s|ing)?|composed|made\s+up)\s+of\b|\bmembers?\b|:", re.I)
 _OUR_AFTER = re.compile(r"^,?\s*(?:our|my)\b", re.I)
 _OUR_BEFORE = re.compile(r"\b(?:our|my)\s+$", re.I)
 
@@ -288,12 +633,15 @@ _OUR_BEFORE = re.compile(r"\b(?:our|my)\s+$", re.I)
 
 def _delegation_country(ctx: Discourse, pm: PersonMention) -> str | None:
     """The country of the delegation or side the sentence puts an official in before naming them
-    ("The Indian delegation was led by X and included Foreign Secretary Y")."""
+    ("The Indian delegation was led by X and included Foreign Secretary Y"); a delegation that only acts
+    on the official ("the Indian delegation thanked Y") says nothing of theirs."""
     sent = ctx.sentence_at(pm.start)
     found = None
     for c in ctx.m.countries:
-        if sent.start_char <= c.start < pm.start and c.kind in ("name", "demonym", "alias") \
-                and _DELEGATION.match(ctx.text[c.end: c.end + 24]):
+        if not (sent.start_char <= c.start < pm.start and c.kind in ("name", "demonym", "alias")):
+            continue
+        side = _DELEGATION.match(ctx.text[c.end: c.end + 24])
+        if side and _DELEGATION_MEMBERS.search(ctx.text[c.end + side.end(): pm.start]):
             found = c.code
     return found
 

@@ -74,7 +74,7 @@ def is_whole(text: str) -> bool:
 
 def stops_at_end(text: str) -> bool:
     """True when the parser runs out of text: the query is unfinished rather than wrong."""
-    from kg.store import is_update
+    from kg.store import broken_rule, is_update
 
     if is_update(text):
         return _update_stops_at_end(text)
@@ -90,6 +90,8 @@ def stops_at_end(text: str) -> bool:
         # An empty in-memory store parses the query with the same parser the real store uses.
         ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as e:
+        if broken_rule(str(e)):
+            return False  # whole, but wrong: Enter runs it and the error is shown
         return _error_offset(str(e), text) >= len(text.rstrip())
     except Exception:
         return False

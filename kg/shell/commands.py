@@ -307,9 +307,13 @@ def named_delete_command(shell: Shell, rest: str) -> None:
          aliases=("\\d",), complete=("entity",))
 def describe_command(shell: Shell, rest: str) -> None:
     from kg import describe
+    from kg.shell.metadata import readable_name
 
     iri = describe.resolve_entity(shell.store, _entity_text(rest))
-    shell.show_result(describe.describe(shell.store, iri), title=f"{shell.display_iri(iri)}")
+    # The label is read here, not from the shell's metadata, which may still be loading.
+    label = describe.labels(shell.store, [str(iri)]).get(str(iri)) if shell.labels else None
+    title = f"{label} ({readable_name(str(iri))})" if label else shell.display_iri(iri)
+    shell.show_result(describe.describe(shell.store, iri), title=title)
 
 
 @command("\\why", "\\why", "the sentences behind the entities of the last result")
@@ -354,9 +358,11 @@ STATS_CLASSES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances)
 WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?instances) ?class"""
 STATS_ARTICLES = """SELECT ?article ?title ?entities ?triples WHERE {
   { SELECT ?article (COUNT(*) AS ?triples) WHERE { GRAPH ?article { ?s ?p ?o } } GROUP BY ?article }
-  OPTIONAL { SELECT ?article (SAMPLE(?t) AS ?heading) WHERE { ?article dct:title ?t } GROUP BY ?article }
-  OPTIONAL { SELECT ?article (COUNT(DISTINCT ?e) AS ?entities) WHERE { ?e kg:mentionedIn ?article } GROUP BY ?article }
-  BIND(COALESCE(?heading, IF(?article = kgid:entities, "(what the entities are, shared by all articles)", ""))
+  OPTIONAL { SELECT ?article (SAMPLE(?t) AS ?heading) WHERE { GRAPH ?article { ?article dct:title ?t } }
+             GROUP BY ?article }
+  OPTIONAL { SELECT ?article (COUNT(DISTINCT ?e) AS ?entities) WHERE { GRAPH ?article { ?e kg:mentionedIn ?article } }
+             GROUP BY ?article }
+  BIND(COALESCE(?heading, IF(?article = kgid:graph, "(the knowledge graph: every fact once, the default graph)", ""))
        AS ?title)
 } ORDER BY ?article"""
 
@@ -399,14 +405,15 @@ def export_command(shell: Shell, rest: str) -> None:
     shell.emit(shell_export(shell.store, words(rest), shell.last_query, shell.last_result))
 
 
-@command("\\path", "\\path A B", "how two entities are connected", complete=("entity", "entity"))
+@command("\\path", "\\path A B", "how two entities are connected", complete=("node", "node"))
 def path_command(shell: Shell, rest: str) -> None:
     from kg.cli import shell_path
 
     shell.emit(shell_path(shell.store, words(rest)))
 
 
-@command("\\central", "\\central [--class C]", "entities ranked by centrality", complete=("choice:--class", "class"))
+@command("\\central", "\\central [--class C]", "entities ranked by centrality",
+         complete=("choice:--class", "node-class"))
 def central_command(shell: Shell, rest: str) -> None:
     from kg.cli import shell_central
 

@@ -245,6 +245,9 @@ def _pattern_context(toks: list[Token], word: str) -> Context:
     if top == "values":
         return Context(("variable", "entity", "prefixed", "keyword"), word)
     if top in ("", "values-head"):
+        if prev_word == "}" and any(x.kind == "word" and x.text.upper() in ("WHERE", "SELECT", "ASK") for x in toks):
+            # After the WHERE group (not a CONSTRUCT template): its solution modifiers come first.
+            return Context(("solution-keyword", "keyword"), word)
         return Context(("variable", "keyword") if prev_word in ("SELECT", "BY", "DISTINCT", "REDUCED")
                        else ("keyword", "variable"), word)
     if position == "subject":
@@ -299,6 +302,8 @@ def suggest(text: str, metadata: GraphMetadata | None = None) -> list[Candidate]
             out += _keywords(KEYWORDS, word, start)
         elif kind == "group-keyword":
             out += _keywords(GROUP_KEYWORDS, word, start)
+        elif kind == "solution-keyword":
+            out += _keywords(SOLUTION_KEYWORDS, word, start)
         elif kind == "expression-keyword":
             out += _keywords(("IN", "NOT IN", "EXISTS", "NOT EXISTS", "AS", "true", "false"), word, start)
         elif kind == "function":
@@ -363,12 +368,16 @@ def _named(items: list[Named], word: str, start: int, by_label: bool = True) -> 
     return first + second
 
 
-def _entities(meta: GraphMetadata, word: str, start: int, range_class: str = "") -> list[Candidate]:
-    """Entities whose label starts with the word (or has a word starting with it); those of the
-    predicate's range first."""
+_FOLDED = {"kg:Post", "kg:TreatyEvent", "kg:Article", "kg:Evidence"}
+
+
+def _entities(meta: GraphMetadata, word: str, start: int, range_class: str = "",
+              entities: list[Named] | None = None) -> list[Candidate]:
+    """Entities whose label starts with the word (or has a word starting with it); only those of
+    the predicate's range when any of them matches (the object of kg:represents is a country)."""
     w = word.lower()
     ranked: list[tuple[int, str, Candidate]] = []
-    for e in meta.entities:
+    for e in meta.entities if entities is None else entities:
         label = e.label.lower()
         if label.startswith(w):
             rank = 0
@@ -381,6 +390,8 @@ def _entities(meta: GraphMetadata, word: str, start: int, range_class: str = "")
         kind = e.types[0] if e.types else "entity"
         ranked.append((rank, label, Candidate(e.name, e.label, kind, start)))
     ranked.sort(key=lambda r: (r[0], r[1]))
+    if range_class and ranked and ranked[0][0] < 2:
+        ranked = [r for r in ranked if r[0] < 2]
     return [c for _, _, c in ranked]
 
 
@@ -434,13 +445,20 @@ def _arguments(ctx: Context, meta: GraphMetadata) -> list[Candidate]:
         ]
     if spec == "file":
         return file_candidates(word)
-    if spec == "entity":
+    if spec in ("entity", "node"):
+        # `node`: what the graph analysis draws as a node; posts and treaty events are folded into
+        # edges, articles and evidence are provenance.
+        entities = meta.entities if spec == "entity" else [e for e in meta.entities if not _FOLDED & set(e.types)]
         if ":" in word:
-            return _named(meta.entities, word, start, by_label=False)
+            return _named(entities, word, start, by_label=False)
         # The prefixed name is inserted, never the label: it is one word and needs no quotes.
-        return _entities(meta, word, start) if word else []
+        return _entities(meta, word, start, entities=entities) if word else []
     if spec == "class":
         return _named(meta.classes, word, start)
+    if spec == "node-class":  # the classes graph analysis ranks (not articles or evidence)
+        from kg.netgraph import CLASS_ORDER
+
+        return _named([c for c in meta.classes if c.name.split(":")[-1] in CLASS_ORDER], word, start)
     if spec.startswith("choice:"):
         return [Candidate(c, c, cmd.name, start) for c in spec[7:].split("|") if c.startswith(word)]
     return []

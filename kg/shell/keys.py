@@ -8,13 +8,23 @@ from typing import Any
 
 
 def shell_bindings() -> Any:
+    from prompt_toolkit import search
+    from prompt_toolkit.filters import is_searching
     from prompt_toolkit.key_binding import KeyBindings
 
     from kg.shell.buffer import is_complete
 
     kb = KeyBindings()
 
-    @kb.add("enter")
+    @kb.add("enter", filter=is_searching, eager=True)
+    def _accept_search(event: Any) -> None:
+        """Enter after Ctrl-R takes the entry found and runs it, as in a Unix shell."""
+        search.accept_search()
+        buf = event.app.current_buffer
+        if is_complete(buf.text):
+            buf.validate_and_handle()
+
+    @kb.add("enter", filter=~is_searching)
     def _enter(event: Any) -> None:
         buf = event.current_buffer
         state = buf.complete_state

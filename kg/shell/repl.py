@@ -22,7 +22,16 @@ from kg.shell.commands import Quit, dispatch
 from kg.shell.formatting import Painter, footer, result_lines, table_lines
 from kg.shell.metadata import GraphMetadata, MetadataRefresher
 from kg.shell.style import colors_for
-from kg.store import QueryResult, Store, default_location, is_destructive, is_update, open_store
+from kg.store import (
+    OxigraphStore,
+    QueryResult,
+    Store,
+    check_syntax,
+    default_location,
+    is_destructive,
+    is_update,
+    open_store,
+)
 
 T = TypeVar("T")
 ASK_ABOVE_ROWS = 1000  # on a terminal, ask before printing more rows than this
@@ -70,6 +79,8 @@ class Shell:
         self.last_query: str | None = None
         self.including: list[str] = []  # files being run by \i, innermost last (a file may not include itself)
         self.last_result: QueryResult | None = None
+        self._query_context: object | None = None  # where the shell's query processes come from
+        self._context_lock = threading.Lock()
         self.last_count: int | None = None
         self.out = out or sys.stdout
         self.err = err or sys.stderr
@@ -91,6 +102,17 @@ class Shell:
 
     def open_store(self) -> None:
         self.store = open_store(self.location, read_only=not self.allow_update)
+        if isinstance(self.store, OxigraphStore) and self._query_context is None:
+            # The process queries run in starts while the user types the first one.
+            threading.Thread(target=self._query_processes, name="kg-forkserver", daemon=True).start()
+
+    def _query_processes(self) -> object:
+        from kg.queryrun import shell_context
+
+        with self._context_lock:
+            if self._query_context is None:
+                self._query_context = shell_context()
+            return self._query_context
 
     def close_store(self) -> None:
         self.refresher.wait()
@@ -126,9 +148,26 @@ class Shell:
 
         check_services(parse(text).services, self.allow_service)
         store = self._store()
-        result, elapsed = self._in_worker(lambda: store.query(text))
+        if isinstance(store, OxigraphStore):
+            result, elapsed = self._in_child(text)
+        else:
+            result, elapsed = self._in_worker(lambda: store.query(text))
         self.last_result = result
         self.show_result(result, elapsed=elapsed)
+
+    def _in_child(self, text: str) -> tuple[QueryResult, float]:
+        """Run a query on the embedded store in a child process: Ctrl-C kills it, and the work
+        stops (a thread would run on to the end)."""
+        from kg.queryrun import run_in_child
+
+        check_syntax(text)  # here, with the caret, before any process starts
+        try:
+            context = self._query_processes()
+            start = time.perf_counter()
+            result = run_in_child(self.location, text, context)
+        except KeyboardInterrupt:
+            raise Cancelled() from None
+        return result, time.perf_counter() - start
 
     def _run_update(self, text: str) -> None:
         if not self.allow_update:

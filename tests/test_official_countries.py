@@ -1,0 +1,161 @@
+"""The country each official serves: short invented texts, one per phenomenon."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.articles import parse_article
+from kg.facts import ArticleFacts
+
+
+@pytest.fixture
+def extract(extractor):
+    def run(text: str) -> ArticleFacts:
+        return extractor.extract(parse_article("test.txt", text.encode("utf-8")))
+
+    return run
+
+
+def countries(facts: ArticleFacts) -> dict[str, str | None]:
+    return {o.name: o.country for o in facts.officials.values()}
+
+
+def test_secretary_of_state_of_another_government_is_not_american(extract):
+    text = ("Defence talks in Warsaw\n\n"
+            "Polish Minister of National Defence Adam Kowal met Greek Minister of Defence Nikos Pappas in Warsaw. "
+            "Secretary of State Piotr Zielinski also attended the talks between Poland and Greece.")
+    assert countries(extract(text)).get("Piotr Zielinski") != "USA"
+
+
+def test_a_delegation_that_thanks_an_official_does_not_give_them_its_country(extract):
+    text = ("Talks concluded\n\n"
+            "Danish Foreign Minister Lars Holm met Chilean Foreign Minister Pablo Rojas in Santiago. "
+            "The Danish delegation thanked Deputy Foreign Minister Carla Soto for her work.")
+    assert countries(extract(text)).get("Carla Soto") != "DNK"
+
+
+def test_a_delegation_led_by_an_official_gives_them_its_country(extract):
+    text = ("Talks concluded\n\n"
+            "Danish Foreign Minister Lars Holm met Chilean Foreign Minister Pablo Rojas in Santiago. "
+            "The Chilean delegation was led by Minister Rojas and comprised of Deputy Foreign Minister Carla Soto.")
+    assert countries(extract(text))["Carla Soto"] == "CHL"
+
+
+def test_an_official_restating_a_countrys_support_serves_it(extract):
+    text = ("Call with Ukraine\n\n"
+            "Prime Minister Arne Solberg spoke with the President of Ukraine, Taras Koval, about Russia. "
+            "They discussed Russia's buildup near Ukraine and Russia's threats. "
+            "Prime Minister Solberg reaffirmed Norway's steadfast support for Ukraine.")
+    assert countries(extract(text))["Arne Solberg"] == "NOR"
+
+
+def test_an_official_praising_a_countrys_support_does_not_serve_it(extract):
+    text = ("Talks in Kyiv\n\n"
+            "Foreign Minister Taras Koval met Norwegian Foreign Minister Arne Solberg in Kyiv, Ukraine. "
+            "Minister Koval welcomed Norway's steadfast support for Ukraine.")
+    assert countries(extract(text)).get("Taras Koval") != "NOR"
+
+
+def test_a_country_named_once_is_no_guess_for_an_official(extract):
+    text = ("Alliance chief visits Copenhagen\n\n"
+            "Secretary General Tom Baker thanked Denmark for its troops in Estonia. "
+            "Addressing the press beside the Prime Minister of Denmark, Mette Lund, he praised Denmark. "
+            "In Copenhagen, Mr. Baker also met with the Minister of Defence, Mr. Ole Berg.")
+    assert countries(extract(text)).get("Ole Berg") != "EST"
+
+
+def test_two_leaders_one_guess_would_make_holders_of_one_office_get_none(extract):
+    text = ("Recognition of Palestine\n\n"
+            "Swedish Prime Minister Anna Berg said Sweden will recognise the State of Palestine. "
+            "She has discussed this with Prime Minister Tom Hardy and Prime Minister Raj Kumar. "
+            "Sweden supports a State of Palestine beside Israel, and Palestine deserves peace.")
+    found = countries(extract(text))
+    assert found["Anna Berg"] == "SWE"
+    assert found.get("Tom Hardy") != "PSE" and found.get("Raj Kumar") != "PSE"
+
+
+def test_an_official_signing_with_a_country_is_not_of_it(extract):
+    text = ("Consultation agreement\n\n"
+            "Foreign Minister Lena Holm signed an agreement with Peru today in Santiago. "
+            "Peru and Chile will consult each year, Chile said. Peru welcomed the agreement.")
+    assert countries(extract(text)).get("Lena Holm") == "CHL"
+
+
+def test_the_two_sides_of_between_serve_the_two_countries(extract):
+    text = ("Norway-Chile Defence Ministers' Meeting\n\n"
+            "Norwegian Defence Minister Ola Dahl welcomed Chilean Defence Minister Pablo Rojas to Oslo. "
+            "The talks build on the partnership agreed between Prime Minister Erna Lie and President Luis Mora "
+            "in 2023. Chile and Norway share values, and Norway thanked Chile.")
+    found = countries(extract(text))
+    assert (found.get("Erna Lie"), found.get("Luis Mora")) == ("NOR", "CHL")
+
+
+def test_between_a_placed_official_and_another_gives_the_other_side(extract):
+    text = ("Chile and Norway\n\n"
+            "The agreement was signed by Minister Ana Vik and the Chilean Foreign Minister Pablo Rojas. "
+            "Chile and Norway will cooperate on the oceans, Norwegian Prime Minister Erna Lie said.")
+    assert countries(extract(text)).get("Ana Vik") == "NOR"
+
+
+def test_sections_of_bilateral_meetings_give_guest_and_host(extract):
+    text = ("Meetings in Geneva\n\n"
+            "Norway - Chile Meeting\n"
+            "Minister Ola Dahl welcomed Minister Pablo Rojas. Minister Rojas praised the cooperation.\n\n"
+            "Norway - Peru Meeting\n"
+            "Minister Ola Dahl met Peruvian Minister of Defence Ana Torres on fisheries.\n")
+    found = countries(extract(text))
+    assert (found.get("Ola Dahl"), found.get("Pablo Rojas"), found.get("Ana Torres")) == ("NOR", "CHL", "PER")
+
+
+def test_officials_a_visitor_from_an_international_body_meets_are_the_hosts(extract):
+    text = ("Secretary-General visits Lima\n\n"
+            "President Luis Mora of Peru received the Secretary-General. Peru thanked the United Nations. "
+            "The Secretary-General then held a meeting with Foreign Minister Ana Torres.")
+    assert countries(extract(text)).get("Ana Torres") == "PER"
+
+
+def test_an_official_meeting_officials_of_the_one_country_named_is_not_of_it(extract):
+    text = ("Visit to Peru\n\n"
+            "Foreign Minister Ola Dahl, together with Defence Minister Kari Lund, met with Luis Mora, "
+            "President of Peru, in Lima. Peru and its partners discussed fisheries.")
+    found = countries(extract(text))
+    assert found.get("Ola Dahl") != "PER" and found.get("Kari Lund") != "PER"
+
+
+def test_a_country_word_before_the_second_of_two_leaders_sets_them_apart(extract):
+    text = ("Summit\n\n"
+            "President Ola Dahl and North Korean leader Kim Song Il met at the border. "
+            "North Korea hopes for peace.")
+    assert countries(extract(text)).get("Ola Dahl") != "PRK"
+
+
+def test_a_name_then_is_the_title_names_an_official(extract):
+    text = ("Sanctions on officials of Peru\n\n"
+            "The ministry designated two officials of the Government of Peru.\n\n"
+            "  • Ana Lopez is the Minister of Defence of Peru.\n")
+    assert countries(extract(text)) == {"Ana Lopez": "PER"}
+
+
+def test_a_double_surname_with_a_title_is_the_person_of_the_longer_name(extract):
+    text = ("Talks in Lima\n\n"
+            "Chilean Foreign Minister Ana Maria Soto Ruiz met Peruvian Foreign Minister Luis Mora in Lima. "
+            "Minister Soto Ruiz thanked Minister Mora.")
+    found = extract(text).officials
+    assert [(o.name, o.country, len(o.posts)) for o in found.values() if "Soto" in o.name] == \
+        [("Ana Maria Soto Ruiz", "CHL", 2)]
+
+
+def test_the_head_of_a_delegation_an_official_belongs_to_serves_the_same_country(extract):
+    text = ("Visit to Beijing\n\n"
+            "Chilean Foreign Minister Ana Soto will hold talks with her Chinese counterpart Li Wei in Beijing. "
+            "Minister Soto is in China where she will be part of President Luis Mora's delegation to the summit. "
+            "China and Chile will sign trade deals, China said.")
+    assert countries(extract(text)).get("Luis Mora") == "CHL"
+
+
+def test_the_official_who_chaired_serves_the_country_named_as_chair(extract):
+    text = ("Statement of the Chair\n\n"
+            "Deputy Prime Minister Ana Vik chaired the Special Ministers' Meeting on Peru. "
+            "A representative from Peru was invited. The Ministers supported the efforts of Norway as the Chair "
+            "of the group. Peru did not respond, and the crisis in Peru continues, Peru's neighbours said.")
+    assert countries(extract(text)).get("Ana Vik") == "NOR"
