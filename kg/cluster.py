@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
@@ -110,7 +110,8 @@ _pipeline_lock = threading.Lock()
 
 def extract_chunk(chunk: list[Article], size: int, model: str) -> list[ArticleFacts | str]:
     """A task, on a worker: the facts of each article of `chunk`, or why it failed."""
-    plugin = get_worker().plugins.get(plugin_name(model))
+    # registered under that name by the client (`SpacyPipeline`)
+    plugin = cast("SpacyPipeline | None", get_worker().plugins.get(plugin_name(model)))
     with _pipeline_lock:
         nlp = getattr(plugin, "nlp", None)
         if nlp is None:  # the plugin failed on this worker: load here (an error then names the cause)

@@ -280,9 +280,9 @@ def find_numeric_dates(text: str, month_first: bool = False,
         day_first_date, month_first_date = _valid(year, second, first), _valid(year, first, second)
         if day_first_date and month_first_date and first != second:
             agrees = [d for d in (day_first_date, month_first_date) if (d.month, d.day) in known]
-            date = agrees[0] if len(agrees) == 1 else (month_first_date if month_first else day_first_date)
+            read: PartialDate | None = agrees[0] if len(agrees) == 1 else (month_first_date if month_first else day_first_date)
         else:
-            date = day_first_date or month_first_date
-        if date:
-            found.append(DateMention(m.start(), m.end(), date))
+            read = day_first_date or month_first_date
+        if read:
+            found.append(DateMention(m.start(), m.end(), read))
     return found

@@ -218,15 +218,16 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
         ev = t.evidence[0] if t.evidence else None
         for c in sorted(t.parties):
             g.fact(iri, KG.party, g.country(c), ev)
-        for e in t.events:
-            eiri = KGID[f"treaty-event/{t.key}--{slug(e.type)}--{e.date.iso() if e.date else 'undated'}"]
-            g.fact(iri, KG.hasEvent, eiri, e.evidence)
-            if g.entity(eiri, KG.TreatyEvent, f"{t.label} {e.type}" + (f" {e.date.iso()}" if e.date else "")):
-                g.describe(eiri, KG.eventType, Literal(e.type))
-                if e.date:
-                    g.describe(eiri, KG.date, date_literal(e.date))
-            if e.actor:
-                g.add(eiri, KG.actor, g.country(e.actor))
+        for event in t.events:
+            date = event.date
+            eiri = KGID[f"treaty-event/{t.key}--{slug(event.type)}--{date.iso() if date else 'undated'}"]
+            g.fact(iri, KG.hasEvent, eiri, event.evidence)
+            if g.entity(eiri, KG.TreatyEvent, f"{t.label} {event.type}" + (f" {date.iso()}" if date else "")):
+                g.describe(eiri, KG.eventType, Literal(event.type))
+                if date:
+                    g.describe(eiri, KG.date, date_literal(date))
+            if event.actor:
+                g.add(eiri, KG.actor, g.country(event.actor))
 
     for pol in facts.policies:
         iri = KGID[f"policy/{slug(pol.label)}"]

@@ -321,7 +321,8 @@ def _shifted(value: Any, offset: int) -> Any:
     if isinstance(value, dict):
         return {k: _shifted(v, offset) for k, v in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
-        if type(value).__dataclass_params__.frozen:
+        # dataclasses sets __dataclass_params__ on every dataclass; typeshed's protocol leaves it out
+        if type(value).__dataclass_params__.frozen:  # type: ignore[attr-defined]
             return value
         for f in fields(value):
             setattr(value, f.name, _shifted(getattr(value, f.name), offset))

@@ -15,12 +15,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg import saved
 from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, KgError, StoreError, UpdateRefused, UsageError
 from kg.sparqlparse import MAX_QUERY_CHARS, parse
 from kg.store import UPDATE_REFUSED, QueryResult, Store, default_location, open_store
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
+
+    # where a query's child process comes from
+    ProcessContext = ForkContext | ForkServerContext | SpawnContext
 
 T = TypeVar("T")
 
@@ -177,11 +183,11 @@ def _child(location: str, text: str, conn: Any) -> None:
 def run_with_timeout(location: str, text: str, timeout: float) -> QueryResult:
     """Run a read-only query in a child process; kill it and raise KgError after `timeout` seconds."""
     methods = multiprocessing.get_all_start_methods()
-    return run_in_child(location, text, multiprocessing.get_context("fork" if "fork" in methods else "spawn"),
-                        timeout=timeout)
+    context = multiprocessing.get_context("fork") if "fork" in methods else multiprocessing.get_context("spawn")
+    return run_in_child(location, text, context, timeout=timeout)
 
 
-def shell_context() -> Any:
+def shell_context() -> ProcessContext:
     """Processes for the shell's queries come from a fork server: a clean single-threaded process
     with kg's store code loaded (the shell has threads of its own, which a plain fork would copy
     in whatever state they are), so each query starts in milliseconds. Started ahead of the first
@@ -197,7 +203,7 @@ def shell_context() -> Any:
     return context
 
 
-def run_in_child(location: str, text: str, context: Any, timeout: float | None = None) -> QueryResult:
+def run_in_child(location: str, text: str, context: ProcessContext, timeout: float | None = None) -> QueryResult:
     """Run a read-only query on an embedded store in a child process that is killed when the time
     is up or when the caller is interrupted (Ctrl-C): the work really stops, which a thread
     cannot do (Oxigraph has no way to cancel a running query)."""
@@ -205,7 +211,9 @@ def run_in_child(location: str, text: str, context: Any, timeout: float | None =
     child = context.Process(target=_child, args=(location, text, sender), daemon=True)
     child.start()
     sender.close()
-    RUNNING.add(child.pid)  # type: ignore[arg-type]
+    pid = child.pid  # set by start()
+    if pid is not None:
+        RUNNING.add(pid)
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         # Short waits, so a KeyboardInterrupt reaches this thread while the child works.
@@ -223,7 +231,8 @@ def run_in_child(location: str, text: str, context: Any, timeout: float | None =
         if child.is_alive():
             child.kill()
         child.join()
-        RUNNING.discard(child.pid)  # type: ignore[arg-type]
+        if pid is not None:
+            RUNNING.discard(pid)
         receiver.close()
     if message[0] == "ok":
         return message[1]

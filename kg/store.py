@@ -19,17 +19,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, overload
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, StoreLockedError, UpdateRefused
 from kg.ontology import KG, KNOWLEDGE_GRAPH, PREFIXES
 
-Term = Identifier
+Term = URIRef | BNode | Literal
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, Node]
 
@@ -197,11 +197,11 @@ class Store(ABC):
         by_graph: dict[str, list[Triple]] = {}
         for s, p, o, g in quads:
             by_graph.setdefault(str(g), []).append((s, p, o))
-        for g, triples in by_graph.items():
-            if g == KNOWLEDGE_GRAPH:
-                self.merge_graph(g, triples)
+        for graph, triples in by_graph.items():
+            if graph == KNOWLEDGE_GRAPH:
+                self.merge_graph(graph, triples)
             else:
-                self.replace_graph(g, triples)
+                self.replace_graph(graph, triples)
         if by_graph:
             self.prune_entities()
         return sum(len(t) for t in by_graph.values())
@@ -221,6 +221,10 @@ class Store(ABC):
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+@overload
+def to_rdflib(term: None) -> None: ...
+@overload
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term: ...
 def to_rdflib(term: object) -> Term | None:
     if term is None:
         return None
@@ -248,11 +252,10 @@ def _convert_to_rdflib(term: object) -> Term:
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    kind = type(term)
-    if kind is URIRef:
+    if type(term) is URIRef:
         return _named_node(term)
-    if kind is Literal:
-        return _literal(term)  # type: ignore[arg-type]
+    if type(term) is Literal:
+        return _literal(term)
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -293,10 +296,9 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 def term_text(term: Node) -> str:
     """A term in N-Triples syntax (also valid in SPARQL). Writing text and letting Oxigraph's
     parser read it is three times cheaper than building its term objects one by one in Python."""
-    kind = type(term)
-    if kind is URIRef:
+    if type(term) is URIRef:
         return f"<{term}>"
-    if kind is Literal:
+    if type(term) is Literal:
         lexical = str.translate(term, _ESCAPES)
         if term.language:
             return f'"{lexical}"@{term.language}'
@@ -325,7 +327,21 @@ def _graph_name(graph: str) -> ox.NamedNode | ox.DefaultGraph:
 
 def _oxigraph_quads(graph: ox.NamedNode | ox.DefaultGraph, triples: Iterable[Triple]) -> list[ox.Quad]:
     quad, conv = ox.Quad, to_oxigraph
-    return [quad(conv(s), conv(p), conv(o), graph) for s, p, o in triples]
+    return [quad(_subject(s), _predicate(p), conv(o), graph) for s, p, o in triples]
+
+
+def _subject(term: Node) -> ox.NamedNode | ox.BlankNode:
+    node = to_oxigraph(term)
+    if isinstance(node, ox.Literal):
+        raise StoreError(f"a literal cannot be a subject: {term!r}")
+    return node
+
+
+def _predicate(term: Node) -> ox.NamedNode:
+    node = to_oxigraph(term)
+    if not isinstance(node, ox.NamedNode):
+        raise StoreError(f"a predicate must be an IRI: {term!r}")
+    return node
 
 
 # --- query text -----------------------------------------------------------------------------------
@@ -336,7 +352,8 @@ _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*\n?|(?i:prefix)\s+[\w.-]*:\s*<[^>]*>|(?i:
 def first_keyword(sparql: str) -> str:
     """The first keyword after the prologue, lower case: a hint for display only (what a text
     is, for running it, is decided by the grammar in `kg.sparqlparse`)."""
-    rest = sparql[_PROLOGUE.match(sparql).end():]
+    prologue = _PROLOGUE.match(sparql)  # matches everywhere: it may be empty
+    rest = sparql[prologue.end():] if prologue else sparql
     m = re.match(r"[A-Za-z]+", rest)
     return m.group(0).lower() if m else ""
 
@@ -572,15 +589,18 @@ class OxigraphStore(Store):
         raise AssertionError("unreachable")
 
     def _query(self, sparql: str, max_rows: int | None = None, dataset: Dataset | None = None) -> QueryResult:
-        chosen: dict[str, object] = {}
+        # None: Oxigraph's own default (the store's default graph, all named graphs)
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
         if dataset is not None and dataset.default:
-            chosen["default_graph"] = [_graph_name(g) for g in dataset.default]
+            default_graph = [_graph_name(g) for g in dataset.default]
         if dataset is not None and dataset.named:
-            chosen["named_graphs"] = [_named_node(g) for g in dataset.named]
+            named_graphs = [_named_node(g) for g in dataset.named]
         try:
             # The store's default graph is the knowledge graph: FROM and FROM NAMED, when given,
             # replace it as SPARQL says.
-            result = self._db.query(sparql, prefixes=PREFIXES, **chosen)
+            result = self._db.query(sparql, prefixes=PREFIXES, default_graph=default_graph,
+                                    named_graphs=named_graphs)
         except SyntaxError as e:
             if is_update(sparql):
                 raise UpdateRefused(UPDATE_REFUSED) from None
@@ -597,7 +617,8 @@ class OxigraphStore(Store):
                 rows = [tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in stream]
                 _check_size(len(rows), max_rows)
                 return QueryResult("select", vars=names, rows=rows)
-            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in stream]
+            triples: list[Triple] = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                                     for t in stream]
             _check_size(len(triples), max_rows)
             return QueryResult("graph", triples=triples)
         except OSError as e:
@@ -803,8 +824,7 @@ class OxigraphStore(Store):
                 (self.path / self.PID_FILE).unlink()
             except OSError:
                 pass
-        self._db = None
-        del db
+        del self._db, db
 
     def _writable(self) -> None:
         if self.read_only:

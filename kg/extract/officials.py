@@ -438,7 +438,7 @@ def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) 
     candidates = [c for c in setting.focus if c not in excluded]
     counterpart = [c for c in candidates if c not in setting.known]
     if not setting.known or counterpart:
-        return (counterpart or candidates or [None])[0]
+        return next(iter(counterpart or candidates), None)
     # an article about one country only (a visitor from an international body, a home release): its officials
     return candidates[0] if len(setting.focus) == 1 and candidates else None
 
@@ -547,8 +547,10 @@ def _drop_shared_guesses(ctx: Discourse) -> None:
     for off in ctx.facts.officials.values():
         if not off.country:
             continue
-        for office in {single_holder_office(p.title) for p in off.posts} - {None}:
-            holders.setdefault((off.country, office), []).append(off)
+        offices = {single_holder_office(p.title) for p in off.posts}
+        for office in offices:
+            if office is not None:
+                holders.setdefault((off.country, office), []).append(off)
     for group in holders.values():
         if len(group) < 2:
             continue
@@ -604,16 +606,18 @@ def _countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
             met += [t for t in v.children if t.dep_ == "dobj"]
             for person in [p for o in met for p in (o, *o.conjuncts)]:
                 other = next((k2 for s2, e2, k2 in ctx.resolved if s2 <= person.idx < e2 and k2 != key), None)
-                if other and ctx.facts.officials[other].country:
-                    out.add(ctx.facts.officials[other].country)
+                other_country = ctx.facts.officials[other].country if other else None
+                if other_country:
+                    out.add(other_country)
     # "A and the Chilean Foreign Minister B": the country word sets B apart from A
     mentions = [(s, e, k) for s, e, k in ctx.resolved if k in ctx.facts.officials]
     for (_, e1, a), (s2, _, b) in zip(mentions, mentions[1:]):
-        if a != key or b == key or not ctx.facts.officials[b].country:
+        b_country = ctx.facts.officials[b].country
+        if a != key or b == key or not b_country:
             continue
         joint = _AND_COUNTRY.match(ctx.text[e1: s2])
-        if joint and _country_at(ctx, e1 + joint.start(1), kinds=("name", "alias", "demonym")) == ctx.facts.officials[b].country:
-            out.add(ctx.facts.officials[b].country)
+        if joint and _country_at(ctx, e1 + joint.start(1), kinds=("name", "alias", "demonym")) == b_country:
+            out.add(b_country)
     return out
 
 

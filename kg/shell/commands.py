@@ -309,11 +309,12 @@ def describe_command(shell: Shell, rest: str) -> None:
     from kg import describe
     from kg.shell.metadata import readable_name
 
-    iri = describe.resolve_entity(shell.store, _entity_text(rest))
+    store = shell.require_store()
+    iri = describe.resolve_entity(store, _entity_text(rest))
     # The label is read here, not from the shell's metadata, which may still be loading.
-    label = describe.labels(shell.store, [str(iri)]).get(str(iri)) if shell.labels else None
+    label = describe.labels(store, [str(iri)]).get(str(iri)) if shell.labels else None
     title = f"{label} ({readable_name(str(iri))})" if label else shell.display_iri(iri)
-    shell.show_result(describe.describe(shell.store, iri), title=title)
+    shell.show_result(describe.describe(store, iri), title=title)
 
 
 @command("\\why", "\\why", "the sentences behind the entities of the last result")
@@ -323,7 +324,7 @@ def why_command(shell: Shell, rest: str) -> None:
     iris = shell.last_result_iris()
     if not iris:
         raise UsageError("the last result names no entities: run a query first")
-    shell.show_result(describe.evidence(shell.store, iris))
+    shell.show_result(describe.evidence(shell.require_store(), iris))
 
 
 def _looks_like_query(text: str) -> bool:
@@ -341,7 +342,7 @@ def explain_command(shell: Shell, rest: str) -> None:
         return
     from kg import describe
 
-    shell.emit(describe.explain_text(shell.store, _entity_text(rest)))
+    shell.emit(describe.explain_text(shell.require_store(), _entity_text(rest)))
 
 
 @command("\\algebra", "\\algebra [QUERY]", "the SPARQL algebra of a query (default: the last one)")
@@ -369,8 +370,8 @@ STATS_ARTICLES = """SELECT ?article ?title ?entities ?triples WHERE {
 
 @command("\\stats", "\\stats", "how many entities of each class, and what each article holds")
 def stats_command(shell: Shell, rest: str) -> None:
-    shell.show_result(shell.store.query(STATS_CLASSES), title="per class", labels=False)
-    shell.show_result(shell.store.query(STATS_ARTICLES), title="per article", labels=False)
+    shell.show_result(shell.require_store().query(STATS_CLASSES), title="per class", labels=False)
+    shell.show_result(shell.require_store().query(STATS_ARTICLES), title="per article", labels=False)
 
 
 @command("\\load", "\\load PATH ...", "build articles (files or folders) into the store, then reload completions",
@@ -402,14 +403,14 @@ def load_command(shell: Shell, rest: str) -> None:
 def export_command(shell: Shell, rest: str) -> None:
     from kg.cli import shell_export
 
-    shell.emit(shell_export(shell.store, words(rest), shell.last_query, shell.last_result))
+    shell.emit(shell_export(shell.require_store(), words(rest), shell.last_query, shell.last_result))
 
 
 @command("\\path", "\\path A B", "how two entities are connected", complete=("node", "node"))
 def path_command(shell: Shell, rest: str) -> None:
     from kg.cli import shell_path
 
-    shell.emit(shell_path(shell.store, words(rest)))
+    shell.emit(shell_path(shell.require_store(), words(rest)))
 
 
 @command("\\central", "\\central [--class C]", "entities ranked by centrality",
@@ -417,11 +418,11 @@ def path_command(shell: Shell, rest: str) -> None:
 def central_command(shell: Shell, rest: str) -> None:
     from kg.cli import shell_central
 
-    shell.emit(shell_central(shell.store, words(rest)))
+    shell.emit(shell_central(shell.require_store(), words(rest)))
 
 
 @command("\\groups", "\\groups", "connected groups of entities")
 def groups_command(shell: Shell, rest: str) -> None:
     from kg.cli import shell_groups
 
-    shell.emit(shell_groups(shell.store, words(rest)))
+    shell.emit(shell_groups(shell.require_store(), words(rest)))

@@ -98,9 +98,10 @@ def table_lines(
             natural[i] = max(natural[i], width_of(c))
     widths = [min(w, max(max_cell, width_of(h))) for w, h in zip(natural, headers, strict=False)]
     if width is not None:
-        widths = _fit(widths, headers, width)
-        if widths is None:
+        fitted = _fit(widths, headers, width)
+        if fitted is None:
             return vertical_lines(headers, rows, width=width, painter=paint)
+        widths = fitted
     lines = [" | ".join(paint.header(pad(cut(h, w), w)) for h, w in zip(headers, widths, strict=False)).rstrip()]
     lines.append("-+-".join("-" * w for w in widths))
     for r, row in enumerate(rows):

@@ -119,11 +119,13 @@ def load_metadata(store: Store | None) -> GraphMetadata:
         for c, n in store.query(_CLASSES).rows:
             iri = str(c)
             old = by_iri.get(iri)
-            by_iri[iri] = Named(iri, shorten(iri), old.label if old else "", "class", count=int(n.toPython()))
+            count = int(n.toPython()) if n is not None else 0
+            by_iri[iri] = Named(iri, shorten(iri), old.label if old else "", "class", count=count)
         for p, n in store.query(_PROPERTIES).rows:
             iri = str(p)
             old = prop_by_iri.get(iri)
-            prop_by_iri[iri] = Named(iri, shorten(iri), old.label if old else "", "property", count=int(n.toPython()))
+            count = int(n.toPython()) if n is not None else 0
+            prop_by_iri[iri] = Named(iri, shorten(iri), old.label if old else "", "property", count=count)
         for s, label, types in store.query(_ENTITIES).rows:
             if s is None or type(s).__name__ != "URIRef":
                 continue

@@ -12,9 +12,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from kg.errors import EXIT_OK, KgError, QuerySyntaxError, StoreError, UpdateRefused, UsageError, printable
 from kg.shell.buffer import is_command, split_script
@@ -32,6 +32,11 @@ from kg.store import (
     is_update,
     open_store,
 )
+
+if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
+
+    from kg.queryrun import ProcessContext
 
 T = TypeVar("T")
 ASK_ABOVE_ROWS = 1000  # on a terminal, ask before printing more rows than this
@@ -79,7 +84,7 @@ class Shell:
         self.last_query: str | None = None
         self.including: list[str] = []  # files being run by \i, innermost last (a file may not include itself)
         self.last_result: QueryResult | None = None
-        self._query_context: object | None = None  # where the shell's query processes come from
+        self._query_context: ProcessContext | None = None  # where the shell's query processes come from
         self._context_lock = threading.Lock()
         self.last_count: int | None = None
         self.out = out or sys.stdout
@@ -106,7 +111,7 @@ class Shell:
             # The process queries run in starts while the user types the first one.
             threading.Thread(target=self._query_processes, name="kg-forkserver", daemon=True).start()
 
-    def _query_processes(self) -> object:
+    def _query_processes(self) -> ProcessContext:
         from kg.queryrun import shell_context
 
         with self._context_lock:
@@ -147,7 +152,7 @@ class Shell:
         from kg.sparqlparse import parse
 
         check_services(parse(text).services, self.allow_service)
-        store = self._store()
+        store = self.require_store()
         if isinstance(store, OxigraphStore):
             result, elapsed = self._in_child(text)
         else:
@@ -179,12 +184,13 @@ class Shell:
         if is_destructive(text) and self.interactive and not self.confirm("This update removes or overwrites data. Run it?"):
             self.notice("not run")
             return
-        store = self._store()
+        store = self.require_store()
         _, elapsed = self._in_worker(lambda: store.update(text))
         self.notice("update done" + (f" · {elapsed:.3f} s" if self.timing else ""))
         self.refresh_metadata()
 
-    def _store(self) -> Store:
+    def require_store(self) -> Store:
+        """The open store (KgError once it is closed)."""
         if self.store is None:
             raise KgError("the store is closed")
         return self.store
@@ -304,7 +310,7 @@ class Shell:
             stream.write(caret + "\n")
         stream.flush()
 
-    def emit_rows(self, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    def emit_rows(self, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
         self.emit("\n".join(table_lines(headers, rows, width=self.term_width(), painter=self.painter)))
 
     def display_iri(self, iri: object) -> str:
@@ -386,7 +392,7 @@ class Shell:
         rows = result.rows if limit is None else result.rows[:limit]
         iris = sorted({str(t) for row in rows for t in row if isinstance(t, URIRef)})
         labels: dict[str, str] = {}
-        store = self._store()
+        store = self.require_store()
         for i in range(0, len(iris), LABEL_BATCH):
             values = " ".join(f"<{iri}>" for iri in iris[i : i + LABEL_BATCH] if ">" not in iri and " " not in iri)
             if not values:
@@ -439,7 +445,7 @@ class Shell:
         finally:
             os.unlink(name)
 
-    def toolbar(self) -> list[tuple[str, str]]:
+    def toolbar(self) -> StyleAndTextTuples:
         rows = "–" if self.last_count is None else f"{self.last_count:,}"
         mode = "updates allowed" if self.allow_update else "read-only"
         busy = " · loading completions" if self.refresher.busy() else ""
@@ -474,7 +480,7 @@ class Shell:
         except OSError:
             history = InMemoryHistory()
 
-        def continuation(width: int, line_number: int, wrap_count: int) -> list[tuple[str, str]]:
+        def continuation(width: int, line_number: int, wrap_count: int) -> StyleAndTextTuples:
             return [("class:continuation", "...> ".rjust(width))]
 
         return PromptSession(
