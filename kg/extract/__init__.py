@@ -10,11 +10,13 @@ earlier event "the dialogue" or "this Treaty" refers to.
     rules.py        `Rule` and `RuleFamily`: rules as data with ids
     candidates.py   what rules find before it becomes a fact (`DialogueMention`, `TreatyMention`)
     clauses.py      an event word's own clause in the dependency parse
-    officials.py    officials and their countries (`COUNTRY_RULES`)
-    dialogues.py    events in a sentence (`TRIGGERS`); dialogue_people.py who takes part in each;
+    officials.py    officials and their countries (`COUNTRY_RULES`); official_clues.py what the
+                    words around an official say of their country
+    dialogues.py    events in a sentence (`TRIGGERS`); dialogue_words.py the words around an event
+                    (venue, name, ordinal, setting); dialogue_people.py who takes part in each;
                     dialogue_merge.py merges their mentions
     treaties.py     agreements and their events (`EVENT_RULES`); treaty_names.py their names (`NAME_RULES`)
-    policies.py     policies (`RULES`)
+    policies.py     policies (`RULES`); policy_owners.py whose policy a sentence states
     extractor.py    `Extractor` and `extract_doc`: the order the steps run in
 """
 

@@ -27,6 +27,17 @@ from kg.extract.dialogue_people import (
     we_speakers,
     welcoming_now,
 )
+from kg.extract.dialogue_words import (
+    conjoined,
+    event_ordinal,
+    is_person,
+    is_setting,
+    is_someone,
+    named_event,
+    noun_label,
+    places_in,
+    welcomes_someone,
+)
 from kg.extract.rules import RuleFamily, rule
 from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
 from kg.facts import PlaceRef
@@ -106,14 +117,14 @@ def _event_verb(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
 
 def _speak_with(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "spoke with her counterpart" (not "speak with one voice")."""
-    if not any(_is_someone(o) for c in tok.children if c.lower_ in ("with", "to") for o in c.children if o.dep_ == "pobj"):
+    if not any(is_someone(o) for c in tok.children if c.lower_ in ("with", "to") for o in c.children if o.dep_ == "pobj"):
         return None
     return _event_verb(ctx, sent, tok)
 
 
 def _call_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "called the Prime Minister" (not "called the exercise a model")."""
-    if not any(_is_someone(c) for c in tok.children if c.dep_ == "dobj"):
+    if not any(is_someone(c) for c in tok.children if c.dep_ == "dobj"):
         return None
     return _event_verb(ctx, sent, tok)
 
@@ -122,7 +133,7 @@ def _discuss_with(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | Non
     """ "discussed the matter with her counterpart", "topics discussed by X with Y" (not "discussed Japan")."""
     # spaCy often hangs "with X" on the object or the agent ("discussed [the situation with X]", "discussed by
     # [A, the Minister with B]"): any "with" below the verb in its own clause
-    if not any(_is_person(o) for c in tok.subtree if c.lower_ == "with" and _same_clause(c, tok) for o in _conjoined(c)):
+    if not any(is_person(o) for c in tok.subtree if c.lower_ == "with" and _same_clause(c, tok) for o in conjoined(c)):
         return None
     return EventWord("talks", "verb")
 
@@ -149,8 +160,8 @@ def _exchange_views(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | N
 def _receive_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "received the Defence Minister", "were received by the Permanent Secretary" (not "received support")."""
     guests = [c for c in tok.children if c.dep_ == "dobj"]
-    hosts = [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
-    if not any(_is_person(o) for o in guests + hosts):
+    hosts = [o for c in tok.children if c.dep_ == "agent" for o in conjoined(c)]
+    if not any(is_person(o) for o in guests + hosts):
         return None
     return EventWord("meeting", "verb")
 
@@ -159,7 +170,7 @@ def _call_on(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "called on the Prime Minister" (a visit of courtesy), not "called on Japan to act"."""
     if any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
         return None
-    if not any(_is_person(o) for c in tok.children if c.lower_ == "on" for o in _conjoined(c)):
+    if not any(is_person(o) for c in tok.children if c.lower_ == "on" for o in conjoined(c)):
         return _call_someone(ctx, sent, tok)  # "called her counterpart on Tuesday"
     return EventWord("call", "verb")
 
@@ -177,10 +188,10 @@ def _signed_together(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | 
     """ "A and B signed the agreement", "A together with B signed", "was signed by A and B": signing together is
     meeting (not "A signed a decree")."""
     signers = [o for c in tok.children if c.dep_ == "nsubj" for o in [c, *c.conjuncts]]
-    signers += [o for c in tok.children if c.dep_ == "agent" for o in _conjoined(c)]
+    signers += [o for c in tok.children if c.dep_ == "agent" for o in conjoined(c)]
     signers += [o for c in [*tok.children, *(x for s in signers for x in s.children)]
-                if c.lower_ == "with" for o in _conjoined(c)]
-    if sum(1 for o in signers if _is_person(o) and o.pos_ == "PROPN") < 2:
+                if c.lower_ == "with" for o in conjoined(c)]
+    if sum(1 for o in signers if is_person(o) and o.pos_ == "PROPN") < 2:
         return None
     return EventWord("signing", "verb")
 
@@ -201,7 +212,7 @@ def _host_something(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | N
 
 def _welcome_guest(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "welcomed X to Rome" (not "welcomed the invitation")."""
-    if not _welcomes_someone(tok):
+    if not welcomes_someone(tok):
         return None
     return _event_verb(ctx, sent, tok)
 
@@ -392,7 +403,7 @@ def _triggers(ctx: Discourse, sent: Sentence) -> list[Trigger]:
         word = trigger_rule.read(ctx, sent, tok)
         if word is None:
             continue
-        named = _named_event(sent, tok) if word.pos == "noun" and word.kind in _NAMEABLE_KINDS else None
+        named = named_event(sent, tok) if word.pos == "noun" and word.kind in _NAMEABLE_KINDS else None
         if named is None and tok.lower_ in NAMED_ONLY_NOUNS:
             continue  # "forum", "ministerial": events only as part of a name
         triggers.append(Trigger(tok, word.kind, word.pos, named, trigger_rule.id))
@@ -404,7 +415,7 @@ class _SentenceSetting:
 
     def __init__(self, ctx: Discourse, sent: Sentence, triggers: list[Trigger]) -> None:
         self.triggers = triggers
-        self.places = _places_in(ctx, sent.start_char, sent.end_char)
+        self.places = places_in(ctx, sent.start_char, sent.end_char)
         self.dates = ctx.dates_in(sent.start_char, sent.end_char)
         starts = ctx.token_starts
         self.date_tokens = [bisect_right(starts, d.start) - 1 for d in self.dates]
@@ -481,10 +492,10 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         and (is_title_line or (not planned and bool(_JUST_NOW.search(own_words))))
     if dated_by_article:
         date = ctx.article.date
-    setting = pos == "noun" and _is_setting(tok, named)
+    setting = pos == "noun" and is_setting(tok, named)
     own_people = phrase_people(ctx, sent, tok, people) if pos == "noun" else None
     d = DialogueMention(
-        label=named or _noun_label(tok) if pos == "noun" else (named or kind),
+        label=named or noun_label(tok) if pos == "noun" else (named or kind),
         type=kind,
         own_people=own_people is not None,
         participants=hosts_of_setting(ctx, tok) if setting else list(own_people if own_people is not None else people),
@@ -499,7 +510,7 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         headline=is_title_line and sent.text.strip()[-1:] not in (".", "!", "?", "\"", "”"),
         setting=setting,
         article_date=dated_by_article,
-        ordinal=_event_ordinal(tok, named) if pos == "noun" else None,
+        ordinal=event_ordinal(tok, named) if pos == "noun" else None,
         refers_back=pos == "verb" and any(
             c.dep_ == "dobj" and c.lower_ in DIALOGUE_NOUNS and any(x.dep_ == "det" and x.lower_ in ("the", "these", "this")
                                                                   for x in c.children) for c in tok.children),
@@ -525,173 +536,8 @@ _JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|eveni
 # --- what the rules read of a sentence ------------------------------------------------------------
 
 
-def _places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
-    out = []
-    text = ctx.text
-    for p in ctx.m.places:
-        if start <= p.start < end:
-            before = text[max(start, p.start - 16): p.start].lower()
-            after = text[p.end: p.end + 2]
-            if p.kind == "country" and (not re.search(r"\b(in|visit|visited|visiting|visits|travel to|trip to)\s+(the\s+)?$", before)
-                                        or after[:1] in ("–", "-", "—")):
-                continue
-            if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
-                continue
-            if _TOPIC_BEFORE.search(text[max(start, p.start - 40): p.start]) or _discussed(ctx, p.start):
-                continue  # "discussed the situation in Afghanistan": a topic, not where they met
-            if _BODY_BEFORE.search(text[max(start, p.start - 40): p.start]):
-                continue  # "the UN Interim Force in Lebanon": part of a body's name
-            if _among_attendees(ctx, p.start):
-                continue  # "attended by Australia, Fiji and Samoa": who came, not where
-            out.append(p)
-    return out
-
-
-_TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
-                           r"issues?|reconstruction|elections?)\s+(?:in|on|of)\s+(?:the\s+)?$", re.I)
-_BODY_BEFORE = re.compile(r"\b(?:Force|Mission|Office|Organi[sz]ation|Commission|Programme|Program|Agency|Institute|"
-                          r"University|Fund|Centre|Center|Operation)\s+(?:in|for|of|on)\s+(?:the\s+)?$")
-_TOPIC_VERBS = {"discuss", "address", "review", "exchange", "cover", "raise", "brief"}
-_TOPIC_PATH = {"dobj", "pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss"}
-
-
-def _among_attendees(ctx: Discourse, char: int) -> bool:
-    """Whether the word at `char` is in the "by" phrase of a passive verb ("chaired by X and attended by Y")."""
-    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
-    for _ in range(6):
-        if tok.dep_ == "agent":
-            return True
-        if tok.head is tok or tok.pos_ in ("VERB", "AUX"):
-            return False
-        tok = tok.head
-    return False
-
-
-def _discussed(ctx: Discourse, char: int) -> bool:
-    """Whether the word at `char` lies in the object of a verb of discussing ("we discussed ... Afghanistan")."""
-    tok = ctx.doc[bisect_right(ctx.token_starts, char) - 1]
-    for _ in range(8):
-        if tok.dep_ not in _TOPIC_PATH or tok.head is tok:
-            return False
-        tok = tok.head
-        if tok.pos_ == "VERB":
-            return tok.lemma_.lower() in _TOPIC_VERBS
-    return False
-
-
-# Words that describe any event, not one: a name made of these only is no proper name ("Bilateral Meeting").
-_GENERIC_EVENT_WORDS = {"bilateral", "trilateral", "multilateral", "joint", "official", "working", "formal",
-                        "informal", "virtual", "telephone", "phone", "video", "next", "first", "annual", "high-level",
-                        "leaders", "ministers", "ministerial", "special", "regular", "extraordinary", "political",
-                        "economic", "trade", "and"}
-
-
-def _named_event(sent: Sentence, tok: Token) -> str | None:
-    """The proper name of an event ("New Zealand–United States Strategic Dialogue", "ASEAN Foreign Ministers'
-    Meeting"), if the trigger is one."""
-    if not tok.text[0].isupper():
-        return None
-    doc = tok.doc
-    i = tok.i
-    j = i
-    while j - 1 >= sent.start:
-        prev = doc[j - 1]
-        if prev.text in ("–", "-", "—") or (prev.text[:1].isupper() and prev.pos_ in ("PROPN", "ADJ", "NOUN", "NUM")) \
-                or prev.like_num:
-            j -= 1
-            continue
-        # a plural possessive inside the name: "Defence Ministers' Meeting"
-        if prev.text in ("'", "’") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() and doc[j - 2].text.endswith("s"):
-            j -= 1
-            continue
-        break
-    while j < i and (doc[j].text in ("–", "-", "—", "'", "’") or doc[j].like_num):
-        j += 1
-    if j == i:
-        return None
-    words = [w.lower_ for w in doc[j: i] if w.is_alpha or "-" in w.text]
-    if all(w in _GENERIC_EVENT_WORDS for w in words):
-        return None
-    return doc[j: i + 1].text
-
-
-_ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-                  "eleventh", "twelfth", "next", "inaugural"}
-_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
-
-
-def _event_ordinal(tok: Token, named: str | None) -> str | None:
-    """Which of a series an event is ("the fourth ... Dialogue", "the 58th ... Meeting"): the ordinal before
-    its name or among its modifiers."""
-    doc = tok.doc
-    start = tok.i - len(named.split()) if named else tok.i
-    for k in range(max(start - 2, 0), tok.i):
-        low = doc[k].lower_
-        if low in _ORDINAL_WORDS or _ORDINAL_NUMBER.fullmatch(low):
-            return "1" if low == "inaugural" else low
-    return None
-
-
-def _welcomes_someone(tok: Token) -> bool:
-    """ "welcomed X to Rome", "welcomed the Commander ...": a guest received, not a decision welcomed."""
-    if any(c.dep_ == "prep" and c.lower_ == "to" and any(o.ent_type_ == "GPE" for o in c.subtree) for c in tok.children):
-        return True
-    objects = [c for c in tok.children if c.dep_ == "dobj"]
-    return any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _GUEST_HEADS for o in objects)
-
-
-def _is_someone(tok: Token) -> bool:
-    """A person, a country or an office one can call or speak with ("her counterpart", "him", "Japan")."""
-    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP") or tok.lower_ in ("him", "her", "them", "each", "me", "us") \
-        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
-
-
-def _conjoined(prep: Token) -> list[Token]:
-    """The objects of a preposition with those joined to them ("with X, Y and Z")."""
-    out = []
-    for o in prep.children:
-        if o.dep_ == "pobj":
-            out.append(o)
-            out.extend(c for c in o.conjuncts)
-    return out
-
-
-def _is_person(tok: Token) -> bool:
-    """A person or an office one meets ("her counterpart", "the Prime Minister", "him"), not a country."""
-    if tok.ent_type_ in ("GPE", "NORP", "ORG", "DATE", "LOC") and tok.ent_type_ != "PERSON":
-        return tok.lemma_.lower() in _GUEST_HEADS
-    return tok.ent_type_ == "PERSON" or tok.lower_ in ("him", "her", "them") or tok.pos_ == "PROPN" \
-        or tok.lemma_.lower() in _GUEST_HEADS or tok.lemma_.lower() in ("counterpart", "leader", "official", "premier")
-
-
 # What is exchanged in talks ("exchanged views", "exchanged opinions").
 _VIEW_WORDS = {"view", "opinion", "idea", "perspective", "assessment"}
-
-
-# Heads of a welcomed object that is a person ("welcomed the Commander of ...").
-_GUEST_HEADS = {"commander", "chief", "minister", "secretary", "president", "ambassador", "delegation", "general",
-                "admiral", "counterpart", "envoy", "prime", "king", "queen", "chancellor"}
-
-
-def _noun_label(tok: Token) -> str:
-    """The trigger with its modifiers ("joint news conference", "meeting of Pacific army chiefs")."""
-    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ != "DET"
-            and c.text.lower() not in ("successful", "productive", "positive", "first", "second", "very", "high", "level")]
-    start = min([c.i for c in left] + [tok.i])
-    if start < tok.i and tok.doc[start].text.lower() in ("high", "-"):
-        start = tok.i
-    # keep contiguous words only
-    while start < tok.i and tok.doc[start].is_punct:
-        start += 1
-    words = tok.doc[start: tok.i + 1].text
-    for c in tok.rights:
-        if c.dep_ == "prep" and c.text.lower() == "of":
-            obj = [x for x in c.children if x.dep_ == "pobj"]
-            if obj:
-                o = obj[0]
-                span = [x for x in o.lefts if x.dep_ in ("compound", "amod")] + [o]
-                words += " of " + " ".join(x.text for x in sorted(span, key=lambda x: x.i))
-    return words
 
 
 # Nouns that name an activity as often as an event ("supports dialogue on the peninsula"): an event only
@@ -718,36 +564,5 @@ def _attendance(ctx: Discourse, sent: Sentence, people: list[str]) -> DialogueMe
     return DialogueMention(label="meeting", type="meeting", participants=list(people), places=[], date=None,
                            status="planned" if PLANNED_WORDS.search(sent.text) else "held", named=False, evidence=[ctx.sentence_evidence(sent, 0.6, ATTENDANCE)],
                            countries=set(), attendance=True)
-
-# "It is a pleasure to welcome X": words that make an infinitive something done as it is said.
-_SETTING_NOUNS = {"margins", "margin", "sidelines", "sideline", "fringes", "fringe"}
-
-
-def _is_setting(tok: Token, named: str | None) -> bool:
-    """An event named as the occasion of another ("on the margins of the 58th ... Meeting"): the sentence's
-    people met beside it (an event of its own; `dialogue_merge` lets them attend it too)."""
-    doc = tok.doc
-    k = tok.i - 1
-    if named:  # the token before the name
-        while k >= 0 and doc[k].idx >= tok.idx + len(tok.text) - len(named):
-            k -= 1
-    while k >= 0 and (doc[k].pos_ in ("DET", "ADJ", "NUM") or doc[k].ent_type_ == "ORDINAL"
-                      or (doc[k].dep_ == "compound" and doc[k].head.i == tok.i)):  # "the AU summit"
-        k -= 1
-    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _SETTING_NOUNS:
-        return True
-    # "in connection with [Mr X hosting] the Y Summit", "in conjunction with the Z Meeting"
-    node = tok
-    for _ in range(5):
-        if node.dep_ not in ("pobj", "dobj", "pcomp", "prep") or node.head is node:
-            return False
-        node = node.head
-        if node.lower_ in _OCCASION_NOUNS:
-            return True
-    return False
-
-
-# "in connection with", "in conjunction with", "on the occasion of": the event is the occasion of another.
-_OCCASION_NOUNS = {"connection", "conjunction", "occasion"}
 
 

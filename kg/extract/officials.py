@@ -17,6 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from kg.extract.context import Discourse, person_key
+from kg.extract.official_clues import (
+    countries_dealt_with,
+    delegation_country,
+    possessive_country_at,
+    speaker_country,
+)
 from kg.facts import Official, Post
 from kg.gazetteer import fold, gazetteer
 from kg.mentions import NAME_SUFFIXES, TITLE_MODIFIERS, PersonMention, style_country, title_excludes
@@ -205,7 +211,7 @@ def assign_countries(ctx: Discourse) -> None:
     for off in facts.officials.values():
         if off.country or not off.posts:
             continue
-        excluded = _countries_dealt_with(ctx, off.key)
+        excluded = countries_dealt_with(ctx, off.key)
         for p in off.posts:
             excluded |= title_excludes(p.title)
         for country_rule in COUNTRY_RULES:
@@ -275,7 +281,7 @@ class CountryRule:
 def _in_own_sentences(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """The delegation a sentence puts the official in, or "our" in a speaker's turn (first mention first)."""
     for pm in setting.mentions_of.get(off.key, []):
-        choice = _delegation_country(setting.ctx, pm) or _speaker_country(setting.ctx, pm)
+        choice = delegation_country(setting.ctx, pm) or speaker_country(setting.ctx, pm)
         if choice:
             return choice
     return None
@@ -317,25 +323,9 @@ def _own_stance_country(setting: _CountrySetting, off: Official, excluded: set[s
                 # the possessor: spaCy tags "Canada's" poss, and a two-word name ("Trinidad and Tobago's") nmod
                 for owner in obj.lefts:
                     if owner.dep_ in ("poss", "nmod"):
-                        code = _possessive_country_at(ctx, owner.idx)
+                        code = possessive_country_at(ctx, owner.idx)
                         if code:
                             return code
-    return None
-
-
-def _possessive_country_at(ctx: Discourse, offset: int) -> str | None:
-    """The country named at a character offset in the possessive ("Canada's")."""
-    for c in ctx.m.countries:
-        if c.start <= offset < c.end and c.kind in ("name", "alias") and ctx.text[c.end: c.end + 2] in ("'s", "’s"):
-            return c.code
-    return None
-
-
-def _country_at(ctx: Discourse, offset: int, kinds: tuple[str, ...] = ("name", "alias")) -> str | None:
-    """The country named (by its name or an alias, or a kind of `kinds`) at a character offset."""
-    for c in ctx.m.countries:
-        if c.start <= offset < c.end and c.kind in kinds:
-            return c.code
     return None
 
 
@@ -434,7 +424,7 @@ def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -
 def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A country the article is about that no other official here already stands for: a guess between
     counterparts of one country would more often be wrong than right; but in an article about one country
-    only, that country (not when the official meets one of its officials: `_countries_dealt_with`)."""
+    only, that country (not when the official meets one of its officials: `countries_dealt_with`)."""
     candidates = [c for c in setting.focus if c not in excluded]
     counterpart = [c for c in candidates if c not in setting.known]
     if not setting.known or counterpart:
@@ -559,105 +549,6 @@ def _drop_shared_guesses(ctx: Discourse) -> None:
                 off.country, off.country_evidence = None, None
 
 
-# the words by which an official, as the subject, goes to a country or deals with it: "travelled to Ukraine",
-# "arrived in Kyiv", "visited Chile", "signed an agreement with Malta" (a meeting "in Riga" may be at home)
-_GOING_TO = {"travel": "to", "fly": "to", "go": "to", "come": "to", "head": "to", "arrive": "in", "visit": "",
-             "sign": "with", "conclude": "with", "agree": "with", "negotiate": "with", "talk": "with",
-             "speak": "with"}
-
-
-_MEETING_VERBS = {"meet", "receive", "host", "welcome", "call"}
-
-
-def _countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
-    """The countries an official, as the subject, travels to or deals with: not theirs."""
-    out: set[str] = set()
-    for start, end, k in ctx.resolved:
-        if k != key:
-            continue
-        span = ctx.doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        # the subject, or one who goes with it ("X, together with Y, met ...", "X and Y met ...")
-        subject = span.root
-        while subject.dep_ in ("conj", "appos", "pobj", "prep", "advmod") and subject.head != subject:
-            subject = subject.head
-        if subject.dep_ != "nsubj":
-            continue
-        verb = subject.head
-        for v in (verb, *verb.conjuncts):
-            prep = _GOING_TO.get(v.lemma_)
-            if prep is None:
-                continue
-            if prep:  # "to Ukraine" on the verb, or on its object ("signed an agreement with Malta")
-                objects = [o for t in v.subtree if t.dep_ == "prep" and t.lower_ == prep and v in (t.head, t.head.head)
-                           for o in t.children if o.dep_ == "pobj"]
-            else:
-                objects = [t for t in v.children if t.dep_ == "dobj"]
-            for obj in objects:
-                code = _country_at(ctx, obj.idx, kinds=("name", "alias", "capital"))
-                if code:
-                    out.add(code)
-        # the countries of the officials they meet: counterparts serve other governments
-        for v in (verb, *verb.conjuncts):
-            if v.lemma_ not in _MEETING_VERBS:
-                continue
-            met = [o for t in v.children if t.dep_ == "prep" and t.lower_ == "with" for o in t.children if o.dep_ == "pobj"]
-            met += [t for t in v.children if t.dep_ == "dobj"]
-            for person in [p for o in met for p in (o, *o.conjuncts)]:
-                other = next((k2 for s2, e2, k2 in ctx.resolved if s2 <= person.idx < e2 and k2 != key), None)
-                other_country = ctx.facts.officials[other].country if other else None
-                if other_country:
-                    out.add(other_country)
-    # "A and the Chilean Foreign Minister B": the country word sets B apart from A
-    mentions = [(s, e, k) for s, e, k in ctx.resolved if k in ctx.facts.officials]
-    for (_, e1, a), (s2, _, b) in zip(mentions, mentions[1:]):
-        b_country = ctx.facts.officials[b].country
-        if a != key or b == key or not b_country:
-            continue
-        joint = _AND_COUNTRY.match(ctx.text[e1: s2])
-        if joint and _country_at(ctx, e1 + joint.start(1), kinds=("name", "alias", "demonym")) == b_country:
-            out.add(b_country)
-    return out
-
-
-_AND_COUNTRY = re.compile(r"^,?\s+and\s+(?:the\s+)?(\S.*?)\s*$")
-
-
-_DELEGATION = re.compile(r"^(?:'s|’s)?\s+(?:delegation|side|team|contingent)\b", re.I)
-# what puts the person named after a delegation in it: "led by", "included", "comprised of", a colon;
-# without it the delegation only acts on them ("the Chilean delegation thanked Minister X")
-_DELEGATION_MEMBERS = re.compile(
-    r"\b(?:led|headed|chaired|represented|accompanied)\s+by\b|\binclud(?:ed|es|ing)\b|\bcompris(?:ed|es|ing)\b"
-    r"|\b(?:consist(?:ed|s|ing)?|composed|made\s+up)\s+of\b|\bmembers?\b|:", re.I)
-_OUR_AFTER = re.compile(r"^,?\s*(?:our|my)\b", re.I)
-_OUR_BEFORE = re.compile(r"\b(?:our|my)\s+$", re.I)
-
-
-
-def _delegation_country(ctx: Discourse, pm: PersonMention) -> str | None:
-    """The country of the delegation or side the sentence puts an official in before naming them
-    ("The Indian delegation was led by X and included Foreign Secretary Y"); a delegation that only acts
-    on the official ("the Indian delegation thanked Y") says nothing of theirs."""
-    sent = ctx.sentence_at(pm.start)
-    found = None
-    for c in ctx.m.countries:
-        if not (sent.start_char <= c.start < pm.start and c.kind in ("name", "demonym", "alias")):
-            continue
-        side = _DELEGATION.match(ctx.text[c.end: c.end + 24])
-        if side and _DELEGATION_MEMBERS.search(ctx.text[c.end + side.end(): pm.start]):
-            found = c.code
-    return found
-
-
-def _speaker_country(ctx: Discourse, pm: PersonMention) -> str | None:
-    """ "General X, our chief of defence staff" in a speaker's turn: the speaker's country."""
-    if not (_OUR_AFTER.match(ctx.text[pm.end: pm.end + 8]) or _OUR_BEFORE.search(ctx.text[max(0, pm.start - 6): pm.start])):
-        return None
-    speaker = ctx.speaker_at(pm.start)
-    return ctx.facts.officials[speaker].country if speaker else None
-
-
 def _pair_countries(ctx: Discourse, mentions_of: dict[str, list[PersonMention]]) -> None:
     """Two officials under one plural title ("Prime Ministers A and B") in an article about two countries:
     one of each, in the order the article first names the countries."""
@@ -685,6 +576,5 @@ def _pair_countries(ctx: Discourse, mentions_of: dict[str, list[PersonMention]])
             if code not in {x for p in off.posts for x in title_excludes(p.title)}:
                 off.country = code
                 off.country_evidence = replace(off.posts[0].evidence, rule=PLURAL_TITLE_PAIR)
-
 
 

@@ -13,6 +13,15 @@ from typing import TYPE_CHECKING
 from kg.dates import DateMention
 from kg.extract.clauses import event_clause
 from kg.extract.context import Discourse, Sentence, pick_date
+from kg.extract.policy_owners import (
+    CRITICISM_VERBS,
+    agent_country,
+    country_of_span,
+    governing_verb,
+    owner_left_or_subject,
+    policy_owner,
+    subject_country,
+)
 from kg.extract.rules import RuleFamily, rule
 from kg.extract.vocab import (
     ACQUISITION_VERBS,
@@ -20,7 +29,6 @@ from kg.extract.vocab import (
     BLAND,
     COUNTERMEASURES,
     DEPLOYMENT_HEADS,
-    FIRST_PERSON,
     GENERIC_POLICY_WORDS,
     POLICY_HEADS,
     POLICY_VERBS,
@@ -57,15 +65,6 @@ def _np_text(tok: Token) -> tuple[int, int]:
                     break
             break
     return start, end
-
-
-def _country_of_span(ctx: Discourse, start: int, end: int) -> str | None:
-    """The first country named between `start` and `end`, else the European Union if named there
-    (it makes policies as one: "the EU extends restrictive measures")."""
-    for c in ctx.m.countries:
-        if start <= c.start < end and c.kind in ("name", "demonym", "capital", "alias"):
-            return c.code
-    return UNION_CODE if UNION_NAMES.search(ctx.text, start, end) else None
 
 
 # Policy heads read only when capitalised, as part of a name ("the Arms Control Act", "the Integrated
@@ -106,7 +105,7 @@ def _named_operation(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound 
     end = tok.i + 1
     while end < sent.end and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
         end += 1
-    country = _subject_country(ctx, doc[end - 1]) or _country_of_span(ctx, sent.start_char, tok.idx)
+    country = subject_country(ctx, doc[end - 1]) or country_of_span(ctx, sent.start_char, tok.idx)
     return PolicyFound(doc[tok.i: end].text, country)
 
 
@@ -131,7 +130,7 @@ def _pledge(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
     subj = [c for c in tok.children if c.dep_ == "nsubj"]
     if subj:
         span = (subj[0].left_edge.idx, subj[0].idx + len(subj[0].text))
-        found.country = _country_of_span(ctx, *span)
+        found.country = country_of_span(ctx, *span)
         who = [k for _, k in ctx.people_in(*span) if k in ctx.facts.officials]
         if found.country is None and who:  # "Sánchez has promised ...": the official's country
             found.country = ctx.facts.officials[who[0]].country
@@ -146,7 +145,7 @@ def _is_countrys_plan(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
 def _countrys_plan(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
     """ "Morocco's autonomy plan for Western Sahara": a country's own plan."""
     s, e = _np_text(tok)
-    return PolicyFound(ctx.doc[s:e].text, _country_of_span(ctx, ctx.doc[s].idx, tok.idx))
+    return PolicyFound(ctx.doc[s:e].text, country_of_span(ctx, ctx.doc[s].idx, tok.idx))
 
 
 def _is_policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -188,7 +187,7 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
         return None  # a standing ("Ghana's position on the world stage"), not a stance
     # a country after the head is what the policy is about, not its owner ("sanctions on Russia",
     # "a Review of our relations with X", "the Initiative for the denuclearisation of X")
-    country = _country_of_span(ctx, span.start_char, tok.idx)
+    country = country_of_span(ctx, span.start_char, tok.idx)
     if country is not None and _in_hyphenated_word(ctx, span.start_char, tok.idx):
         country = None  # "its one-China policy": what the policy is about, not whose
     if low in ("programme", "program") and tok.text[:1].isupper():
@@ -196,7 +195,7 @@ def _policy_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
         return PolicyFound(span.text, country) if country else None
     if country is None and not any(c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in tok.lefts):
         # (not when another owner is named: "the UN's development programme", "the bloc's policy")
-        country = _owner(ctx, sent, tok)  # "India reaffirmed its Act East Policy"
+        country = policy_owner(ctx, sent, tok)  # "India reaffirmed its Act East Policy"
     return PolicyFound(span.text, country, needs_owner=low in _MEASURE_HEADS)
 
 
@@ -236,7 +235,7 @@ def _ban_or_acquisition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFou
     found = PolicyFound(label, action=POLICY_VERBS[lemma])
     subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subj:
-        found.country = _country_of_span(ctx, subj[0].left_edge.idx, subj[0].idx + len(subj[0].text))
+        found.country = country_of_span(ctx, subj[0].left_edge.idx, subj[0].idx + len(subj[0].text))
     if found.country is None:
         before = [c for c in ctx.m.countries if sent.start_char <= c.start < tok.idx and c.kind != "body"]
         found.country = before[-1].code if before else None
@@ -257,160 +256,12 @@ def _vision_of(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None
     return PolicyFound(re.sub(r"^(a|an|the)\s+", "", label))
 
 
-
-
-def _subject(tok: Token) -> Token | None:
-    """The subject of the verb a policy is the object of, through the verbs it depends on ("Ghana has
-    decided to impose countermeasures", "Norway will keep up and widen its support")."""
-    verb = _governing_verb(tok)
-    for _ in range(4):
-        if verb is None:
-            return None
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i), None)
-        if subj is not None:
-            return subj
-        if any(c.i == tok.i and c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
-            return None  # "X said that aid must be provided": the phrase is what its clause is about
-        if verb.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acomp") or verb.head is verb:
-            return None
-        verb = verb.head
-    return None
-
-
-def _subject_country(ctx: Discourse, tok: Token) -> str | None:
-    """The country that is the subject of the verb a policy is the object of ("Australia will expand X")."""
-    subj = _subject(tok)
-    if subj is None:
-        return None
-    return _country_of_span(ctx, subj.left_edge.idx, subj.idx + len(subj.text))
-
-
 # "a contribution to the talks": to a conversation, not to a force, a mission or a fund
 _TO_A_DIALOGUE = re.compile(r"\s+to\s+(?:the\s+|these\s+|this\s+)?(?:\w+\s+)?(?:negotiations?|talks|discussions?|dialogue|"
                             r"meetings?|debate|process|success|conference)\b")
-# Verbs that speak of another's deeds to criticise them ("condemned the deployment of missiles")
-_CRITICISM_VERBS = {"condemn", "criticise", "criticize", "denounce", "protest", "oppose", "deplore", "decry", "reject"}
-# Verbs that credit someone else with what follows "for" ("thanked Y for its support")
-_CREDIT_VERBS = {"thank", "praise", "commend", "applaud", "appreciate", "congratulate", "laud", "acknowledge", "welcome"}
-
-
-def _thanked_for(tok: Token) -> bool:
-    """Whether a phrase is what a verb of thanks or praise credits someone with ("thanked Y for X, alongside
-    Z", "praised the aid"): never the subject's own."""
-    node = tok
-    for _ in range(6):
-        head = node.head
-        if head is node:
-            return False
-        if head.pos_ == "VERB":
-            return head.lemma_.lower() in _CREDIT_VERBS
-        node = head
-    return False
-
-
-def _agent_country(ctx: Discourse, subj: Token) -> str | None:
-    """The country a subject acts for: a country or the EU it names, an official, "I"/"we" the speaker,
-    or "the Council" of an article about the EU."""
-    start, end = subj.left_edge.idx, subj.idx + len(subj.text)
-    country = _country_of_span(ctx, start, end)
-    if country:
-        return country
-    who = [k for _, k in ctx.people_in(start, end)]
-    if who:
-        return ctx.facts.officials[who[0]].country
-    if subj.lower_ in FIRST_PERSON:
-        sp = ctx.speaker_at(subj.idx)
-        return ctx.facts.officials[sp].country if sp else None
-    if subj.lower_ == "council" and not any(c.dep_ in ("compound", "amod") for c in subj.children) \
-            and UNION_NAMES.search(ctx.text):
-        return UNION_CODE  # "the Council" of an article about the EU is the EU's
-    return None
-
-
-# A sentence continuing the one before without a verb of its own ("In particular, for ...")
-_ELLIPTIC_FOR = re.compile(r"\s*(?:In particular|Particularly|Notably|Especially|Above all),?\s+for\b")
-
-
-def _credited_before(ctx: Discourse, sent: Sentence) -> str | None:
-    """The country the sentence before `sent` thanks or praises ("thanked the people of Norway for")."""
-    k = ctx.sentence_starts.index(sent.start) if sent.start in ctx.sentence_starts else 0
-    if k == 0:
-        return None
-    for tok in ctx.sentences[k - 1]:
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in _CREDIT_VERBS:
-            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            if obj is not None:
-                return _country_of_span(ctx, obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge.text))
-    return None
-
-
-def _owner(ctx: Discourse, sent: Sentence, tok: Token) -> str | None:
-    """Whose a policy phrase is when its own words do not say: the country of the noun it is a conjunct
-    of ("Chile's support ... and the strategy of X"), of the subject of its verb (a country, the EU, an
-    official, "I"/"we" the speaker), or of the speaker of "our"."""
-    if tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN") and not any(c.dep_ == "poss" for c in tok.lefts):
-        # (only a possessor: "the Panama Canal and their opposition" is no Panamanian opposition)
-        owner = next((c for c in tok.head.lefts if c.dep_ == "poss"), None)
-        country = _country_of_span(ctx, owner.left_edge.idx, owner.idx + len(owner.text)) if owner is not None else None
-        if country:
-            return country
-    verb = _governing_verb(tok)
-    if verb is not None and verb.lemma_.lower() in _CRITICISM_VERBS:
-        return None  # "Ghana opposes one-sided sanctions": what a subject opposes is another's
-    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
-        # "welcomed Peru's announcement of new sanctions": the announcer's
-        noun = tok.head.head
-        owner = next((c for c in noun.lefts if c.dep_ in ("poss", "compound", "amod")
-                      and _country_of_span(ctx, c.left_edge.idx, c.idx + len(c.text))), None)
-        if owner is not None:
-            return _country_of_span(ctx, owner.left_edge.idx, owner.idx + len(owner.text))
-    subj = _subject(tok)
-    if subj is not None and _thanked_for(tok):
-        # "X thanked Y for its support": the support is Y's
-        verb = subj.head
-        subj = next((c for c in verb.children if c.dep_ == "dobj" and not any(t.i == tok.i for t in c.subtree)), None)
-        if subj is None:
-            return None
-    if subj is not None:
-        country = _agent_country(ctx, subj)
-        said = subj.head
-        if country is None and said.dep_ == "ccomp" and said.head is not said:
-            # "X warned that any attack would bring costs, including sanctions": X's threat
-            teller_verb = said.head
-            while teller_verb.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in teller_verb.children):
-                teller_verb = teller_verb.head  # "X reaffirmed ... and emphasized that ..."
-            teller = next((c for c in teller_verb.children if c.dep_ == "nsubj"), None)
-            country = _agent_country(ctx, teller) if teller is not None else None
-        if country:
-            return country
-    elif _ELLIPTIC_FOR.match(sent.text):
-        # "X thanked Y for its help. In particular, for three rounds of aid ...": Y's
-        return _credited_before(ctx, sent)
-    if any(x.lower_ in ("our", "we") for x in tok.subtree) or any(x.lower_ == "our" for x in tok.lefts):
-        sp = ctx.speaker_at(tok.idx)
-        return ctx.facts.officials[sp].country if sp else None
-    return None
 
 
 # --- commitments, measures, positions, bids ------------------------------------------------------
-
-
-def _owner_left_or_subject(ctx: Discourse, sent: Sentence, tok: Token, s: int) -> str | None:
-    """The country among a phrase's words before its head, else `_owner`; none when the phrase says it
-    is another's ("the regime's support for X")."""
-    doc = ctx.doc
-    country = _country_of_span(ctx, doc[s].idx, tok.idx)
-    if country is None and any(c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in tok.lefts):
-        return None
-    if country is None:
-        # (the parse may leave the possessor out of the phrase: "the regime's support for X", "Norway's
-        # steady military, economic and political support")
-        k = s - 1
-        while k > sent.start and (doc[k].text in (",", "and", "or") or doc[k].pos_ == "ADJ" or doc[k].lower_ in SUPPORT_KINDS):
-            k -= 1
-        if k - 1 >= sent.start and doc[k].lower_ in ("'s", "’s"):
-            return _country_of_span(ctx, doc[k - 1].idx, doc[k].idx)
-    return country or _owner(ctx, sent, tok)
 
 
 # Adjectives of the order a government says it seeks ("a free and open Indo-Pacific", "a stable and
@@ -435,7 +286,7 @@ def _value_vision(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | N
     label = doc[s: tok.i + 1].text
     if tok.lower_ in ("region", "order") and tok.i - 1 > s and doc[tok.i - 1].pos_ == "PROPN":
         label = doc[s: tok.i].text  # "a free and open Indo-Pacific region"
-    return PolicyFound(label, _owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
+    return PolicyFound(label, owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
 
 
 def _is_commitment(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -450,7 +301,7 @@ def _commitment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
     s, e = _np_text(tok)
     if any(doc[k].lower_ in AGREEMENT_WORDS for k in range(s, e)):
         return None
-    return PolicyFound(doc[s:e].text, _owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
+    return PolicyFound(doc[s:e].text, owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
 
 
 def _is_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -468,7 +319,7 @@ def _support(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
         return None
     if any(doc[k].lower_ in AGREEMENT_WORDS for k in range(s, e)):
         return None  # support for an agreement is the agreement's story
-    return PolicyFound(doc[s:e].text, _owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
+    return PolicyFound(doc[s:e].text, owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
 
 
 def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
@@ -476,16 +327,16 @@ def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
     battlegroup", "the realignment of US forces", "Chile's mine-clearing activities in the X"."""
     doc = ctx.doc
     s, e = _np_text(tok)
-    country = _country_of_span(ctx, doc[s].idx, tok.idx)
+    country = country_of_span(ctx, doc[s].idx, tok.idx)
     if country is None and tok.lower_ in DEPLOYMENT_HEADS:
         # "the realignment of US forces", "the deployment of Chilean frigates": whose forces
         end = tok.idx + len(tok.text)
         forces = re.match(r"\s+of\s+(?:the\s+)?(?:\w+\s+)?[\w.]+\s", ctx.text[end:])
-        country = _country_of_span(ctx, tok.idx, end + forces.end()) if forces else None
-        verb = _governing_verb(tok)
-        if country is None and not (verb is not None and verb.lemma_.lower() in _CRITICISM_VERBS):
+        country = country_of_span(ctx, tok.idx, end + forces.end()) if forces else None
+        verb = governing_verb(tok)
+        if country is None and not (verb is not None and verb.lemma_.lower() in CRITICISM_VERBS):
             # "the ministry announced the deployment of two destroyers" (not "X condemned the deployment")
-            country = _owner(ctx, sent, tok)
+            country = policy_owner(ctx, sent, tok)
     if country is None:
         return None
     if tok.lower_.startswith("contribution") and re.match(_TO_A_DIALOGUE, ctx.text[tok.idx + len(tok.text):]):
@@ -514,7 +365,7 @@ def _membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound |
     s, e = _np_text(tok)
     if tok.lower_ in ("bid", "bids") and not (any(c.dep_ == "poss" for c in tok.lefts) or e > tok.i + 1):
         return None  # a bid of nothing ("a bid")
-    return PolicyFound(ctx.doc[s:e].text, _owner_left_or_subject(ctx, sent, tok, s), action="announced", needs_owner=True)
+    return PolicyFound(ctx.doc[s:e].text, owner_left_or_subject(ctx, sent, tok, s), action="announced", needs_owner=True)
 
 
 def _is_recognition(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -528,7 +379,7 @@ def _recognition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | No
     if not (obj.lower_ in ("state", "independence", "sovereignty", "government") or _names_country(ctx, obj.text)):
         return None
     label = "recognition of " + re.sub(r"^(?:the|a|an)\s+", "", phrase.text)
-    return PolicyFound(label, _owner(ctx, sent, obj), action="announced", needs_owner=True)
+    return PolicyFound(label, policy_owner(ctx, sent, obj), action="announced", needs_owner=True)
 
 
 def _opposition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
@@ -548,7 +399,7 @@ def _opposition(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
         if subj is not None or verb.dep_ not in ("xcomp", "conj") or verb.head is verb:
             break
         verb = verb.head
-    return PolicyFound(label, _agent_country(ctx, subj) if subj is not None else None, needs_owner=True)
+    return PolicyFound(label, agent_country(ctx, subj) if subj is not None else None, needs_owner=True)
 
 
 def _is_position_word(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -563,9 +414,9 @@ def _position(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
     """ "a two-state solution" (of the speaker's or subject's country), "Peru's core interests"."""
     doc = ctx.doc
     s = min([c.left_edge.i for c in tok.lefts if c.dep_ != "det"] + [tok.i])
-    country = _country_of_span(ctx, doc[s].idx, tok.idx) if tok.lower_ != "solution" else None
+    country = country_of_span(ctx, doc[s].idx, tok.idx) if tok.lower_ != "solution" else None
     if country is None:
-        country = _owner(ctx, sent, tok)
+        country = policy_owner(ctx, sent, tok)
         if country is None:
             sp = ctx.speaker_at(tok.idx)
             country = ctx.facts.officials[sp].country if sp else None
@@ -580,11 +431,11 @@ def _arms_sales(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
     """ "Russian arms sales to X", "the announcement of large arms sales" by a country."""
     doc = ctx.doc
     s, e = _np_text(tok)
-    country = _country_of_span(ctx, doc[s].idx, tok.idx)
+    country = country_of_span(ctx, doc[s].idx, tok.idx)
     if country is None and tok.dep_ == "pobj" and tok.head.lower_ == "of":
         noun = tok.head.head  # "the Russian announcement of arms sales"
-        country = _country_of_span(ctx, noun.left_edge.idx, noun.idx)
-    return PolicyFound(doc[s:e].text, country or _owner(ctx, sent, tok), needs_owner=True)
+        country = country_of_span(ctx, noun.left_edge.idx, noun.idx)
+    return PolicyFound(doc[s:e].text, country or policy_owner(ctx, sent, tok), needs_owner=True)
 
 
 def _is_country_proposed(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -599,7 +450,7 @@ def _country_proposed(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound
     noun = tok.head
     _, e = _np_text(noun)
     start = tok.i + 1 if noun.i > tok.i else noun.i
-    return PolicyFound(doc[start:e].text, _country_of_span(ctx, doc[tok.i - 2].idx, tok.idx), action="announced",
+    return PolicyFound(doc[start:e].text, country_of_span(ctx, doc[tok.i - 2].idx, tok.idx), action="announced",
                        needs_owner=True)
 
 
@@ -650,7 +501,7 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
             # (a country a speaker names in a quotation is seldom the policy's owner; nor is one the
             # policy is about: "a Review of our relations with X")
             right = tok.right_edge.idx + len(tok.right_edge.text)
-            country = _country_of_span(ctx, sent.start_char, tok.idx) or _country_of_span(ctx, right, sent.end_char)
+            country = country_of_span(ctx, sent.start_char, tok.idx) or country_of_span(ctx, right, sent.end_char)
         if country is None and low in _NAMED_POLICY_HEADS | _MEASURE_HEADS:
             continue  # an act, review, operation or sanctions of no known country: too vague a fact
         label = label.split("\n")[0]  # a headline's phrase ends with its line
@@ -672,7 +523,7 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
 def _taken_now(tok: Token) -> bool:
     """Whether the verb a measure is the object of tells it as the report's news ("has decided to take",
     "imposed"), not as a plan or a threat ("would have consequences, including sanctions")."""
-    verb = _governing_verb(tok)
+    verb = governing_verb(tok)
     while verb is not None and verb.dep_ == "xcomp" and verb.head is not verb:
         verb = verb.head
     if verb is None:
@@ -687,22 +538,6 @@ def _in_quote(ctx: Discourse, pos: int) -> bool:
     """Whether `pos` is inside a quotation opened earlier in its paragraph."""
     line = ctx.text[ctx.text.rfind("\n", 0, pos) + 1: pos]
     return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
-
-
-_POLICY_GOVERNORS = {"dobj", "pobj", "prep", "conj", "appos", "attr", "nsubjpass", "acomp"}
-
-
-def _governing_verb(tok: Token) -> Token | None:
-    """The verb a policy phrase is the object of, through prepositions and conjuncts (and through a
-    participle used as a preposition: "consequences, including sanctions")."""
-    v = tok
-    for _ in range(6):
-        if v.dep_ not in _POLICY_GOVERNORS or v.head is v:
-            break
-        v = v.head
-        if v.pos_ in ("VERB", "AUX") and v.dep_ != "prep":
-            return v
-    return None
 
 
 # a date that bounds a target or a span of time, not when the policy was made ("by 2045", "since 1959")
