@@ -567,11 +567,8 @@ _CLASS_OF = {"officials": "kg:Official", "dialogues": "kg:Dialogue", "treaties":
              "policies": "kg:Policy"}
 
 # Evidence rows: what the fact says (predicate, object), the rule, the sentence and where it is.
-# The evidence is in the article graphs; the default graph (the knowledge graph) has the entities.
-_EVIDENCE_OF_ENTITY = """
-SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
-  VALUES ?label {{ {label} }}
-  ?x a {cls} ; rdfs:label ?label .
+# The statements about ?x in the article graphs, each with its rule, sentence, file and offset.
+_EVIDENCE_BLOCK = """
   GRAPH ?article {{
     ?ev a kg:Evidence ; rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
         prov:wasDerivedFrom ?article .
@@ -579,7 +576,14 @@ SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
     OPTIONAL {{ ?ev kg:startOffset ?start }}
     OPTIONAL {{ ?article kg:sourcePath ?source }}
   }}
-}} ORDER BY ?source ?start
+"""
+
+# The evidence is in the article graphs; the default graph (the knowledge graph) has the entities.
+_EVIDENCE_OF_ENTITY = """
+SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
+  VALUES ?label {{ {label} }}
+  ?x a {cls} ; rdfs:label ?label .
+""" + _EVIDENCE_BLOCK + """}} ORDER BY ?source ?start
 """
 
 # The dialogue that makes two officials counterparts: the evidence for each of them taking part.
@@ -587,15 +591,8 @@ _EVIDENCE_OF_MEETING = """
 SELECT DISTINCT ?p ?o ?rule ?quote ?source ?start WHERE {{
   VALUES (?la ?lb) {{ ({a} {b}) }}
   ?a a kg:Official ; rdfs:label ?la . ?b a kg:Official ; rdfs:label ?lb .
-  ?d a kg:Dialogue ; kg:participant ?a, ?b .
-  GRAPH ?article {{
-    ?ev a kg:Evidence ; rdf:subject ?d ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?quote ;
-        prov:wasDerivedFrom ?article .
-    OPTIONAL {{ ?ev kg:rule ?rule }}
-    OPTIONAL {{ ?ev kg:startOffset ?start }}
-    OPTIONAL {{ ?article kg:sourcePath ?source }}
-  }}
-  FILTER(?p = kg:participant && ?o IN (?a, ?b))
+  ?x a kg:Dialogue ; kg:participant ?a, ?b .
+""" + _EVIDENCE_BLOCK + """  FILTER(?p = kg:participant && ?o IN (?a, ?b))
 }} ORDER BY ?source ?start
 """
 
