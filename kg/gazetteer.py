@@ -238,6 +238,20 @@ COUNTRY_STYLE_TITLES: dict[str, str] = {
 }
 
 
+# Forms of government (general knowledge, long-standing): which heads of state and government a country
+# does not have, so that a "President X" or "Prime Minister Y" whose country no title gives is not guessed
+# to serve it. Presidential republics without a prime minister:
+NO_PRIME_MINISTER: frozenset[str] = frozenset({
+    "USA", "MEX", "BRA", "ARG", "CHL", "COL", "ECU", "VEN", "URY", "PRY", "BOL", "CRI", "PAN", "GTM", "HND", "SLV",
+    "DOM", "NIC", "PHL", "IDN", "CYP", "NGA", "ZAF", "GHA",
+})
+# monarchies and realms, whose head of state is no president:
+NO_PRESIDENT: frozenset[str] = frozenset({
+    "GBR", "JPN", "AUS", "NZL", "CAN", "SAU", "THA", "MYS", "BRN", "NOR", "SWE", "DNK", "NLD", "BEL", "ESP", "LUX",
+    "JOR", "MAR", "KWT", "QAT", "BHR", "OMN", "BTN", "KHM", "TON", "PNG", "SLB", "JAM",
+})
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, curly quotes and dashes made plain, white space folded."""
     if text.isascii():  # nothing to decompose or replace: the common case, and much quicker

@@ -16,7 +16,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.dates import DateMention, PartialDate, find_dates
-from kg.gazetteer import COUNTRY_STYLE_TITLES, GOVERNMENT_BODIES, Gazetteer, fold, gazetteer
+from kg.gazetteer import (
+    COUNTRY_STYLE_TITLES,
+    GOVERNMENT_BODIES,
+    NO_PRESIDENT,
+    NO_PRIME_MINISTER,
+    Gazetteer,
+    fold,
+    gazetteer,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -1353,12 +1361,22 @@ def style_country(title: str | None, mentioned: set[str] | None = None) -> str |
     return code
 
 
+# the bare titles of a head of state and government and their deputies (not "President of the Senate")
+_PRESIDENT_TITLES = {"president", "vice president", "vice-president"}
+_PRIME_MINISTER_TITLES = {"prime minister", "deputy prime minister"}
+
+
 def title_excludes(title: str | None) -> set[str]:
     """Countries a title rules out: the US government has no ministers; an envoy "to India" does not
     serve India."""
     excluded: set[str] = set()
     if title and re.search(r"\bminister\b", title):
         excluded.add("USA")
+    # a head of state or government a country does not have ("President X" in an article about Japan)
+    if title in _PRESIDENT_TITLES:
+        excluded |= NO_PRESIDENT
+    elif title in _PRIME_MINISTER_TITLES:
+        excluded |= NO_PRIME_MINISTER
     host = re.search(r"\bto (?:the )?(.+)$", title or "")
     if host and (host_country := gazetteer().country(host.group(1))):
         excluded.add(host_country)

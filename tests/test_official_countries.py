@@ -159,3 +159,28 @@ def test_the_official_who_chaired_serves_the_country_named_as_chair(extract):
             "A representative from Peru was invited. The Ministers supported the efforts of Norway as the Chair "
             "of the group. Peru did not respond, and the crisis in Peru continues, Peru's neighbours said.")
     assert countries(extract(text)).get("Ana Vik") == "NOR"
+
+
+def test_a_head_of_government_is_not_guessed_for_a_country_without_that_office(extract):
+    # Mexico has no prime minister, Australia no president: the host and the guest
+    text = ("Leaders meet in Canberra\n\n"
+            "Prime Minister Mark Hall welcomed President Ana Ruiz to Canberra on 3 May. "
+            "Australia and Mexico agreed to expand trade. Mexico will open a consulate in Sydney.")
+    assert countries(extract(text)) == {"Mark Hall": "AUS", "Ana Ruiz": "MEX"}
+
+
+def test_a_prime_minister_of_an_article_about_a_presidential_republic_is_left_without_it(extract):
+    text = ("Talks in Mexico City\n\n"
+            "President Ana Ruiz of Mexico met Prime Minister Mark Hall. The Prime Minister said Australia values Mexico.")
+    assert countries(extract(text)).get("Mark Hall") != "MEX"
+
+
+def test_the_two_witnesses_of_a_signing_are_its_two_sides(extract):
+    # only one of the two countries has a prime minister: he is its, and the other witness the other's
+    text = ("Defence agreement signed\n\n"
+            "Indonesia and Singapore signed a Defence Cooperation Agreement today. It was signed by the Minister "
+            "for Defence Tan Wei Ming and the Indonesian Defence Minister Budi Santoso. The signing was witnessed "
+            "by Prime Minister Lim Boon Keng and President Agus Wirawan. Singapore and Indonesia are neighbours.")
+    found = countries(extract(text))
+    assert found["Lim Boon Keng"] == "SGP"
+    assert found["Agus Wirawan"] == "IDN"

@@ -33,6 +33,7 @@ TITLED_NAME = "officials.titled-name"
 COUNTRY_OF_TITLE = "officials.country-of-title"
 PLURAL_TITLE_PAIR = "officials.plural-title-pair"
 ARTICLE_FOCUS = "officials.article-focus"
+ONLY_OFFICE_HOLDER = "officials.only-office-holder"
 
 
 def resolve_officials(ctx: Discourse) -> None:
@@ -433,6 +434,18 @@ def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) 
     return candidates[0] if len(setting.focus) == 1 and candidates else None
 
 
+def _only_office_holder(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """In an article about two countries, each with an official here, a head of state or government whose
+    office only one of the two has ("Prime Minister X" where the other is a presidential republic)."""
+    if len(setting.focus) != 2 or not set(setting.focus) <= setting.known:
+        return None
+    by_office = set().union(*(title_excludes(p.title) - {"USA"} for p in off.posts))
+    candidates = [c for c in setting.focus if c not in excluded]
+    if len(candidates) == 1 and any(c in by_office for c in setting.focus):
+        return candidates[0]
+    return None
+
+
 def _country_style(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A title only one government uses ("Secretary of Defense") in a readout that names no country twice: other governments use some of these titles too ("Secretary of State" in Poland), so not when
     the article is clearly about some country."""
@@ -461,6 +474,7 @@ COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
     CountryRule(ARTICLE_FOCUS, _article_focus),
+    CountryRule(ONLY_OFFICE_HOLDER, _only_office_holder),
     CountryRule("officials.country-style", _country_style),
     CountryRule("officials.dateline-host", _dateline_host),
 )
@@ -488,7 +502,7 @@ def single_holder_office(title: str) -> str | None:
     return None
 
 
-_BETWEEN = re.compile(r"\b(?:between|signed\s+by)\s+(?:the\s+)?$", re.I)
+_BETWEEN = re.compile(r"\b(?:between|(?:signed|witnessed|co-?chaired)\s+by)\s+(?:the\s+)?$", re.I)
 # "A and B", "A and the Indonesian B" (a country word before a title is outside the title's mention)
 _AND = re.compile(r"^,?\s+and\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,2}$")
 PAIR_SIDES = "officials.pair-sides"
@@ -515,7 +529,8 @@ def _pair_sides(ctx: Discourse) -> None:
         if not any(guessed):
             continue
         if all(guessed):
-            choice = order
+            # the order the article names the countries in, unless an office rules it out
+            choice = order if all(c not in title_excludes_of(o) for o, c in zip(pair, order)) else order[::-1]
         else:
             sure = pair[guessed.index(False)].country
             if sure not in focus:
@@ -523,10 +538,14 @@ def _pair_sides(ctx: Discourse) -> None:
             other = next(c for c in focus if c != sure)
             choice = [other if g else sure for g in guessed]
         for off, g, code in zip(pair, guessed, choice):
-            excluded = {x for p in off.posts for x in title_excludes(p.title)}
-            if g and code not in excluded:
+            if g and code not in title_excludes_of(off):
                 off.country = code
                 off.country_evidence = replace(off.posts[0].evidence, rule=PAIR_SIDES)
+
+
+def title_excludes_of(off: Official) -> set[str]:
+    """The countries an official's titles rule out."""
+    return {x for p in off.posts for x in title_excludes(p.title)}
 
 
 def _drop_shared_guesses(ctx: Discourse) -> None:
@@ -545,7 +564,7 @@ def _drop_shared_guesses(ctx: Discourse) -> None:
         if len(group) < 2:
             continue
         for off in group:
-            if off.country_evidence is not None and off.country_evidence.rule == ARTICLE_FOCUS:
+            if off.country_evidence is not None and off.country_evidence.rule in (ARTICLE_FOCUS, ONLY_OFFICE_HOLDER):
                 off.country, off.country_evidence = None, None
 
 
