@@ -6,9 +6,13 @@ and the "our" of one speaking. Read by the country rules of `kg.extract.official
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from kg.extract.context import Discourse
 from kg.mentions import PersonMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 def possessive_country_at(ctx: Discourse, offset: int) -> str | None:
@@ -46,6 +50,14 @@ def countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
         span = ctx.doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
+        # the one met: whoever met them ("X met Y", "X held talks with Y", "X's meeting with Y") serves another
+        # government
+        host = _meeting_host(ctx, span.root)
+        if host is not None:
+            other = next((k2 for s2, e2, k2 in ctx.resolved if s2 <= host.idx < e2 and k2 != key), None)
+            other_country = ctx.facts.officials[other].country if other else None
+            if other_country:
+                out.add(other_country)
         # the subject, or one who goes with it ("X, together with Y, met ...", "X and Y met ...")
         subject = span.root
         while subject.dep_ in ("conj", "appos", "pobj", "prep", "advmod") and subject.head != subject:
@@ -87,6 +99,34 @@ def countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
         if joint and country_at(ctx, e1 + joint.start(1), kinds=("name", "alias", "demonym")) == b_country:
             out.add(b_country)
     return out
+
+
+# nouns of a meeting that one holds "with" another ("held talks with", "a meeting with")
+MEETING_NOUNS = {"talks", "meeting", "meetings", "call", "conversation", "discussions", "consultations", "bilateral"}
+
+
+def _meeting_host(ctx: Discourse, person: Token) -> Token | None:
+    """The subject (or possessor) of the meeting whose other side `person` is: "X met Y", "X received Y",
+    "X held talks with Y", "X's meeting with Y" (Y is `person`)."""
+    node = person
+    while node.dep_ in ("conj", "appos") and node.head is not node:
+        node = node.head
+    verb: Token | None = None
+    if node.dep_ == "dobj" and node.head.lemma_ in MEETING_VERBS:
+        verb = node.head
+    elif node.dep_ == "pobj" and node.head.lower_ == "with":
+        head = node.head.head
+        if head.pos_ == "VERB" and head.lemma_ in MEETING_VERBS | {"speak", "talk", "confer"}:
+            verb = head
+        elif head.lower_ in MEETING_NOUNS:
+            owner = next((c for c in head.children if c.dep_ == "poss"), None)
+            if owner is not None:
+                return owner
+            if head.dep_ == "dobj" and head.head.pos_ == "VERB":
+                verb = head.head
+    if verb is None:
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
 
 AND_COUNTRY = re.compile(r"^,?\s+and\s+(?:the\s+)?(\S.*?)\s*$")
