@@ -1105,10 +1105,23 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
         if not m:
             # "Ana Berg is the Minister of Defence": a name, then "is the" right before the title
             copula = _COPULA_BEFORE_TITLE.search(text, lo, pm.start)
-            named = [e for e in near if copula and e.end_char == copula.start()]
-            if named and not any(w.lower() in NOT_NAME_WORDS for w in named[-1].text.split()) \
-                    and not gz.country(named[-1].text):
-                name = clean_name(re.sub(r"^\W+", "", named[-1].text))  # spaCy may keep a list's bullet
+            if copula and not _copula_country_gap(copula.group(1), gz):
+                copula = None
+            named = [e.text for e in near if copula and e.end_char == copula.start()]
+            if copula and not named:
+                # a surname spaCy did not tag, of a person named before ("Senator Ana Berg ... Berg is the ...")
+                word = re.search(r"[A-Z][\w'’-]+$", text[max(0, copula.start() - 40): copula.start()])
+                if word and any(p.name and p.end <= copula.start() and p.name.split()[-1] == word.group(0)
+                                for p in people[:index]):
+                    named = [word.group(0)]
+            if named and not any(w.lower() in NOT_NAME_WORDS for w in named[-1].split()) \
+                    and not gz.country(named[-1]):
+                name = clean_name(re.sub(r"^\W+", "", named[-1]))  # spaCy may keep a list's bullet
+                if len(name.split()) == 1:
+                    # the surname of a full name tagged before ("Shri Ana Berg ... Berg is the ...")
+                    earlier = [e.text for e in persons if e.end_char <= copula.start() - len(name) - 1
+                               and len(e.text.split()) > 1 and e.text.split()[-1] == name]
+                    name = clean_name(earlier[-1]) if earlier else name
                 pm.name, pm.kind = name, "full" if len(name.split()) > 1 else "surname"
             continue
         window_start = m.start(1)
@@ -1173,7 +1186,17 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
 
 
 # A name's "is the" before its title: "Ana Berg is the Minister of Defence", "Berg is currently the ..."
-_COPULA_BEFORE_TITLE = re.compile(r"\s+(?:is|serves\s+as)\s+(?:currently\s+)?(?:the|a|an)\s+(?:new\s+|current\s+)?$")
+# (or "was appointed", "has been named", "became"; a country's word may stand before the title: "is the US
+# Ambassador to X", "is Australia's Minister for Y", which `_copula_country_gap` checks)
+_COPULA_BEFORE_TITLE = re.compile(
+    r"\s+(?:is|serves\s+as|(?:was|has\s+been|had\s+been)\s+(?:appointed|named)(?:\s+as)?|became)\s+"
+    r"(?:currently\s+)?(?:(?:the|a|an)\s+(?:new\s+|current\s+)?)?((?:[A-Z][\w.'’-]*\s+){0,3})$")
+
+
+def _copula_country_gap(gap: str, gz: Gazetteer) -> bool:
+    """What stands between a copula and a title is nothing or a country's words ("the US", "Australia's")."""
+    words = re.sub(r"['’]s$", "", gap.strip())
+    return not words or bool(gz.country(words) or gz.demonym(words))
 
 
 # What may stand between a name and its title apposition: "Berg, the Norwegian" but not a list's

@@ -492,3 +492,12 @@ def test_a_counterpart_holds_the_office_in_its_general_wording(mentions):
     m = mentions("In Paris the Minister for Europe and Foreign Affairs received her Ukrainian counterpart, Petro Bondar. "
                  "Secretary of State for Defence Tom Ray met his Polish counterpart, Jan Nowak.")
     assert (named(m)["Petro Bondar"].title, named(m)["Jan Nowak"].title) == ("foreign minister", "defence minister")
+
+
+def test_a_title_after_a_copula_and_a_country_word_is_the_surnames_post(mentions):
+    m = mentions("Senator Maria Lopez met Shri Rajan Mehta in Canberra. Lopez is Australia's Minister for Trade. "
+                 "Mehta is India's Minister of Commerce. Jorge Perez was appointed the Venezuelan Minister of Energy.")
+    people = [(p.name, p.title, p.country) for p in m.people if p.name]
+    assert ("Maria Lopez", "minister for trade", "AUS") in people
+    assert ("Rajan Mehta", "minister of commerce", "IND") in people
+    assert ("Jorge Perez", "minister of energy", "VEN") in people
