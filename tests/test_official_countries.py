@@ -198,3 +198,12 @@ def test_the_one_talks_are_held_with_does_not_serve_the_hosts_country(extract):
             "Foreign Minister Raul Diaz of Peru held talks with Deputy Minister Mary Kent in Lima on 3 May. "
             "Peru values the talks.")
     assert countries(extract(text)).get("Mary Kent") != "PER"
+
+
+def test_the_country_waging_the_war_is_no_guess_for_a_visiting_official(extract):
+    text = ("Foreign Minister travels to Kyiv\n\n"
+            "Foreign Minister Hans Weber travelled to Ukraine. Austria will continue its support for Ukraine. "
+            "Russia's war of aggression goes on, and the Russian offensive near Kharkiv was halted. "
+            "Ukraine is defending itself against Russia. Austria's support matters. "
+            "Foreign Minister Weber met Ukrainian Foreign Minister Petro Bondar in Kyiv.")
+    assert countries(extract(text))["Hans Weber"] == "AUT"

@@ -253,11 +253,25 @@ class _CountrySetting:
         self.mentions_of = mentions_of
         # the countries officials stand for before these rules run (the rules do not see each other's choices)
         self.known = {o.country for o in ctx.facts.officials.values() if o.country}
-        self.focus = _clear_focus(ctx.facts.countries)
+        # (a country the article names as an aggressor and no official here serves by title is what the article
+        # is about, not a side whose officials it names: "Russia's war of aggression")
+        aggressors = _aggressors(ctx) - self.known
+        self.focus = _clear_focus({c: n for c, n in ctx.facts.countries.items() if c not in aggressors})
         self.mentioned = set(ctx.facts.countries)
         place = ctx.article.dateline_place
         self.dateline = ctx.gz.city(place) if place else None
         self.sections = _section_pairs(ctx)
+
+
+# what follows a country named as the one that wages a war: "Russia's war of aggression", "the Russian invasion"
+_AGGRESSION = re.compile(r"^(?:['’]s)?\s+(?:(?:\w+-)?\w+\s+){0,2}?(?:war\s+of\s+aggression|aggression|invasion|"
+                         r"offensive|occupation)\b", re.I)
+
+
+def _aggressors(ctx: Discourse) -> set[str]:
+    """The countries the article names as waging a war of aggression, an invasion or an offensive."""
+    return {c.code for c in ctx.m.countries if c.kind in ("name", "demonym", "alias")
+            and _AGGRESSION.match(ctx.text[c.end: c.end + 60])}
 
 
 def _clear_focus(counts: dict[str, int]) -> list[str]:
