@@ -207,3 +207,17 @@ def test_the_country_waging_the_war_is_no_guess_for_a_visiting_official(extract)
             "Ukraine is defending itself against Russia. Austria's support matters. "
             "Foreign Minister Weber met Ukrainian Foreign Minister Petro Bondar in Kyiv.")
     assert countries(extract(text))["Hans Weber"] == "AUT"
+
+
+def test_the_one_a_visitor_meets_serves_the_country_visited(extract):
+    text = ("State visit\n\n"
+            "The state visit of President Ana Ruiz to Malta began with a meeting with President Paul Vella. "
+            "Chile and Malta signed an agreement. Chile values Malta.")
+    assert countries(extract(text)) == {"Ana Ruiz": "CHL", "Paul Vella": "MLT"}
+
+
+def test_the_visitor_named_after_the_visit_does_not_serve_the_country_visited(extract):
+    text = ("Agreement signed\n\n"
+            "The Foreign Minister, Jorge Soto, signed the agreement during the official visit to Chile of the "
+            "President of the country, Paul Vella. Chile and Malta are friends. Malta values Chile.")
+    assert countries(extract(text)).get("Paul Vella") != "CHL"

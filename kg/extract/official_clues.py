@@ -58,6 +58,10 @@ def countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
             other_country = ctx.facts.officials[other].country if other else None
             if other_country:
                 out.add(other_country)
+        # the visitor of "the visit to Chile of X", "X's visit to Chile", "the visit of X to Chile"
+        visited = _visit_destination(ctx, start, end)
+        if visited:
+            out.add(visited)
         # the subject, or one who goes with it ("X, together with Y, met ...", "X and Y met ...")
         subject = span.root
         while subject.dep_ in ("conj", "appos", "pobj", "prep", "advmod") and subject.head != subject:
@@ -127,6 +131,43 @@ def _meeting_host(ctx: Discourse, person: Token) -> Token | None:
     if verb is None:
         return None
     return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
+# a visit's destination around its visitor: "the visit to Chile of X" (before), "X's visit to Chile" and
+# "the visit of X to Chile" (after)
+VISIT_TO_BEFORE = re.compile(r"\b(?:visit|trip|tour)\s+to\s+(?:the\s+)?(\S[^,.;]{1,40}?)\s+(?:of|by)\s+(?:the\s+)?$", re.I)
+VISIT_TO_AFTER = re.compile(r"^(?:['’]s\s+(?:\w+\s+){0,2}(?:visit|trip|tour))?\s+to\s+(?:the\s+)?(\S)", re.I)
+VISIT_OF = re.compile(r"\b(?:visit|trip|tour)\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _visit_destination(ctx: Discourse, start: int, end: int) -> str | None:
+    """The country (or capital's country) an official's mention is the visitor to."""
+    base = max(0, start - 80)
+    before = VISIT_TO_BEFORE.search(ctx.text[base: start])
+    if before:
+        return country_at(ctx, base + before.start(1), kinds=("name", "alias", "capital"))
+    after = VISIT_TO_AFTER.match(ctx.text[end: end + 60])
+    if after and (after.group(0).startswith(("'", "’")) or VISIT_OF.search(ctx.text[max(0, start - 30): start])):
+        return country_at(ctx, end + after.start(1), kinds=("name", "alias", "capital"))
+    return None
+
+
+# a visit to a country in the sentence, and an official met "with" during it: the host's
+VISIT_TO = re.compile(r"\b(?:visit|trip|tour)\b[^.;]{0,60}?\bto\s+(?:the\s+)?(?=[A-Z])")
+MET_WITH_BEFORE = re.compile(r"\b(?:with|met|meets|received\s+by|called\s+on)\s+(?:the\s+)?$")
+
+
+def visit_host_country(ctx: Discourse, start: int) -> str | None:
+    """The country visited in the sentence of an official's mention who is met there ("the visit of the
+    President of X to Chile began with a meeting with President Y": Y is Chile's)."""
+    if not MET_WITH_BEFORE.search(ctx.text[max(0, start - 30): start]):
+        return None
+    sent = ctx.sentence_at(start)
+    for visit in VISIT_TO.finditer(ctx.text, sent.start_char, start):
+        code = country_at(ctx, visit.end(), kinds=("name", "alias", "capital"))
+        if code:
+            return code
+    return None
 
 
 AND_COUNTRY = re.compile(r"^,?\s+and\s+(?:the\s+)?(\S.*?)\s*$")

@@ -22,6 +22,7 @@ from kg.extract.official_clues import (
     delegation_country,
     possessive_country_at,
     speaker_country,
+    visit_host_country,
 )
 from kg.facts import Official, Post
 from kg.gazetteer import fold, gazetteer
@@ -436,6 +437,16 @@ def _us_secretary(setting: _CountrySetting, off: Official, excluded: set[str]) -
     return None
 
 
+def _visit_host(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """The host of a visit the sentence tells of, for the official the visitor meets there."""
+    for start, _, key in setting.ctx.resolved:
+        if key == off.key:
+            code = visit_host_country(setting.ctx, start)
+            if code and code not in excluded:
+                return code
+    return None
+
+
 def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A country the article is about that no other official here already stands for: a guess between
     counterparts of one country would more often be wrong than right; but in an article about one country
@@ -487,6 +498,7 @@ COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.chair-country", _chair_country),
     CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
+    CountryRule("officials.visit-host", _visit_host),
     CountryRule(ARTICLE_FOCUS, _article_focus),
     CountryRule(ONLY_OFFICE_HOLDER, _only_office_holder),
     CountryRule("officials.country-style", _country_style),
