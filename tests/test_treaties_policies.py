@@ -323,3 +323,12 @@ def test_the_eu_named_through_an_article_completes_an_agreements_parties(extract
     facts = extract("Declaration\n\nThe EU and Chile held talks. The EU and Chile agreed to meet again. "
                     "Officials signed an agreement on disaster relief cooperation.")
     assert treaty(facts, "agreement on disaster relief").parties == {"CHL", "EUU"}
+
+
+def test_people_designated_by_a_government_body_are_its_sanctions(extract):
+    facts = extract("Treasury acts\n\nToday, the Department of the Treasury designated Ana Berg, a minister of "
+                    "Ruritania. The United States sanctioned two banks in March. The council designated the area a "
+                    "protected zone.")
+    assert owner_of(facts, "sanctions on Ana Berg") == "USA"
+    assert owner_of(facts, "sanctions on two banks") == "USA"
+    assert not any("zone" in label or "area" in label for label in owners(facts))

@@ -454,6 +454,38 @@ def _country_proposed(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound
                        needs_owner=True)
 
 
+# what a government designates when it imposes sanctions: people and bodies, not an area or a date
+_DESIGNATED = {"persons", "individuals", "entities", "officials", "companies", "firms", "banks", "people", "vessels",
+               "organisations", "organizations", "oligarchs", "members"}
+
+
+def _sanction_verb(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "The Treasury sanctioned X", "OFAC designated three officials": sanctions of the subject's government (a
+    country, the EU, or a body of one, such as a treasury department)."""
+    doc = ctx.doc
+    # (the parse may leave a name after a parenthesis unattached: "designated, pursuant to X, Ana Berg")
+    obj = next((c for c in tok.children if c.dep_ == "dobj" or c.dep_ == "dep" and c.ent_type_ == "PERSON"), None)
+    if obj is None:
+        return None
+    if tok.lemma_.lower() == "designate":
+        people = {k for _, k in ctx.people_in(obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge.text))}
+        if not (obj.ent_type_ == "PERSON" or people or obj.lower_ in _DESIGNATED):
+            return None  # "designated the area a zone": no sanction
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    start, end = subj.left_edge.idx, subj.idx + len(subj.text)
+    country = agent_country(ctx, subj) or next(
+        (c.code for c in ctx.m.countries if start <= c.start < end and c.kind == "body"), None)
+    end_tok = obj.right_edge.i + 1
+    for k in range(obj.i, end_tok):  # the target's name, without an apposition or relative clause after it
+        if doc[k].text in (",", ";", ":") or doc[k].dep_ == "relcl":
+            end_tok = k
+            break
+    target = re.sub(r"^(?:the|a|an)\s+(?:following\s+)?", "", doc[obj.left_edge.i: end_tok].text)
+    return PolicyFound(f"sanctions on {target}", country, action="announced", needs_owner=True)
+
+
 RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.named-operation", _named_operation, words={"operation"}, applies=_is_named_operation),
     rule("policies.pledge-verb", _pledge, lemmas=_PLEDGE_VERBS, applies=_is_verb),
@@ -462,6 +494,7 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
          applies=_is_policy_noun),
     rule("policies.policy-change", _policy_change, words={"change"}, applies=_is_policy_change),
     rule("policies.ban-or-acquire-verb", _ban_or_acquisition, lemmas=POLICY_VERBS, applies=_is_verb),
+    rule("policies.sanction-verb", _sanction_verb, lemmas={"sanction", "designate"}, applies=_is_verb),
     rule("policies.vision-of", _vision_of, words={"vision"}, applies=_has_of),
     rule("policies.support-or-aid", _support, words=SUPPORT_HEADS, applies=_is_noun),
     rule("policies.commitment-to", _commitment, words={"commitment", "opposition"}, applies=_is_commitment),
