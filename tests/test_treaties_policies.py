@@ -332,3 +332,21 @@ def test_people_designated_by_a_government_body_are_its_sanctions(extract):
     assert owner_of(facts, "sanctions on Ana Berg") == "USA"
     assert owner_of(facts, "sanctions on two banks") == "USA"
     assert not any("zone" in label or "area" in label for label in owners(facts))
+
+
+def test_activities_another_government_credits_a_country_with_are_its_own(extract):
+    facts = extract("Talks in Tokyo\n\nMinister Ken Kato of Japan lauded the resumption of Australia's refuelling "
+                    "operations in the Pacific and expressed gratitude for Australia's surveillance activities. "
+                    "He condemned Ruritania's destabilising activities.")
+    assert owner_of(facts, "refuelling operations") == "AUS"
+    assert owner_of(facts, "surveillance activities") == "AUS"
+    assert not any("destabilising" in label for label in owners(facts))
+
+
+def test_efforts_of_a_kind_made_by_the_two_countries_are_each_ones(extract):
+    facts = extract("Call\n\nPresident Omar Nabil of Egypt received a call from US President Tom Hale. The call came "
+                    "within the framework of the mediation efforts exerted by the two countries in Gaza. "
+                    "Qatar's humanitarian efforts were also discussed.")
+    assert {(p.label, p.country) for p in facts.policies if "efforts" in p.label} == {
+        ("mediation efforts (Egypt)", "EGY"), ("mediation efforts (United States)", "USA"),
+        ("Qatar's humanitarian efforts", "QAT")}

@@ -14,6 +14,7 @@ from kg.dates import DateMention
 from kg.extract.clauses import event_clause
 from kg.extract.context import Discourse, Sentence, pick_date
 from kg.extract.policy_owners import (
+    CREDIT_VERBS,
     CRITICISM_VERBS,
     agent_country,
     country_of_span,
@@ -79,6 +80,11 @@ _PLEDGE_VERBS = {"promise", "pledge", "vow"}
 # What a country does abroad, read only as its own ("Chile's mine-clearing activities")
 # ("activities" and "operations" are as often another's aggression: "Peru's destabilising activities")
 _ACTIVITY_HEADS = {"mission", "missions"}
+# ... and these only when another government credits the country with them ("thanked Japan for its
+# replenishment activities", "expressed gratitude for Chile's demining operations")
+_CREDITED_ACTIVITY_HEADS = {"activities", "operations"}
+# nouns by which a speaker credits another with what follows "for"
+_CREDIT_NOUNS = {"gratitude", "appreciation", "thanks", "praise", "recognition"}
 
 
 @dataclass
@@ -91,6 +97,8 @@ class PolicyFound:
     # a commitment, measure or position of no known country is no fact (not the sentence's first official's:
     # "sanctions on Minister X" are not X's)
     needs_owner: bool = False
+    # further owners of one policy several countries hold ("the mediation efforts of the two countries")
+    also: tuple[str, ...] = ()
 
 
 def _is_named_operation(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -341,11 +349,67 @@ def _deployment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
         return None
     if tok.lower_.startswith("contribution") and re.match(_TO_A_DIALOGUE, ctx.text[tok.idx + len(tok.text):]):
         return None  # "his contribution to the negotiations": a person's part in talks, not a country's forces
-    if tok.lower_ in _ACTIVITY_HEADS and not any(c.dep_ == "poss" for c in tok.lefts):
+    if tok.lower_ in _ACTIVITY_HEADS | _CREDITED_ACTIVITY_HEADS and not any(c.dep_ == "poss" for c in tok.lefts):
         return None  # "military activities" only as a country's own ("Chile's mine-clearing activities")
+    if tok.lower_ in _CREDITED_ACTIVITY_HEADS and not _credited(tok):
+        return None
     if e - s < 2:
         return None
     return PolicyFound(doc[s:e].text, country, needs_owner=True)
+
+
+def _credited(tok: Token) -> bool:
+    """Whether a phrase is what a speaker praises or thanks another for ("lauded the resumption of Japan's
+    activities", "expressed gratitude for Japan's activities"), through the nouns and prepositions above it."""
+    node = tok
+    for _ in range(6):
+        head = node.head
+        if head is node:
+            return False
+        if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in _CREDIT_NOUNS:
+            return True
+        if head.pos_ == "VERB":
+            return head.lemma_.lower() in CREDIT_VERBS
+        node = head
+    return False
+
+
+# efforts of a kind a government makes abroad ("Egypt's mediation efforts", "the peace efforts of X and Y")
+_EFFORT_KINDS = {"mediation", "diplomatic", "peace", "peacekeeping", "peacebuilding", "humanitarian", "reconstruction",
+                 "relief", "stabilisation", "stabilization", "demining", "mine-clearing", "de-escalation"}
+
+
+def _is_efforts(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "NOUN" and tok.dep_ != "compound" and any(
+        c.dep_ in ("compound", "amod") and c.lower_ in _EFFORT_KINDS for c in tok.lefts)
+
+
+def _efforts(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "Egypt's mediation efforts", "the mediation efforts exerted by the two countries": the efforts of the
+    countries named as theirs, or of the two countries whose officials the article names."""
+    doc = ctx.doc
+    start = min([c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "poss")] + [tok.i])
+    label = doc[start: tok.i + 1].text
+    owners = [country_of_span(ctx, doc[start].idx, tok.idx)]
+    if owners[0] is None:
+        # the agent of "made / exerted / led by X", or "of X"
+        agent = [o for c in tok.subtree if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ == "of" and c.head.i == tok.i
+                 for o in c.children if o.dep_ == "pobj"]
+        owners = []
+        for o in agent:
+            end = o.right_edge.idx + len(o.right_edge.text)
+            named = [c.code for c in ctx.m.countries if o.left_edge.idx <= c.start < end
+                     and c.kind in ("name", "demonym", "alias")]
+            if named:
+                owners = list(dict.fromkeys(named))
+            elif o.lower_ == "countries" and any(c.lower_ in ("two", "both") for c in o.lefts):
+                sides = {off.country for off in ctx.facts.officials.values() if off.country}
+                owners = sorted(sides) if len(sides) == 2 else []
+        if not owners:
+            owners = [policy_owner(ctx, sent, tok)]
+    if owners[0] is None:
+        return None
+    return PolicyFound(re.sub(r"^(?:the|a|an)\s+", "", label), owners[0], needs_owner=True, also=tuple(owners[1:]))
 
 
 def _is_membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -498,7 +562,9 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.vision-of", _vision_of, words={"vision"}, applies=_has_of),
     rule("policies.support-or-aid", _support, words=SUPPORT_HEADS, applies=_is_noun),
     rule("policies.commitment-to", _commitment, words={"commitment", "opposition"}, applies=_is_commitment),
-    rule("policies.deployment", _deployment, words=DEPLOYMENT_HEADS | _ACTIVITY_HEADS, applies=_is_noun),
+    rule("policies.deployment", _deployment, words=DEPLOYMENT_HEADS | _ACTIVITY_HEADS | _CREDITED_ACTIVITY_HEADS,
+         applies=_is_noun),
+    rule("policies.efforts", _efforts, words={"efforts", "effort"}, applies=_is_efforts),
     rule("policies.membership-or-bid", _membership_bid, words={"bid", "bids", "candidacy", "membership", "accession",
                                                                 "request", "requests", "application", "applications"},
          applies=_is_membership_bid),
@@ -544,13 +610,15 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
         label = label.strip(" ”“\"'’,")
         if label.count("“") > label.count("”"):
             label += "”"  # (the strip above took the closing quote of a quotation inside the phrase)
-        if country and not _names_country(ctx, label) and not (country == UNION_CODE and UNION_NAMES.search(label)):
-            label = f"{label} ({ctx.gz.name(country)})"
         ev = ctx.sentence_evidence(sent, 0.65, policy_rule.id)
         date = pick_date(_policy_dates(ctx, sent, tok, dates))
         if date is None and low in _MEASURE_HEADS and _taken_now(tok):
             date = ctx.article.date  # "Ghana has decided to impose countermeasures": on the day of the report
-        ctx.facts.policies.append(Policy(label, country, date, found.action, ev))
+        bare = label
+        for owner in (country, *found.also):
+            if owner and not _names_country(ctx, bare) and not (owner == UNION_CODE and UNION_NAMES.search(bare)):
+                label = f"{bare} ({ctx.gz.name(owner)})"
+            ctx.facts.policies.append(Policy(label, owner, date, found.action, ev))
 
 
 def _taken_now(tok: Token) -> bool:
