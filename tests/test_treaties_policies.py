@@ -235,7 +235,10 @@ def test_a_free_and_open_region_as_a_position(extract):
 def test_a_deployment_announced_by_a_countrys_ministry_not_one_condemned(extract):
     facts = extract("Navy\n\nThe Japanese Defence Ministry announced the deployment of two destroyers to the region. "
                     "Peru condemned the deployment of missiles near its coast.")
-    assert list(owners(facts).values()) == ["JPN"] and "deployment of two destroyers" in facts.policies[0].label
+    # Peru's is the condemnation (a position), not the deployment it condemns
+    deployments = {label: c for label, c in owners(facts).items() if not label.startswith("condemnation")}
+    assert list(deployments.values()) == ["JPN"] and "deployment of two destroyers" in next(iter(deployments))
+    assert owner_of(facts, "condemnation of deployment of missiles") == "PER"
 
 
 def test_a_country_as_a_strategic_partner_of_another(extract):
@@ -350,3 +353,13 @@ def test_efforts_of_a_kind_made_by_the_two_countries_are_each_ones(extract):
     assert {(p.label, p.country) for p in facts.policies if "efforts" in p.label} == {
         ("mediation efforts (Egypt)", "EGY"), ("mediation efforts (United States)", "USA"),
         ("Qatar's humanitarian efforts", "QAT")}
+
+
+def test_countries_that_condemn_an_act_hold_that_position_on_the_day_of_the_statement(extract):
+    facts = extract("Joint statement\n\nThe Foreign Ministers of Chile, Peru and Ecuador condemn in the strongest "
+                    "terms the use of force against peaceful protesters in Ruritania. The minister was condemned "
+                    "by the opposition.", PartialDate(2021, 5, 3))
+    found = [p for p in facts.policies if p.label.startswith("condemnation of use of force")]
+    assert {p.country for p in found} == {"CHL", "PER", "ECU"}
+    assert all(p.date == PartialDate(2021, 5, 3) for p in found)
+    assert not any("opposition" in p.label for p in facts.policies)

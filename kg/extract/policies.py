@@ -550,6 +550,44 @@ def _sanction_verb(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | 
     return PolicyFound(f"sanctions on {target}", country, action="announced", needs_owner=True)
 
 
+# what a condemnation condemns, after the verb: up to the clause's end (the parse of a long subject listing
+# countries is often wrong, so this reads the words)
+_CONDEMNED = re.compile(r"\s+(?:(?:in\s+the\s+strongest\s+(?:possible\s+)?terms|strongly|firmly|unequivocally)\s+)?"
+                        r"((?:the|a|an|any|all)\s+[^,;:.]{3,120})")
+
+
+CONDEMNATION = "policies.condemnation"
+
+
+def _is_active_condemnation(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    before = ctx.text[max(sent.start_char, tok.idx - 12): tok.idx].lower()
+    return tok.lower_ in ("condemn", "condemns", "condemned") and not re.search(r"\b(?:was|were|been|be|is|are)\s+$", before)
+
+
+def _condemnation(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "The Foreign Ministers of A, B and C condemn in the strongest terms the use of X": a position of the
+    countries (or the official, or the speaker) that condemn, read from the words before the verb."""
+    after = _CONDEMNED.match(ctx.text, tok.idx + len(tok.text), sent.end_char)
+    if after is None:
+        return None
+    target = re.sub(r"^(?:the|a|an)\s+", "", after.group(1)).strip()
+    target = re.split(r"\s+(?:and\s+(?:called|urged|demanded)|which|that|who)\b", target)[0]
+    target = " ".join(target.split()[:14])  # a name for the position, not the whole clause
+    subject_part = (sent.start_char, tok.idx)
+    owners = list(dict.fromkeys(c.code for c in ctx.m.countries if subject_part[0] <= c.start < subject_part[1]
+                                and c.kind in ("name", "demonym", "alias")))
+    if not owners:
+        who = [k for _, k in ctx.people_in(*subject_part) if k in ctx.facts.officials]
+        owners = [ctx.facts.officials[who[0]].country] if who else []
+    if not owners and re.search(r"\b(?:we|I)\s+(?:\w+\s+)?$", ctx.text[max(sent.start_char, tok.idx - 20): tok.idx]):
+        sp = ctx.speaker_at(tok.idx)
+        owners = [ctx.facts.officials[sp].country] if sp else []
+    owners = [o for o in owners if o]
+    if not owners:
+        return None
+    return PolicyFound(f"condemnation of {target}", owners[0], needs_owner=True, also=tuple(owners[1:]))
+
+
 RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.named-operation", _named_operation, words={"operation"}, applies=_is_named_operation),
     rule("policies.pledge-verb", _pledge, lemmas=_PLEDGE_VERBS, applies=_is_verb),
@@ -570,6 +608,8 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
          applies=_is_membership_bid),
     rule("policies.recognition-verb", _recognition, lemmas={"recognise", "recognize"}, applies=_is_recognition),
     rule("policies.opposition-verb", _opposition, lemmas={"oppose"}, applies=_is_recognition),
+    rule(CONDEMNATION, _condemnation, words={"condemn", "condemns", "condemned"},
+         applies=_is_active_condemnation),
     rule("policies.position-words", _position, words=POSITION_HEADS, applies=_is_position_word),
     rule("policies.arms-sales", _arms_sales, words={"sales", "sale", "transfers"}, applies=_is_arms_sales),
     # (regions a government seeks an order for; a continent "as part of a peaceful Europe" is rhetoric)
@@ -612,8 +652,9 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
             label += "”"  # (the strip above took the closing quote of a quotation inside the phrase)
         ev = ctx.sentence_evidence(sent, 0.65, policy_rule.id)
         date = pick_date(_policy_dates(ctx, sent, tok, dates))
-        if date is None and low in _MEASURE_HEADS and _taken_now(tok):
-            date = ctx.article.date  # "Ghana has decided to impose countermeasures": on the day of the report
+        if date is None and (low in _MEASURE_HEADS and _taken_now(tok) or policy_rule.id == CONDEMNATION):
+            # "Ghana has decided to impose countermeasures", "A and B condemn X": on the day of the report
+            date = ctx.article.date
         bare = label
         for owner in (country, *found.also):
             if owner and not _names_country(ctx, bare) and not (owner == UNION_CODE and UNION_NAMES.search(bare)):
