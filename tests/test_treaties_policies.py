@@ -363,3 +363,10 @@ def test_countries_that_condemn_an_act_hold_that_position_on_the_day_of_the_stat
     assert {p.country for p in found} == {"CHL", "PER", "ECU"}
     assert all(p.date == PartialDate(2021, 5, 3) for p in found)
     assert not any("opposition" in p.label for p in facts.policies)
+
+
+def test_two_offices_named_together_are_their_two_holders(extract):
+    facts = extract("Call\n\nToday, Prime Minister Ana Berg of Norway spoke with the President of Chile, Luis Rojas. "
+                    "The Prime Minister and President discussed their commitment to the protection of the oceans.")
+    found = [p for p in facts.policies if "protection of the oceans" in p.label]
+    assert {p.country for p in found} == {"NOR", "CHL"}

@@ -56,8 +56,25 @@ def resolve_officials(ctx: Discourse) -> None:
         holder = _official_with_title(ctx, pm.title, pm.start)
         if holder is not None:
             ctx.resolved.append((pm.start, pm.end, holder))
+        else:
+            ctx.resolved += _two_holders(ctx, pm)
     _resolve_bare_surnames(ctx, by_surname)
     ctx.resolved.sort()
+
+
+def _two_holders(ctx: Discourse, pm: PersonMention) -> list[tuple[int, int, str]]:
+    """ "The Prime Minister and President discussed ...": two offices no one holds together, each its holder's
+    (one holder of both, "the Deputy Prime Minister and Minister for Defence", is one official)."""
+    written = ctx.text[pm.start: pm.end]
+    joint = re.search(r"\s+and\s+(?:the\s+)?", written)
+    if joint is None or not pm.title or " and " not in pm.title:
+        return []
+    first_title, second_title = pm.title.split(" and ", 1)
+    first = _official_with_title(ctx, first_title, pm.start)
+    second = _official_with_title(ctx, re.sub(r"^the\s+", "", second_title), pm.start)
+    if first is None or second is None or first == second:
+        return []
+    return [(pm.start, pm.start + joint.start(), first), (pm.start + joint.end(), pm.end, second)]
 
 
 def _officials_by_surname(ctx: Discourse) -> dict[str, str]:

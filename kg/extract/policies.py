@@ -22,6 +22,7 @@ from kg.extract.policy_owners import (
     owner_left_or_subject,
     policy_owner,
     subject_country,
+    subject_of,
 )
 from kg.extract.rules import RuleFamily, rule
 from kg.extract.vocab import (
@@ -309,7 +310,22 @@ def _commitment(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | Non
     s, e = _np_text(tok)
     if any(doc[k].lower_ in AGREEMENT_WORDS for k in range(s, e)):
         return None
-    return PolicyFound(doc[s:e].text, owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
+    owner = owner_left_or_subject(ctx, sent, tok, s)
+    return PolicyFound(doc[s:e].text, owner, needs_owner=True, also=_joint_owners(ctx, tok, owner))
+
+
+def _joint_owners(ctx: Discourse, tok: Token, owner: str | None) -> tuple[str, ...]:
+    """The other countries of "their commitment" when the subject is officials of several ("The Prime Minister
+    and President discussed their commitment to X")."""
+    if owner is None or not any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.lefts):
+        return ()
+    subj = subject_of(tok)
+    if subj is None:
+        return ()
+    end = subj.right_edge.idx + len(subj.right_edge.text)
+    officials = ctx.facts.officials
+    codes = [officials[k].country for _, k in ctx.people_in(subj.left_edge.idx, end)]
+    return tuple(dict.fromkeys(c for c in codes if c and c != owner))
 
 
 def _is_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
