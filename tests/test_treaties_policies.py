@@ -370,3 +370,11 @@ def test_two_offices_named_together_are_their_two_holders(extract):
                     "The Prime Minister and President discussed their commitment to the protection of the oceans.")
     found = [p for p in facts.policies if "protection of the oceans" in p.label]
     assert {p.country for p in found} == {"NOR", "CHL"}
+
+
+def test_a_project_a_pair_of_countries_names_is_both_countries(extract):
+    facts = extract("Talks\n\nThe ministers discussed the Peru-Chile coastal highway project and a project of the "
+                    "region. Chile values the talks.")
+    found = [p for p in facts.policies if "coastal highway project" in p.label]
+    assert {p.country for p in found} == {"PER", "CHL"}
+    assert not any("of the region" in p.label for p in facts.policies)

@@ -428,6 +428,22 @@ def _efforts(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
     return PolicyFound(re.sub(r"^(?:the|a|an)\s+", "", label), owners[0], needs_owner=True, also=tuple(owners[1:]))
 
 
+_COUNTRY_PAIR_DASH = re.compile(r"^\s*[-–—/]\s*$")
+
+
+def _joint_project(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "the Thailand-China high-speed railway project": a project two countries named as a pair hold together."""
+    doc = ctx.doc
+    s, e = _np_text(tok)
+    named = [c for c in ctx.m.countries if doc[s].idx <= c.start < tok.idx and c.kind in ("name", "alias")]
+    pair = next(((a, b) for a, b in zip(named, named[1:])
+                 if a.code != b.code and _COUNTRY_PAIR_DASH.match(ctx.text[a.end: b.start])), None)
+    if pair is None:
+        return None
+    label = re.sub(r"^(?:the|a|an)\s+", "", doc[s:e].text)
+    return PolicyFound(label, pair[0].code, action="announced", needs_owner=True, also=(pair[1].code,))
+
+
 def _is_membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
     low = tok.lower_
     if tok.pos_ != "NOUN" or tok.dep_ == "compound":
@@ -619,6 +635,7 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.deployment", _deployment, words=DEPLOYMENT_HEADS | _ACTIVITY_HEADS | _CREDITED_ACTIVITY_HEADS,
          applies=_is_noun),
     rule("policies.efforts", _efforts, words={"efforts", "effort"}, applies=_is_efforts),
+    rule("policies.joint-project", _joint_project, words={"project", "projects"}, applies=_is_noun),
     rule("policies.membership-or-bid", _membership_bid, words={"bid", "bids", "candidacy", "membership", "accession",
                                                                 "request", "requests", "application", "applications"},
          applies=_is_membership_bid),
