@@ -1137,6 +1137,14 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
                     and not any(w.lower() in NOT_NAME_WORDS | MONTH_WORDS | TITLE_HEADS for w in bare.split()):
                 pm.name, pm.kind = bare, "full"
                 continue
+            # the surname of a person named before, which spaCy did not tag: "Holt, the US Secretary of X"
+            lone = _SURNAME_BEFORE_COMMA.search(text, lo, pm.start)
+            if lone and _copula_country_gap(lone.group(2), gz):
+                earlier = [p.name for p in people[:index] if p.name and p.end <= lone.start(1)
+                           and p.name.split()[-1] == lone.group(1)]
+                if earlier:
+                    pm.name, pm.kind = earlier[-1], "full" if len(earlier[-1].split()) > 1 else "surname"
+                    continue
         if not cand:
             # a name line above a title line ("Rt Hon Winston Peters\nDeputy Prime Minister")
             before = text[lo: pm.start].rstrip(" ")
@@ -1191,6 +1199,10 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
 _COPULA_BEFORE_TITLE = re.compile(
     r"\s+(?:is|serves\s+as|(?:was|has\s+been|had\s+been)\s+(?:appointed|named)(?:\s+as)?|became)\s+"
     r"(?:currently\s+)?(?:(?:the|a|an)\s+(?:new\s+|current\s+)?)?((?:[A-Z][\w.'’-]*\s+){0,3})$")
+
+
+# a capitalised word opening a sentence or clause, then a comma and "the" and a country's words before a title
+_SURNAME_BEFORE_COMMA = re.compile(r"(?:^|[.;]\s+|\n)([A-Z][\w'’-]+),\s*(?:the\s+)?((?:[A-Z][\w.'’-]*\s+){0,3})$")
 
 
 def _copula_country_gap(gap: str, gz: Gazetteer) -> bool:

@@ -501,3 +501,11 @@ def test_a_title_after_a_copula_and_a_country_word_is_the_surnames_post(mentions
     assert ("Maria Lopez", "minister for trade", "AUS") in people
     assert ("Rajan Mehta", "minister of commerce", "IND") in people
     assert ("Jorge Perez", "minister of energy", "VEN") in people
+
+
+def test_an_untagged_surname_before_a_title_in_commas_takes_the_full_name_named_before(mentions):
+    m = mentions("Secretary Jane Holt met Defence Minister Mark Hall in Canberra. Holt, the US Secretary of the Navy, "
+                 "praised the talks. Hall, Australia's Minister for Defence, agreed.")
+    people = [(p.name, p.title, p.country) for p in m.people if p.name]
+    assert ("Jane Holt", "secretary of the navy", "USA") in people
+    assert ("Mark Hall", "minister for defence", "AUS") in people
