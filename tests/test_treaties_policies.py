@@ -378,3 +378,10 @@ def test_a_project_a_pair_of_countries_names_is_both_countries(extract):
     found = [p for p in facts.policies if "coastal highway project" in p.label]
     assert {p.country for p in found} == {"PER", "CHL"}
     assert not any("of the region" in p.label for p in facts.policies)
+
+
+def test_a_programme_for_our_country_is_the_subjects_countrys(extract):
+    facts = extract("Call\n\nThe President of Chile informed the Prime Minister of Norway about planning the "
+                    "reconstruction of our ports after the earthquake. Norway will support the reconstruction of Chile.")
+    assert owner_of(facts, "reconstruction of its ports") == "CHL"
+    assert not any("reconstruction of Chile" in label for label in owners(facts))

@@ -444,6 +444,35 @@ def _joint_project(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | 
     return PolicyFound(label, pair[0].code, action="announced", needs_owner=True, also=(pair[1].code,))
 
 
+# a government's programme for its own country ("the reconstruction of our state", "the modernisation of our
+# armed forces"): read only with "our", since "the reconstruction of X" is as often another's help to X
+_HOME_PROGRAMMES = {"reconstruction", "rebuilding", "recovery", "modernisation", "modernization"}
+
+
+def _is_home_programme(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.pos_ == "NOUN" and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(
+            o.dep_ == "pobj" and any(x.dep_ == "poss" and x.lower_ == "our" for x in o.lefts) for o in c.children)
+        for c in tok.rights)
+
+
+def _home_programme(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "The President of X informed Y about planning the reconstruction of our state": the speaker's, else the
+    country of the sentence's subject (an official or a country)."""
+    doc = ctx.doc
+    s, e = _np_text(tok)
+    sp = ctx.speaker_at(tok.idx)
+    owner = ctx.facts.officials[sp].country if sp else None
+    if owner is None:
+        root = next((t for t in sent if t.dep_ == "ROOT"), None)
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+        if subj is not None:  # "The President of X": the country in the subject's own words first
+            owner = country_of_span(ctx, subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text)) \
+                or agent_country(ctx, subj)
+    label = re.sub(r"\bour\b", "its", re.sub(r"^(?:the|a|an)\s+", "", doc[s:e].text))
+    return PolicyFound(label, owner, needs_owner=True)
+
+
 def _is_membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
     low = tok.lower_
     if tok.pos_ != "NOUN" or tok.dep_ == "compound":
@@ -636,6 +665,7 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
          applies=_is_noun),
     rule("policies.efforts", _efforts, words={"efforts", "effort"}, applies=_is_efforts),
     rule("policies.joint-project", _joint_project, words={"project", "projects"}, applies=_is_noun),
+    rule("policies.home-programme", _home_programme, words=_HOME_PROGRAMMES, applies=_is_home_programme),
     rule("policies.membership-or-bid", _membership_bid, words={"bid", "bids", "candidacy", "membership", "accession",
                                                                 "request", "requests", "application", "applications"},
          applies=_is_membership_bid),
