@@ -360,3 +360,19 @@ def test_signed_at_the_ceremony_is_that_ceremony(extract):
     [signing] = [d for d in facts.dialogues if d.type == "signing"]
     assert {"marco rossi", "juan soto"} <= set(signing.participants)
     assert frozenset({"marco rossi", "ana vera"}) in pairs(facts)
+
+
+def test_a_visit_to_a_country_is_placed_there_but_not_a_visit_talked_about(extract):
+    facts = extract("Visit\n\nIndian Foreign Minister Ravi Kumar began an official visit to Norway on 3 May 2024.")
+    assert [p.name for d in facts.dialogues for p in d.places] == ["Norway"]
+    facts = extract("Talks\n\nCanadian Foreign Minister Mary Brown exchanged views with Japanese Foreign Minister Taro "
+                    "Sato on defence exchanges, including the visit to Norway by army chiefs.")
+    assert pairs(facts) == {frozenset({"mary brown", "taro sato"})}
+    assert all(p.name != "Norway" for d in facts.dialogues for p in d.places)
+
+
+def test_where_the_guests_arrived_is_where_they_were_received(extract):
+    facts = extract("Visit\n\nIndian Foreign Minister Ravi Kumar, who arrived at the airport in Oslo, was received by "
+                    "Norwegian Foreign Minister Kari Olsen.")
+    meeting = by_people(facts)[frozenset({"ravi kumar", "kari olsen"})]
+    assert [p.name for p in meeting.places] == ["Oslo"]

@@ -457,6 +457,9 @@ def _own_setting(ctx: Discourse, setting: _SentenceSetting, n: int, seen_types: 
         own_dates = own_dates or [d for d, i in zip(dates, setting.date_tokens) if i not in surely_other and i not in elsewhere]
         own_places = own_places or [p for p, i in zip(places, setting.place_tokens)
                                     if i not in surely_other and i not in elsewhere]
+    if pos == "verb" and not own_places:
+        # "X, who arrived in Y, was received by Z": where they arrived is where the event was
+        own_places = [p for p, i in zip(places, setting.place_tokens) if _arrived_at(ctx.doc[i], tok)]
     if pos == "noun" and not own_places:
         # "the Vilnius summit": a city naming the event is where it was, whatever spaCy labels it
         for c in tok.children:
@@ -464,6 +467,34 @@ def _own_setting(ctx: Discourse, setting: _SentenceSetting, n: int, seen_types: 
             if city is not None:
                 own_places = [PlaceMention(c.idx, c.idx + len(c.text), city.name, city.country, city.geonameid, "city")]
     return own_dates, own_places
+
+
+_ARRIVAL_WORDS = {"arrive", "arrival", "land"}
+
+
+def _arrived_at(place: Token, verb: Token) -> bool:
+    """Whether a place is where the event verb's people arrived: "X, who arrived at Y, was received", "upon
+    arriving in Y, X met", "on arrival in Y": a clause of arrival hanging on the verb or on its subject."""
+    node = place
+    for _ in range(6):  # up to the word of arrival, through "at [the base] in [Y]"
+        if node.lemma_.lower() in _ARRIVAL_WORDS:
+            break
+        if node.dep_ not in ("pobj", "prep", "compound", "appos", "conj") or node.head is node:
+            return False
+        node = node.head
+    else:
+        return False
+    if node.lemma_.lower() not in _ARRIVAL_WORDS:
+        return False
+    for _ in range(4):  # down from the verb: the arrival's clause hangs on it or on its subject
+        if node.head is node:
+            return False
+        node = node.head
+        if node.i == verb.i:
+            return True
+        if node.pos_ == "VERB" and node.i != verb.i:
+            return False
+    return False
 
 
 def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: list[str], negated: bool,
