@@ -376,3 +376,10 @@ def test_where_the_guests_arrived_is_where_they_were_received(extract):
                     "Norwegian Foreign Minister Kari Olsen.")
     meeting = by_people(facts)[frozenset({"ravi kumar", "kari olsen"})]
     assert [p.name for p in meeting.places] == ["Oslo"]
+
+
+def test_welcoming_a_guest_is_meeting_them(extract):
+    facts = extract("Visit\n\nNorwegian Foreign Minister Kari Olsen welcomed Indian Foreign Minister Ravi Kumar to Oslo "
+                    "on 3 May 2024.")
+    meeting = by_people(facts)[frozenset({"kari olsen", "ravi kumar"})]
+    assert meeting.type == "meeting" and [p.name for p in meeting.places] == ["Oslo"]

@@ -211,10 +211,14 @@ def _host_something(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | N
 
 
 def _welcome_guest(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
-    """ "welcomed X to Rome" (not "welcomed the invitation")."""
+    """ "welcomed X to Rome": a meeting of host and guest (not "welcomed the invitation")."""
     if not welcomes_someone(tok):
         return None
-    return _event_verb(ctx, sent, tok)
+    if welcoming_now(tok) and not any(a.tag_ == "VBD" for a in [*tok.ancestors, *(c for a in tok.ancestors for c in a.children
+                                                                              if c.dep_ in ("aux", "cop"))]):
+        # "It is a pleasure to welcome X": said at the event it opens (a news conference, a visit)
+        return EventWord("visit", "verb")
+    return _event_verb(ctx, sent, tok)  # "welcomed X to Rome", "was delighted to welcome X": the host met the guest
 
 
 def _verb_tagged_as_name(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
