@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.dates import DateMention
 from kg.extract.candidates import DialogueMention
-from kg.extract.clauses import event_clause, own_clause_text, surely_other_spans
+from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text, surely_other_spans
 from kg.extract.context import Discourse, Sentence, pick_date
 from kg.extract.dialogue_people import (
     hosts_of_setting,
@@ -551,7 +551,9 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
                                                                   for x in c.children) for c in tok.children),
     )
     verb = tok if pos == "verb" else tok.head
-    d.also = any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
+    # "X also met Y", "also held talks with Y" (not "also recalled the visit of Z": that visit is no occasion's)
+    d.also = (pos == "verb" or verb.lemma_.lower() in EVENT_SETTING_VERBS) \
+        and any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
     d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
     if d.separate:
         leave_out_those_accompanied(ctx, sent, tok, d)
