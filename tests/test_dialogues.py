@@ -399,3 +399,10 @@ def test_one_we_know_no_office_of_meets_a_countrys_officials_together(extract):
     facts = extract("Report\n\nAnna Berg of the Red Cross met with the Norwegian Minister of Foreign Affairs, Kari "
                     "Olsen, and the Norwegian Minister of Defence, Lars Dahl.")
     assert frozenset({"kari olsen", "lars dahl"}) in by_people(facts)
+
+
+def test_the_date_of_an_event_named_after_after_is_that_events(extract):
+    facts = extract("Statement\n\nAfter the Nordic Foreign Ministers' annual meeting in Oslo on 9 September, the "
+                    "ministers released a joint statement.", PartialDate(2020, 9, 11))
+    meeting = next(d for d in facts.dialogues if "meeting" in d.label)
+    assert meeting.date == PartialDate(2020, 9, 9)

@@ -420,7 +420,7 @@ class _SentenceSetting:
     def __init__(self, ctx: Discourse, sent: Sentence, triggers: list[Trigger]) -> None:
         self.triggers = triggers
         self.places = places_in(ctx, sent.start_char, sent.end_char)
-        self.dates = ctx.dates_in(sent.start_char, sent.end_char)
+        self.dates = ctx.dates_in(sent.start_char, sent.end_char, clauses=True)  # the clauses are read below
         starts = ctx.token_starts
         self.date_tokens = [bisect_right(starts, d.start) - 1 for d in self.dates]
         self.place_tokens = [bisect_right(starts, p.start) - 1 for p in self.places]
