@@ -119,8 +119,10 @@ def test_people_of_a_relative_clause_are_not_the_events(extract):
     facts = extract("Meeting\n\nAustralian Defence Minister Paul Grant met Philippine Defence Secretary Jose Cruz in "
                     "Canberra, building on the agreement that Australian Prime Minister Anne Kerr and Philippine "
                     "President Luis Reyes reached in 2023.")
-    [d] = facts.dialogues
-    assert set(d.participants) == {"paul grant", "jose cruz"}
+    # the leaders who reached the agreement talked then: an event of their own, not a part of the meeting
+    people = by_people(facts)
+    assert set(people) == {frozenset({"paul grant", "jose cruz"}), frozenset({"anne kerr", "luis reyes"})}
+    assert people[frozenset({"anne kerr", "luis reyes"})].date == PartialDate(2023)
 
 
 def test_section_headings_name_separate_meetings(extract):
@@ -406,3 +408,18 @@ def test_the_date_of_an_event_named_after_after_is_that_events(extract):
                     "ministers released a joint statement.", PartialDate(2020, 9, 11))
     meeting = next(d for d in facts.dialogues if "meeting" in d.label)
     assert meeting.date == PartialDate(2020, 9, 9)
+
+
+def test_leaders_who_reached_an_agreement_talked(extract):
+    facts = extract("Briefing\n\nThe defence pact builds on the partnership agreement that was reached between Prime "
+                    "Minister Ola Dahl of Norway and President Ana Silva of Chile in 2023.")
+    talks = by_people(facts)[frozenset({"ola dahl", "ana silva"})]
+    assert talks.date == PartialDate(2023)
+    facts = extract("Briefing\n\nThe partnership agreement reached between Norway and Chile in 2023 took effect.")
+    assert facts.dialogues == []
+
+
+def test_a_welcome_said_as_it_is_given_is_the_event_it_opens(extract):
+    facts = extract("Transcript\n\nNORWEGIAN DEFENCE MINISTER, OLA DAHL: It's my honour to be able to welcome Chilean "
+                    "Defence Minister Pablo Rojas for his first visit to Norway.")
+    assert [d.status for d in facts.dialogues] == ["held"]

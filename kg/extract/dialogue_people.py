@@ -146,9 +146,18 @@ _NOW_WORDS = {"pleasure", "privilege", "honour", "honor", "delighted", "glad", "
 
 
 def welcoming_now(tok: Token) -> bool:
-    head = tok.head
-    return head is not tok and (head.lower_ in _NOW_WORDS
-                                or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children))
+    """ "It is a pleasure to welcome X", "it's my honour to be able to welcome X": a welcome said as it is given."""
+    node = tok
+    for _ in range(3):  # up through "to be able to [welcome]"
+        head = node.head
+        if head is node:
+            return False
+        if head.lower_ in _NOW_WORDS or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children):
+            return True
+        if node.dep_ not in ("xcomp", "acomp", "relcl", "acl"):
+            return False
+        node = head
+    return False
 
 
 def we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:

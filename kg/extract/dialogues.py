@@ -39,7 +39,7 @@ from kg.extract.dialogue_words import (
     welcomes_someone,
 )
 from kg.extract.rules import RuleFamily, rule
-from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
+from kg.extract.vocab import AGREEMENT_WORDS, DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
 from kg.facts import PlaceRef
 from kg.mentions import PlaceMention
 
@@ -196,6 +196,21 @@ def _signed_together(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | 
     return EventWord("signing", "verb")
 
 
+def _agreement_reached(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the agreement that was reached between A and B", "A and B concluded an agreement": two leaders who
+    reach an agreement have talked (not "the agreement reached between Japan and Korea")."""
+    agreement = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in AGREEMENT_WORDS]
+    if tok.dep_ in ("relcl", "acl") and tok.head.lemma_.lower() in AGREEMENT_WORDS:
+        agreement.append(tok.head)
+    if not agreement:
+        return None
+    sides = [o for c in tok.children if c.dep_ == "nsubj" for o in [c, *c.conjuncts]]
+    sides += [o for c in tok.children if c.dep_ == "agent" or c.lower_ in ("between", "with") for o in conjoined(c)]
+    if sum(1 for o in sides if is_person(o) and o.pos_ == "PROPN") < 2:
+        return None
+    return EventWord("talks", "verb")
+
+
 def _signing_ceremony(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "the signing ceremony was witnessed by A and B" (not a ceremony of another kind)."""
     if tok.i == 0 or tok.doc[tok.i - 1].lower_ != "signing":
@@ -243,6 +258,7 @@ TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
     rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
     rule("dialogues.sign-together-verb", _signed_together, lemmas={"sign"}, applies=_is_verb),
+    rule("dialogues.agreement-reached-verb", _agreement_reached, lemmas={"reach", "conclude"}, applies=_is_verb),
     rule("dialogues.signing-ceremony-noun", _signing_ceremony, words={"ceremony"}, applies=_is_noun),
     rule("dialogues.host-verb", _host_something, lemmas={"host"}, applies=_is_verb),
     rule("dialogues.welcome-verb", _welcome_guest, lemmas={"welcome"}, applies=_is_verb),
@@ -345,6 +361,11 @@ def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[
     if not people:
         return people
     doc = sent.doc
+    if trigger.rule == "dialogues.agreement-reached-verb":
+        # those who reached it, named in the verb's own phrase ("[the agreement] reached between A and B")
+        tok = trigger.tok
+        within = {k for _, k in ctx.people_in(doc[tok.left_edge.i].idx, tok.right_edge.idx + len(tok.right_edge.text))}
+        return [k for k in people if k in within]
     away: list[tuple[int, int]] = []
     for other in triggers:
         o = other.tok
