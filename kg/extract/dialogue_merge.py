@@ -164,7 +164,9 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
         if d.also and d.status == "held" and not (d.date and d.places):
             # "X also met Y": on the occasion (the day, the place) of X's event told before
             occasion = next((m for m in reversed(merged) if m.status == "held" and set(m.participants) & set(d.participants)
-                             and (m.date or m.places)), None)
+                             and (m.date or m.places)), None) \
+                or next((m for m in reversed(merged) if m.status == "held" and (m.date or m.places)),
+                        None)  # "during a visit to X ... there, she also met Y": someone we know no office of
             if occasion is not None:
                 d.date = d.date or occasion.date
                 d.places = d.places or list(occasion.places)

@@ -59,8 +59,10 @@ def one_per_counterpart(ctx: Discourse, sent: Sentence, trigger: Trigger, trigge
             # "Prime Minister A, Prime Minister B": a country has one holder of an office, so they are two sides
             del by_country[country]
             by_country.update({f"{country}#{k}": [k] for k in side})
-    # without the one who spoke with them, those listed did not meet each other
-    sides = list(by_country.values()) if others else [[k] for side in by_country.values() for k in side]
+    # without the one who spoke with them, those listed did not meet each other; one we know no office of
+    # ("Mr X met A and B") met each country's officials together
+    met_by_someone = any(c.dep_ in ("nsubj", "nsubjpass") and c.ent_type_ == "PERSON" for c in verb.children)
+    sides = list(by_country.values()) if others or met_by_someone else [[k] for side in by_country.values() for k in side]
     if len(sides) < 2:
         return [d]
     out = []
@@ -144,9 +146,18 @@ _NOW_WORDS = {"pleasure", "privilege", "honour", "honor", "delighted", "glad", "
 
 
 def welcoming_now(tok: Token) -> bool:
-    head = tok.head
-    return head is not tok and (head.lower_ in _NOW_WORDS
-                                or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children))
+    """ "It is a pleasure to welcome X", "it's my honour to be able to welcome X": a welcome said as it is given."""
+    node = tok
+    for _ in range(3):  # up through "to be able to [welcome]"
+        head = node.head
+        if head is node:
+            return False
+        if head.lower_ in _NOW_WORDS or any(c.dep_ in ("attr", "acomp") and c.lower_ in _NOW_WORDS for c in head.children):
+            return True
+        if node.dep_ not in ("xcomp", "acomp", "relcl", "acl"):
+            return False
+        node = head
+    return False
 
 
 def we_speakers(ctx: Discourse, triggers: list[Trigger]) -> list[str]:

@@ -23,8 +23,7 @@ def places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
         if start <= p.start < end:
             before = text[max(start, p.start - 16): p.start].lower()
             after = text[p.end: p.end + 2]
-            if p.kind == "country" and (not re.search(r"\b(in|visit|visited|visiting|visits|travel to|trip to)\s+(the\s+)?$", before)
-                                        or after[:1] in ("–", "-", "—")):
+            if p.kind == "country" and (not DESTINATION_BEFORE.search(before) or after[:1] in ("–", "-", "—")):
                 continue
             if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
                 continue
@@ -36,6 +35,11 @@ def places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
                 continue  # "attended by Australia, Fiji and Samoa": who came, not where
             out.append(p)
     return out
+
+
+# Words before a country that make it where an event is: "in Japan", "visited Japan", "a visit to Japan".
+DESTINATION_BEFORE = re.compile(r"\b(?:in|visit|visited|visiting|visits|(?:visit|visits|trip|travel|travels|travelled|"
+                                r"traveled|journey) to|tour of)\s+(?:the\s+)?$", re.I)
 
 
 TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
@@ -71,7 +75,7 @@ def discussed_at(ctx: Discourse, char: int) -> bool:
         if tok.dep_ not in TOPIC_PATH or tok.head is tok:
             return False
         tok = tok.head
-        if tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and tok.dep_ != "prep":  # "including", "regarding": a preposition on the way up
             return tok.lemma_.lower() in TOPIC_VERBS
     return False
 

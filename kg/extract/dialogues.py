@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.dates import DateMention
 from kg.extract.candidates import DialogueMention
-from kg.extract.clauses import event_clause, own_clause_text, surely_other_spans
+from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text, surely_other_spans
 from kg.extract.context import Discourse, Sentence, pick_date
 from kg.extract.dialogue_people import (
     hosts_of_setting,
@@ -39,7 +39,7 @@ from kg.extract.dialogue_words import (
     welcomes_someone,
 )
 from kg.extract.rules import RuleFamily, rule
-from kg.extract.vocab import DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
+from kg.extract.vocab import AGREEMENT_WORDS, DIALOGUE_NOUNS, DIALOGUE_VERBS, NEGATION, PLANNED_WORDS
 from kg.facts import PlaceRef
 from kg.mentions import PlaceMention
 
@@ -196,6 +196,21 @@ def _signed_together(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | 
     return EventWord("signing", "verb")
 
 
+def _agreement_reached(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the agreement that was reached between A and B", "A and B concluded an agreement": two leaders who
+    reach an agreement have talked (not "the agreement reached between Japan and Korea")."""
+    agreement = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in AGREEMENT_WORDS]
+    if tok.dep_ in ("relcl", "acl") and tok.head.lemma_.lower() in AGREEMENT_WORDS:
+        agreement.append(tok.head)
+    if not agreement:
+        return None
+    sides = [o for c in tok.children if c.dep_ == "nsubj" for o in [c, *c.conjuncts]]
+    sides += [o for c in tok.children if c.dep_ == "agent" or c.lower_ in ("between", "with") for o in conjoined(c)]
+    if sum(1 for o in sides if is_person(o) and o.pos_ == "PROPN") < 2:
+        return None
+    return EventWord("talks", "verb")
+
+
 def _signing_ceremony(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     """ "the signing ceremony was witnessed by A and B" (not a ceremony of another kind)."""
     if tok.i == 0 or tok.doc[tok.i - 1].lower_ != "signing":
@@ -211,10 +226,14 @@ def _host_something(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | N
 
 
 def _welcome_guest(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
-    """ "welcomed X to Rome" (not "welcomed the invitation")."""
+    """ "welcomed X to Rome": a meeting of host and guest (not "welcomed the invitation")."""
     if not welcomes_someone(tok):
         return None
-    return _event_verb(ctx, sent, tok)
+    if welcoming_now(tok) and not any(a.tag_ == "VBD" for a in [*tok.ancestors, *(c for a in tok.ancestors for c in a.children
+                                                                              if c.dep_ in ("aux", "cop"))]):
+        # "It is a pleasure to welcome X": said at the event it opens (a news conference, a visit)
+        return EventWord("visit", "verb")
+    return _event_verb(ctx, sent, tok)  # "welcomed X to Rome", "was delighted to welcome X": the host met the guest
 
 
 def _verb_tagged_as_name(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
@@ -239,6 +258,7 @@ TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
     rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
     rule("dialogues.sign-together-verb", _signed_together, lemmas={"sign"}, applies=_is_verb),
+    rule("dialogues.agreement-reached-verb", _agreement_reached, lemmas={"reach", "conclude"}, applies=_is_verb),
     rule("dialogues.signing-ceremony-noun", _signing_ceremony, words={"ceremony"}, applies=_is_noun),
     rule("dialogues.host-verb", _host_something, lemmas={"host"}, applies=_is_verb),
     rule("dialogues.welcome-verb", _welcome_guest, lemmas={"welcome"}, applies=_is_verb),
@@ -341,6 +361,11 @@ def _people_of(ctx: Discourse, sent: Sentence, trigger: Trigger, triggers: list[
     if not people:
         return people
     doc = sent.doc
+    if trigger.rule == "dialogues.agreement-reached-verb":
+        # those who reached it, named in the verb's own phrase ("[the agreement] reached between A and B")
+        tok = trigger.tok
+        within = {k for _, k in ctx.people_in(doc[tok.left_edge.i].idx, tok.right_edge.idx + len(tok.right_edge.text))}
+        return [k for k in people if k in within]
     away: list[tuple[int, int]] = []
     for other in triggers:
         o = other.tok
@@ -416,7 +441,7 @@ class _SentenceSetting:
     def __init__(self, ctx: Discourse, sent: Sentence, triggers: list[Trigger]) -> None:
         self.triggers = triggers
         self.places = places_in(ctx, sent.start_char, sent.end_char)
-        self.dates = ctx.dates_in(sent.start_char, sent.end_char)
+        self.dates = ctx.dates_in(sent.start_char, sent.end_char, clauses=True)  # the clauses are read below
         starts = ctx.token_starts
         self.date_tokens = [bisect_right(starts, d.start) - 1 for d in self.dates]
         self.place_tokens = [bisect_right(starts, p.start) - 1 for p in self.places]
@@ -457,6 +482,9 @@ def _own_setting(ctx: Discourse, setting: _SentenceSetting, n: int, seen_types: 
         own_dates = own_dates or [d for d, i in zip(dates, setting.date_tokens) if i not in surely_other and i not in elsewhere]
         own_places = own_places or [p for p, i in zip(places, setting.place_tokens)
                                     if i not in surely_other and i not in elsewhere]
+    if pos == "verb" and not own_places:
+        # "X, who arrived in Y, was received by Z": where they arrived is where the event was
+        own_places = [p for p, i in zip(places, setting.place_tokens) if _arrived_at(ctx.doc[i], tok)]
     if pos == "noun" and not own_places:
         # "the Vilnius summit": a city naming the event is where it was, whatever spaCy labels it
         for c in tok.children:
@@ -464,6 +492,34 @@ def _own_setting(ctx: Discourse, setting: _SentenceSetting, n: int, seen_types: 
             if city is not None:
                 own_places = [PlaceMention(c.idx, c.idx + len(c.text), city.name, city.country, city.geonameid, "city")]
     return own_dates, own_places
+
+
+_ARRIVAL_WORDS = {"arrive", "arrival", "land"}
+
+
+def _arrived_at(place: Token, verb: Token) -> bool:
+    """Whether a place is where the event verb's people arrived: "X, who arrived at Y, was received", "upon
+    arriving in Y, X met", "on arrival in Y": a clause of arrival hanging on the verb or on its subject."""
+    node = place
+    for _ in range(6):  # up to the word of arrival, through "at [the base] in [Y]"
+        if node.lemma_.lower() in _ARRIVAL_WORDS:
+            break
+        if node.dep_ not in ("pobj", "prep", "compound", "appos", "conj") or node.head is node:
+            return False
+        node = node.head
+    else:
+        return False
+    if node.lemma_.lower() not in _ARRIVAL_WORDS:
+        return False
+    for _ in range(4):  # down from the verb: the arrival's clause hangs on it or on its subject
+        if node.head is node:
+            return False
+        node = node.head
+        if node.i == verb.i:
+            return True
+        if node.pos_ == "VERB" and node.i != verb.i:
+            return False
+    return False
 
 
 def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: list[str], negated: bool,
@@ -516,7 +572,9 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
                                                                   for x in c.children) for c in tok.children),
     )
     verb = tok if pos == "verb" else tok.head
-    d.also = any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
+    # "X also met Y", "also held talks with Y" (not "also recalled the visit of Z": that visit is no occasion's)
+    d.also = (pos == "verb" or verb.lemma_.lower() in EVENT_SETTING_VERBS) \
+        and any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
     d.countries = {c.code for c in ctx.m.countries if sent.start_char <= c.start < sent.end_char and c.kind != "body"}
     if d.separate:
         leave_out_those_accompanied(ctx, sent, tok, d)

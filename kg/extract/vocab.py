@@ -15,7 +15,7 @@ DIALOGUE_NOUNS = {
     "availability": "news conference",
 }
 DIALOGUE_VERBS = {"meet": "meeting", "visit": "visit", "host": "meeting", "speak": "call", "call": "call",
-                  "travel": "visit", "telephone": "call", "phone": "call", "welcome": "visit"}
+                  "travel": "visit", "telephone": "call", "phone": "call", "welcome": "meeting"}
 PLANNED_WORDS = re.compile(r"\b(will|shall|to be held|upcoming|next (week|month|year)|later this|is to|are to|"
                            r"plans? to|scheduled|would|agreed? to hold|at an early date|invit(?:e|es|ed|ing)\b[^;]{0,60}?\bto|"
                            r"look(?:s|ed|ing)? forward to|(?:is|are) expected to|intends? to)\b", re.I)
