@@ -269,7 +269,25 @@ def resolve_people(officials: list[OfficialReport]) -> tuple[list[Person], dict[
         people.append(person)
         for m in members:
             of_report[m.ref] = person
+    _distinct_iris(people)
     return people, of_report
+
+
+def _distinct_iris(people: list[Person]) -> None:
+    """Namesakes kept apart get IRIs of their own: the name's, then the country's code, then a number."""
+    claims: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        claims[person.iri].append(person)
+    taken = set(claims)
+    for iri, claimants in claims.items():
+        if len(claimants) < 2:
+            continue
+        for n, person in enumerate(sorted(claimants, key=lambda p: min(m.ref for m in p.members)), 1):
+            candidate = f"{iri}-{person.country.lower()}" if person.country else f"{iri}-{n}"
+            while candidate in taken:
+                candidate = f"{candidate}-{n}"
+            taken.add(candidate)
+            person.iri = candidate
 
 
 def _fits(surname: OfficialReport, members: list[OfficialReport], offices: dict[tuple[str, str], set[str]]) -> bool:
