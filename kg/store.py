@@ -191,6 +191,11 @@ class Store(ABC):
         """Drop the descriptions of entities that no article mentions any more."""
         self.update(prune_entities_update())
 
+    def select_all(self, sparql: str) -> list[tuple[Term | None, ...]]:
+        """Every row of a SELECT whose text ends with an ORDER BY of all it projects (a server that
+        caps its results is read in pages)."""
+        return self.query(sparql).rows
+
     # The embedded store holds the knowledge graph as its default graph; a server as a named graph.
     knowledge_graph_is_default = False
     DELETE_BATCH = 2000

@@ -308,3 +308,36 @@ def test_build_order_and_removal_give_the_same_graph(tmp_path: Path) -> None:
     remove_paths(str(forward), [files[0]])
     assert _nquads(forward) == _nquads(partial)
     assert "Harlow" in {r["name"] for r in _rows(forward, "officials")}
+
+
+@pytest.mark.slow
+@pytest.mark.virtuoso
+def test_a_sparql_server_resolves_as_the_embedded_store_does(tmp_path: Path) -> None:
+    import _virtuoso
+
+    from kg.build import build_paths, remove_paths
+    from kg.store import open_store
+
+    corpus = _corpus(tmp_path / "corpus")
+    server = _virtuoso.shared()
+    with open_store(server.sparql) as endpoint:
+        for graph in endpoint.graphs():  # type: ignore[attr-defined]
+            endpoint.drop_graph(graph)
+    embedded = tmp_path / "store"
+    for location in (str(embedded), server.sparql):
+        assert build_paths(location, [str(corpus)]).built == 4
+
+    def resolved(location: str) -> list[tuple[str, ...]]:
+        with open_store(location) as store:
+            rows = store.query("SELECT ?name ?title ?country ?first ?last WHERE { ?o a kg:Official ; rdfs:label ?name ; "
+                               "kg:represents/rdfs:label ?country ; kg:holdsPost ?p . ?p kg:title ?title "
+                               "OPTIONAL { ?p kg:firstSeen ?first } OPTIONAL { ?p kg:lastSeen ?last } }").rows
+            events = store.query("SELECT ?d (COUNT(?p) AS ?n) WHERE { ?d a kg:Dialogue ; kg:participant ?p } "
+                                 "GROUP BY ?d").rows
+        return sorted(tuple(str(v) for v in row) for row in rows) + sorted((str(n),) for _, n in events)
+
+    assert resolved(server.sparql) == resolved(str(embedded))
+    assert ("Tom Harlow", "Prime Minister", "Australia", "2025-03-04", "2025-03-04") in resolved(server.sparql)
+    for location in (str(embedded), server.sparql):
+        remove_paths(location, [str(corpus / "a.txt")])
+    assert resolved(server.sparql) == resolved(str(embedded))
