@@ -341,3 +341,83 @@ def test_a_sparql_server_resolves_as_the_embedded_store_does(tmp_path: Path) -> 
     for location in (str(embedded), server.sparql):
         remove_paths(location, [str(corpus / "a.txt")])
     assert resolved(server.sparql) == resolved(str(embedded))
+
+
+# --- conflicts: articles that disagree, mapped to triples by kg's own mapping into a real store ---------
+
+def _article(source: str, text: str, officials: list[tuple[str, str, str, str]],
+             meeting: tuple[str, list[str]] | None = None) -> tuple[object, object]:
+    """An article whose facts are given: (name, country, title, sentence) per official, and a
+    meeting (its day, its participants' names)."""
+    from kg.articles import parse_article
+    from kg.dates import PartialDate
+    from kg.facts import ArticleFacts, Dialogue, Evidence, Official, Post
+
+    article = parse_article(source, text.encode())
+    facts = ArticleFacts()
+    for name, country, title, sentence in officials:
+        start = text.index(sentence)
+        ev = Evidence(start, start + len(sentence), sentence, 0.9, "officials.titled-name")
+        key = name.lower()
+        facts.officials[key] = Official(key, name, country, [Post(title, country, ev)], [ev], ev)
+        facts.countries[country] = 1
+    if meeting:
+        day, names = meeting
+        sentence = text.splitlines()[-1]
+        ev = Evidence(text.index(sentence), len(text), sentence, 0.75, "dialogues.meet-verb")
+        facts.dialogues.append(Dialogue("Arctic Dialogue", "dialogue", [n.lower() for n in names],
+                                        {facts.officials[n.lower()].country or "" for n in names},
+                                        [], PartialDate.parse(day), named=True, evidence=[ev]))
+    return article, facts
+
+
+def test_conflicts_list_both_sides_with_their_sentences_and_the_graph_keeps_the_majority(tmp_path: Path) -> None:
+    from kg.mapping import to_triples
+    from kg.resolve import conflicts, conflicts_text, resolve
+    from kg.store import open_store
+
+    said = [
+        _article("a.txt", "Ana Lind of Norway spoke.\nThe Arctic Dialogue met on 3 May 2024.",
+                 [("Ana Lind", "NOR", "Foreign Minister", "Ana Lind of Norway spoke."),
+                  ("Ken Ito", "JPN", "Foreign Minister", "Ana Lind of Norway spoke.")],
+                 ("2024-05-03", ["Ana Lind", "Ken Ito"])),
+        _article("b.txt", "Foreign Minister Ana Lind of Norway met Ito.\nThe Arctic Dialogue met on 3 May 2024.",
+                 [("Ana Lind", "NOR", "Foreign Minister", "Foreign Minister Ana Lind of Norway met Ito."),
+                  ("Ken Ito", "JPN", "Foreign Minister", "Foreign Minister Ana Lind of Norway met Ito.")],
+                 ("2024-05-03", ["Ana Lind", "Ken Ito"])),
+        _article("c.txt", "Swedish Foreign Minister Ana Lind met Ito.\nThe Arctic Dialogue met on 4 May 2024.",
+                 [("Ana Lind", "SWE", "Foreign Minister", "Swedish Foreign Minister Ana Lind met Ito."),
+                  ("Ken Ito", "JPN", "Foreign Minister", "Swedish Foreign Minister Ana Lind met Ito.")],
+                 ("2024-05-04", ["Ana Lind", "Ken Ito"])),
+    ]
+    with open_store(str(tmp_path / "store")) as store:
+        store.write_articles([to_triples(a, f) for a, f in said])  # type: ignore[arg-type]
+        resolve(store)
+        countries = store.query("SELECT ?c WHERE { ?o rdfs:label 'Ana Lind' ; kg:represents ?c }").rows
+        days = store.query("SELECT ?d WHERE { ?e a kg:Dialogue ; kg:date ?d }").rows
+        found = {c.kind: c for c in conflicts(store)}
+        text = conflicts_text(store)
+    assert [str(c) for (c,) in countries] == ["https://w3id.org/kg-news/id/country/NOR"]  # two reports to one
+    assert [str(d) for (d,) in days] == ["2024-05-03"]  # one event, the day two reports give
+    country = found["country"]
+    assert (country.kept, [(s.value, s.reports) for s in country.sides]) == ("NOR", [("NOR", 2), ("SWE", 1)])
+    assert country.sides[1].sentences == [("Swedish Foreign Minister Ana Lind met Ito.", "c.txt")]
+    date = found["date"]
+    assert (date.kept, [(s.value, s.reports) for s in date.sides]) == ("2024-05-03", [("2024-05-03", 2), ("2024-05-04", 1)])
+    assert "The Arctic Dialogue met on 4 May 2024." in text and "Sweden (1 report)" in text
+
+
+@pytest.mark.slow
+def test_kg_conflicts_and_the_shell_command_print_the_disagreements(seeds_store: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    cli = subprocess.run([sys.executable, "-m", "kg", "conflicts", "--store", str(seeds_store)], capture_output=True,
+                         text=True, cwd=root, timeout=300)
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.startswith("no conflicts: the articles agree")
+    shell = subprocess.run([sys.executable, "-m", "kg", "shell", "--store", str(seeds_store)], input="\\conflicts\n",
+                           capture_output=True, text=True, cwd=root, timeout=300)
+    assert shell.returncode == 0, shell.stderr
+    assert "no conflicts: the articles agree" in shell.stdout
