@@ -469,36 +469,78 @@ def _precision(d: DialogueReport) -> int:
 
 def resolve_events(reports: Reports, of_report: dict[tuple[str, str], Person]) -> list[Event]:
     """Events from the dialogues' reports: most precise dates first, so that a month joins the one
-    day it contains and never bridges two."""
+    day it contains and never bridges two. Only reports that share a participant or a name are
+    compared (an index, not every pair)."""
     events = _Events(reports, of_report)
-    clusters: list[list[DialogueReport]] = []
-    levels = sorted({_precision(d) for d in reports.dialogues}, reverse=True)
+    dialogues = reports.dialogues
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(dialogues):
+        for person in events.who(d):
+            by_key[person].append(i)
+        if _name(d):
+            by_key["name:" + (_name(d) or "")].append(i)
+
+    def candidates(i: int) -> set[int]:
+        d = dialogues[i]
+        keys = [*events.who(d), *(["name:" + (_name(d) or "")] if _name(d) else [])]
+        return {j for k in keys for j in by_key[k] if j != i}
+
+    cluster_of: dict[int, int] = {}
+    clusters: list[list[int]] = []
+    levels = sorted({_precision(d) for d in dialogues}, reverse=True)
     for level in levels:
-        batch = [d for d in reports.dialogues if _precision(d) == level]
+        batch = [i for i, d in enumerate(dialogues) if _precision(d) == level]
         # each report of this level joins the one earlier cluster it fits, decided against the
         # clusters of the levels before (not of its peers): independent of any order
-        joined: dict[int, list[DialogueReport]] = defaultdict(list)
-        rest: list[DialogueReport] = []
-        for d in batch:
-            fitting = [n for n, c in enumerate(clusters)
-                       if any(events.linked(d, m) for m in c) and all(events.compatible(d, m, named_near=_name(d) is not None
-                                                                                         and _name(d) == _name(m))
-                                                                        for m in c)
-                       and not any(m.article == d.article and _name(m) != _name(d) for m in c)]
+        joined: dict[int, list[int]] = defaultdict(list)
+        rest: list[int] = []
+        for i in batch:
+            d = dialogues[i]
+            near = sorted({cluster_of[j] for j in candidates(i) if j in cluster_of and events.linked(d, dialogues[j])})
+            fitting = [n for n in near if all(_fits_with(events, d, dialogues[m]) for m in clusters[n])]
             if len(fitting) == 1:
-                joined[fitting[0]].append(d)
+                joined[fitting[0]].append(i)
             else:
-                rest.append(d)
-        for n, ds in joined.items():
-            clusters[n].extend(ds)
-        union = _UnionFind(range(len(rest)))
-        for i, a in enumerate(rest):
-            for j in range(i + 1, len(rest)):
-                if events.linked(a, rest[j]):
-                    union.join(i, j)
-        for component in union.components():
-            clusters.append([rest[int(str(i))] for i in component])
-    return [_event(c, events) for c in clusters]
+                rest.append(i)
+        for n, members in joined.items():
+            clusters[n].extend(members)
+            for i in members:
+                cluster_of[i] = n
+        # the rest of this level: joined pair by pair in a fixed order; two reports of one
+        # article are never joined through a third
+        in_rest = set(rest)
+        parent = {i: i for i in rest}
+        articles = {i: {dialogues[i].article} for i in rest}
+
+        pairs = sorted({(min(i, j), max(i, j)) for i in rest for j in candidates(i) if j in in_rest})
+        for i, j in pairs:
+            a, b = _root(parent, i), _root(parent, j)
+            if a == b or not events.linked(dialogues[i], dialogues[j]):
+                continue
+            if articles[a] & articles[b] and not (_name(dialogues[i]) and _name(dialogues[i]) == _name(dialogues[j])):
+                continue
+            parent[b] = a
+            articles[a] |= articles.pop(b)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in rest:
+            groups[_root(parent, i)].append(i)
+        for members in sorted(groups.values()):
+            for i in members:
+                cluster_of[i] = len(clusters)
+            clusters.append(members)
+    return [_event([dialogues[i] for i in c], events) for c in clusters]
+
+
+def _root(parent: dict[int, int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _fits_with(events: _Events, d: DialogueReport, m: DialogueReport) -> bool:
+    same_name = _name(d) is not None and _name(d) == _name(m)
+    return events.compatible(d, m, named_near=same_name) and (m.article != d.article or same_name)
 
 
 def _event(members: list[DialogueReport], events: _Events) -> Event:
