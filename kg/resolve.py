@@ -358,7 +358,8 @@ def resolve_posts(person: Person) -> list[ResolvedPost]:
         # the text's capitalisation first ("Secretary of State" over "secretary of state")
         title = min(wordings, key=lambda w: (-wordings[w], w == w.lower() or w == w.upper(), -len(w), w))
         slug = office_iri.rsplit("/", 1)[-1]
-        iri = str(KGID[f"post/{person_slug}--{slug}--{country or 'x'}"])
+        # dots, which no article's post IRI holds: the resolved post is never an article's node
+        iri = str(KGID[f"post/{person_slug}.{slug}.{country or 'x'}"])
         dates = {m.published for _, _, m in held if m.published}
         posts.append(ResolvedPost(iri, title, held[0][0], country, {p.iri for _, p, _ in held}, dates))
     return posts
