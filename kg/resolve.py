@@ -63,6 +63,12 @@ ORDER BY ?g ?d ?label ?type ?status ?name ?date ?published"""
 _DIALOGUE_LINKS = """SELECT ?g ?d ?p ?o WHERE { GRAPH ?g { ?g a kg:Article . ?d a kg:Dialogue ; ?p ?o .
   VALUES ?p { kg:participant kg:participantCountry kg:place } } }
 ORDER BY ?g ?d ?p ?o"""
+# The places named in a sentence that states the event itself (one of its participants' sentences),
+# rather than elsewhere in the article ("... her visit to Irpin" after the meeting's sentence).
+_STATED_PLACES = """SELECT DISTINCT ?g ?d ?place WHERE { GRAPH ?g { ?g a kg:Article .
+  ?ev rdf:subject ?d ; rdf:predicate kg:place ; rdf:object ?place ; kg:quote ?quote .
+  ?other rdf:subject ?d ; rdf:predicate kg:participant ; kg:quote ?quote } }
+ORDER BY ?g ?d ?place"""
 _PLACES = """SELECT ?place ?country ?venue WHERE { ?place a kg:Place .
   OPTIONAL { ?place kg:inCountry ?country } OPTIONAL { ?place a kg:Venue . BIND(true AS ?venue) } }
 ORDER BY ?place ?country ?venue"""
@@ -108,6 +114,7 @@ class DialogueReport:
     participants: set[str] = field(default_factory=set)  # article-level person IRIs
     countries: set[str] = field(default_factory=set)
     places: set[str] = field(default_factory=set)
+    stated_places: set[str] = field(default_factory=set)  # named in a sentence stating the event
 
 
 @dataclass
@@ -156,6 +163,10 @@ def read_reports(store: Store) -> Reports:
                 dialogue.countries.add(code)
         else:
             dialogue.places.add(str(o))
+    for g, d, place in store.select_all(_STATED_PLACES):
+        dialogue = dialogues.get((str(g), str(d)))
+        if dialogue is not None:
+            dialogue.stated_places.add(str(place))
     places: dict[str, PlaceInfo] = {}
     for place, country, venue in store.select_all(_PLACES):
         places[str(place)] = PlaceInfo(_code(country), 3 if venue is not None else 2)
@@ -554,8 +565,11 @@ def _event(members: list[DialogueReport], events: _Events) -> Event:
     for d in members:
         for p in d.places:
             ranks[p] = 1 if _code(p) else events.places.get(p, PlaceInfo(None, 2)).rank
-    top = max(ranks.values(), default=0)
-    place_counts = Counter(p for d in members for p in d.places if ranks[p] == top)
+    # the places of the sentences that state the event first, then the most specific of them
+    stated = {p for d in members for p in d.stated_places}
+    pool = {p: r for p, r in ranks.items() if p in stated} or ranks
+    top = max(pool.values(), default=0)
+    place_counts = Counter(p for d in members for p in d.places if p in pool and pool[p] == top)
     people: set[str] = set().union(*(events.who(d) for d in members))
     return Event(members[0].iri, members, date, dates, _most(place_counts), people)
 
