@@ -51,31 +51,25 @@ _COUNTRY_NS = str(KGID["country/"])
 # `GRAPH ?g { ?g a kg:Article ... }`: article graphs only (a server also holds the knowledge graph
 # as a named graph, where the article is not described as itself).
 _OFFICIALS = """SELECT ?g ?o ?name ?country ?published WHERE { GRAPH ?g { ?g a kg:Article .
-  ?o a kg:Official ; rdfs:label ?name . OPTIONAL { ?o kg:represents ?country } OPTIONAL { ?g dct:date ?published } } }
-ORDER BY ?g ?o ?name ?country ?published"""
+  ?o a kg:Official ; rdfs:label ?name . OPTIONAL { ?o kg:represents ?country } OPTIONAL { ?g dct:date ?published } } }"""
 _POSTS = """SELECT ?g ?o ?post ?title ?country WHERE { GRAPH ?g { ?g a kg:Article .
-  ?o kg:holdsPost ?post . ?post kg:title ?title . OPTIONAL { ?post kg:postCountry ?country } } }
-ORDER BY ?g ?o ?post ?title ?country"""
+  ?o kg:holdsPost ?post . ?post kg:title ?title . OPTIONAL { ?post kg:postCountry ?country } } }"""
 _DIALOGUES = """SELECT ?g ?d ?label ?type ?status ?name ?date ?published WHERE { GRAPH ?g { ?g a kg:Article .
   ?d a kg:Dialogue ; rdfs:label ?label . OPTIONAL { ?d kg:dialogueType ?type } OPTIONAL { ?d kg:status ?status }
-  OPTIONAL { ?d kg:eventName ?name } OPTIONAL { ?d kg:date ?date } OPTIONAL { ?g dct:date ?published } } }
-ORDER BY ?g ?d ?label ?type ?status ?name ?date ?published"""
+  OPTIONAL { ?d kg:eventName ?name } OPTIONAL { ?d kg:date ?date } OPTIONAL { ?g dct:date ?published } } }"""
 _DIALOGUE_LINKS = """SELECT ?g ?d ?p ?o WHERE { GRAPH ?g { ?g a kg:Article . ?d a kg:Dialogue ; ?p ?o .
-  VALUES ?p { kg:participant kg:participantCountry kg:place } } }
-ORDER BY ?g ?d ?p ?o"""
+  VALUES ?p { kg:participant kg:participantCountry kg:place } } }"""
 # The places named in a sentence that states the event itself (one of its participants' sentences),
 # rather than elsewhere in the article ("... her visit to Irpin" after the meeting's sentence).
 _STATED_PLACES = """SELECT DISTINCT ?g ?d ?place WHERE { GRAPH ?g { ?g a kg:Article .
   ?ev rdf:subject ?d ; rdf:predicate kg:place ; rdf:object ?place ; kg:quote ?quote .
-  ?other rdf:subject ?d ; rdf:predicate kg:participant ; kg:quote ?quote } }
-ORDER BY ?g ?d ?place"""
+  ?other rdf:subject ?d ; rdf:predicate kg:participant ; kg:quote ?quote } }"""
 _PLACES = """SELECT ?place ?country ?venue WHERE { ?place a kg:Place .
-  OPTIONAL { ?place kg:inCountry ?country } OPTIONAL { ?place a kg:Venue . BIND(true AS ?venue) } }
-ORDER BY ?place ?country ?venue"""
+  OPTIONAL { ?place kg:inCountry ?country } OPTIONAL { ?place a kg:Venue . BIND(true AS ?venue) } }"""
 # What the knowledge graph holds of resolved nodes now: each has kg:reportedAs, which only this
 # module writes (and which a dropped article's orphans take with the whole node).
-_RESOLVED_NOW = "SELECT DISTINCT ?s ?p ?o WHERE { ?s kg:reportedAs ?r . ?s ?p ?o } ORDER BY ?s ?p ?o"
-_LOCATED_NOW = "SELECT ?s ?o WHERE { ?s kg:locatedIn ?o } ORDER BY ?s ?o"
+_RESOLVED_NOW = "SELECT DISTINCT ?s ?p ?o WHERE { ?s kg:reportedAs ?r . ?s ?p ?o }"
+_LOCATED_NOW = "SELECT ?s ?o WHERE { ?s kg:locatedIn ?o }"
 
 
 @dataclass
@@ -137,21 +131,21 @@ def _s(term: object) -> str | None:
 def read_reports(store: Store) -> Reports:
     """Every article's officials, posts and dialogues, as compact records."""
     officials: dict[tuple[str, str], OfficialReport] = {}
-    for g, o, name, country, published in store.select_all(_OFFICIALS):
+    for g, o, name, country, published in store.select_all(_OFFICIALS, "?g ?o ?name ?country ?published"):
         key = (str(g), str(o))
         if key not in officials:
             officials[key] = OfficialReport(str(g), str(o), str(name), _code(country), _s(published))
-    for g, o, post, title, country in store.select_all(_POSTS):
+    for g, o, post, title, country in store.select_all(_POSTS, "?g ?o ?post ?title ?country"):
         report = officials.get((str(g), str(o)))
         if report is not None and str(post) not in {p.iri for p in report.posts}:
             report.posts.append(PostReport(str(post), str(title), _code(country)))
     dialogues: dict[tuple[str, str], DialogueReport] = {}
-    for g, d, label, kind, status, name, date, published in store.select_all(_DIALOGUES):
+    for g, d, label, kind, status, name, date, published in store.select_all(_DIALOGUES, "?g ?d ?label ?type ?status ?name ?date ?published"):
         key = (str(g), str(d))
         if key not in dialogues:
             dialogues[key] = DialogueReport(str(g), str(d), str(label), _s(kind) or "meeting", _s(status) or "held",
                                             _s(name), _s(date), _s(published))
-    for g, d, p, o in store.select_all(_DIALOGUE_LINKS):
+    for g, d, p, o in store.select_all(_DIALOGUE_LINKS, "?g ?d ?p ?o"):
         dialogue = dialogues.get((str(g), str(d)))
         if dialogue is None:
             continue
@@ -163,12 +157,12 @@ def read_reports(store: Store) -> Reports:
                 dialogue.countries.add(code)
         else:
             dialogue.places.add(str(o))
-    for g, d, place in store.select_all(_STATED_PLACES):
+    for g, d, place in store.select_all(_STATED_PLACES, "?g ?d ?place"):
         dialogue = dialogues.get((str(g), str(d)))
         if dialogue is not None:
             dialogue.stated_places.add(str(place))
     places: dict[str, PlaceInfo] = {}
-    for place, country, venue in store.select_all(_PLACES):
+    for place, country, venue in store.select_all(_PLACES, "?place ?country ?venue"):
         places[str(place)] = PlaceInfo(_code(country), 3 if venue is not None else 2)
     return Reports(sorted(officials.values(), key=lambda r: r.ref),
                    sorted(dialogues.values(), key=lambda r: (r.article, r.iri)), places)
@@ -683,9 +677,9 @@ def resolve(store: Store) -> ResolveReport:
     started = time.perf_counter()
     resolution = compute(store)
     wanted = triples(resolution) | _located(resolution)
-    held: set[Triple] = {(s, p, o) for s, p, o in store.select_all(_RESOLVED_NOW)
+    held: set[Triple] = {(s, p, o) for s, p, o in store.select_all(_RESOLVED_NOW, "?s ?p ?o")
                          if s is not None and p is not None and o is not None}
-    held |= {(s, KG.locatedIn, o) for s, o in store.select_all(_LOCATED_NOW) if s is not None and o is not None}
+    held |= {(s, KG.locatedIn, o) for s, o in store.select_all(_LOCATED_NOW, "?s ?o") if s is not None and o is not None}
     order = lambda t: tuple(map(str, t))  # noqa: E731 - a fixed order of writes
     gone = sorted(held - wanted, key=order)
     new = sorted(wanted - held, key=order)

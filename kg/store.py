@@ -191,9 +191,10 @@ class Store(ABC):
         """Drop the descriptions of entities that no article mentions any more."""
         self.update(prune_entities_update())
 
-    def select_all(self, sparql: str) -> list[tuple[Term | None, ...]]:
-        """Every row of a SELECT whose text ends with an ORDER BY of all it projects (a server that
-        caps its results is read in pages)."""
+    def select_all(self, sparql: str, order: str) -> list[tuple[Term | None, ...]]:
+        """Every row of a SELECT. A server that caps its results is read in pages, in the `order`
+        given (an ORDER BY of all the query projects); here the rows come whole, unsorted (sorting
+        is most of the time such a query takes)."""
         return self.query(sparql).rows
 
     # The embedded store holds the knowledge graph as its default graph; a server as a named graph.
