@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 PYTHON = sys.executable
 KG = str(Path(sys.executable).with_name("kg"))
 SAVED = ["officials", "officials-who-met-counterparts", "dialogues", "treaties", "policies"]
-SECTIONS = ["extraction", "store", "queries", "startup", "memory", "progress", "cluster"]
+SECTIONS = ["extraction", "store", "queries", "startup", "memory", "progress", "cluster", "resolution"]
 
 
 @dataclass
@@ -527,6 +527,40 @@ def bench_progress(work: Path) -> None:
            "1 (yes)", on_tty and off_pipe, on_terminal=on_tty, silent_in_pipe=off_pipe)
 
 
+# --- 8. resolution -------------------------------------------------------------------------------
+
+RESOLVE_BUILD = """
+import json, sys, time
+from kg.build import build_paths
+from kg.resolve import resolve
+from kg.store import open_store
+report = build_paths(sys.argv[2], [sys.argv[1]])
+with open_store(sys.argv[2]) as store:  # once more on the whole store, as after any change
+    again = resolve(store)
+print(json.dumps({"build": report.seconds, "resolve": report.resolve_seconds, "again": again.seconds,
+                  "people": again.people, "events": again.events, "articles": report.built}))
+"""
+
+
+def bench_resolution(work: Path, n: int) -> None:
+    """Resolving people and events across the whole store, against the build that precedes it."""
+    from corpusgen import write_corpus
+
+    print(f"\n8. Resolution: its share of kg build on {n} generated articles", flush=True)
+    corpus = work / f"corpus-{n}"
+    if not corpus.exists():
+        write_corpus(corpus, n)
+    store = work / f"resolve-{n}.store"
+    shutil.rmtree(store, ignore_errors=True)
+    got = child(RESOLVE_BUILD, str(corpus), str(store))
+    shutil.rmtree(store, ignore_errors=True)
+    share = got["resolve"] / got["build"]
+    print(f"        build {got['build']:.1f} s, of which resolution {got['resolve']:.2f} s "
+          f"({got['people']} people, {got['events']} events); resolution alone again {got['again']:.2f} s", flush=True)
+    record("8", f"resolution ÷ kg build at {n} articles", share, "≤ 0.10", share <= 0.10,
+           build_s=round(got["build"], 1), resolve_s=round(got["resolve"], 2), again_s=round(got["again"], 2))
+
+
 # --- 7. Dask cluster ------------------------------------------------------------------------------
 
 CLUSTER_BUILD = """
@@ -745,6 +779,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_progress(args.workdir)
     if "cluster" in only:
         bench_cluster(args.workdir, 8 if quick else 120, 1 if quick else 2)
+    if "resolution" in only:
+        bench_resolution(args.workdir, 40 if quick else 2000)
     failed = [r for r in RESULTS if not r.passed]
     print(f"\n{len(RESULTS) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - started:.0f} s")
     if not quick:

@@ -32,6 +32,7 @@ from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.ontology import LEGACY_ENTITIES_GRAPH
 from kg.pipeline import _oneline, extract_articles
+from kg.resolve import resolve
 from kg.store import ArticleGraph, Store, open_store
 
 INDEX_QUERY = """
@@ -60,6 +61,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)  # articles dropped because their files are gone
 
     moved: int = 0  # unchanged articles found under a new path (their source path is updated)
+    resolve_seconds: float = 0.0  # of `seconds`, the time taken to resolve people and events
 
     def summary(self, location: str) -> str:
         parts = [f"built {self.built} article{'s' if self.built != 1 else ''}"]
@@ -217,8 +219,11 @@ def build_paths(
         if prune:
             report.removed = _remove(store, _built_from(store, paths, keep=plan.sources))
         if not todo or stop.requested:
-            if _drop_replaced(store, plan) and not stop.requested:
+            dropped_now = _drop_replaced(store, plan)
+            if dropped_now and not stop.requested:
                 store.prune_entities()
+            if dropped_now or report.removed:
+                report.resolve_seconds = resolve(store).seconds
             report.interrupted = stop.requested
             report.not_built = len(todo) if stop.requested else 0
             report.seconds = time.perf_counter() - started
@@ -281,6 +286,9 @@ def build_paths(
         if (report.built or dropped) and held_articles:
             # a changed article may have been the last to mention an entity
             store.prune_entities()
+        if report.built or dropped or report.removed:
+            # one node per person, post and event, from every article's reports
+            report.resolve_seconds = resolve(store).seconds
     report.seconds = time.perf_counter() - started
     return report
 
@@ -416,7 +424,10 @@ def remove_paths(location: str | None, paths: list[str]) -> tuple[list[str], lis
         unmatched = [p for p in paths if not any(
             os.path.abspath(s) == os.path.abspath(p) or os.path.abspath(s).startswith(os.path.abspath(p) + os.sep)
             for s in built.values())]
-        return _remove(store, built), unmatched
+        removed = _remove(store, built)
+        if removed:
+            resolve(store)  # the merges the removed articles took part in are redone
+        return removed, unmatched
 
 
 @dataclass

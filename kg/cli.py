@@ -305,6 +305,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from kg.resolve import conflicts_text
+    from kg.store import open_store
+
+    with open_store(args.store, read_only=True) as store:
+        print(conflicts_text(store))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
 def _eval_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", metavar="S", help="build into this store and score it (default: a temporary store)")
     p.add_argument("--gold", required=True, metavar="FILE", help="gold facts (JSON; see docs/gold.md)")
@@ -477,6 +487,8 @@ COMMANDS: tuple[tuple[str, str, Options | None, Callable[[argparse.Namespace], i
     ("saved", "list the saved queries", None, cmd_saved),
     ("validate", "check the graph against the SHACL shapes", _store_arg, cmd_validate),
     ("explain", "every fact about an entity, with the sentence it came from", _explain_options, cmd_explain),
+    ("conflicts", "where articles disagree (an official's country, an event's date), with the sentences",
+     _store_arg, cmd_conflicts),
     ("eval", "score extraction against gold facts (precision, recall, F1)", _eval_options, cmd_eval),
     ("shell", "interactive SPARQL shell", _shell_options, cmd_shell),
     ("export", "draw the graph with Graphviz (png, svg, pdf, dot)", _export_options, cmd_export),

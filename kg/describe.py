@@ -47,7 +47,7 @@ SELECT ?property ?value ?direction ?article ?quote ?confidence ?rule WHERE {
   { VALUES ?direction { "out" } ?e ?p ?v . BIND(?v AS ?value) }
   UNION
   { VALUES ?direction { "in" } ?v ?p ?e . BIND(?v AS ?value) }
-  FILTER(?p NOT IN (kg:mentionedIn, rdf:type, rdfs:label))
+  FILTER(?p NOT IN (kg:mentionedIn, rdf:type, rdfs:label, kg:reportedAs))
   BIND(?p AS ?property)
   OPTIONAL { GRAPH ?a {
     ?ev a kg:Evidence ; rdf:predicate ?p ; kg:quote ?quote ; kg:confidence ?confidence .
@@ -84,7 +84,7 @@ SELECT DISTINCT ?property ?value ?direction WHERE {
   { VALUES ?direction { "out" } ENTITY ?property ?value }
   UNION
   { VALUES ?direction { "in" } ?value ?property ENTITY FILTER NOT EXISTS { ?value a kg:Evidence } }
-  FILTER(?property NOT IN (kg:mentionedIn, rdf:type, rdfs:label))
+  FILTER(?property NOT IN (kg:mentionedIn, rdf:type, rdfs:label, kg:reportedAs))
 }
 ORDER BY ?direction ?property ?value
 """
@@ -110,19 +110,57 @@ def sourced_facts(store: Store, iri: URIRef) -> QueryResult:
     columns property, value, direction, quote, confidence, article, title, published, rule (one row
     per sentence; a fact without evidence has one row with the last six unbound)."""
     facts = store.query(_ENTITY_FACTS.replace("ENTITY", iri.n3()))
-    evidence = store.query(_ENTITY_EVIDENCE.replace("ENTITY", iri.n3()))
     sources: dict[tuple[Term | None, ...], list[tuple[Term | None, ...]]] = {}
-    for prop, value, direction, *rest in evidence.rows:
-        sources.setdefault((prop, value, direction), []).append(tuple(rest))
+    # a person, post or event of the knowledge graph is one node for several articles' reports:
+    # the evidence is about the report's nodes, and so are the values it names
+    members = _reported_as(store, [iri])
+    rows_found = [row for m in members.get(iri, [iri]) for row in store.query(
+        _ENTITY_EVIDENCE.replace("ENTITY", m.n3())).rows]
+    resolved = _resolved_nodes(store, [row[1] for row in rows_found if isinstance(row[1], URIRef)])
+    for prop, value, direction, *rest in rows_found:
+        value = resolved.get(value, value) if isinstance(value, URIRef) else value
+        if tuple(rest) not in sources.setdefault((prop, value, direction), []):
+            sources[(prop, value, direction)].append(tuple(rest))
     rows = [(*fact, *source) for fact in facts.rows for source in sources.get(fact, [(None,) * 6])]
     return QueryResult("select", vars=["property", "value", "direction", "quote", "confidence", "article",
                                        "title", "published", "rule"], rows=rows)
+
+
+def _reported_as(store: Store, iris: list[URIRef]) -> dict[URIRef, list[URIRef]]:
+    """Each resolved node with the nodes of the articles' reports it stands for (itself included)."""
+    values = " ".join(i.n3() for i in iris)
+    found: dict[URIRef, list[URIRef]] = {}
+    for node, member in store.query("SELECT ?e ?m WHERE { VALUES ?e { " + values + " } ?e kg:reportedAs ?m }").rows:
+        if isinstance(node, URIRef) and isinstance(member, URIRef):
+            found.setdefault(node, [node]).append(member) if member != node else found.setdefault(node, [node])
+    return found
+
+
+def _resolved_nodes(store: Store, iris: list[URIRef]) -> dict[URIRef, URIRef]:
+    """The knowledge graph's node for each node of an article's report."""
+    if not iris:
+        return {}
+    values = " ".join(i.n3() for i in sorted(set(iris)))
+    rows = store.query("SELECT ?m ?e WHERE { VALUES ?m { " + values + " } ?e kg:reportedAs ?m }").rows
+    return {m: e for m, e in rows if isinstance(m, URIRef) and isinstance(e, URIRef)}
 
 
 def evidence(store: Store, iris: list[URIRef]) -> QueryResult:
     """The evidence sentences behind facts about these entities: each fact with its other end."""
     if not iris:
         return QueryResult("select", vars=["entity", "fact", "value", "quote", "article", "rule"])
+    members = _reported_as(store, iris)
+    if members:  # resolved nodes: the evidence is about the articles' reports of them
+        result = _evidence(store, [m for i in iris for m in members.get(i, [i])])
+        back = {m: i for i in iris for m in members.get(i, [i])}
+        resolved = _resolved_nodes(store, [row[2] for row in result.rows if isinstance(row[2], URIRef)])
+        rows = [(back.get(e, e), fact, resolved.get(value, value) if isinstance(value, URIRef) else value, *rest)  # type: ignore[arg-type]
+                for e, fact, value, *rest in result.rows]
+        return QueryResult("select", vars=result.vars, rows=list(dict.fromkeys(rows)))
+    return _evidence(store, iris)
+
+
+def _evidence(store: Store, iris: list[URIRef]) -> QueryResult:
     values = " ".join(i.n3() for i in iris)
     return store.query(
         "SELECT DISTINCT ?entity ?fact ?value ?quote ?article ?rule WHERE { VALUES ?entity { " + values + " } "

@@ -445,6 +445,18 @@ class EndpointStore(Store):
                 counts[str(g)] = int(n)  # type: ignore[arg-type]
         return counts
 
+    def select_all(self, sparql: str, order: str) -> list[tuple[Term | None, ...]]:
+        """Every row of a SELECT, read in pages in the `order` given: a short page is taken as the
+        server's cap and paging goes on from there until a page is empty."""
+        rows: list[tuple[Term | None, ...]] = []
+        page = 10000
+        while True:
+            result = self._query(f"{sparql}\nORDER BY {order} LIMIT {page} OFFSET {len(rows)}", None, paging=True)
+            if not result.rows:
+                return rows
+            rows += result.rows
+            page = min(page, len(result.rows))
+
     def quads(self) -> Iterator[Quad]:
         """Every quad of the article graphs, read in pages.
 

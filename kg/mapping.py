@@ -7,8 +7,12 @@ articles is one node. Each fact gets a kg:Evidence node with its sentence and of
 Two destinations: the article's own graph holds the article's description, every fact it states,
 what it mentions (kg:mentionedIn) and the evidence for each fact; the knowledge graph (the default
 graph of queries) gets all of that but the evidence, and what the entities *are* (class, label, ISO
-code, a place's country, a post's title), each triple once for the whole store however many
-articles state it. The evidence (sentences and offsets) stays in the article graphs only.
+code, a place's country), each triple once for the whole store however many articles state it.
+The evidence (sentences and offsets) stays in the article graphs only.
+
+Officials, their posts and dialogues are *reported*: the article's graph holds them as the article
+tells them (under IRIs of this article's reading), and `kg.resolve` writes the knowledge graph's
+one node per person, post and event from every article's report.
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ class _Graph:
         self.facts: list[Triple] = []  # in the article's graph and the knowledge graph
         self.evidence_triples: list[Triple] = []  # in the article's graph
         self.descriptions: list[Triple] = []  # in the knowledge graph
+        self.reported: list[Triple] = []  # in the article's graph; kg.resolve writes the knowledge graph's
         self.article = article
         self.graph = article_iri(article.content_hash)
         self._n = 0
@@ -120,6 +125,25 @@ class _Graph:
         self.add(iri, RDFS.label, Literal(label))
         self.add(iri, KG.mentionedIn, self.graph)
 
+    def report(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        """What the article says of an official, a post or a dialogue: its own graph only."""
+        self.reported.append((s, p, o))
+
+    def reported_entity(self, iri: URIRef, cls: URIRef, label: str) -> bool:
+        """An official, post or dialogue as this article reports it; True the first time."""
+        if iri in self._typed:
+            return False
+        self._typed.add(iri)
+        self.report(iri, RDF.type, cls)
+        self.report(iri, RDFS.label, Literal(label))
+        self.report(iri, KG.mentionedIn, self.graph)
+        return True
+
+    def reported_fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
+        self.report(s, p, o)
+        if ev is not None:
+            self.evidence(s, p, o, ev)
+
     def evidence(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence) -> None:
         self._n += 1
         node = KGID[f"evidence/{self.graph.split('/')[-1]}-{self._n}"]
@@ -150,8 +174,11 @@ class _Graph:
         if place.kind == "country" and place.country:
             return self.country(place.country)
         iri = place_iri(place)
-        if self.entity(iri, KG.Place, place.name) and place.country:
-            self.describe(iri, KG.inCountry, self.country(place.country))
+        if self.entity(iri, KG.Place, place.name):
+            if place.kind == "venue":  # the most specific place an event can have
+                self.describe(iri, RDF.type, KG.Venue)
+            if place.country:
+                self.describe(iri, KG.inCountry, self.country(place.country))
         return iri
 
 
@@ -176,9 +203,9 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
 
     for off in facts.officials.values():
         p = person_iri(off.key)
-        g.entity(p, KG.Official, off.name)
+        g.reported_entity(p, KG.Official, off.name)
         if off.country:
-            g.fact(p, KG.represents, g.country(off.country), off.country_evidence)
+            g.reported_fact(p, KG.represents, g.country(off.country), off.country_evidence)
         seen_posts: set[URIRef] = set()
         for post in off.posts:
             country = post.country or off.country
@@ -186,31 +213,34 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
             if piri in seen_posts:
                 continue
             seen_posts.add(piri)
-            g.fact(p, KG.holdsPost, piri, post.evidence)
-            g.entity(piri, KG.Post, f"{post.title} ({off.name})")
-            g.describe(piri, KG.title, Literal(post.title))
+            title = as_written(post.title, post.evidence.quote)
+            g.reported_fact(p, KG.holdsPost, piri, post.evidence)
+            g.reported_entity(piri, KG.Post, f"{title} ({off.name})")
+            g.report(piri, KG.title, Literal(title))
             if country:
-                g.describe(piri, KG.postCountry, g.country(country))
+                g.report(piri, KG.postCountry, g.country(country))
             if article.date:  # when this article saw the post held
-                g.add(piri, KG.date, date_literal(article.date))
+                g.report(piri, KG.date, date_literal(article.date))
 
     for n, d in enumerate(facts.dialogues, 1):
         iri = KGID[f"dialogue/{a.split('/')[-1]}-{n}"]
-        g.local(iri, KG.Dialogue, d.label)
+        g.reported_entity(iri, KG.Dialogue, d.label)
         ev = d.evidence[0] if d.evidence else None
-        g.add(iri, KG.dialogueType, Literal(d.type))
-        g.add(iri, KG.status, Literal(d.status))
+        g.report(iri, KG.dialogueType, Literal(d.type))
+        g.report(iri, KG.status, Literal(d.status))
+        if d.named:  # the event's own name: two reports of one named event share it
+            g.report(iri, KG.eventName, Literal(d.label))
         for k in d.participants:
             if k in facts.officials:
-                g.add(iri, KG.participant, person_iri(k))
+                g.report(iri, KG.participant, person_iri(k))
                 for e in d.evidence[:3]:  # the sentences that together make the event
                     g.evidence(iri, KG.participant, person_iri(k), e)
         for c in sorted(d.countries):
-            g.add(iri, KG.participantCountry, g.country(c))
+            g.report(iri, KG.participantCountry, g.country(c))
         for pl in d.places:
-            g.fact(iri, KG.place, g.place(pl), _evidence_naming(d.evidence, pl.name) or ev)
+            g.reported_fact(iri, KG.place, g.place(pl), _evidence_naming(d.evidence, pl.name) or ev)
         if d.date:
-            g.fact(iri, KG.date, date_literal(d.date), ev)
+            g.reported_fact(iri, KG.date, date_literal(d.date), ev)
 
     for t in facts.treaties:
         iri = KGID[f"treaty/{t.key}"]
@@ -239,7 +269,19 @@ def to_triples(article: Article, facts: ArticleFacts) -> ArticleGraph:
             g.evidence(iri, RDF.type, KG.Policy, pol.evidence)
         if pol.date:
             g.fact(iri, KG.date, date_literal(pol.date), pol.evidence)
-    return ArticleGraph(str(a), g.facts, g.evidence_triples, g.descriptions)
+    return ArticleGraph(str(a), g.facts, g.evidence_triples, g.descriptions, reported=g.reported)
+
+
+def as_written(title: str, quote: str) -> str:
+    """A title in the capitalisation of the sentence it was read from ("Secretary of State"): the
+    mentions read titles in lower case. Words may be split by other spaces, hyphens or line breaks;
+    a title the sentence does not hold word for word stays as it is."""
+    words = title.split()
+    if not words or not quote:
+        return title
+    pattern = r"(?<!\w)" + r"[\s\-]+".join(re.escape(w) for w in words)
+    found = re.search(pattern, quote, flags=re.IGNORECASE)
+    return " ".join(found.group(0).split()) if found else title
 
 
 def _evidence_naming(evidence: list[Evidence], name: str) -> Evidence | None:

@@ -45,10 +45,11 @@ def prune_entities_update(named: bool = True) -> str:
     """The update that removes what the entities no article mentions any more are (after an article
     changed or went away). `named`: the knowledge graph is a named graph, not the default graph."""
     kg = _in_knowledge_graph
+    # Officials, posts and dialogues are kg.resolve's, which rewrites them after every change.
     return f"""DELETE {{ {kg("?e ?p ?o", named)} }}
 WHERE {{
   {kg("?e a ?class", named)}
-  FILTER(?class != <{KG.Article}>)
+  FILTER(?class NOT IN (<{KG.Article}>, <{KG.Official}>, <{KG.Post}>, <{KG.Dialogue}>))
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?e <{KG.mentionedIn}> ?article }} }}
   {kg("?e ?p ?o", named)}
 }}"""
@@ -101,11 +102,14 @@ class ArticleGraph:
     descriptions: list[Triple] = field(default_factory=list)  # what its entities are: the knowledge graph
     # graphs of earlier versions of the same file, dropped in the same step as this one is written
     replaces: list[str] = field(default_factory=list)
+    # officials, posts and dialogues as the article reports them: its graph (kg.resolve writes the
+    # knowledge graph's resolved nodes from every article's report)
+    reported: list[Triple] = field(default_factory=list)
 
     @property
     def triples(self) -> list[Triple]:
         """The article's own graph."""
-        return self.facts + self.evidence
+        return self.facts + self.reported + self.evidence
 
     @property
     def shared(self) -> list[Triple]:
@@ -113,7 +117,7 @@ class ArticleGraph:
         return self.descriptions + self.facts
 
     def __len__(self) -> int:
-        return 2 * len(self.facts) + len(self.evidence) + len(self.descriptions)
+        return 2 * len(self.facts) + len(self.reported) + len(self.evidence) + len(self.descriptions)
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,25 @@ class Store(ABC):
     def prune_entities(self) -> None:
         """Drop the descriptions of entities that no article mentions any more."""
         self.update(prune_entities_update())
+
+    def select_all(self, sparql: str, order: str) -> list[tuple[Term | None, ...]]:
+        """Every row of a SELECT. A server that caps its results is read in pages, in the `order`
+        given (an ORDER BY of all the query projects); here the rows come whole, unsorted (sorting
+        is most of the time such a query takes)."""
+        return self.query(sparql).rows
+
+    # The embedded store holds the knowledge graph as its default graph; a server as a named graph.
+    knowledge_graph_is_default = False
+    DELETE_BATCH = 2000
+
+    def delete_triples(self, graph: str, triples: Sequence[Triple]) -> None:
+        """Take these triples out of `graph` (requests of a bounded size)."""
+        for start in range(0, len(triples), self.DELETE_BATCH):
+            body = "".join(_statements(triples[start:start + self.DELETE_BATCH]))
+            if graph == KNOWLEDGE_GRAPH and self.knowledge_graph_is_default:
+                self.update(f"DELETE DATA {{ {body} }}")
+            else:
+                self.update(f"DELETE DATA {{ GRAPH <{graph}> {{ {body} }} }}")
 
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
@@ -530,6 +553,7 @@ class OxigraphStore(Store):
     """
 
     PID_FILE = "kg.pid"
+    knowledge_graph_is_default = True
     # RocksDB keeps written data in memory tables until they are flushed; flushing every so many
     # quads keeps a long build's memory flat (860 MB -> 170 MB over 1M triples) and costs nothing.
     FLUSH_EVERY = 50_000
@@ -688,9 +712,10 @@ class OxigraphStore(Store):
             in_article = f" <{article.iri}> .\n"
             fresh += [line + in_article for line in stated]
             fresh += [line + " .\n" for line in stated]
+            fresh += _statements(article.reported, article.iri)
             fresh += _statements(article.evidence, article.iri)
             fresh += _statements(self._not_yet_described(article.descriptions))
-            if not article.facts and not article.evidence:
+            if not article.facts and not article.evidence and not article.reported:
                 self._db.add_graph(g)
         if fresh:
             self._bulk_load(fresh, f"cannot write {len(articles)} articles")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import UsageError
+from kg.ontology import KNOWLEDGE_GRAPH
 
 if TYPE_CHECKING:
     from kg.store import Quad
@@ -153,4 +154,11 @@ def load_file(location: str | None, path: str, graph: str | None = None) -> Load
     graphs = len({str(q[3]) for q in quads})
     with open_store(location) as store:
         count = store.load_quads(quads)
+        if any(str(q[2]) == _ARTICLE_CLASS and str(q[3]) != KNOWLEDGE_GRAPH for q in quads):
+            from kg.resolve import resolve
+
+            resolve(store)  # articles came in: people, posts and events are resolved again
         return Loaded(count, graphs, store.location)
+
+
+_ARTICLE_CLASS = "https://w3id.org/kg-news/ontology#Article"

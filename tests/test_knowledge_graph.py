@@ -122,7 +122,7 @@ def test_the_default_graph_holds_each_fact_once(location: str, tmp_path: Path) -
         assert count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {fact} }}") == 1
         rows = store.query("SELECT ?name ?title WHERE { ?o kg:represents/kg:isoCode 'NZL' ; rdfs:label ?name ; "
                            "kg:holdsPost/kg:title ?title }").rows
-        assert rows == [(Literal("Winston Peters"), Literal("foreign minister"))]
+        assert rows == [(Literal("Winston Peters"), Literal("Foreign Minister"))]
         # provenance stays in the article graphs: each sentence behind the fact, once per article
         quotes = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?ev rdf:subject <{PETERS}> ; "
                              "rdf:predicate kg:represents ; kg:quote ?q } }").rows

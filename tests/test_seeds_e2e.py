@@ -32,7 +32,7 @@ def test_officials_with_titles_and_countries(seeds_store):
         ("Bede Corry", "New Zealand"),
     }
     titles = {r["name"]: r["title"] for r in rows(seeds_store, "officials")}
-    assert titles["Christopher Landau"] == "deputy secretary of state"
+    assert titles["Christopher Landau"] == "Deputy Secretary of State"  # as the text writes it
     assert "foreign affairs" in titles["Bede Corry"]
 
 

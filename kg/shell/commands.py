@@ -345,6 +345,13 @@ def explain_command(shell: Shell, rest: str) -> None:
     shell.emit(describe.explain_text(shell.require_store(), _entity_text(rest)))
 
 
+@command("\\conflicts", "\\conflicts", "where articles disagree: an official's country, an event's date, with the sentences")
+def conflicts_command(shell: Shell, rest: str) -> None:
+    from kg.resolve import conflicts_text
+
+    shell.emit(conflicts_text(shell.require_store()))
+
+
 @command("\\algebra", "\\algebra [QUERY]", "the SPARQL algebra of a query (default: the last one)")
 def algebra_command(shell: Shell, rest: str) -> None:
     from kg.shell.algebra import algebra_text

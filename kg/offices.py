@@ -1,0 +1,126 @@
+"""Canonical offices: the wordings of one office as one concept, per country usage.
+
+The concepts and their wordings are SKOS data (`ontology/offices.ttl`): general usage, offices and
+never people. A title is first split into the offices it combines ("Deputy Prime Minister and
+Minister for Defence" is two); each part is then looked up among the wordings of the concepts
+used in the post's country, then among those of general usage. A wording no concept lists is an
+office of its own, known by its wording with the usual variants made one ("defense" is
+"defence", "Minister of Trade" is "trade minister").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.gazetteer import fold
+
+OFFICE_NS = "https://w3id.org/kg-news/id/office/"
+_USED_IN = "https://w3id.org/kg-news/ontology#usedIn"
+
+# Words that make what follows "and" an office of its own ("... and Minister for Defence"); without
+# one it continues the office before it ("Minister of Foreign Affairs and Trade").
+_OFFICE_HEADS = frozenset({"minister", "secretary", "president", "premier", "chancellor", "treasurer", "leader",
+                           "chief", "commander", "governor", "adviser", "advisor", "ambassador", "envoy",
+                           "spokesperson", "director", "chairman", "chairwoman", "chair", "attorney", "head"})
+# A title that names no office by itself: it is the office the article gives the same person.
+BARE_TITLES = frozenset({"secretary", "minister", "the minister", "the secretary", "cabinet secretary"})
+
+
+@dataclass(frozen=True)
+class Office:
+    """One office a title names: its IRI (a SKOS concept, or one made from the wording) and the
+    part of the title that names it, as written."""
+
+    iri: str
+    wording: str
+    known: bool  # a concept of the table, not a wording of its own
+
+
+def _normal(text: str) -> str:
+    text = fold(text).replace("defense", "defence").replace("-", " ")
+    return " ".join(re.sub(r"[^a-z0-9, ]+", " ", text).split())
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """(general wording -> concept, (country code, wording) -> concept)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    from kg.ontology import data_dir
+
+    graph = Graph()
+    with (data_dir("ontology") / "offices.ttl").open("rb") as f:
+        graph.parse(f, format="turtle")
+    general: dict[str, str] = {}
+    national: dict[tuple[str, str], str] = {}
+    for concept in sorted(set(graph.subjects(SKOS.inScheme, None)), key=str):
+        countries = [str(c).rsplit("/", 1)[-1] for c in graph.objects(concept, URIRef(_USED_IN))]
+        for label in sorted({*graph.objects(concept, SKOS.prefLabel), *graph.objects(concept, SKOS.altLabel)}, key=str):
+            wording = _normal(str(label))
+            if countries:
+                for code in countries:
+                    national[(code, wording)] = str(concept)
+            else:
+                general.setdefault(wording, str(concept))
+    return general, national
+
+
+def _own_office(wording: str) -> str:
+    """An office no concept lists, known by its wording: "minister of X" and "X minister" are one."""
+    m = re.fullmatch(r"(.*?)\b(minister|secretary) (?:of|for) (?:the )?(.+)", wording)
+    if m:
+        wording = f"{m.group(1)}{m.group(3)} {m.group(2)}"
+    return OFFICE_NS + (re.sub(r"[^a-z0-9]+", "-", wording).strip("-") or "office")
+
+
+def split_title(title: str) -> list[str]:
+    """The offices a title combines, as written: "Deputy Prime Minister and Minister for Defence" is
+    two; "Minister of Foreign Affairs and Trade" one."""
+    parts = re.split(r"\s*(?:,\s*and|,|\band\b|&)\s+", title.strip())
+    offices: list[str] = []
+    for part in parts:
+        if offices and not _OFFICE_HEADS & set(_normal(part).replace(",", " ").split()):
+            offices[-1] = f"{offices[-1]} and {part}" if re.search(r"\band\s+" + re.escape(part), title) \
+                else f"{offices[-1]}, {part}"
+        elif part.strip():
+            offices.append(part.strip())
+    return offices
+
+
+def _without_country(wording: str) -> str:
+    """"prime minister of australia" is the prime minister (the post's country says whose)."""
+    from kg.gazetteer import gazetteer
+
+    m = re.fullmatch(r"(.+?) of (?:the )?([a-z ,'-]+)", wording)
+    if m and gazetteer().country(m.group(2)):
+        return m.group(1)
+    return wording
+
+
+def offices_of(title: str, country: str | None) -> list[Office]:
+    """The canonical offices a title names, for a post of `country` (ISO code)."""
+    general, national = _table()
+    found: list[Office] = []
+    for part in split_title(title):
+        wording = _without_country(_normal(part))
+        if wording in BARE_TITLES:
+            continue
+        concept = national.get((country or "", wording)) or general.get(wording)
+        office = Office(concept, part, True) if concept else Office(_own_office(wording), part, False)
+        if office.iri not in {o.iri for o in found}:
+            found.append(office)
+    return found
+
+
+def is_bare(title: str) -> bool:
+    """A title that names no office by itself ("Secretary", "the minister")."""
+    return _normal(title) in BARE_TITLES
+
+
+def bare_office(title: str) -> Office:
+    """The office of a bare title, for an official no article gives a full office."""
+    wording = _normal(title).removeprefix("the ")
+    return Office(_own_office(wording), title, False)
