@@ -173,7 +173,8 @@ def _dump_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=list(FORMATS),
-        help="RDF format (default: from the -o extension, else trig); turtle merges the graphs into one",
+        help="RDF format (default: from the -o extension: .trig .nq .jsonld keep the named graphs; "
+             ".ttl .nt .rdf/.xml merge them into one; standard output: trig)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -181,7 +182,7 @@ def _dump_options(parser: argparse.ArgumentParser) -> None:
 
 def _load_options(parser: argparse.ArgumentParser) -> None:
     _store_arg(parser)
-    parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt need --graph")
+    parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt, .rdf need --graph")
     parser.add_argument(
         "--graph",
         metavar="IRI",
@@ -400,6 +401,9 @@ def cmd_dump(args: argparse.Namespace) -> int:
     if args.output:
         check_writable(Path(args.output), args.force)  # before the work, not after it
     data, count = transfer.serialize_store(args.store, fmt)
+    notice = transfer.single_graph_notice(fmt)
+    if notice:
+        print(f"kg: {notice}", file=sys.stderr)
     if args.output:
         # whole or not at all: a full disk leaves the previous dump as it was
         write_whole(Path(args.output), data, args.force)

@@ -202,7 +202,7 @@ def test_labels_toggle_and_readable_names(store_path):
 def test_formats_and_output_file(store_path, tmp_path):
     target = tmp_path / "out.csv"
     keys = "\\format csv" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
-    keys += f"\\o {target}" + ENTER + "SELECT ?c ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
+    keys += f"\\o {target}" + ENTER + "SELECT ?c ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER + "\\o" + ENTER
     keys += "\\format json" + ENTER + "ASK { ?s ?p ?o }" + ENTER
     keys += "\\format table" + ENTER + "\\timing off" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n }" + ENTER
     _, out, _ = drive(store_path, keys)
@@ -213,6 +213,38 @@ def test_formats_and_output_file(store_path, tmp_path):
     assert f"wrote 2 rows to {target}" in out
     assert '{"head": {}, "boolean": true}' in out
     assert out.rstrip().endswith("2 rows")  # timing off: no seconds
+
+
+def test_output_file_stays_until_reset_keeps_whole_values_and_is_never_overwritten(store_path, tmp_path):
+    target = tmp_path / "out.txt"
+    long_value = "the " + "very " * 20 + "long value"
+    keys = f"\\o {target}" + ENTER
+    keys += f'SELECT ?v WHERE {{ VALUES ?v {{ "{long_value}" }} }}' + ENTER
+    keys += "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER  # still to the file
+    keys += "\\o" + ENTER + "ASK { ?s ?p ?o }" + ENTER  # back to the screen
+    keys += f"\\o {target}" + ENTER  # exists now: refused
+    keys += "ASK { ?s kg:isoCode \"NZL\" }" + ENTER
+    _, out, shell = drive(store_path, keys)
+    written = target.read_text()
+    assert long_value in written and "…" not in written  # a file gets the whole value
+    assert "NZL" in written and "USA" in written and "true" not in written
+    assert out.count(f"wrote 1 row to {target}") == 1 and f"wrote 2 rows to {target}" in out
+    assert f"{target} exists (use --force to overwrite it)" in out
+    assert out.rstrip().endswith("true")  # the refused \o left the results on the screen
+    assert shell.output_file is None
+
+    keys = f"\\o --force {target}" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode \"USA\" BIND(\"x\" AS ?n) }" + ENTER
+    drive(store_path, keys)
+    assert target.read_text().splitlines()[0].strip() == "n" and "NZL" not in target.read_text()
+
+
+def test_output_file_that_exists_fails_a_script_with_exit_2(store_path, tmp_path):
+    target = tmp_path / "taken.csv"
+    target.write_text("keep me\n")
+    proc = run_script(store_path, f"\\o {target}\nASK {{ ?s ?p ?o }}\n")
+    assert proc.returncode == 2
+    assert f"<stdin>:1: {target} exists (use --force to overwrite it)" in proc.stderr
+    assert target.read_text() == "keep me\n" and proc.stdout.strip() == "true"
 
 
 def test_construct_prints_turtle(store_path):

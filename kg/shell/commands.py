@@ -165,15 +165,23 @@ def timing_command(shell: Shell, rest: str) -> None:
     shell.notice(f"timing: {'on' if shell.timing else 'off'}")
 
 
-@command("\\o", "\\o [FILE]", "send the next result to FILE (in the current format)", complete=("file",))
+@command("\\o", "\\o [--force] [FILE]",
+         "send every result to FILE until \\o alone (an existing FILE only with --force)", complete=("file",))
 def output_command(shell: Shell, rest: str) -> None:
+    from pathlib import Path
+
     args = words(rest)
-    if not args:
-        shell.next_output = None
-        shell.notice("the next result goes to the screen")
+    force = "--force" in args or "-f" in args
+    names = [a for a in args if a not in ("--force", "-f")]
+    if len(names) > 1 or (force and not names):
+        raise UsageError("\\o takes one file name (and --force to replace it), or nothing to write to the screen")
+    if not names:
+        was = shell.output_file
+        shell.send_output_to(None)
+        shell.notice(f"results go to the screen{f' ({was} is closed)' if was else ''}")
         return
-    shell.next_output = args[0]
-    shell.notice(f"the next result goes to {args[0]}")
+    shell.send_output_to(Path(names[0]), force)
+    shell.notice(f"results go to {names[0]} until \\o")
 
 
 @command("\\prefixes", "\\prefixes", "the prefixes declared for every query")

@@ -87,16 +87,19 @@ def table_lines(
     width: int | None = None,
     right: Sequence[Sequence[bool]] | None = None,
     painter: Painter | None = None,
-    max_cell: int = MAX_CELL,
+    max_cell: int | None = MAX_CELL,
 ) -> list[str]:
-    """An aligned table, or records one under another when it cannot fit `width` columns."""
+    """An aligned table, or records one under another when it cannot fit `width` columns.
+    `max_cell=None` never cuts a value (files written by `\\o`)."""
     paint = painter or Painter(False)
     n = len(headers)
     natural = [width_of(h) for h in headers]
     for row in rows:
         for i, c in enumerate(row):
             natural[i] = max(natural[i], width_of(c))
-    widths = [min(w, max(max_cell, width_of(h))) for w, h in zip(natural, headers, strict=False)]
+    widths = natural if max_cell is None else [
+        min(w, max(max_cell, width_of(h))) for w, h in zip(natural, headers, strict=False)
+    ]
     if width is not None:
         fitted = _fit(widths, headers, width)
         if fitted is None:
@@ -150,6 +153,7 @@ def result_lines(
     labels: dict[str, str] | None = None,
     painter: Painter | None = None,
     limit: int | None = None,
+    max_cell: int | None = MAX_CELL,
 ) -> list[str]:
     """A SELECT or ASK result as table lines (graphs are printed as Turtle elsewhere)."""
     if result.kind == "ask":
@@ -157,7 +161,7 @@ def result_lines(
     rows = result.rows if limit is None else result.rows[:limit]
     cells = [[cell_text(t, labels) for t in row] for row in rows]
     right = [[is_numeric(t) for t in row] for row in rows]
-    return table_lines(result.vars, cells, width=width, right=right, painter=painter)
+    return table_lines(result.vars, cells, width=width, right=right, painter=painter, max_cell=max_cell)
 
 
 def footer(count: int, elapsed: float | None, noun: str = "row") -> str:

@@ -79,7 +79,7 @@ class Shell:
         self.format = fmt
         self.labels = True
         self.timing = True
-        self.next_output: str | None = None
+        self.output_file: Path | None = None  # set by `\o FILE`: every result goes there until `\o`
         self.next_text = ""
         self.last_query: str | None = None
         self.including: list[str] = []  # files being run by \i, innermost last (a file may not include itself)
@@ -329,9 +329,8 @@ class Shell:
     ) -> None:
         """Print a result in the current format, to the screen or to the file named by `\\o`."""
         self.last_count = len(result)
-        if self.next_output:
-            path, self.next_output = self.next_output, None
-            self._write_file(result, path)
+        if self.output_file is not None:
+            self._write_file(result, self.output_file)
             return
         if title and self.format == "table":
             self.out.write(self.painter.header(title) + "\n")
@@ -370,18 +369,37 @@ class Shell:
         self.out.write(self.painter.dim(footer(count, elapsed if self.timing else None, noun)) + "\n")
         self.out.flush()
 
-    def _write_file(self, result: QueryResult, path: str) -> None:
+    def send_output_to(self, path: Path | None, force: bool = False) -> None:
+        """`\\o FILE`: from now on results go to FILE, which is created empty here (an existing
+        file is replaced only with `force`); `\\o` alone: back to the screen."""
+        from kg.outfile import check_writable
+
+        if path is None:
+            self.output_file = None
+            return
+        check_writable(path, force)
+        try:
+            with open(path, "w" if force else "x", encoding="utf-8"):
+                pass
+        except FileExistsError:
+            raise UsageError(f"{path} exists (use --force to overwrite it)") from None
+        except OSError as e:
+            raise UsageError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None
+        self.output_file = path
+
+    def _write_file(self, result: QueryResult, path: Path) -> None:
+        """Add a result to the `\\o` file, whole: a table's values are never cut in a file."""
         from kg import results
 
         try:
-            with open(path, "w", encoding="utf-8", newline="") as f:
+            with open(path, "a", encoding="utf-8", newline="") as f:
                 if self.format == "table" and result.kind == "select":
                     label_map = self.label_map(result) if self.labels else None
-                    f.write("\n".join(result_lines(result, width=None, labels=label_map)) + "\n")
+                    f.write("\n".join(result_lines(result, width=None, labels=label_map, max_cell=None)) + "\n")
                 else:
-                    results.write(result, f, self.format if result.kind != "graph" or self.format == "json" else "turtle")
+                    results.write(result, f, self.format)
         except OSError as e:
-            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+            raise UsageError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None
         noun = "triple" if result.kind == "graph" else "row"
         self.notice(f"wrote {footer(len(result), None, noun)} to {path}")
 
