@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from kg.export import DrawingRequest
     from kg.store import QueryResult, Store
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+# kg.results.FORMATS (not imported at start-up): SPARQL results, then graph-only formats
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "rdfxml", "jsonld")
 Options = Callable[[argparse.ArgumentParser], None]  # adds a command's options to its parser
 
 
@@ -78,7 +79,10 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--file", "-f", metavar="F.rq", help="read the query from a file")
     p.add_argument("--saved", "-n", metavar="NAME", help="run a saved query (see kg saved)")
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="saved-query parameter")
-    p.add_argument("--format", default="table", choices=list(RESULT_FORMATS))
+    p.add_argument("--format", default="table", choices=list(RESULT_FORMATS),
+                   help="table (default), csv, tsv, json or xml (W3C SPARQL results; for CONSTRUCT and DESCRIBE: "
+                        "table, csv, tsv Turtle, json JSON-LD, xml RDF/XML); turtle, ntriples, rdfxml, jsonld: "
+                        "CONSTRUCT and DESCRIBE only")
     p.add_argument("--timeout", type=float, help="stop the query after this many seconds")
     p.add_argument("--allow-service", action="store_true",
                    help="let SERVICE in the query send requests to other servers (refused otherwise)")
@@ -267,9 +271,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from kg import queryrun
-    from kg.results import write
+    from kg.results import check_format, write
+    from kg.sparqlparse import parse
 
     text = queryrun.query_text(args.query, file=args.file, saved_name=args.saved, params=args.param)
+    parsed = parse(text)
+    if parsed.kind == "query":
+        check_format(args.format, parsed.form)
     result = queryrun.run_query(args.store, text, timeout=args.timeout, allow_service=args.allow_service)
     write(result, sys.stdout, args.format)
     return EXIT_OK

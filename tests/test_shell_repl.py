@@ -247,6 +247,20 @@ def test_output_file_that_exists_fails_a_script_with_exit_2(store_path, tmp_path
     assert target.read_text() == "keep me\n" and proc.stdout.strip() == "true"
 
 
+def test_xml_and_graph_formats_in_the_shell(store_path):
+    construct = "CONSTRUCT { ?o kg:represents ?c } WHERE { ?o kg:represents ?c }"
+    keys = "\\format xml" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER + construct + ENTER
+    keys += "\\format ntriples" + ENTER + construct + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert '<sparql xmlns="http://www.w3.org/2005/sparql-results#">' in out
+    assert '<binding name="n"><literal>NZL</literal></binding>' in out
+    assert "<rdf:RDF" in out and 'rdf:resource="https://w3id.org/kg-news/id/country/USA"' in out
+    assert ("<https://w3id.org/kg-news/id/person/leon-panetta> <https://w3id.org/kg-news/ontology#represents> "
+            "<https://w3id.org/kg-news/id/country/USA> .") in out
+    assert "format: ntriples (graphs; SELECT and ASK results print as tables)" in out
+    assert "\nn\n---\nNZL\nUSA\n2 rows" in out
+
+
 def test_construct_prints_turtle(store_path):
     _, out, _ = drive(store_path, "CONSTRUCT { ?o kg:represents ?c } WHERE { ?o kg:represents ?c }" + ENTER)
     assert "@prefix kg: <https://w3id.org/kg-news/ontology#> ." in out

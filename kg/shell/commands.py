@@ -139,9 +139,11 @@ def quit_command(shell: Shell, rest: str) -> None:
     raise Quit()
 
 
-@command("\\format", "\\format table|csv|tsv|json", "how results are printed", complete=("choice:table|csv|tsv|json",))
+@command("\\format", "\\format FORMAT",
+         "how results print: table, csv, tsv, json, xml; for graphs also turtle, ntriples, rdfxml, jsonld",
+         complete=("choice:table|csv|tsv|json|xml|turtle|ntriples|rdfxml|jsonld",))
 def format_command(shell: Shell, rest: str) -> None:
-    from kg.results import FORMATS
+    from kg.results import FORMATS, GRAPH_ONLY_FORMATS
 
     fmt = rest.strip().lower()
     if not fmt:
@@ -150,7 +152,8 @@ def format_command(shell: Shell, rest: str) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
     shell.format = fmt
-    shell.notice(f"format: {fmt}")
+    shell.notice(f"format: {fmt}" + (" (graphs; SELECT and ASK results print as tables)"
+                                      if fmt in GRAPH_ONLY_FORMATS else ""))
 
 
 @command("\\labels", "\\labels [on|off]", "show labels instead of prefixed names in tables", complete=("choice:on|off",))

@@ -332,22 +332,22 @@ class Shell:
         if self.output_file is not None:
             self._write_file(result, self.output_file)
             return
-        if title and self.format == "table":
+        from kg import results
+
+        # a graph-only format (\\format ntriples) leaves SELECT and ASK results as tables
+        fmt = "table" if result.kind != "graph" and self.format in results.GRAPH_ONLY_FORMATS else self.format
+        if title and fmt == "table":
             self.out.write(self.painter.header(title) + "\n")
         if result.kind == "graph":
-            from kg import results
-
             buf = io.StringIO()
-            results.write(result, buf, "json" if self.format == "json" else "turtle")
-            self.emit(buf.getvalue().rstrip("\n"), highlight=True)
-            if self.format == "table":
+            results.write(result, buf, fmt)
+            self.emit(buf.getvalue().rstrip("\n"), highlight=results.graph_format(fmt) == "turtle")
+            if fmt == "table":
                 self._footer(len(result.triples), elapsed, "triple")
             return
-        if self.format != "table":
-            from kg import results
-
+        if fmt != "table":
             buf = io.StringIO()
-            results.write(result, buf, self.format)
+            results.write(result, buf, fmt)
             self.out.write(buf.getvalue())
             self.out.flush()
             return
@@ -393,11 +393,14 @@ class Shell:
 
         try:
             with open(path, "a", encoding="utf-8", newline="") as f:
-                if self.format == "table" and result.kind == "select":
+                fmt = self.format
+                if result.kind != "graph" and fmt in results.GRAPH_ONLY_FORMATS:
+                    fmt = "table"
+                if fmt == "table" and result.kind == "select":
                     label_map = self.label_map(result) if self.labels else None
                     f.write("\n".join(result_lines(result, width=None, labels=label_map, max_cell=None)) + "\n")
                 else:
-                    results.write(result, f, self.format)
+                    results.write(result, f, fmt)
         except OSError as e:
             raise UsageError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None
         noun = "triple" if result.kind == "graph" else "row"
