@@ -276,6 +276,28 @@ def test_narrow_screen_turns_the_table_vertical(store_path):
     assert "who  | Jonathan Coleman" in out
 
 
+def test_expanded_display_toggle(store_path, tmp_path):
+    query = "SELECT ?talk ?who ?date WHERE { ?talk kg:participant ?who ; kg:date ?date } ORDER BY ?who"
+    target = tmp_path / "records.txt"
+    keys = "\\x" + ENTER + query + ENTER  # on: records even on a wide screen
+    keys += f"\\o {target}" + ENTER + query + ENTER + "\\o" + ENTER  # and in a file
+    keys += "\\x" + ENTER + query + ENTER  # off again: a table
+    keys += "\\x maybe" + ENTER
+    _, out, shell = drive(store_path, keys, width=200)
+    on, off = out.split("expanded display: off")
+    assert "expanded display: on" in on
+    assert "-[ RECORD 1 ]" in on and "-[ RECORD 2 ]" in on and "who  | Jonathan Coleman" in on
+    assert "-[ RECORD 2 ]" in target.read_text() and "who  | Leon Panetta" in target.read_text()
+    assert "RECORD" not in off and re.search(r"talk +\| who +\| date", off)
+    assert "\\x takes on, off or auto, not 'maybe'" in off
+
+    # off: a table even on a screen too narrow for it (auto would turn it into records)
+    _, out, _ = drive(store_path, "\\x off" + ENTER + query + ENTER + "\\x auto" + ENTER + query + ENTER, width=40)
+    off, auto = out.split("expanded display: auto")
+    assert "RECORD" not in off and "talk " in off and "| who" in off
+    assert "-[ RECORD 1 ]" in auto
+
+
 def test_long_results_ask_first(store_path):
     query = "SELECT ?s ?c WHERE { ?s rdfs:comment ?c }"
     _, out, _ = drive(store_path, query + ENTER + "n" + ENTER, terminal=True)

@@ -162,6 +162,22 @@ def labels_command(shell: Shell, rest: str) -> None:
     shell.notice(f"labels: {'on' if shell.labels else 'off'}")
 
 
+@command("\\x", "\\x [on|off|auto]",
+         "expanded display: one record per block (on), tables only (off), records when too wide (auto)",
+         complete=("choice:on|off|auto",))
+def expanded_command(shell: Shell, rest: str) -> None:
+    value = rest.strip().lower()
+    if value == "auto":
+        shell.expanded = "auto"
+    elif not value:
+        shell.expanded = "off" if shell.expanded == "on" else "on"  # a toggle, as in psql
+    elif value in ("on", "off"):
+        shell.expanded = value
+    else:
+        raise UsageError(f"\\x takes on, off or auto, not '{value}'")
+    shell.notice(f"expanded display: {shell.expanded}")
+
+
 @command("\\timing", "\\timing [on|off]", "show how long each query took", complete=("choice:on|off",))
 def timing_command(shell: Shell, rest: str) -> None:
     shell.timing = _on_off(rest, shell.timing, "\\timing")

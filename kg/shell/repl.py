@@ -79,6 +79,7 @@ class Shell:
         self.format = fmt
         self.labels = True
         self.timing = True
+        self.expanded = "auto"  # \x: one record per block on, off, or when a table is too wide
         self.output_file: Path | None = None  # set by `\o FILE`: every result goes there until `\o`
         self.next_text = ""
         self.last_query: str | None = None
@@ -358,7 +359,8 @@ class Shell:
                 limit = ASK_ABOVE_ROWS
         use_labels = self.labels if labels is None else labels
         label_map = self.label_map(result, limit) if use_labels and result.kind == "select" else None
-        lines = result_lines(result, width=self.term_width(), labels=label_map, painter=self.painter, limit=limit)
+        lines = result_lines(result, width=self.term_width(), labels=label_map, painter=self.painter, limit=limit,
+                             expanded=self.expanded)
         self.emit("\n".join(lines))
         if result.kind == "select":
             if limit is not None:
@@ -398,7 +400,8 @@ class Shell:
                     fmt = "table"
                 if fmt == "table" and result.kind == "select":
                     label_map = self.label_map(result) if self.labels else None
-                    f.write("\n".join(result_lines(result, width=None, labels=label_map, max_cell=None)) + "\n")
+                    f.write("\n".join(result_lines(result, width=None, labels=label_map, max_cell=None,
+                                                   expanded="on" if self.expanded == "on" else "off")) + "\n")
                 else:
                     results.write(result, f, fmt)
         except OSError as e:
@@ -475,7 +478,8 @@ class Shell:
             ("class:bottom-toolbar", f" {self.location} · "),
             ("class:bottom-toolbar.key", f"{rows} rows"),
             ("class:bottom-toolbar", f" · {self.format} · timing {'on' if self.timing else 'off'}"),
-            ("class:bottom-toolbar", f" · labels {'on' if self.labels else 'off'} · {mode}{busy}{problem} "),
+            ("class:bottom-toolbar", f" · labels {'on' if self.labels else 'off'} · expanded {self.expanded}"),
+            ("class:bottom-toolbar", f" · {mode}{busy}{problem} "),
         ]
 
     # --- the prompt loop --------------------------------------------------------------------------
