@@ -381,6 +381,23 @@ def test_describe_why_and_explain_an_entity(store_path):
     assert "no entity labelled 'Nobody Here' in the store" in out
 
 
+def test_d_lists_classes_and_a_class_s_properties_with_counts(store_path):
+    keys = "\\d" + ENTER + "\\d Official" + ENTER + "\\d kg:Country" + ENTER + "\\d Leon Panetta" + ENTER
+    keys += "\\d Nothing" + ENTER
+    _, out, _ = drive(store_path, keys, width=150)
+    classes, official, country, entity = re.split(r"\nkg:Official: |\nkg:Country: |\nLeon Panetta \(", out)
+    assert re.search(r"kg:Country +\| +2\n", classes) and re.search(r"kg:Official +\| +2\n", classes)
+    assert official.startswith("2 instances\n")
+    assert re.search(r"\nkg:represents +\| kg:Country +\| +2 \| +2\n", official)
+    assert re.search(r"\nrdfs:label +\| xsd:string +\| +2 \| +2\n", official)
+    assert "rdf:type" not in official
+    assert re.search(r"referenced by:\n.*\n-.*\nkg:participant +\| kg:Dialogue +\| +2\n", official)
+    assert re.search(r"\nkg:isoCode +\| xsd:string +\| +2 \| +2\n", country)
+    assert re.search(r"\nkg:represents +\| kg:Official +\| +2$", country)
+    assert "kg:represents" in entity and "United States" in entity  # not a class: \describe
+    assert "no class or entity named 'Nothing' (\\d lists the classes)" in entity
+
+
 def test_stats(store_path):
     _, out, _ = drive(store_path, "\\stats" + ENTER)
     assert "kg:Country  |         2" in out

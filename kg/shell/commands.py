@@ -331,7 +331,7 @@ def named_delete_command(shell: Shell, rest: str) -> None:
 
 
 @command("\\describe", "\\describe ENTITY", "every triple about an entity (label, prefixed name or IRI)",
-         aliases=("\\d",), complete=("entity",))
+         complete=("entity",))
 def describe_command(shell: Shell, rest: str) -> None:
     from kg import describe
     from kg.shell.metadata import readable_name
@@ -342,6 +342,31 @@ def describe_command(shell: Shell, rest: str) -> None:
     label = describe.labels(store, [str(iri)]).get(str(iri)) if shell.labels else None
     title = f"{label} ({readable_name(str(iri))})" if label else shell.display_iri(iri)
     shell.show_result(describe.describe(store, iri), title=title)
+
+
+@command("\\d", "\\d [CLASS|ENTITY]",
+         "the classes with their counts; a class's properties with counts (as \\d TABLE); an entity: \\describe",
+         complete=("class-or-entity",))
+def d_command(shell: Shell, rest: str) -> None:
+    from kg.shell import classes
+
+    store = shell.require_store()
+    text = _entity_text(rest) if rest.strip() else ""
+    if not text:
+        shell.show_result(store.query(STATS_CLASSES), title="classes", labels=False)
+        return
+    cls = classes.resolve_class(store, text)
+    if cls is None:
+        try:
+            describe_command(shell, rest)
+        except UsageError as e:
+            if not str(e).startswith("no entity labelled"):
+                raise
+            raise UsageError(f"no class or entity named '{text}' (\\d lists the classes)") from None
+        return
+    summary = classes.describe_class(store, cls)
+    shell.emit(summary.title)
+    shell.emit("\n".join(summary.lines(width=shell.term_width(), painter=shell.painter)))
 
 
 @command("\\why", "\\why", "the sentences behind the entities of the last result")
