@@ -94,24 +94,28 @@ class ClassSummary:
 def describe_class(store: Store, cls: URIRef) -> ClassSummary:
     term = f"<{cls}>"
     count = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {term} }}").rows[0][0]
-    summary = ClassSummary(cls, int(count) if count is not None else 0)
+    summary = ClassSummary(cls, _count(count))
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     for p, kind, n in store.query(_VALUE_KINDS.format(cls=term)).rows:
-        kinds[str(p)][shorten(str(kind)) if isinstance(kind, URIRef) else str(kind)] += int(n)
+        kinds[str(p)][shorten(str(kind)) if isinstance(kind, URIRef) else str(kind)] += _count(n)
     for p, subjects, values in store.query(_OUTGOING.format(cls=term)).rows:
         if p == RDF.type:  # every instance has it: it is what makes them instances
             continue
-        summary.outgoing.append((shorten(str(p)), _kinds(kinds[str(p)]), int(subjects), int(values)))
+        summary.outgoing.append((shorten(str(p)), _kinds(kinds[str(p)]), _count(subjects), _count(values)))
     # the properties every instance has first, as a table's columns are listed in order
     summary.outgoing.sort(key=lambda row: (-row[2], row[0]))
     sources: dict[str, Counter[str]] = defaultdict(Counter)
     for p, kind, n in store.query(_INCOMING_KINDS.format(cls=term)).rows:
-        sources[str(p)][shorten(str(kind)) if isinstance(kind, URIRef) else str(kind)] += int(n)
+        sources[str(p)][shorten(str(kind)) if isinstance(kind, URIRef) else str(kind)] += _count(n)
     summary.incoming = sorted(
-        ((shorten(str(p)), _kinds(sources[str(p)]), int(n)) for p, n in store.query(_INCOMING.format(cls=term)).rows),
+        ((shorten(str(p)), _kinds(sources[str(p)]), _count(n)) for p, n in store.query(_INCOMING.format(cls=term)).rows),
         key=lambda row: (-row[2], row[0]),
     )
     return summary
+
+
+def _count(term: object) -> int:
+    return int(str(term)) if term is not None else 0
 
 
 def _kinds(counts: Counter[str]) -> str:
