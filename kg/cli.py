@@ -112,7 +112,7 @@ def _shell_options(p: argparse.ArgumentParser) -> None:
 
 
 def _drawing_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
-    from kg.export import DEFAULT_DEPTH, DEFAULT_MAX_NODES, ENGINES
+    from kg.export import DEFAULT_DEPTH, DEFAULT_MAX_NODES, DOT_NODES, ENGINES, LARGE_DRAWING
 
     src = parser.add_argument_group("what to draw" + (" (default: the last query's result)" if shell else ""))
     src.add_argument("--all", action="store_true", help="the whole graph")
@@ -124,8 +124,11 @@ def _drawing_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
     src.add_argument("--entity", "-e", metavar="E", help="the neighbourhood of an entity (label, prefixed name or IRI)")
     src.add_argument("--depth", "-d", type=int, default=DEFAULT_DEPTH, metavar="N",
                      help=f"with --entity: how many steps away (default {DEFAULT_DEPTH})")
+    src.add_argument("--through-hubs", action="store_true",
+                     help="with --entity: go on through countries and other hubs (by default they are leaves)")
     look = parser.add_argument_group("how to draw it")
-    look.add_argument("--engine", choices=ENGINES, default="dot", help="Graphviz layout engine (default dot)")
+    look.add_argument("--engine", choices=ENGINES,
+                      help=f"Graphviz layout engine (default: dot up to {DOT_NODES} nodes; fdp above, and for boxes)")
     look.add_argument("--rankdir", choices=("LR", "TB"), default="LR", type=str.upper,
                       help="direction of the dot layout (default LR)")
     look.add_argument("--literals", action="store_true", help="draw literal values (dates, titles, codes) as nodes")
@@ -133,6 +136,9 @@ def _drawing_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
                       help="draw posts and treaty events as nodes instead of edge labels")
     look.add_argument("--by-article", action="store_true",
                       help="one box per source article (entities from several articles stay outside)")
+    look.add_argument("--by-country", action="store_true",
+                      help=f"one box per country (entities linked to several stay outside); "
+                           f"the default above {LARGE_DRAWING} nodes")
     look.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
                       help=f"refuse drawings with more nodes than this (default {DEFAULT_MAX_NODES})")
     parser.add_argument("--force", "-f", action="store_true", help="overwrite FILE if it exists")
@@ -346,7 +352,8 @@ def drawing_request(args: argparse.Namespace, output: str) -> DrawingRequest:
     return DrawingRequest(
         output=Path(output), all=args.all, saved=args.saved, params=list(args.param), query=args.query,
         entity=args.entity, depth=args.depth, engine=args.engine, rankdir=args.rankdir, literals=args.literals,
-        fold=args.fold, by_article=args.by_article, max_nodes=args.max_nodes, force=args.force,
+        fold=args.fold, by_article=args.by_article, by_country=args.by_country, through_hubs=args.through_hubs,
+        max_nodes=args.max_nodes, force=args.force,
     )
 
 
