@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from kg.export import DrawingRequest
     from kg.store import QueryResult, Store
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+# kg.results.FORMATS (not imported at start-up): SPARQL results, then graph-only formats
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "rdfxml", "jsonld")
 Options = Callable[[argparse.ArgumentParser], None]  # adds a command's options to its parser
 
 
@@ -78,7 +79,10 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--file", "-f", metavar="F.rq", help="read the query from a file")
     p.add_argument("--saved", "-n", metavar="NAME", help="run a saved query (see kg saved)")
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="saved-query parameter")
-    p.add_argument("--format", default="table", choices=list(RESULT_FORMATS))
+    p.add_argument("--format", default="table", choices=list(RESULT_FORMATS),
+                   help="table (default), csv, tsv, json or xml (W3C SPARQL results; for CONSTRUCT and DESCRIBE: "
+                        "table, csv, tsv Turtle, json JSON-LD, xml RDF/XML); turtle, ntriples, rdfxml, jsonld: "
+                        "CONSTRUCT and DESCRIBE only")
     p.add_argument("--timeout", type=float, help="stop the query after this many seconds")
     p.add_argument("--allow-service", action="store_true",
                    help="let SERVICE in the query send requests to other servers (refused otherwise)")
@@ -108,7 +112,7 @@ def _shell_options(p: argparse.ArgumentParser) -> None:
 
 
 def _drawing_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
-    from kg.export import DEFAULT_DEPTH, DEFAULT_MAX_NODES, ENGINES
+    from kg.export import DEFAULT_DEPTH, DEFAULT_MAX_NODES, DOT_NODES, ENGINES, LARGE_DRAWING
 
     src = parser.add_argument_group("what to draw" + (" (default: the last query's result)" if shell else ""))
     src.add_argument("--all", action="store_true", help="the whole graph")
@@ -120,8 +124,11 @@ def _drawing_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
     src.add_argument("--entity", "-e", metavar="E", help="the neighbourhood of an entity (label, prefixed name or IRI)")
     src.add_argument("--depth", "-d", type=int, default=DEFAULT_DEPTH, metavar="N",
                      help=f"with --entity: how many steps away (default {DEFAULT_DEPTH})")
+    src.add_argument("--through-hubs", action="store_true",
+                     help="with --entity: go on through countries and other hubs (by default they are leaves)")
     look = parser.add_argument_group("how to draw it")
-    look.add_argument("--engine", choices=ENGINES, default="dot", help="Graphviz layout engine (default dot)")
+    look.add_argument("--engine", choices=ENGINES,
+                      help=f"Graphviz layout engine (default: dot up to {DOT_NODES} nodes; fdp above, and for boxes)")
     look.add_argument("--rankdir", choices=("LR", "TB"), default="LR", type=str.upper,
                       help="direction of the dot layout (default LR)")
     look.add_argument("--literals", action="store_true", help="draw literal values (dates, titles, codes) as nodes")
@@ -129,6 +136,9 @@ def _drawing_options(parser: argparse.ArgumentParser, *, shell: bool) -> None:
                       help="draw posts and treaty events as nodes instead of edge labels")
     look.add_argument("--by-article", action="store_true",
                       help="one box per source article (entities from several articles stay outside)")
+    look.add_argument("--by-country", action="store_true",
+                      help=f"one box per country (entities linked to several stay outside); "
+                           f"the default above {LARGE_DRAWING} nodes")
     look.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
                       help=f"refuse drawings with more nodes than this (default {DEFAULT_MAX_NODES})")
     parser.add_argument("--force", "-f", action="store_true", help="overwrite FILE if it exists")
@@ -173,7 +183,8 @@ def _dump_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=list(FORMATS),
-        help="RDF format (default: from the -o extension, else trig); turtle merges the graphs into one",
+        help="RDF format (default: from the -o extension: .trig .nq .jsonld keep the named graphs; "
+             ".ttl .nt .rdf/.xml merge them into one; standard output: trig)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -181,7 +192,7 @@ def _dump_options(parser: argparse.ArgumentParser) -> None:
 
 def _load_options(parser: argparse.ArgumentParser) -> None:
     _store_arg(parser)
-    parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt need --graph")
+    parser.add_argument("file", metavar="FILE", help="RDF file: .trig, .nq, .jsonld keep graphs; .ttl, .nt, .rdf need --graph")
     parser.add_argument(
         "--graph",
         metavar="IRI",
@@ -266,9 +277,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from kg import queryrun
-    from kg.results import write
+    from kg.results import check_format, write
+    from kg.sparqlparse import parse
 
     text = queryrun.query_text(args.query, file=args.file, saved_name=args.saved, params=args.param)
+    parsed = parse(text)
+    if parsed.kind == "query":
+        check_format(args.format, parsed.form)
     result = queryrun.run_query(args.store, text, timeout=args.timeout, allow_service=args.allow_service)
     write(result, sys.stdout, args.format)
     return EXIT_OK
@@ -347,7 +362,8 @@ def drawing_request(args: argparse.Namespace, output: str) -> DrawingRequest:
     return DrawingRequest(
         output=Path(output), all=args.all, saved=args.saved, params=list(args.param), query=args.query,
         entity=args.entity, depth=args.depth, engine=args.engine, rankdir=args.rankdir, literals=args.literals,
-        fold=args.fold, by_article=args.by_article, max_nodes=args.max_nodes, force=args.force,
+        fold=args.fold, by_article=args.by_article, by_country=args.by_country, through_hubs=args.through_hubs,
+        max_nodes=args.max_nodes, force=args.force,
     )
 
 
@@ -410,6 +426,9 @@ def cmd_dump(args: argparse.Namespace) -> int:
     if args.output:
         check_writable(Path(args.output), args.force)  # before the work, not after it
     data, count = transfer.serialize_store(args.store, fmt)
+    notice = transfer.single_graph_notice(fmt)
+    if notice:
+        print(f"kg: {notice}", file=sys.stderr)
     if args.output:
         # whole or not at all: a full disk leaves the previous dump as it was
         write_whole(Path(args.output), data, args.force)

@@ -32,6 +32,14 @@ FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": "dot"}
 ENGINES = ("dot", "neato", "fdp", "sfdp", "circo")
 DEFAULT_MAX_NODES = 150
 DEFAULT_DEPTH = 1
+# Above this many nodes a drawing is laid out in one box per country (unless --by-article):
+# a hundred entities around two or three countries are otherwise a tangle of long edges into them.
+LARGE_DRAWING = 80
+# Up to this many nodes dot's layered drawing reads best; above it dot pushes edge labels away
+# from their edges (tens of points, measured), and fdp keeps them on them.
+DOT_NODES = 40
+# A neighbourhood stops at hubs: countries, and any entity linked to more than this many others.
+HUB_DEGREE = 25
 RENDER_TIMEOUT = 300
 
 # kind -> (shape, extra style, fill colour, border colour)
@@ -86,11 +94,13 @@ class DrawingRequest:
     query: str | None = None  # a query's result
     entity: str | None = None  # an entity's neighbourhood ...
     depth: int = DEFAULT_DEPTH  # ... this many steps away
-    engine: str = "dot"
+    engine: str | None = None  # None: dot up to DOT_NODES nodes, else (and for boxes) fdp
     rankdir: str = "LR"
     literals: bool = False
     fold: bool = True  # posts and treaty events as edge labels
     by_article: bool = False
+    by_country: bool = False  # one box per country (the default above LARGE_DRAWING nodes)
+    through_hubs: bool = False  # a neighbourhood goes on through countries and other hubs
     max_nodes: int = DEFAULT_MAX_NODES
     force: bool = False  # overwrite the output file
 
@@ -107,6 +117,7 @@ class Selection:
     title: str
     articles: dict[str, str]  # article IRI -> caption for --by-article boxes
     focus: str | None = None  # the entity a neighbourhood is drawn around
+    leaves: list[str] = field(default_factory=list)  # hubs a neighbourhood did not go through
 
 
 def _captions(eg: EntityGraph) -> dict[str, str]:
@@ -149,9 +160,13 @@ def select(store: Store, request: DrawingRequest, last_query: str | None = None,
     if request.entity:
         view = eg.view(request.fold)
         centre = netgraph.resolve(store, request.entity, eg, request.fold)
-        near = nx.single_source_shortest_path_length(view.undirected, centre, cutoff=request.depth)
+        if request.through_hubs:
+            near = set(nx.single_source_shortest_path_length(view.undirected, centre, cutoff=request.depth))
+            leaves: list[str] = []
+        else:
+            near, leaves = neighbourhood(view, centre, request.depth)
         title = f"{view.label(centre)}: neighbourhood, depth {request.depth}"
-        return Selection(view, sorted(near), title, _captions(eg), centre)
+        return Selection(view, sorted(near), title, _captions(eg), centre, leaves)
     if request.saved:
         text = saved.bind(saved.get(request.saved), saved.parse_assignments(request.params))
         return _result_selection(store, eg, store.query(text), request.fold, f"Saved query {request.saved}")
@@ -164,6 +179,48 @@ def select(store: Store, request: DrawingRequest, last_query: str | None = None,
     raise UsageError("nothing to draw yet: run a query first, or give --all, --entity NAME, --saved NAME or --query Q")
 
 
+def is_hub(view: DisplayGraph, node: str) -> bool:
+    """A country, or an entity linked to more than HUB_DEGREE others: going through one reaches
+    most of the graph, so a neighbourhood draws it as a leaf."""
+    return view.kind(node) == "Country" or view.undirected.degree(node) > HUB_DEGREE
+
+
+def neighbourhood(view: DisplayGraph, centre: str, depth: int) -> tuple[set[str], list[str]]:
+    """The entities at most `depth` steps from `centre` along paths that pass through no hub
+    (the centre itself may be one), and the hubs reached and not gone through."""
+    reached = {centre}
+    frontier = [centre]
+    stopped: set[str] = set()
+    for _ in range(depth):
+        following = []
+        for node in frontier:
+            if node != centre and is_hub(view, node):
+                stopped.add(node)
+                continue
+            for other in view.undirected[node]:
+                if other not in reached:
+                    reached.add(other)
+                    following.append(other)
+        frontier = following
+    # hubs on the last ring were not to be expanded anyway; name only those that cut a path short
+    leaves = sorted(n for n in stopped if any(m not in reached for m in view.undirected[n]))
+    return reached, leaves
+
+
+def country_boxes(view: DisplayGraph, nodes: Iterable[str]) -> dict[str, str]:
+    """node -> the country whose box it is drawn in: a country is in its own, and an entity linked
+    to exactly one of the drawn countries (an official, a city, a policy) in that one; entities
+    between countries (a meeting of two, a treaty) stay outside, between the boxes."""
+    chosen = set(nodes)
+    countries = {n for n in chosen if view.kind(n) == "Country"}
+    home = {c: c for c in countries}
+    for n in chosen - countries:
+        linked = {m for m in view.undirected[n] if m in countries}
+        if len(linked) == 1:
+            home[n] = linked.pop()
+    return home
+
+
 # --- DOT ------------------------------------------------------------------------------------------
 
 
@@ -172,6 +229,7 @@ class Drawing:
     dot: pydot.Dot
     nodes: int
     edges: int
+    boxes: int = 0  # boxes per country
 
     def text(self) -> str:
         return self.dot.to_string()
@@ -193,10 +251,11 @@ def _legend(kinds: Iterable[str], literals: bool, folded: bool) -> str:
 
 
 def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", literals: bool = False,
-              by_article: bool = False, max_nodes: int = DEFAULT_MAX_NODES,
+              by_article: bool = False, by_country: bool | None = None, max_nodes: int = DEFAULT_MAX_NODES,
               node_url: Callable[[str], str] | None = None) -> Drawing:
     """The pydot graph for a selection, refused when it has more than `max_nodes` nodes.
-    A node links to its IRI, or to `node_url(iri)` (the server links nodes to its entity pages)."""
+    A node links to its IRI, or to `node_url(iri)` (the server links nodes to its entity pages).
+    `by_country` None: boxes per country when the drawing has more than LARGE_DRAWING nodes."""
     import pydot
 
     from kg.netgraph import property_label
@@ -209,9 +268,12 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
         raise KgError("nothing to draw: no entities were selected")
     if total > max_nodes:
         raise UsageError(
-            f"the drawing would have {total} nodes, more than {max_nodes}: draw a neighbourhood with "
-            f"--entity NAME --depth 1, or raise the cap with --max-nodes {total}"
+            f"the drawing would have {total} nodes, more than the limit of {max_nodes}: narrow it to a "
+            f"neighbourhood (--entity NAME --depth 1), a saved query or a query (--saved, --query), "
+            f"or raise the limit with --max-nodes {total}"
         )
+    if by_country is None:
+        by_country = total > LARGE_DRAWING and not by_article
 
     dot = pydot.Dot("kg", graph_type="digraph")
     graph_attrs = {
@@ -221,7 +283,8 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
     if engine == "dot":
         graph_attrs.update(rankdir=rankdir, nodesep="0.3", ranksep="0.6")
     else:
-        graph_attrs.update(overlap="false", splines="true", sep=quoted("+12"))
+        # start=1: the same drawing every time (the force-directed engines start from random places)
+        graph_attrs.update(overlap="false", splines="true", sep=quoted("+12"), start="1")
     for k, v in graph_attrs.items():
         dot.set(k, v)
     dot.set_node_defaults(fontname=quoted(FONT), fontsize="11", penwidth="1.2")
@@ -243,6 +306,14 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
             # pydot annotates add_subgraph as taking a Subgraph; it takes a Cluster as well (and checks so)
             dot.add_subgraph(cluster)  # type: ignore[arg-type]
             containers[article] = cluster
+    elif by_country:
+        home = country_boxes(view, sel.nodes)
+        for i, country in enumerate(sorted(set(home.values()), key=view.label)):
+            cluster = pydot.Cluster(f"country{i}", label=quoted(view.label(country)),
+                                    style=quoted("rounded,filled"), color=quoted("#1f78b4"),
+                                    fillcolor=quoted("#f4f8fb"), fontsize="14", tooltip=quoted(view.label(country)))
+            dot.add_subgraph(cluster)  # type: ignore[arg-type]
+            containers[country] = cluster
 
     ids: dict[str, str] = {}
     kinds: set[str] = set()
@@ -293,7 +364,7 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
     folded = any(graph.edges[e]["folded"] for e in graph.subgraph(sel.nodes).edges(keys=True))
     dot.add_node(pydot.Node("legend", label=_legend(ordered, literals and lit > 0, folded), shape="none",
                             margin="0", fontsize="10", tooltip=quoted("Legend")))
-    return Drawing(dot, total, edges)
+    return Drawing(dot, total, edges, len(containers) if by_country and not by_article else 0)
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -350,10 +421,21 @@ def export(store: Store, request: DrawingRequest, last_query: str | None = None,
     if request.max_nodes < 1:
         raise UsageError("--max-nodes must be 1 or more")
     sel = select(store, request, last_query, last_result)
-    drawing = build_dot(sel, engine=request.engine, rankdir=request.rankdir, literals=request.literals,
-                       by_article=request.by_article, max_nodes=request.max_nodes)
-    write_file(path, render(drawing.text(), fmt, request.engine), request.force)
-    return f"wrote {path}: {_count(drawing.nodes, 'node')}, {_count(drawing.edges, 'edge')}"
+    if request.by_article and request.by_country:
+        raise UsageError("give only one of --by-article and --by-country")
+    by_country = request.by_country or (len(sel.nodes) > LARGE_DRAWING and not request.by_article)
+    # dot stacks boxes in one tall column; fdp packs them side by side, with short edges inside each
+    engine = request.engine or ("fdp" if by_country or request.by_article or len(sel.nodes) > DOT_NODES else "dot")
+    drawing = build_dot(sel, engine=engine, rankdir=request.rankdir, literals=request.literals,
+                       by_article=request.by_article, by_country=by_country, max_nodes=request.max_nodes)
+    write_file(path, render(drawing.text(), fmt, engine), request.force)
+    report = f"wrote {path}: {_count(drawing.nodes, 'node')}, {_count(drawing.edges, 'edge')}"
+    if drawing.boxes:
+        report += f" in {drawing.boxes} box{'' if drawing.boxes == 1 else 'es'} per country"
+    if sel.leaves:
+        names = ", ".join(sel.view.label(n) for n in sel.leaves[:4]) + (", ..." if len(sel.leaves) > 4 else "")
+        report += f"; not drawn through {names} (--through-hubs goes on through them)"
+    return report
 
 
 def _count(n: int, word: str) -> str:

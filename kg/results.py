@@ -1,5 +1,5 @@
-"""Writing query results: the W3C SPARQL 1.1 result formats (CSV, TSV, JSON), Turtle for graphs,
-and a plain table for people. Formatting is kept apart from execution: every writer takes a
+"""Writing query results: the W3C SPARQL 1.1 result formats (CSV, TSV, JSON, XML), the RDF formats
+for graphs (Turtle, N-Triples, RDF/XML, JSON-LD), and a plain table for people. Formatting is kept apart from execution: every writer takes a
 `QueryResult` and a text stream."""
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.errors import printable
+from kg.errors import UsageError, printable
 from kg.ontology import PREFIXES, shorten
 from kg.store import QueryResult, Term
 
-FORMATS = ("table", "csv", "tsv", "json")
+# Formats for graph results (CONSTRUCT, DESCRIBE) only -> rdflib's serializer.
+GRAPH_ONLY_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
+# What the formats of SELECT and ASK results mean for a graph result.
+_GRAPH_FORMAT_OF = {"json": "json-ld", "xml": "xml"}
+SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "xml")
+FORMATS = SOLUTION_FORMATS + tuple(GRAPH_ONLY_FORMATS)
 
 
 def term_csv(term: Term | None) -> str:
@@ -144,7 +149,11 @@ def serialize_graph(result: QueryResult, fmt: str = "turtle") -> str:
         g.bind(prefix, iri)
     for t in result.triples:
         g.add(t)
-    return g.serialize(format=fmt)
+    try:
+        return g.serialize(format=fmt)
+    except Exception as e:  # noqa: BLE001 - RDF/XML cannot write a predicate IRI it cannot split
+        message = " ".join(str(e).split()) or type(e).__name__
+        raise UsageError(f"cannot write this graph as {fmt}: {message[:300]}") from None
 
 
 def turtle(result: QueryResult) -> str:
@@ -188,19 +197,25 @@ def write_table(result: QueryResult, out: TextIO, labels: dict[str, str] | None 
     out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
 
 
+def graph_format(fmt: str) -> str:
+    """The rdflib serializer a graph result is written with in `fmt` (table, csv and tsv: Turtle)."""
+    return GRAPH_ONLY_FORMATS.get(fmt) or _GRAPH_FORMAT_OF.get(fmt) or "turtle"
+
+
+def check_format(fmt: str, form: str) -> None:
+    """Refuse, before a query runs, a graph format for a SELECT or ASK query."""
+    if fmt in GRAPH_ONLY_FORMATS and form in ("select", "ask"):
+        raise UsageError(f"format {fmt} is for the graphs of CONSTRUCT and DESCRIBE; a {form.upper()} result "
+                         f"prints as {', '.join(SOLUTION_FORMATS)}")
+
+
 def write(result: QueryResult, out: TextIO, fmt: str = "table", labels: dict[str, str] | None = None) -> None:
-    if result.kind == "graph" and fmt != "json":
-        out.write(turtle(result))
-        return
     if result.kind == "graph":
-        g = Graph()
-        for t in result.triples:
-            g.add(t)
-        out.write(g.serialize(format="json-ld"))
+        out.write(serialize_graph(result, graph_format(fmt)))
         return
-    {"csv": write_csv, "tsv": write_tsv, "json": write_json}.get(fmt, lambda r, o: write_table(r, o, labels))(
-        result, out
-    )
+    check_format(fmt, result.kind)
+    writers = {"csv": write_csv, "tsv": write_tsv, "json": write_json, "xml": write_xml}
+    writers.get(fmt, lambda r, o: write_table(r, o, labels))(result, out)
 
 
 def to_text(result: QueryResult, fmt: str = "table") -> str:

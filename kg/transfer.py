@@ -1,6 +1,6 @@
 """`kg dump` and `kg load`: move graphs between stores as RDF files, keeping the named graphs.
 
-    kg dump [--store S] [--format trig|nquads|turtle|jsonld] [-o FILE]
+    kg dump [--store S] [--format trig|nquads|jsonld|turtle|ntriples|rdfxml] [-o FILE] [--force]
     kg load [--store S] [--graph IRI] FILE
 
 Both work on the embedded store and on SPARQL endpoints alike, so `kg dump --store .kg -o kg.trig`
@@ -25,9 +25,14 @@ if TYPE_CHECKING:
 FORMATS: dict[str, tuple[str, bool]] = {
     "trig": ("trig", True),
     "nquads": ("nquads", True),
-    "turtle": ("turtle", False),
     "jsonld": ("json-ld", True),
+    "turtle": ("turtle", False),
+    "ntriples": ("nt", False),
+    "rdfxml": ("xml", False),
 }
+
+FORMAT_NAMES = {"trig": "TriG", "nquads": "N-Quads", "jsonld": "JSON-LD", "turtle": "Turtle",
+                "ntriples": "N-Triples", "rdfxml": "RDF/XML"}
 
 EXTENSIONS: dict[str, str] = {
     ".trig": "trig",
@@ -38,24 +43,43 @@ EXTENSIONS: dict[str, str] = {
     ".nt": "ntriples",
     ".jsonld": "jsonld",
     ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".xml": "rdfxml",
+    ".owl": "rdfxml",
 }
 
-_PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+_PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld",
+            "rdfxml": "xml"}
 
 # rdflib's name for triples outside any named graph.
 _RDFLIB_DEFAULT = "urn:x-rdflib:default"
 
 
 def dump_format(fmt: str | None, output: str | None) -> str:
+    """The format of a dump: `--format`, else the output file's extension, else TriG (standard
+    output). A known extension that names another format than `--format`, and an unknown one
+    without `--format`, are refused: a file's name must not lie about what it holds."""
+    by_ext = EXTENSIONS.get(Path(output).suffix.lower()) if output else None
+    if fmt and by_ext and by_ext != fmt:
+        raise UsageError(f"{output}: the extension says {FORMAT_NAMES[by_ext]} but --format says "
+                         f"{FORMAT_NAMES[fmt]}; change one of them")
     if fmt:
         return fmt
+    if by_ext:
+        return by_ext
     if output:
-        by_ext = EXTENSIONS.get(Path(output).suffix.lower())
-        if by_ext in FORMATS:
-            return by_ext
-        if by_ext == "ntriples":
-            raise UsageError(f"{output}: N-Triples cannot hold named graphs; use .nq (N-Quads) or --format turtle")
+        known = ", ".join(sorted(EXTENSIONS))
+        raise UsageError(f"{output}: cannot tell the RDF format from the name (extensions: {known}); "
+                         "or say it with --format")
     return "trig"
+
+
+def single_graph_notice(fmt: str) -> str:
+    """What a dump in a format without named graphs leaves out ('' for the others)."""
+    if FORMATS[fmt][1]:
+        return ""
+    return (f"{FORMAT_NAMES[fmt]} holds one graph without a name: the knowledge graph and every article's "
+            "graph are merged into it (keep them apart with .trig, .nq or .jsonld)")
 
 
 def serialize_store(location: str | None, fmt: str) -> tuple[bytes, int]:
@@ -78,7 +102,11 @@ def serialize_store(location: str | None, fmt: str) -> tuple[bytes, int]:
             else:
                 data.add((s, p, o))
             count += 1
-    return data.serialize(format=rdflib_format, encoding="utf-8"), count
+    try:
+        return data.serialize(format=rdflib_format, encoding="utf-8"), count
+    except Exception as e:  # noqa: BLE001 - e.g. RDF/XML cannot write a predicate IRI it cannot split
+        message = " ".join(str(e).split()) or type(e).__name__
+        raise UsageError(f"cannot write the store as {FORMAT_NAMES[fmt]}: {message[:300]}") from None
 
 
 def read_quads(path: str, graph: str | None = None) -> list[Quad]:

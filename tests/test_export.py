@@ -251,18 +251,32 @@ def test_no_fold_draws_posts_and_treaty_events_as_nodes(store, tmp_path):
 
 
 def test_neighbourhood_holds_only_nodes_within_the_depth(store, tmp_path):
-    one, two = tmp_path / "d1.dot", tmp_path / "d2.dot"
+    one, two, hubs = tmp_path / "d1.dot", tmp_path / "d2.dot", tmp_path / "hubs.dot"
     draw(store, [str(one), "--entity", "Leon Panetta", "--depth", "1"])
-    draw(store, [str(two), "--entity", "kgid:leon-panetta", "--depth", "2"])
+    message = draw(store, [str(two), "--entity", "kgid:leon-panetta", "--depth", "2"])
+    draw(store, [str(hubs), "--entity", "kgid:leon-panetta", "--depth", "2", "--through-hubs"])
     assert set(entity_nodes(parse_dot(one))) == {"Leon Panetta", "joint news conference", "United States", "Pentagon"}
-    depth2 = set(entity_nodes(parse_dot(two)))
-    assert depth2 == {
+    # A country is a leaf: the neighbourhood does not go on through it to everything else it holds.
+    assert set(entity_nodes(parse_dot(two))) == {
+        "Leon Panetta", "joint news conference", "United States", "Pentagon",  # depth 1
+        "Jonathan Coleman", "Auckland",  # depth 2, through the conference
+    }
+    assert message.endswith("; not drawn through United States (--through-hubs goes on through them)")
+    assert set(entity_nodes(parse_dot(hubs))) == {
         "Leon Panetta", "joint news conference", "United States", "Pentagon",  # depth 1
         "Jonathan Coleman", "Auckland", "ANZUS Treaty", "Critical Minerals Framework", "Strategic Dialogue",
         "Washington", "Christopher Landau", ODD_LABEL,  # depth 2
     }
     # Title says what it is.
     assert "Leon Panetta: neighbourhood, depth 2" in two.read_text()
+
+
+def test_a_neighbourhood_starting_at_a_country_goes_out_from_it(store, tmp_path):
+    out = tmp_path / "nz.dot"
+    draw(store, [str(out), "--entity", "New Zealand", "--depth", "2"])
+    drawn = set(entity_nodes(parse_dot(out)))
+    assert {"New Zealand", "Jonathan Coleman", "Auckland", "ANZUS Treaty", "joint news conference"} <= drawn
+    assert "Pentagon" not in drawn and ODD_LABEL not in drawn  # reached only through the United States, a hub
 
 
 def test_construct_result_is_drawn_with_labels_and_classes_from_the_store(store, tmp_path):
@@ -342,7 +356,7 @@ def test_graphs_over_the_cap_are_refused(store, tmp_path):
     out = tmp_path / "big.png"
     with pytest.raises(UsageError) as err:
         draw(store, [str(out), "--all", "--max-nodes", "10"])
-    assert "18 nodes, more than 10" in str(err.value)
+    assert "18 nodes, more than the limit of 10" in str(err.value)
     assert "--entity" in str(err.value) and "--max-nodes 18" in str(err.value)
     assert not out.exists()
     draw(store, [str(tmp_path / "big.dot"), "--all", "--max-nodes", "18"])
@@ -489,3 +503,165 @@ def test_seed_articles_draw_legibly(seeds_store, tmp_path):
         assert frozenset(("Leon Panetta", "Jonathan Coleman")) in pairs
     finally:
         store.close()
+
+
+# --- large drawings: hubs, boxes per country, labels on their edges -------------------------------
+
+
+def news_like_store(path: Path) -> OxigraphStore:
+    """Eight articles' facts, through kg's own mapping, shaped as defence news is: two countries
+    most officials, meetings, treaties and policies belong to, and two others (about a hundred entities)."""
+    from kg.articles import Article
+    from kg.dates import PartialDate
+    from kg.facts import (
+        ArticleFacts,
+        Dialogue,
+        Evidence,
+        Official,
+        PlaceRef,
+        Policy,
+        Post,
+        Treaty,
+        TreatyEvent,
+    )
+    from kg.mapping import to_triples
+
+    evidence = Evidence(0, 10, "A sentence.", 0.8, "test.rule")
+    people = {code: [(f"{code.lower()}-official-{i}", f"{name} Official {chr(65 + i)}") for i in range(n)]
+              for code, name, n in (("USA", "American", 12), ("NZL", "Kiwi", 12), ("AUS", "Aussie", 3),
+                                    ("JPN", "Japanese", 3))}
+    cities = [PlaceRef("Washington", "USA", 4140963), PlaceRef("Wellington", "NZL", 2179537),
+              PlaceRef("Auckland", "NZL", 2193733), PlaceRef("Canberra", "AUS", 2172517),
+              PlaceRef("Tokyo", "JPN", 1850147), PlaceRef("Honolulu", "USA", 5856195)]
+    store = OxigraphStore(path)
+    graphs = []
+    for a in range(8):
+        facts = ArticleFacts()
+        for code, cast in people.items():
+            facts.countries[code] = 2
+            for key, name in cast[a % 3::3] if len(cast) > 3 else cast[a % 3:a % 3 + 1]:
+                facts.officials[key] = Official(key, name, code, [Post(f"minister {a % 4}", code, evidence)],
+                                                [evidence], evidence)
+        keys = {code: [k for k in facts.officials if k.startswith(code.lower())] for code in people}
+        for d in range(4):
+            met = [keys["USA"][d % len(keys["USA"])], keys["NZL"][(d + 1) % len(keys["NZL"])]]
+            countries = {"USA", "NZL"}
+            if d == 3:
+                met.append(keys["AUS" if a % 2 else "JPN"][0])
+                countries.add("AUS" if a % 2 else "JPN")
+            facts.dialogues.append(Dialogue(f"talks {a}-{d}", "talks", met, countries, [cities[(a + d) % 6]],
+                                            PartialDate(2020 + a, d + 1, 1), evidence=[evidence]))
+        for code in ("USA", "NZL"):
+            facts.policies.append(Policy(f"{code} policy {a}", code, None, "adopted", evidence))
+        for t in (a, a + 8):
+            parties = {"USA", "NZL"} | ({"AUS"} if t % 3 == 0 else {"JPN"} if t % 3 == 1 else set())
+            treaty = Treaty(f"treaty-{t}", f"Partnership {t}", parties, evidence=[evidence])
+            treaty.events.append(TreatyEvent("signed", PartialDate(2000 + t), sorted(parties)[t % 2], evidence))
+            facts.treaties.append(treaty)
+        article = Article(f"news/{a}.txt", "", f"Article {a}", PartialDate(2020 + a, 1, 1), None, f"hash{a}")
+        graphs.append(to_triples(article, facts))
+    store.write_articles(graphs)
+    return store
+
+
+def label_gaps(dot_text: str, engine: str) -> list[tuple[float, str]]:
+    """For every edge label, how far (points) the box of its text lies from its edge's line, as
+    the real Graphviz lays them out (`-Tjson`: the edge's Bézier curves, the label's text lines)."""
+    import json
+    import math
+    import subprocess
+
+    laid = json.loads(subprocess.run([engine, "-Tjson"], input=dot_text.encode(), capture_output=True,
+                                     check=True, timeout=300).stdout)
+    gaps = []
+    for edge in laid.get("edges", []):
+        texts = [op for op in edge.get("_ldraw_", []) if op["op"] == "T"]
+        if not texts:
+            continue
+        left = min(op["pt"][0] - {"c": op["width"] / 2, "l": 0, "r": op["width"]}[op["align"]] for op in texts)
+        right = max(op["pt"][0] + {"c": op["width"] / 2, "l": op["width"], "r": 0}[op["align"]] for op in texts)
+        bottom, top = min(op["pt"][1] for op in texts) - 3, max(op["pt"][1] for op in texts) + 9
+        points = [p for op in edge.get("_draw_", []) if op["op"] in ("b", "B") for p in op["points"]]
+        line = []
+        for i in range(0, len(points) - 3, 3):
+            p0, p1, p2, p3 = points[i:i + 4]
+            for k in range(41):
+                t = k / 40
+                line.append(tuple((1 - t) ** 3 * p0[j] + 3 * (1 - t) ** 2 * t * p1[j] + 3 * (1 - t) * t * t * p2[j]
+                                  + t ** 3 * p3[j] for j in (0, 1)))
+        gap = min(math.hypot(max(left - x, 0, x - right), max(bottom - y, 0, y - top)) for x, y in line)
+        gaps.append((gap, edge.get("xlabel") or edge.get("label") or ""))
+    return gaps
+
+
+@pytest.fixture
+def news(tmp_path):
+    st = news_like_store(tmp_path / "news")
+    yield st
+    st.close()
+
+
+@pytest.mark.parametrize(("argv", "engine"), [
+    (["--all"], "fdp"),  # large: boxes per country, laid out by fdp
+    (["--all", "--by-article"], "fdp"),
+    (["--entity", "American Official A", "--depth", "2", "--through-hubs"], "dot"),
+    (["--saved", "officials-who-met-counterparts"], "dot"),
+])
+def test_edge_labels_stay_beside_their_edges(news, tmp_path, argv, engine):
+    needs_graphviz()
+    out = tmp_path / "drawing.dot"
+    draw(news, [str(out), *argv])
+    gaps = label_gaps(out.read_text(encoding="utf-8"), engine)
+    assert len(gaps) > 20
+    far = sorted(gaps, reverse=True)[:3]
+    assert far[0][0] <= 16, f"labels far from their edges: {far}"  # points: under two lines of 9-point text
+
+
+def test_a_large_drawing_is_laid_out_in_boxes_per_country(news, tmp_path):
+    needs_graphviz()
+    out = tmp_path / "all.dot"
+    message = draw(news, [str(out), "--all"])
+    nodes = int(re.search(r": (\d+) nodes", message).group(1))
+    assert nodes > export.LARGE_DRAWING and message.endswith("in 4 boxes per country")
+    dot = parse_dot(out)
+    boxes = {unquote(sub.get("label")): {unquote(n.get("label")).split("\n")[0] for n in sub.get_nodes()
+                                         if n.get("label")} for sub in dot.get_subgraphs()}
+    assert set(boxes) == {"United States", "New Zealand", "Australia", "Japan"}
+    assert {"American Official A", "United States", "Washington", "USA policy 0"} <= boxes["United States"]
+    assert "Kiwi Official B" in boxes["New Zealand"] and "Japanese Official A" in boxes["Japan"]
+    assert not any(name.startswith(("talks", "Partnership")) for box in boxes.values() for name in box)
+    # The real layout (fdp, which packs the boxes side by side) puts every official inside its box.
+    laid = __import__("json").loads(__import__("subprocess").run(
+        ["fdp", "-Tjson"], input=out.read_bytes(), capture_output=True, check=True, timeout=300).stdout)
+    objects = laid["objects"]
+    box_of = {o["label"]: [float(v) for v in o["bb"].split(",")] for o in objects if "bb" in o and "nodes" in o}
+    by_id = {o["_gvid"]: o for o in objects if "pos" in o}
+    for o in objects:
+        if "bb" not in o or "nodes" not in o:
+            continue
+        x0, y0, x1, y1 = box_of[o["label"]]
+        for gvid in o["nodes"]:
+            x, y = (float(v) for v in by_id[gvid]["pos"].split(","))
+            assert x0 <= x <= x1 and y0 <= y <= y1, (by_id[gvid]["label"], o["label"])
+    bb = [float(v) for v in laid["bb"].split(",")]
+    assert bb[3] / bb[2] < 2.5  # not one tall column
+    svg = tmp_path / "all.svg"
+    draw(news, [str(svg), "--all"])
+    assert ">United States</text>" in svg.read_text(encoding="utf-8")
+
+
+def test_a_neighbourhood_in_news_stays_small_without_hubs(news, tmp_path):
+    out, through = tmp_path / "n.dot", tmp_path / "t.dot"
+    draw(news, [str(out), "--entity", "American Official A", "--depth", "2"])
+    draw(news, [str(through), "--entity", "American Official A", "--depth", "2", "--through-hubs"])
+    small, large = set(entity_nodes(parse_dot(out))), set(entity_nodes(parse_dot(through)))
+    assert "United States" in small and "American Official B" not in small  # the country is a leaf
+    assert len(small) < 15 < len(large)
+
+
+def test_a_drawing_over_the_limit_names_the_limit_and_how_to_narrow_it(news, tmp_path):
+    with pytest.raises(UsageError) as err:
+        draw(news, [str(tmp_path / "x.svg"), "--all", "--max-nodes", "60"])
+    text = str(err.value)
+    assert re.match(r"the drawing would have \d+ nodes, more than the limit of 60: narrow it", text)
+    assert "--entity NAME --depth 1" in text and "--saved" in text and "--max-nodes" in text

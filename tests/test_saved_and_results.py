@@ -179,3 +179,48 @@ def test_treaties_lists_parties_and_events_apart_and_keeps_a_bare_treaty(tmp_pat
         ("Pact", "New Zealand", "", ""),
         ("Pact", "United States", "", ""),
     ]
+
+
+def _kg_query(capsys, store, query: str, fmt: str) -> tuple[int, str, str]:
+    from kg.cli import main
+
+    capsys.readouterr()
+    code = main(["query", "--store", str(store), query, "--format", fmt])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sparql_xml_results_parse_to_the_same_terms_as_json(seeds_store, capsys):
+    from rdflib.query import Result
+
+    query = "SELECT ?o ?name ?title WHERE { ?o a kg:Official ; rdfs:label ?name . OPTIONAL { ?o kg:holdsPost/kg:title ?title } } ORDER BY ?name"
+    code, xml_text, err = _kg_query(capsys, seeds_store, query, "xml")
+    assert code == 0, err
+    code, json_text, _ = _kg_query(capsys, seeds_store, query, "json")
+    from_xml = Result.parse(io.BytesIO(xml_text.encode()), format="xml")
+    from_json = Result.parse(io.BytesIO(json_text.encode()), format="json")
+    assert [str(v) for v in from_xml.vars] == ["o", "name", "title"]
+    assert list(from_xml.bindings) == list(from_json.bindings) and len(from_xml.bindings) >= 4
+    code, ask_text, _ = _kg_query(capsys, seeds_store, "ASK { ?o a kg:Official }", "xml")
+    assert code == 0 and Result.parse(io.BytesIO(ask_text.encode()), format="xml").askAnswer is True
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("ntriples", "nt"), ("rdfxml", "xml"), ("xml", "xml"),
+                                             ("jsonld", "json-ld"), ("turtle", "turtle")])
+def test_construct_results_in_ntriples_rdfxml_jsonld(seeds_store, capsys, fmt, parser):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    query = "CONSTRUCT { ?o kg:represents ?c ; rdfs:label ?n } WHERE { ?o kg:represents ?c ; rdfs:label ?n }"
+    code, text, err = _kg_query(capsys, seeds_store, query, fmt)
+    assert code == 0, err
+    _, reference, _ = _kg_query(capsys, seeds_store, query, "table")  # Turtle
+    got = Graph().parse(data=text, format=parser)
+    assert len(got) >= 8 and isomorphic(got, Graph().parse(data=reference, format="turtle"))
+
+
+def test_a_graph_format_for_a_select_is_refused_before_it_runs(seeds_store, capsys):
+    code, out, err = _kg_query(capsys, seeds_store, "SELECT ?s WHERE { ?s ?p ?o }", "ntriples")
+    assert code == 2 and out == ""
+    assert err == ("kg: format ntriples is for the graphs of CONSTRUCT and DESCRIBE; a SELECT result prints as "
+                   "table, csv, tsv, json, xml\n")

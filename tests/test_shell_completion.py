@@ -232,7 +232,7 @@ def test_exact_command_first(meta):
 
 
 def test_command_choices(meta):
-    assert texts("\\format ", meta) == ["table", "csv", "tsv", "json"]
+    assert texts("\\format ", meta) == ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "rdfxml", "jsonld"]
     assert texts("\\format c", meta) == ["csv"]
     assert texts("\\labels o", meta) == ["on", "off"]
 
@@ -302,3 +302,11 @@ def test_after_the_where_group_solution_modifiers_come_first(meta):
     assert got[:5] == ["ORDER BY", "GROUP BY", "HAVING", "LIMIT", "OFFSET"]
     assert texts("SELECT ?x WHERE { ?x ?p ?o } O", meta)[:2] == ["ORDER BY", "OFFSET"]
     assert texts("CONSTRUCT { ?x ?p ?o } W", meta) == ["WHERE", "WITH"]
+
+
+def test_d_completes_class_names_then_entities(meta):
+    assert texts("\\d Off", meta) == ["kg:Official"]
+    assert texts("\\d kg:Co", meta) == ["kg:Country"]
+    assert texts("\\d ", meta)[:6] == ["kg:Country", "kg:Official", "kg:Dialogue", "kg:Organization", "kg:Article",
+                                      "kg:Evidence"]
+    assert texts("\\d Leo", meta) == ["kgid:leon-panetta"]  # no class fits: an entity, as \describe

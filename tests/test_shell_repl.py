@@ -202,7 +202,7 @@ def test_labels_toggle_and_readable_names(store_path):
 def test_formats_and_output_file(store_path, tmp_path):
     target = tmp_path / "out.csv"
     keys = "\\format csv" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
-    keys += f"\\o {target}" + ENTER + "SELECT ?c ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
+    keys += f"\\o {target}" + ENTER + "SELECT ?c ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER + "\\o" + ENTER
     keys += "\\format json" + ENTER + "ASK { ?s ?p ?o }" + ENTER
     keys += "\\format table" + ENTER + "\\timing off" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n }" + ENTER
     _, out, _ = drive(store_path, keys)
@@ -213,6 +213,52 @@ def test_formats_and_output_file(store_path, tmp_path):
     assert f"wrote 2 rows to {target}" in out
     assert '{"head": {}, "boolean": true}' in out
     assert out.rstrip().endswith("2 rows")  # timing off: no seconds
+
+
+def test_output_file_stays_until_reset_keeps_whole_values_and_is_never_overwritten(store_path, tmp_path):
+    target = tmp_path / "out.txt"
+    long_value = "the " + "very " * 20 + "long value"
+    keys = f"\\o {target}" + ENTER
+    keys += f'SELECT ?v WHERE {{ VALUES ?v {{ "{long_value}" }} }}' + ENTER
+    keys += "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER  # still to the file
+    keys += "\\o" + ENTER + "ASK { ?s ?p ?o }" + ENTER  # back to the screen
+    keys += f"\\o {target}" + ENTER  # exists now: refused
+    keys += "ASK { ?s kg:isoCode \"NZL\" }" + ENTER
+    _, out, shell = drive(store_path, keys)
+    written = target.read_text()
+    assert long_value in written and "…" not in written  # a file gets the whole value
+    assert "NZL" in written and "USA" in written and "true" not in written
+    assert out.count(f"wrote 1 row to {target}") == 1 and f"wrote 2 rows to {target}" in out
+    assert f"{target} exists (use --force to overwrite it)" in out
+    assert out.rstrip().endswith("true")  # the refused \o left the results on the screen
+    assert shell.output_file is None
+
+    keys = f"\\o --force {target}" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode \"USA\" BIND(\"x\" AS ?n) }" + ENTER
+    drive(store_path, keys)
+    assert target.read_text().splitlines()[0].strip() == "n" and "NZL" not in target.read_text()
+
+
+def test_output_file_that_exists_fails_a_script_with_exit_2(store_path, tmp_path):
+    target = tmp_path / "taken.csv"
+    target.write_text("keep me\n")
+    proc = run_script(store_path, f"\\o {target}\nASK {{ ?s ?p ?o }}\n")
+    assert proc.returncode == 2
+    assert f"<stdin>:1: {target} exists (use --force to overwrite it)" in proc.stderr
+    assert target.read_text() == "keep me\n" and proc.stdout.strip() == "true"
+
+
+def test_xml_and_graph_formats_in_the_shell(store_path):
+    construct = "CONSTRUCT { ?o kg:represents ?c } WHERE { ?o kg:represents ?c }"
+    keys = "\\format xml" + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER + construct + ENTER
+    keys += "\\format ntriples" + ENTER + construct + ENTER + "SELECT ?n WHERE { ?c kg:isoCode ?n } ORDER BY ?n" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert '<sparql xmlns="http://www.w3.org/2005/sparql-results#">' in out
+    assert '<binding name="n"><literal>NZL</literal></binding>' in out
+    assert "<rdf:RDF" in out and 'rdf:resource="https://w3id.org/kg-news/id/country/USA"' in out
+    assert ("<https://w3id.org/kg-news/id/person/leon-panetta> <https://w3id.org/kg-news/ontology#represents> "
+            "<https://w3id.org/kg-news/id/country/USA> .") in out
+    assert "format: ntriples (graphs; SELECT and ASK results print as tables)" in out
+    assert "\nn\n---\nNZL\nUSA\n2 rows" in out
 
 
 def test_construct_prints_turtle(store_path):
@@ -228,6 +274,28 @@ def test_narrow_screen_turns_the_table_vertical(store_path):
     assert "-[ RECORD 1 ]" in out and "-[ RECORD 2 ]" in out
     assert "talk | Coleman and Panetta in Auckland" in out
     assert "who  | Jonathan Coleman" in out
+
+
+def test_expanded_display_toggle(store_path, tmp_path):
+    query = "SELECT ?talk ?who ?date WHERE { ?talk kg:participant ?who ; kg:date ?date } ORDER BY ?who"
+    target = tmp_path / "records.txt"
+    keys = "\\x" + ENTER + query + ENTER  # on: records even on a wide screen
+    keys += f"\\o {target}" + ENTER + query + ENTER + "\\o" + ENTER  # and in a file
+    keys += "\\x" + ENTER + query + ENTER  # off again: a table
+    keys += "\\x maybe" + ENTER
+    _, out, shell = drive(store_path, keys, width=200)
+    on, off = out.split("expanded display: off")
+    assert "expanded display: on" in on
+    assert "-[ RECORD 1 ]" in on and "-[ RECORD 2 ]" in on and "who  | Jonathan Coleman" in on
+    assert "-[ RECORD 2 ]" in target.read_text() and "who  | Leon Panetta" in target.read_text()
+    assert "RECORD" not in off and re.search(r"talk +\| who +\| date", off)
+    assert "\\x takes on, off or auto, not 'maybe'" in off
+
+    # off: a table even on a screen too narrow for it (auto would turn it into records)
+    _, out, _ = drive(store_path, "\\x off" + ENTER + query + ENTER + "\\x auto" + ENTER + query + ENTER, width=40)
+    off, auto = out.split("expanded display: auto")
+    assert "RECORD" not in off and "talk " in off and "| who" in off
+    assert "-[ RECORD 1 ]" in auto
 
 
 def test_long_results_ask_first(store_path):
@@ -311,6 +379,23 @@ def test_describe_why_and_explain_an_entity(store_path):
     assert re.search(r"Leon Panetta +\| kg:participant +\| Coleman and Panetta in Auckland +\| Panetta met Coleman in Auckland\. +\| seeds/a1\.txt", out)
     assert "“Panetta met Coleman in Auckland.”  — seeds/a1.txt [0.90]" in out
     assert "no entity labelled 'Nobody Here' in the store" in out
+
+
+def test_d_lists_classes_and_a_class_s_properties_with_counts(store_path):
+    keys = "\\d" + ENTER + "\\d Official" + ENTER + "\\d kg:Country" + ENTER + "\\d Leon Panetta" + ENTER
+    keys += "\\d Nothing" + ENTER
+    _, out, _ = drive(store_path, keys, width=150)
+    classes, official, country, entity = re.split(r"\nkg:Official: |\nkg:Country: |\nLeon Panetta \(", out)
+    assert re.search(r"kg:Country +\| +2\n", classes) and re.search(r"kg:Official +\| +2\n", classes)
+    assert official.startswith("2 instances\n")
+    assert re.search(r"\nkg:represents +\| kg:Country +\| +2 \| +2\n", official)
+    assert re.search(r"\nrdfs:label +\| xsd:string +\| +2 \| +2\n", official)
+    assert "rdf:type" not in official
+    assert re.search(r"referenced by:\n.*\n-.*\nkg:participant +\| kg:Dialogue +\| +2\n", official)
+    assert re.search(r"\nkg:isoCode +\| xsd:string +\| +2 \| +2\n", country)
+    assert re.search(r"\nkg:represents +\| kg:Official +\| +2$", country)
+    assert "kg:represents" in entity and "United States" in entity  # not a class: \describe
+    assert "no class or entity named 'Nothing' (\\d lists the classes)" in entity
 
 
 def test_stats(store_path):

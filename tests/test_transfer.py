@@ -165,9 +165,46 @@ def test_bad_files_are_one_line_errors(
     assert not (tmp_path / "kg").exists() or not quads_of(str(tmp_path / "kg"))
 
 
-def test_dump_refuses_ntriples_and_unwritable_files(embedded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "dump", "--store", embedded, "-o", str(tmp_path / "x.nt"))
-    assert code == 2 and "N-Triples cannot hold named graphs" in err
+@pytest.mark.parametrize(("ext", "parser", "name"), [("nt", "nt", "N-Triples"), ("rdf", "xml", "RDF/XML"),
+                                                  ("xml", "xml", "RDF/XML"), ("ttl", "turtle", "Turtle")])
+def test_single_graph_formats_come_from_the_extension_and_say_what_they_merge(
+    embedded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], ext: str, parser: str, name: str
+) -> None:
+    out = tmp_path / f"dump.{ext}"
+    code, _, err = run(capsys, "dump", "--store", embedded, "-o", str(out))
+    assert code == 0, err
+    assert f"kg: {name} holds one graph without a name" in err and ".trig, .nq or .jsonld" in err
+    merged = Graph().parse(out, format=parser)  # the file is what its name says, not TriG
+    assert len(merged) == len(sample_quads())
+    # and it loads back into a named graph
+    target = str(tmp_path / "target")
+    graph = str(KGID["article/merged"])
+    assert run(capsys, "load", "--store", target, "--graph", graph, str(out))[0] == 0
+    assert len(quads_of(target)) == len(sample_quads())
+
+
+def test_dump_refuses_a_name_that_lies_and_an_unknown_one(
+    embedded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "dump", "--store", embedded, "--format", "trig", "-o", str(tmp_path / "x.nq"))
+    assert code == 2 and err.count("\n") == 1
+    assert "x.nq: the extension says N-Quads but --format says TriG" in err
+    code, _, err = run(capsys, "dump", "--store", embedded, "-o", str(tmp_path / "x.txt"))
+    assert code == 2 and "cannot tell the RDF format from the name" in err and "--format" in err
+    assert not (tmp_path / "x.nq").exists() and not (tmp_path / "x.txt").exists()
+
+
+def test_dump_never_overwrites_without_force(embedded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "kept.trig"
+    out.write_text("mine\n")
+    code, _, err = run(capsys, "dump", "--store", embedded, "-o", str(out))
+    assert code == 2 and err == f"kg: {out} exists (use --force to overwrite it)\n"
+    assert out.read_text() == "mine\n"
+    assert run(capsys, "dump", "--store", embedded, "-o", str(out), "--force")[0] == 0
+    assert out.read_text() != "mine\n"
+
+
+def test_dump_refuses_unwritable_files(embedded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "dump", "--store", embedded, "-o", str(tmp_path / "no" / "such" / "dir.trig"))
     assert code == 2 and "cannot write" in err
 

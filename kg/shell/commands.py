@@ -139,9 +139,11 @@ def quit_command(shell: Shell, rest: str) -> None:
     raise Quit()
 
 
-@command("\\format", "\\format table|csv|tsv|json", "how results are printed", complete=("choice:table|csv|tsv|json",))
+@command("\\format", "\\format FORMAT",
+         "how results print: table, csv, tsv, json, xml; for graphs also turtle, ntriples, rdfxml, jsonld",
+         complete=("choice:table|csv|tsv|json|xml|turtle|ntriples|rdfxml|jsonld",))
 def format_command(shell: Shell, rest: str) -> None:
-    from kg.results import FORMATS
+    from kg.results import FORMATS, GRAPH_ONLY_FORMATS
 
     fmt = rest.strip().lower()
     if not fmt:
@@ -150,7 +152,8 @@ def format_command(shell: Shell, rest: str) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
     shell.format = fmt
-    shell.notice(f"format: {fmt}")
+    shell.notice(f"format: {fmt}" + (" (graphs; SELECT and ASK results print as tables)"
+                                      if fmt in GRAPH_ONLY_FORMATS else ""))
 
 
 @command("\\labels", "\\labels [on|off]", "show labels instead of prefixed names in tables", complete=("choice:on|off",))
@@ -159,21 +162,45 @@ def labels_command(shell: Shell, rest: str) -> None:
     shell.notice(f"labels: {'on' if shell.labels else 'off'}")
 
 
+@command("\\x", "\\x [on|off|auto]",
+         "expanded display: one record per block (on), tables only (off), records when too wide (auto)",
+         complete=("choice:on|off|auto",))
+def expanded_command(shell: Shell, rest: str) -> None:
+    value = rest.strip().lower()
+    if value == "auto":
+        shell.expanded = "auto"
+    elif not value:
+        shell.expanded = "off" if shell.expanded == "on" else "on"  # a toggle, as in psql
+    elif value in ("on", "off"):
+        shell.expanded = value
+    else:
+        raise UsageError(f"\\x takes on, off or auto, not '{value}'")
+    shell.notice(f"expanded display: {shell.expanded}")
+
+
 @command("\\timing", "\\timing [on|off]", "show how long each query took", complete=("choice:on|off",))
 def timing_command(shell: Shell, rest: str) -> None:
     shell.timing = _on_off(rest, shell.timing, "\\timing")
     shell.notice(f"timing: {'on' if shell.timing else 'off'}")
 
 
-@command("\\o", "\\o [FILE]", "send the next result to FILE (in the current format)", complete=("file",))
+@command("\\o", "\\o [--force] [FILE]",
+         "send every result to FILE until \\o alone (an existing FILE only with --force)", complete=("file",))
 def output_command(shell: Shell, rest: str) -> None:
+    from pathlib import Path
+
     args = words(rest)
-    if not args:
-        shell.next_output = None
-        shell.notice("the next result goes to the screen")
+    force = "--force" in args or "-f" in args
+    names = [a for a in args if a not in ("--force", "-f")]
+    if len(names) > 1 or (force and not names):
+        raise UsageError("\\o takes one file name (and --force to replace it), or nothing to write to the screen")
+    if not names:
+        was = shell.output_file
+        shell.send_output_to(None)
+        shell.notice(f"results go to the screen{f' ({was} is closed)' if was else ''}")
         return
-    shell.next_output = args[0]
-    shell.notice(f"the next result goes to {args[0]}")
+    shell.send_output_to(Path(names[0]), force)
+    shell.notice(f"results go to {names[0]} until \\o")
 
 
 @command("\\prefixes", "\\prefixes", "the prefixes declared for every query")
@@ -304,7 +331,7 @@ def named_delete_command(shell: Shell, rest: str) -> None:
 
 
 @command("\\describe", "\\describe ENTITY", "every triple about an entity (label, prefixed name or IRI)",
-         aliases=("\\d",), complete=("entity",))
+         complete=("entity",))
 def describe_command(shell: Shell, rest: str) -> None:
     from kg import describe
     from kg.shell.metadata import readable_name
@@ -315,6 +342,31 @@ def describe_command(shell: Shell, rest: str) -> None:
     label = describe.labels(store, [str(iri)]).get(str(iri)) if shell.labels else None
     title = f"{label} ({readable_name(str(iri))})" if label else shell.display_iri(iri)
     shell.show_result(describe.describe(store, iri), title=title)
+
+
+@command("\\d", "\\d [CLASS|ENTITY]",
+         "the classes with their counts; a class's properties with counts (as \\d TABLE); an entity: \\describe",
+         complete=("class-or-entity",))
+def d_command(shell: Shell, rest: str) -> None:
+    from kg.shell import classes
+
+    store = shell.require_store()
+    text = _entity_text(rest) if rest.strip() else ""
+    if not text:
+        shell.show_result(store.query(STATS_CLASSES), title="classes", labels=False)
+        return
+    cls = classes.resolve_class(store, text)
+    if cls is None:
+        try:
+            describe_command(shell, rest)
+        except UsageError as e:
+            if not str(e).startswith("no entity labelled"):
+                raise
+            raise UsageError(f"no class or entity named '{text}' (\\d lists the classes)") from None
+        return
+    summary = classes.describe_class(store, cls)
+    shell.emit(summary.title)
+    shell.emit("\n".join(summary.lines(width=shell.term_width(), painter=shell.painter)))
 
 
 @command("\\why", "\\why", "the sentences behind the entities of the last result")

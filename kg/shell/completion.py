@@ -455,6 +455,11 @@ def _arguments(ctx: Context, meta: GraphMetadata) -> list[Candidate]:
         return _entities(meta, word, start, entities=entities) if word else []
     if spec == "class":
         return _named(meta.classes, word, start)
+    if spec == "class-or-entity":  # \d: classes first, then entities by label
+        classes = _named(meta.classes, word, start)
+        if ":" in word:
+            return classes + _named(meta.entities, word, start, by_label=False)
+        return classes + (_entities(meta, word, start) if word else [])
     if spec == "node-class":  # the classes graph analysis ranks (not articles or evidence)
         from kg.netgraph import CLASS_ORDER
 

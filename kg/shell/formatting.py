@@ -87,18 +87,28 @@ def table_lines(
     width: int | None = None,
     right: Sequence[Sequence[bool]] | None = None,
     painter: Painter | None = None,
-    max_cell: int = MAX_CELL,
+    max_cell: int | None = MAX_CELL,
+    expanded: str = "auto",
 ) -> list[str]:
-    """An aligned table, or records one under another when it cannot fit `width` columns."""
+    """An aligned table, or records one under another (`expanded`: "on" always, "auto" when the
+    table cannot fit `width` columns, "off" never). `max_cell=None` never cuts a value (files
+    written by `\\o`)."""
     paint = painter or Painter(False)
+    if expanded == "on":
+        return vertical_lines(headers, rows, width=width, painter=paint)
     n = len(headers)
     natural = [width_of(h) for h in headers]
     for row in rows:
         for i, c in enumerate(row):
             natural[i] = max(natural[i], width_of(c))
-    widths = [min(w, max(max_cell, width_of(h))) for w, h in zip(natural, headers, strict=False)]
+    widths = natural if max_cell is None else [
+        min(w, max(max_cell, width_of(h))) for w, h in zip(natural, headers, strict=False)
+    ]
     if width is not None:
-        fitted = _fit(widths, headers, width)
+        fitted = _fit(widths, headers, width, MIN_CELL if expanded == "off" else SHRINK_FLOOR)
+        if fitted is None and expanded == "off":
+            # never records: columns as narrow as they go; the lines wrap on the screen
+            fitted = [min(w, max(MIN_CELL, width_of(h))) for w, h in zip(widths, headers, strict=False)]
         if fitted is None:
             return vertical_lines(headers, rows, width=width, painter=paint)
         widths = fitted
@@ -113,10 +123,10 @@ def table_lines(
     return lines
 
 
-def _fit(widths: list[int], headers: Sequence[str], width: int) -> list[int] | None:
+def _fit(widths: list[int], headers: Sequence[str], width: int, floor: int = SHRINK_FLOOR) -> list[int] | None:
     """Narrow the widest columns until the table fits, or None when that would cut a column
-    below SHRINK_FLOOR columns (or its own width, if narrower)."""
-    floors = [min(w, max(SHRINK_FLOOR, width_of(h))) for w, h in zip(widths, headers, strict=False)]
+    below `floor` columns (or its own width, if narrower)."""
+    floors = [min(w, max(floor, width_of(h))) for w, h in zip(widths, headers, strict=False)]
     widths = list(widths)
     total = lambda: sum(widths) + 3 * (len(widths) - 1)  # noqa: E731
     while total() > width:
@@ -128,18 +138,21 @@ def _fit(widths: list[int], headers: Sequence[str], width: int) -> list[int] | N
 
 
 def vertical_lines(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int, painter: Painter | None = None
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None, painter: Painter | None = None
 ) -> list[str]:
-    """One block per row (`-[ RECORD 1 ]-`), for results too wide for the screen."""
+    """One block per row (`-[ RECORD 1 ]-`): for results too wide for the screen, or all of them
+    with `\\x on`. Without a `width` (a file) values are never cut."""
     paint = painter or Painter(False)
     name_w = max((width_of(h) for h in headers), default=0)
-    value_w = max(MIN_CELL, width - name_w - 3)
+    value_w = None if width is None else max(MIN_CELL, width - name_w - 3)
+    rule = name_w + 3 + 20 if width is None else min(width, name_w + 3 + 20)
     lines = []
     for r, row in enumerate(rows, 1):
         title = f"-[ RECORD {r} ]"
-        lines.append(paint.dim(title + "-" * max(0, min(width, name_w + 3 + 20) - len(title))))
+        lines.append(paint.dim(title + "-" * max(0, rule - len(title))))
         for h, c in zip(headers, row, strict=False):
-            lines.append(f"{paint.header(pad(h, name_w))} | {cut(c, value_w)}".rstrip())
+            value = c if value_w is None else cut(c, value_w)
+            lines.append(f"{paint.header(pad(h, name_w))} | {value}".rstrip())
     return lines
 
 
@@ -150,6 +163,8 @@ def result_lines(
     labels: dict[str, str] | None = None,
     painter: Painter | None = None,
     limit: int | None = None,
+    max_cell: int | None = MAX_CELL,
+    expanded: str = "auto",
 ) -> list[str]:
     """A SELECT or ASK result as table lines (graphs are printed as Turtle elsewhere)."""
     if result.kind == "ask":
@@ -157,7 +172,8 @@ def result_lines(
     rows = result.rows if limit is None else result.rows[:limit]
     cells = [[cell_text(t, labels) for t in row] for row in rows]
     right = [[is_numeric(t) for t in row] for row in rows]
-    return table_lines(result.vars, cells, width=width, right=right, painter=painter)
+    return table_lines(result.vars, cells, width=width, right=right, painter=painter, max_cell=max_cell,
+                       expanded=expanded)
 
 
 def footer(count: int, elapsed: float | None, noun: str = "row") -> str:

@@ -79,7 +79,8 @@ class Shell:
         self.format = fmt
         self.labels = True
         self.timing = True
-        self.next_output: str | None = None
+        self.expanded = "auto"  # \x: one record per block on, off, or when a table is too wide
+        self.output_file: Path | None = None  # set by `\o FILE`: every result goes there until `\o`
         self.next_text = ""
         self.last_query: str | None = None
         self.including: list[str] = []  # files being run by \i, innermost last (a file may not include itself)
@@ -329,26 +330,25 @@ class Shell:
     ) -> None:
         """Print a result in the current format, to the screen or to the file named by `\\o`."""
         self.last_count = len(result)
-        if self.next_output:
-            path, self.next_output = self.next_output, None
-            self._write_file(result, path)
+        if self.output_file is not None:
+            self._write_file(result, self.output_file)
             return
-        if title and self.format == "table":
+        from kg import results
+
+        # a graph-only format (\\format ntriples) leaves SELECT and ASK results as tables
+        fmt = "table" if result.kind != "graph" and self.format in results.GRAPH_ONLY_FORMATS else self.format
+        if title and fmt == "table":
             self.out.write(self.painter.header(title) + "\n")
         if result.kind == "graph":
-            from kg import results
-
             buf = io.StringIO()
-            results.write(result, buf, "json" if self.format == "json" else "turtle")
-            self.emit(buf.getvalue().rstrip("\n"), highlight=True)
-            if self.format == "table":
+            results.write(result, buf, fmt)
+            self.emit(buf.getvalue().rstrip("\n"), highlight=results.graph_format(fmt) == "turtle")
+            if fmt == "table":
                 self._footer(len(result.triples), elapsed, "triple")
             return
-        if self.format != "table":
-            from kg import results
-
+        if fmt != "table":
             buf = io.StringIO()
-            results.write(result, buf, self.format)
+            results.write(result, buf, fmt)
             self.out.write(buf.getvalue())
             self.out.flush()
             return
@@ -359,7 +359,8 @@ class Shell:
                 limit = ASK_ABOVE_ROWS
         use_labels = self.labels if labels is None else labels
         label_map = self.label_map(result, limit) if use_labels and result.kind == "select" else None
-        lines = result_lines(result, width=self.term_width(), labels=label_map, painter=self.painter, limit=limit)
+        lines = result_lines(result, width=self.term_width(), labels=label_map, painter=self.painter, limit=limit,
+                             expanded=self.expanded)
         self.emit("\n".join(lines))
         if result.kind == "select":
             if limit is not None:
@@ -370,18 +371,41 @@ class Shell:
         self.out.write(self.painter.dim(footer(count, elapsed if self.timing else None, noun)) + "\n")
         self.out.flush()
 
-    def _write_file(self, result: QueryResult, path: str) -> None:
+    def send_output_to(self, path: Path | None, force: bool = False) -> None:
+        """`\\o FILE`: from now on results go to FILE, which is created empty here (an existing
+        file is replaced only with `force`); `\\o` alone: back to the screen."""
+        from kg.outfile import check_writable
+
+        if path is None:
+            self.output_file = None
+            return
+        check_writable(path, force)
+        try:
+            with open(path, "w" if force else "x", encoding="utf-8"):
+                pass
+        except FileExistsError:
+            raise UsageError(f"{path} exists (use --force to overwrite it)") from None
+        except OSError as e:
+            raise UsageError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None
+        self.output_file = path
+
+    def _write_file(self, result: QueryResult, path: Path) -> None:
+        """Add a result to the `\\o` file, whole: a table's values are never cut in a file."""
         from kg import results
 
         try:
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                if self.format == "table" and result.kind == "select":
+            with open(path, "a", encoding="utf-8", newline="") as f:
+                fmt = self.format
+                if result.kind != "graph" and fmt in results.GRAPH_ONLY_FORMATS:
+                    fmt = "table"
+                if fmt == "table" and result.kind == "select":
                     label_map = self.label_map(result) if self.labels else None
-                    f.write("\n".join(result_lines(result, width=None, labels=label_map)) + "\n")
+                    f.write("\n".join(result_lines(result, width=None, labels=label_map, max_cell=None,
+                                                   expanded="on" if self.expanded == "on" else "off")) + "\n")
                 else:
-                    results.write(result, f, self.format if result.kind != "graph" or self.format == "json" else "turtle")
+                    results.write(result, f, fmt)
         except OSError as e:
-            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+            raise UsageError(f"cannot write {path}: {(e.strerror or str(e)).lower()}") from None
         noun = "triple" if result.kind == "graph" else "row"
         self.notice(f"wrote {footer(len(result), None, noun)} to {path}")
 
@@ -454,7 +478,8 @@ class Shell:
             ("class:bottom-toolbar", f" {self.location} · "),
             ("class:bottom-toolbar.key", f"{rows} rows"),
             ("class:bottom-toolbar", f" · {self.format} · timing {'on' if self.timing else 'off'}"),
-            ("class:bottom-toolbar", f" · labels {'on' if self.labels else 'off'} · {mode}{busy}{problem} "),
+            ("class:bottom-toolbar", f" · labels {'on' if self.labels else 'off'} · expanded {self.expanded}"),
+            ("class:bottom-toolbar", f" · {mode}{busy}{problem} "),
         ]
 
     # --- the prompt loop --------------------------------------------------------------------------
