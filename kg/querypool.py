@@ -325,6 +325,7 @@ class QueryPool:
                 raise QueryTimeout(timeout, job) from None
             finally:
                 loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # uvloop leaves a watched descriptor non-blocking
             status, payload = worker.conn.recv()
             if status == "bytes":  # a large answer: read off the event loop
                 payload = await asyncio.to_thread(worker.conn.recv_bytes)

@@ -135,7 +135,7 @@ def test_get_post_form_and_direct_body_give_the_same_answer(base: str) -> None:
     ("text/csv", "text/csv", "name\r\nBede Corry"),
     ("text/tab-separated-values", "text/tab-separated-values", '?name\n"Bede Corry"'),
     ("text/html;q=0.9, text/csv;q=0.5", "text/csv", "name"),
-    ("*/*", "application/sparql-results+json", '"vars": ["name"]'),
+    ("*/*", "application/sparql-results+json", '{"head":{"vars":["name"]}'),
 ])
 def test_results_come_in_the_format_the_accept_header_asks_for(base: str, accept: str, media: str, marker: str) -> None:
     with client(base) as http:
