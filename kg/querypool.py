@@ -316,14 +316,15 @@ class QueryPool:
         answered = False
         try:
             worker.conn.send((job, kwargs))  # an idle worker is reading: this never waits long
-            readable: asyncio.Future[None] = loop.create_future()
+            readable: asyncio.Future[bool] = loop.create_future()
             fd = worker.conn.fileno()
-            loop.add_reader(fd, _settle, readable)
+            loop.add_reader(fd, _settle, readable, True)
+            timer = loop.call_at(deadline, _settle, readable, False)
             try:
-                await asyncio.wait_for(readable, max(0.0, deadline - loop.time()))
-            except (asyncio.TimeoutError, TimeoutError):
-                raise QueryTimeout(timeout, job) from None
+                if not await readable:
+                    raise QueryTimeout(timeout, job)
             finally:
+                timer.cancel()
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # uvloop leaves a watched descriptor non-blocking
             status, payload = worker.conn.recv()
@@ -365,6 +366,6 @@ def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
         future.set_exception(error)
 
 
-def _settle(future: asyncio.Future[None]) -> None:
+def _settle(future: asyncio.Future[bool], value: bool) -> None:
     if not future.done():
-        future.set_result(None)
+        future.set_result(value)

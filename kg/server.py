@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import hmac
 import os
 import re
@@ -126,6 +127,7 @@ def negotiate(accept: str, kind: str) -> str:
     raise HTTPProblem(406, f"no acceptable format for {what} in Accept: {accept}; this server offers {offered}")
 
 
+@functools.lru_cache(maxsize=256)  # asked on every request; clients repeat their queries
 def query_kind(text: str) -> str:
     from kg.store import first_keyword
 
