@@ -30,7 +30,9 @@ run: system-deps setup
 test: system-deps-test setup
 	$(BIN)/python -m pytest -q
 
+# the bench extra (Oxigraph's server, for section 8) at the versions requirements.lock pins
 bench: system-deps setup
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 
 # seeds/ against the project's gold; ../shared's dev and train corpora when they are there

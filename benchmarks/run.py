@@ -7,7 +7,8 @@ are noisy; absolute figures are printed for context only. Each target ends in PA
     python benchmarks/run.py --quick     # smoke run: small inputs, same code paths
     python benchmarks/run.py --only store,queries
 
-Targets: 1 extraction, 2 store load, 3 queries, 4 start-up, 5 memory, 6 progress bar, 7 Dask cluster.
+Targets: 1 extraction, 2 store load, 3 queries, 4 start-up, 5 memory, 6 progress bar, 7 Dask cluster,
+8 kg serve against Oxigraph's server (benchmarks/serve.py).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ sys.path.insert(0, str(HERE))
 PYTHON = sys.executable
 KG = str(Path(sys.executable).with_name("kg"))
 SAVED = ["officials", "officials-who-met-counterparts", "dialogues", "treaties", "policies"]
-SECTIONS = ["extraction", "store", "queries", "startup", "memory", "progress", "cluster", "resolution"]
+SECTIONS = ["extraction", "store", "queries", "startup", "memory", "progress", "cluster", "resolution", "serve"]
 
 
 @dataclass
@@ -726,6 +727,20 @@ def bench_cluster(work: Path, articles: int, rounds: int) -> None:
                            "workers_one_client_feeds": round(3_600_000 / client_ms / per_hour)}))
 
 
+# --- 8. kg serve ----------------------------------------------------------------------------------
+
+
+def bench_serve_section(work: Path, triples: int, quick: bool) -> None:
+    from serve import bench_serve
+
+    def note(measure: str, value: float, context: dict[str, object]) -> None:  # a figure without a goal
+        RESULTS.append(Result("8", measure, round(value, 3), "-", True, context))
+
+    if not bench_serve(work, triples, seconds=4 if quick else 30, clients=16, repeats=1 if quick else 3,
+                       record=record, note=note):
+        record("8", "Oxigraph's server (the oxigraph package, kg's bench extra) installed", 0, "installed", False)
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -781,6 +796,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_cluster(args.workdir, 8 if quick else 120, 1 if quick else 2)
     if "resolution" in only:
         bench_resolution(args.workdir, 40 if quick else 2000)
+    if "serve" in only:
+        bench_serve_section(args.workdir, args.triples or (30_000 if quick else 1_000_000), quick)
     failed = [r for r in RESULTS if not r.passed]
     print(f"\n{len(RESULTS) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - started:.0f} s")
     if not quick:

@@ -9,15 +9,21 @@ are committed.
 
 A job is a function `module:function` of `kg` taking the store and keyword arguments and returning
 something picklable (bytes, text, plain data); errors come back as `KgError`s with their class,
-message and query position.
+message, query position and HTTP status, if they have one.
+
+The server awaits workers on its event loop: a worker's pipe is watched by the loop itself, so a
+request costs no hand-over to a thread (which, at a thousand small queries a second, cost more than
+the queries). Only an answer larger than a pipe's buffer is read on a thread.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import importlib
 import multiprocessing
 import os
-import queue
 import re
 import threading
 import time
@@ -53,6 +59,7 @@ class RemoteFailure:
     line: int | None = None
     column: int | None = None
     caret: str = ""
+    status: int | None = None  # the HTTP status the error carries (kg.server's HTTPProblem)
 
 
 class JobError(KgError):
@@ -112,6 +119,11 @@ def warm_up(store: Any) -> None:
     store.query("ASK {}")
 
 
+# Answers larger than this go as a header and then raw bytes, so that the server reads them on a
+# thread instead of blocking its event loop while the worker writes them through the pipe.
+INLINE_BYTES = 32_768
+
+
 def _worker_main(location: str, conn: Any) -> None:
     snapshot = _Snapshot(location)
     jobs: dict[str, Any] = {}
@@ -131,11 +143,17 @@ def _worker_main(location: str, conn: Any) -> None:
         except KgError as e:
             caret = getattr(e, "caret", None)
             answer = ("error", RemoteFailure(type(e).__name__, str(e), getattr(e, "line", None),
-                                             getattr(e, "column", None), caret() if caret else ""))
+                                             getattr(e, "column", None), caret() if caret else "",
+                                             getattr(e, "status", None)))
         except Exception as e:  # noqa: BLE001 - anything else still reaches the client as one line
             answer = ("error", RemoteFailure("InternalError", f"{type(e).__name__}: {e}"))
         try:
-            conn.send(answer)
+            value = answer[1]
+            if isinstance(value, bytes) and len(value) > INLINE_BYTES:
+                conn.send(("bytes", len(value)))
+                conn.send_bytes(value)
+            else:
+                conn.send(answer)
         except (OSError, ValueError):
             return
 
@@ -156,7 +174,11 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes; `call` runs a job on an idle one within a deadline."""
+    """A fixed number of worker processes; `call` runs a job on an idle one within a deadline.
+
+    `call` is awaited on an asyncio event loop; workers that start in the background (after one
+    was killed) join from their thread through the loop of the request waiting for them.
+    """
 
     WARM_UP = "kg.querypool:warm_up"
     START_TIMEOUT = 120.0
@@ -165,7 +187,10 @@ class QueryPool:
         self.location = location
         self.size = max(1, size)
         self._context = multiprocessing.get_context("spawn")  # the server has threads: never fork it
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: collections.deque[_Worker] = collections.deque()
+        # requests waiting for a worker, first come first served, each with its event loop
+        self._waiting: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = \
+            collections.deque()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -177,9 +202,8 @@ class QueryPool:
             for worker in starting:
                 worker.stop()
             raise
-        for worker in starting:
-            self._all.add(worker)
-            self._idle.put(worker)
+        self._all.update(starting)
+        self._idle.extend(starting)
 
     def _ready(self, worker: _Worker) -> None:
         """Wait for a new worker to import what it needs and open the store, so that no request
@@ -194,6 +218,62 @@ class QueryPool:
             raise StoreError(f"a query worker ended while starting (exit status {worker.process.exitcode})") from None
         if status != "ok":
             raise JobError(payload)
+
+    # --- idle workers and waiting requests (any thread) -----------------------------------------
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker is free: hand it to the first request still waiting, or keep it idle."""
+        with self._lock:
+            if self._closed:
+                waiter = None
+            else:
+                waiter = self._waiting.popleft() if self._waiting else None
+                if waiter is None:
+                    self._idle.append(worker)
+                    return
+        if waiter is None:
+            worker.stop()
+            return
+        loop, future = waiter
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._hand_over(future, worker)
+            return
+        try:
+            loop.call_soon_threadsafe(self._hand_over, future, worker)
+        except RuntimeError:  # that request's loop has closed
+            self._release(worker)
+
+    def _hand_over(self, future: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if future.done():  # the request gave up meanwhile: the next one gets the worker
+            self._release(worker)
+        else:
+            future.set_result(worker)
+
+    async def _acquire(self, timeout: float) -> _Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            future: asyncio.Future[_Worker] = loop.create_future()
+            self._waiting.append((loop, future))
+        timer = loop.call_later(timeout, _fail, future, ServerBusy(timeout))
+        try:
+            return await future
+        except BaseException:
+            # Cancelled after a worker was handed over: it goes to the next request.
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self._release(future.result())
+            raise
+        finally:
+            timer.cancel()
+            with self._lock, contextlib.suppress(ValueError):
+                self._waiting.remove((loop, future))
+
+    # --- replacing workers ----------------------------------------------------------------------
 
     def _add(self) -> None:
         while True:
@@ -211,41 +291,57 @@ class QueryPool:
                 worker.stop()
                 return
             self._all.add(worker)
-        self._idle.put(worker)
+        self._release(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start another in the background (starting one takes about a second)."""
+        """Kill a worker and start another, both on a thread (starting one takes about a second)."""
         with self._lock:
             self._all.discard(worker)
-        worker.stop()
-        if not self._closed:
-            threading.Thread(target=self._add, name="kg-serve-respawn", daemon=True).start()
 
-    def call(self, job: str, timeout: float, **kwargs: Any) -> Any:
-        """Run `job` in a worker; raise `QueryTimeout` (and replace the worker) after `timeout` s."""
-        deadline = time.monotonic() + timeout
+        def replace() -> None:
+            worker.stop()
+            if not self._closed:
+                self._add()
+
+        threading.Thread(target=replace, name="kg-serve-respawn", daemon=True).start()
+
+    # --- jobs -----------------------------------------------------------------------------------
+
+    async def call(self, job: str, timeout: float, **kwargs: Any) -> Any:
+        """Run `job` in a worker; raise `QueryTimeout` (and replace the worker) after `timeout` s,
+        `ServerBusy` if no worker was free within them."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        worker = await self._acquire(timeout)
+        answered = False
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise ServerBusy(timeout) from None
-        idle_again: _Worker | None = worker  # None once the worker is replaced: it is not handed back
-        try:
-            worker.conn.send((job, kwargs))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._replace(worker)
-                idle_again = None
-                raise QueryTimeout(timeout, job)
+            worker.conn.send((job, kwargs))  # an idle worker is reading: this never waits long
+            readable: asyncio.Future[bool] = loop.create_future()
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, _settle, readable, True)
+            timer = loop.call_at(deadline, _settle, readable, False)
+            try:
+                if not await readable:
+                    raise QueryTimeout(timeout, job)
+            finally:
+                timer.cancel()
+                loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # uvloop leaves a watched descriptor non-blocking
             status, payload = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            if idle_again is not None:
-                code = worker.process.exitcode
-                self._replace(worker)
-                idle_again = None
-                raise StoreError(f"the query worker ended without an answer (exit status {code})") from None
-            raise
+            if status == "bytes":  # a large answer: read off the event loop
+                payload = await asyncio.to_thread(worker.conn.recv_bytes)
+                status = "ok"
+            answered = True
+        except (EOFError, OSError) as e:
+            code = worker.process.exitcode
+            raise StoreError(f"the query worker ended without an answer (exit status {code})") from e
         finally:
-            if idle_again is not None:
-                self._idle.put(idle_again)
+            # A worker whose answer was not read whole (time out, cancelled request, broken pipe)
+            # is never handed out again.
+            if answered:
+                self._release(worker)
+            else:
+                self._replace(worker)
         if status == "ok":
             return payload
         raise JobError(payload)
@@ -255,5 +351,21 @@ class QueryPool:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
+            self._idle.clear()
+            waiting = list(self._waiting)
+            self._waiting.clear()
         for worker in workers:
             worker.stop()
+        for loop, future in waiting:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_fail, future, StoreError("the server is stopping"))
+
+
+def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
+
+
+def _settle(future: asyncio.Future[bool], value: bool) -> None:
+    if not future.done():
+        future.set_result(value)

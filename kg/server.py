@@ -14,7 +14,9 @@ has its worker killed. Results are written by kg.results in the format the clien
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import functools
 import hmac
 import os
 import re
@@ -125,6 +127,7 @@ def negotiate(accept: str, kind: str) -> str:
     raise HTTPProblem(406, f"no acceptable format for {what} in Accept: {accept}; this server offers {offered}")
 
 
+@functools.lru_cache(maxsize=256)  # asked on every request; clients repeat their queries
 def query_kind(text: str) -> str:
     from kg.store import first_keyword
 
@@ -140,20 +143,35 @@ def content_type(media: str) -> str:
 
 
 def query_job(store: Any, query: str, media: str, max_rows: int, default_graphs: tuple[str, ...] = (),
-              named_graphs: tuple[str, ...] = ()) -> bytes:
+              named_graphs: tuple[str, ...] = (), allow_update: bool = False, allow_service: bool = False) -> bytes:
     """Run a query and write its result in `media` (a type of RESULT_TYPES or GRAPH_TYPES); over
-    the protocol's dataset when the request gave one."""
+    the protocol's dataset when the request gave one. Tables and booleans from the embedded store
+    are written by Oxigraph itself; graphs, and results from a server, go through kg.results."""
     import io
 
     from kg import results
+    from kg.sparqlparse import parse
     from kg.store import Dataset
 
+    # The grammar decides what the text is (never a search of it); here, in the worker, as it
+    # takes some milliseconds for a new text. A text it cannot read goes on to the store, whose
+    # parser names the position.
+    parsed = parse(query)
+    if parsed.kind == "update":
+        raise HTTPProblem(400 if allow_update else 403,
+                          "this is a SPARQL Update, not a query: send it as update= to /update" if allow_update else
+                          "this is a SPARQL Update and this server is read-only (kg serve --allow-update)")
+    if parsed.services and not allow_service:
+        raise HTTPProblem(403, "federated queries (SERVICE) are not allowed on this server (kg serve --allow-service)")
     dataset = Dataset(default_graphs, named_graphs) if default_graphs or named_graphs else None
+    fmt = RESULT_TYPES.get(media, "json")
+    if hasattr(store, "query_results") and query_kind(query) != "graph":
+        written = store.query_results(query, fmt, max_rows=max_rows, dataset=dataset)
+        if written is not None:
+            return bytes(written)
     result = store.query(query, max_rows=max_rows, dataset=dataset)
     if result.kind == "graph":
-        fmt = GRAPH_TYPES.get(media, "turtle")
-        return results.serialize_graph(result, fmt).encode("utf-8")
-    fmt = RESULT_TYPES.get(media, "json")
+        return results.serialize_graph(result, GRAPH_TYPES.get(media, "turtle")).encode("utf-8")
     out = io.StringIO()
     {"json": results.write_json, "xml": results.write_xml, "csv": results.write_csv,
      "tsv": results.write_tsv}[fmt](result, out)
@@ -208,40 +226,25 @@ class KgServer:
         self.started = time.time()
 
     async def call(self, job: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
-        """A job in a worker, awaited without blocking the event loop; errors become HTTPProblems."""
-        import anyio
-
+        """A job in a worker, awaited on the event loop; errors become HTTPProblems."""
         limit = timeout if timeout is not None else self.settings.timeout
         try:
-            return await anyio.to_thread.run_sync(lambda: self.pool.call(job, limit, **kwargs))
+            return await self.pool.call(job, limit, **kwargs)
         except KgError as e:
             raise problem(e) from None
 
     # --- queries ------------------------------------------------------------------------------
 
     async def answer_query(self, query: str, accept: str, dataset: ProtocolDataset | None = None) -> tuple[bytes, str]:
-        import anyio
-
-        from kg.sparqlparse import MAX_QUERY_CHARS, parse
+        from kg.sparqlparse import MAX_QUERY_CHARS
 
         if len(query) > MAX_QUERY_CHARS:
             raise HTTPProblem(413, f"the query is longer than {MAX_QUERY_CHARS:,} characters")
-        # The grammar decides what the text is (never a search of it); off the event loop, as it
-        # takes some milliseconds. A text it cannot read goes on to the store, whose parser names
-        # the position.
-        parsed = await anyio.to_thread.run_sync(lambda: parse(query))
-        if parsed.kind == "update":
-            raise HTTPProblem(400 if self.settings.allow_update else 403,
-                              "this is a SPARQL Update, not a query: send it as update= to /update"
-                              if self.settings.allow_update else
-                              "this is a SPARQL Update and this server is read-only (kg serve --allow-update)")
-        if parsed.services and not self.settings.allow_service:
-            raise HTTPProblem(403, "federated queries (SERVICE) are not allowed on this server "
-                                   "(kg serve --allow-service)")
         media = negotiate(accept, query_kind(query))
         default_graphs, named_graphs = dataset or ((), ())
         body = await self.call("kg.server:query_job", query=query, media=media, max_rows=self.settings.max_rows,
-                               default_graphs=default_graphs, named_graphs=named_graphs)
+                               default_graphs=default_graphs, named_graphs=named_graphs,
+                               allow_update=self.settings.allow_update, allow_service=self.settings.allow_service)
         return body, media
 
     def run_update(self, text: str) -> None:
@@ -283,6 +286,8 @@ def problem(error: KgError) -> HTTPProblem:
     # Errors raised in a worker come back as JobErrors that carry the original class's name.
     kind = error.kind if isinstance(error, JobError) else type(error).__name__
     message = str(error)
+    if isinstance(error, JobError) and error.failure.status is not None:
+        return HTTPProblem(error.failure.status, message)
     if isinstance(error, JobError) and error.failure.caret:
         message += "\n" + error.failure.caret
     elif hasattr(error, "caret") and callable(error.caret) and error.caret():
@@ -410,7 +415,7 @@ def create_app(settings: ServerSettings) -> Any:
         Route("/store", handled(graph_store), methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         *workbench.routes(server, handled),
     ]
-    middleware = []
+    middleware = [Middleware(QueryFastPath, server=server)]
     if settings.loopback_only:
         # A page elsewhere could point a name of its own at 127.0.0.1 and read the graph through the
         # browser (DNS rebinding): on loopback, only requests that name this machine are answered.
@@ -423,6 +428,107 @@ def create_app(settings: ServerSettings) -> Any:
     return app
 
 
+class QueryFastPath:
+    """The commonest request, a query to /sparql or /query by GET or POST from a client that is
+    not a browser page (no Origin), answered without Starlette's layers, which cost as much as
+    the rest of the request on a small query. It answers exactly as `protocol` does: anything
+    else (another path or method, an update, a format= or download= link, a host name the
+    loopback check would look at, a request `read_operation` would refuse) goes on to the
+    application unchanged, its body handed on as read."""
+
+    PATHS = ("/sparql", "/query")
+    LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+    def __init__(self, app: Any, server: KgServer) -> None:
+        self.app = app
+        self.server = server
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.PATHS or scope["method"] not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])  # a repeated header is left to the application below
+        if len(headers) != len(scope["headers"]) or b"origin" in headers or not self._plain_host(headers):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        if scope["method"] == "POST":
+            chunks = []
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
+            body = b"".join(chunks)
+        request = self._query_of(scope, headers, body)
+        if request is None:
+            await self.app(scope, _replay(body, receive), send)
+            return
+        query, dataset = request
+        try:
+            answer, media = await self.server.answer_query(query, headers.get(b"accept", b"*/*").decode("latin-1"),
+                                                           dataset)
+        except KgError as e:
+            failure = problem(e)
+            text = (str(failure) + "\n").encode("utf-8")
+            await send({"type": "http.response.start", "status": failure.status, "headers": [
+                (b"content-length", str(len(text)).encode()), (b"content-type", b"text/plain; charset=utf-8"),
+                *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in failure.headers.items()),
+                (b"vary", b"Origin")]})
+            await send({"type": "http.response.body", "body": text})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-length", str(len(answer)).encode()), (b"content-type", content_type(media).encode("latin-1")),
+            (b"vary", b"Accept, Origin")]})
+        await send({"type": "http.response.body", "body": answer})
+
+    def _plain_host(self, headers: dict[bytes, bytes]) -> bool:
+        if not self.server.settings.loopback_only:
+            return True
+        host = headers.get(b"host", b"").decode("latin-1").lower().rsplit(":", 1)[0]
+        return host in self.LOOPBACK_HOSTS
+
+    @staticmethod
+    def _query_of(scope: Any, headers: dict[bytes, bytes], body: bytes) -> tuple[str, ProtocolDataset] | None:
+        """The query and dataset of a request `read_operation` reads without an error, or None."""
+        try:
+            url_params = form_fields(scope.get("query_string", b""))
+            if "update" in url_params or "format" in url_params or "download" in url_params:
+                return None
+            if scope["method"] == "GET":
+                query = _single(url_params, "query")
+                return (query, _dataset(url_params)) if query is not None else None
+            if len(body) > MAX_REQUEST_BYTES:
+                return None
+            media = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+            text = body.decode("utf-8")
+            if media == "application/x-www-form-urlencoded":
+                fields = form_fields(body)
+                query = _single(fields, "query")
+                return (query, _dataset(fields)) if query is not None and "update" not in fields else None
+            if media == "application/sparql-query":
+                return text, _dataset(url_params)
+        except (HTTPProblem, UnicodeDecodeError):
+            pass
+        return None
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    """`receive` for an application below, giving it the body already read first."""
+    given = False
+
+    async def again() -> Any:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return again
+
+
 # The SPARQL Protocol's dataset of a query: (default-graph-uri values, named-graph-uri values).
 ProtocolDataset = tuple[tuple[str, ...], tuple[str, ...]]
 
@@ -430,7 +536,7 @@ ProtocolDataset = tuple[tuple[str, ...], tuple[str, ...]]
 async def read_operation(request: Any) -> tuple[str | None, str | None, ProtocolDataset]:
     """The query or update of a SPARQL Protocol request (URL parameters (GET), a form, or a direct
     body) and the query's dataset, if the request names one."""
-    url_params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
+    url_params = form_fields(request.scope.get("query_string", b""))
     if request.method in ("GET", "HEAD"):
         if "update" in url_params:
             raise HTTPProblem(405, "SPARQL Update is sent with POST", {"Allow": "POST"})
@@ -439,9 +545,10 @@ async def read_operation(request: Any) -> tuple[str | None, str | None, Protocol
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/x-www-form-urlencoded":
         try:
-            fields = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+            body.decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPProblem(400, "the form is not UTF-8") from None
+        fields = form_fields(body)
         query, update = _single(fields, "query"), _single(fields, "update")
         if query is not None and update is not None:
             raise HTTPProblem(400, "send either query= or update=, not both")
@@ -454,6 +561,29 @@ async def read_operation(request: Any) -> tuple[str | None, str | None, Protocol
         return None, text, ((), ())
     raise HTTPProblem(415, f"unsupported Content-Type '{media or '(none)'}': use application/x-www-form-urlencoded, "
                            "application/sparql-query or application/sparql-update")
+
+
+def form_fields(body: bytes) -> dict[str, list[str]]:
+    """The fields of an application/x-www-form-urlencoded body, as `urllib.parse.parse_qs` reads
+    them (blank values kept); several times faster on a query with its prefixes, whose every
+    punctuation mark is percent-encoded."""
+    fields: dict[str, list[str]] = {}
+    for part in body.split(b"&"):
+        if part:
+            name, _, value = part.partition(b"=")
+            fields.setdefault(_form_unquote(name), []).append(_form_unquote(value))
+    return fields
+
+
+def _form_unquote(value: bytes) -> str:
+    value = value.replace(b"+", b" ")
+    if b"%" not in value:
+        return value.decode("utf-8", "replace")
+    try:
+        # %XX as \xXX for the C decoder of escapes (backslashes doubled so that they stay themselves)
+        return codecs.escape_decode(value.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0].decode("utf-8", "replace")
+    except ValueError:  # a % not followed by two hex digits stays a %, as urllib reads it
+        return urllib.parse.unquote_to_bytes(value).decode("utf-8", "replace")
 
 
 def _single(params: dict[str, list[str]], name: str) -> str | None:

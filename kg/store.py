@@ -11,15 +11,16 @@ the named graph `KNOWLEDGE_GRAPH`, and dumps name it so.
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import re
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, overload
+from typing import IO, TYPE_CHECKING, TypeVar, overload
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -29,11 +30,15 @@ from rdflib.term import Node
 from kg.errors import QuerySyntaxError, ResultTooLarge, StoreError, StoreLockedError, UpdateRefused
 from kg.ontology import KG, KNOWLEDGE_GRAPH, PREFIXES
 
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
+
 Term = URIRef | BNode | Literal
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, Node]
 
 DEFAULT_STORE = ".kg"
+_T = TypeVar("_T")
 UPDATE_REFUSED = "this is a SPARQL Update, not a query (the shell runs it with --allow-update)"
 
 
@@ -603,16 +608,51 @@ class OxigraphStore(Store):
               dataset: Dataset | None = None) -> QueryResult:
         # Oxigraph's query interface parses with the query grammar only, so it cannot run an
         # update: the grammar check is needed only to name the refusal.
+        return self._retrying(lambda: self._query(sparql, max_rows, dataset))
+
+    def _retrying(self, run: Callable[[], _T]) -> _T:
+        """`run`, again on a fresh snapshot when a build's compaction removed a file under it."""
         for attempt in range(self._SNAPSHOT_TRIES):
             try:
-                return self._query(sparql, max_rows, dataset)
+                return run()
             except StoreError as e:
                 if not (self.read_only and _file_vanished(e)) or attempt + 1 == self._SNAPSHOT_TRIES:
                     raise
                 self._db = self._open_snapshot()
         raise AssertionError("unreachable")
 
-    def _query(self, sparql: str, max_rows: int | None = None, dataset: Dataset | None = None) -> QueryResult:
+    def query_results(self, sparql: str, fmt: str, *, max_rows: int | None = None,
+                      dataset: Dataset | None = None) -> bytes | None:
+        """A SELECT or ASK result written by Oxigraph itself in one of `RESULT_FORMATS` (no rdflib
+        terms are made: the server's hot path); None for a CONSTRUCT or DESCRIBE, which `query` answers.
+        The rows are the same as `query`'s, and so are the errors and the `max_rows` refusal."""
+        return self._retrying(lambda: self._query_results(sparql, RESULT_FORMATS[fmt], max_rows, dataset))
+
+    def _query_results(self, sparql: str, fmt: ox.QueryResultsFormat, max_rows: int | None,
+                       dataset: Dataset | None) -> bytes | None:
+        result = self._execute(sparql, dataset)
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                return result.serialize(format=fmt)
+            if not isinstance(result, ox.QuerySolutions):
+                return None
+            if max_rows is None:
+                return result.serialize(format=fmt)
+            # TSV holds one row a line (line breaks in values are escaped), so counting lines as
+            # Oxigraph writes them stops a result one row past the cap, as `query` does; the rows
+            # are then rewritten in the format asked for (a small cost beside running the query).
+            counted = _LineCountingWriter(max_rows + 1)  # the header line, then the rows
+            result.serialize(counted, format=ox.QueryResultsFormat.TSV)
+            tsv = counted.getvalue()
+            if fmt == ox.QueryResultsFormat.TSV:
+                return tsv
+            return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
+        except _TooManyLines:
+            raise ResultTooLarge(max_rows or 0) from None
+        except OSError as e:
+            raise StoreError(f"query failed: {e}") from None
+
+    def _execute(self, sparql: str, dataset: Dataset | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         # None: Oxigraph's own default (the store's default graph, all named graphs)
         default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
         named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
@@ -623,14 +663,17 @@ class OxigraphStore(Store):
         try:
             # The store's default graph is the knowledge graph: FROM and FROM NAMED, when given,
             # replace it as SPARQL says.
-            result = self._db.query(sparql, prefixes=PREFIXES, default_graph=default_graph,
-                                    named_graphs=named_graphs)
+            return self._db.query(sparql, prefixes=PREFIXES, default_graph=default_graph,
+                                  named_graphs=named_graphs)
         except SyntaxError as e:
             if is_update(sparql):
                 raise UpdateRefused(UPDATE_REFUSED) from None
             raise syntax_error(str(e), sparql) from None
         except OSError as e:
             raise StoreError(f"query failed: {e}") from None
+
+    def _query(self, sparql: str, max_rows: int | None = None, dataset: Dataset | None = None) -> QueryResult:
+        result = self._execute(sparql, dataset)
         try:  # results stream lazily: errors can surface while reading them
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(result))
@@ -854,6 +897,32 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only")
+
+
+# kg's names of the W3C result formats (as in kg.results) and Oxigraph's writers for them.
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+
+
+class _TooManyLines(Exception):
+    pass
+
+
+class _LineCountingWriter(io.BytesIO):
+    """A binary output for Oxigraph's writers that stops them (by raising `_TooManyLines`) once
+    more than `most` lines are written."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+        self.lines = 0
+
+    def write(self, chunk: Buffer, /) -> int:
+        data = bytes(chunk)
+        self.lines += data.count(b"\n")
+        if self.lines > self.most:
+            raise _TooManyLines
+        return super().write(data)
 
 
 def _check_size(count: int, max_rows: int | None) -> None:

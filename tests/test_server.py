@@ -135,7 +135,7 @@ def test_get_post_form_and_direct_body_give_the_same_answer(base: str) -> None:
     ("text/csv", "text/csv", "name\r\nBede Corry"),
     ("text/tab-separated-values", "text/tab-separated-values", '?name\n"Bede Corry"'),
     ("text/html;q=0.9, text/csv;q=0.5", "text/csv", "name"),
-    ("*/*", "application/sparql-results+json", '"vars": ["name"]'),
+    ("*/*", "application/sparql-results+json", '{"head":{"vars":["name"]}'),
 ])
 def test_results_come_in_the_format_the_accept_header_asks_for(base: str, accept: str, media: str, marker: str) -> None:
     with client(base) as http:
@@ -191,6 +191,55 @@ def test_a_result_over_the_cap_is_413_and_never_cut_short(base: str, seeds_store
     with serving(seeds_store, "--max-rows", "200", "--workers", "1") as url, client(url) as http:
         graph = http.get("/store", params={"default": ""})
     assert graph.status_code == 413
+
+
+def test_an_answer_of_megabytes_arrives_whole(base: str, seeds_store: Path) -> None:
+    # Each row carries a 10 kB literal: 4 MB of JSON, far more than a pipe holds, so the server
+    # reads the worker's answer while the worker is still writing it.
+    filler = "evidence " * 1200
+    query = f'SELECT ?s (CONCAT(STR(?s), "{filler}") AS ?long) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 400'
+    with client(base) as http:
+        answers = [http.post("/sparql", data={"query": query}) for _ in range(3)]
+        csv_answer = http.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    with open_store(str(seeds_store), read_only=True) as local:
+        expected = [str(row[0]) + filler for row in local.query(query).rows]
+    for answer in answers:
+        assert answer.status_code == 200 and len(answer.content) > 4_000_000
+        assert [b["long"]["value"] for b in answer.json()["results"]["bindings"]] == expected
+    assert [r[1] for r in csv.reader(io.StringIO(csv_answer.text))][1:] == expected
+
+
+def test_form_bodies_are_read_as_urllib_reads_them() -> None:
+    import random
+    import urllib.parse
+
+    from kg.server import form_fields
+
+    cases = ["query=a%zzb&x", "a=%", "q=a+b%2B%5C%5Cx41", "q=%C3%A9t%C3%A9", "q=\\x41%41&q=2", "&&a=&=b",
+             "q=%ff%fe", "q=%e9", "a%3Db=c=d", urllib.parse.urlencode({"query": "SELECT ?s WHERE { ?s a <x:y#z> } # é"})]
+    chooser = random.Random(7)
+    cases += ["".join(chooser.choice("ab%+=&\\x0fF9é") for _ in range(chooser.randint(0, 14))) for _ in range(5000)]
+    for case in cases:
+        assert form_fields(case.encode()) == urllib.parse.parse_qs(case, keep_blank_values=True), case
+
+
+def test_queries_from_browsers_and_from_other_clients_get_the_same_answers(base: str) -> None:
+    # A request without Origin takes the server's short path; one with Origin goes through CORS;
+    # one with a header given twice is left to the whole application too.
+    browser = {"Origin": "https://notebook.example"}
+    with client(base) as http:
+        for query in (OFFICIALS, "SELECT ?s WHERE {\n  ?s a }", "CONSTRUCT WHERE { ?s a kg:Official }", "DROP ALL"):
+            for accept in ("application/sparql-results+json", "text/csv", "text/turtle, */*;q=0.1"):
+                plain = http.post("/sparql", data={"query": query}, headers={"Accept": accept})
+                repeated = http.post("/sparql", data={"query": query},
+                                     headers=[("Accept", accept), ("X-Note", "a"), ("X-Note", "b")])
+                cors = http.post("/sparql", data={"query": query}, headers={"Accept": accept, **browser})
+                for other in (repeated, cors):
+                    assert (other.status_code, other.headers["content-type"], other.text) == \
+                           (plain.status_code, plain.headers["content-type"], plain.text), (query, accept)
+                    assert other.headers.get("vary") == plain.headers.get("vary")
+                assert "access-control-allow-origin" not in plain.headers
+                assert cors.headers["access-control-allow-origin"] == "*"
 
 
 def test_a_runaway_query_is_stopped_at_the_timeout_and_the_server_goes_on(base: str) -> None:
