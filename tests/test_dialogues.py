@@ -431,3 +431,10 @@ def test_a_release_date_on_a_line_of_its_own_below_page_furniture_dates_today(ex
                     "Defence Minister Pablo Rojas in Oslo today.")
     meeting = by_people(facts)[frozenset({"ola dahl", "pablo rojas"})]
     assert meeting.date == PartialDate(2024, 11, 12)
+
+
+def test_an_abbreviated_title_ends_no_sentence(extract):
+    facts = extract("Communique\n\nThe meeting was headed by Mr. Ola Dahl, Norwegian Deputy Foreign Minister, and by "
+                    "Msgr. Paolo Conti, Italian Under-Secretary for Foreign Affairs.")
+    assert pairs(facts) == {frozenset({"ola dahl", "paolo conti"})}
+
