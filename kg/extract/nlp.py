@@ -8,7 +8,7 @@ import os
 import weakref
 from bisect import bisect_right
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
 from kg.mentions import token_strings
@@ -52,7 +52,6 @@ def line_sentences(doc: Doc) -> Doc:
     line, or after a line break when the next line starts with a capital and the line before is short; never
     inside a line after a word that cannot end a sentence."""
     import numpy
-    from spacy.attrs import SENT_START
 
     if not len(doc):
         return doc
@@ -64,11 +63,12 @@ def line_sentences(doc: Doc) -> Doc:
     words = token_strings(doc, "ORTH", lower=False)
     marks = numpy.zeros((len(words), 1), dtype="int64")
     marks[0, 0] = 1
-    for i in range(1, len(words)):
-        prev = words[i - 1]
-        if prev[-1:] not in _SENTENCE_ENDS and not prev.isspace() and not words[i].isspace():
-            marks[i, 0] = -1
-    doc.from_array([SENT_START], marks.astype("uint64"))  # spaCy reads -1 back from the unsigned array
+    for k in range(1, len(words)):
+        before = words[k - 1]
+        if before[-1:] not in _SENTENCE_ENDS and not before.isspace() and not words[k].isspace():
+            marks[k, 0] = -1
+    unsigned: Any = marks.astype("uint64")  # spaCy's arrays are unsigned: it reads -1 back from them
+    doc.from_array(["SENT_START"], unsigned)
     newline = text.find("\n")
     if newline < 0:
         return doc
