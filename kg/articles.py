@@ -375,7 +375,17 @@ def header_date(text: str) -> PartialDate | None:
         full += find_numeric_dates(line, month_first, known)
         if full:
             return min(full, key=lambda d: d.start).date
+    # a release's date on a line of its own below a block of page furniture ("Release content\n\n12 November 2024")
+    for line in _header_lines(text, _DATE_LINE_SEARCH)[len(lines):]:
+        stripped = line.strip()
+        dates = [d for d in find_dates(stripped, None) if d.date.day and d.date.year]
+        if len(stripped) <= 40 and len(dates) == 1 and dates[0].end - dates[0].start >= len(stripped) - 12:
+            return dates[0].date
     return None
+
+
+# How many lines from the top a date standing alone on its line is taken as the article's.
+_DATE_LINE_SEARCH = 30
 
 
 # A time zone of the United States on a header line ("07/10/2021 | 04:38am EDT"): the page writes

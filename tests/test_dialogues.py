@@ -423,3 +423,18 @@ def test_a_welcome_said_as_it_is_given_is_the_event_it_opens(extract):
     facts = extract("Transcript\n\nNORWEGIAN DEFENCE MINISTER, OLA DAHL: It's my honour to be able to welcome Chilean "
                     "Defence Minister Pablo Rojas for his first visit to Norway.")
     assert [d.status for d in facts.dialogues] == ["held"]
+
+
+def test_a_release_date_on_a_line_of_its_own_below_page_furniture_dates_today(extract):
+    furniture = "\n\n".join(["Release details", "Release type", "Related ministers", "Media contact", "Release content"])
+    facts = extract(f"Transcript\n\n{furniture}\n\n12 November 2024\n\nNorwegian Defence Minister Ola Dahl met Chilean "
+                    "Defence Minister Pablo Rojas in Oslo today.")
+    meeting = by_people(facts)[frozenset({"ola dahl", "pablo rojas"})]
+    assert meeting.date == PartialDate(2024, 11, 12)
+
+
+def test_an_abbreviated_title_ends_no_sentence(extract):
+    facts = extract("Communique\n\nThe meeting was headed by Mr. Ola Dahl, Norwegian Deputy Foreign Minister, and by "
+                    "Msgr. Paolo Conti, Italian Under-Secretary for Foreign Affairs.")
+    assert pairs(facts) == {frozenset({"ola dahl", "paolo conti"})}
+

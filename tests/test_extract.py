@@ -206,6 +206,8 @@ def _line_sentences_per_token(doc):
     text = doc.text
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
+        if prev.text[-1:] not in ".!?:;\"”’')]…*•" and not prev.is_space and not tok.is_space:
+            tok.is_sent_start = False  # inside a line, only after a sentence's end
         if prev.is_space and "\n" in prev.text:
             line_start = text.rfind("\n", 0, prev.idx) + 1
             short = prev.idx - line_start < 120
@@ -221,6 +223,14 @@ def test_line_sentences_visit_only_line_breaks_but_mark_the_same_starts(extracto
     for text in texts:
         fast, slow = _line_sentences(extractor.nlp.make_doc(text)), _line_sentences_per_token(extractor.nlp.make_doc(text))
         assert [t.is_sent_start for t in fast] == [t.is_sent_start for t in slow]
+
+
+def test_no_sentence_starts_inside_a_line_after_a_comma(extractor):
+    doc = _line_sentences(extractor.nlp.make_doc("They met today, 29 January 2013, in Oslo. Then they left."))
+    starts = {t.text: t.is_sent_start for t in doc}
+    assert starts["29"] is False and starts["in"] is False and starts["Then"] is not False
+    parsed = extractor.nlp("The commission met today, 29 January 2013, in Oslo, at the plenary level.")
+    assert len(list(parsed.sents)) == 1
 
 
 def test_country_trie_regex_matches_like_a_longest_first_alternation(real_docs):

@@ -8,7 +8,7 @@ import os
 import weakref
 from bisect import bisect_right
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
 from kg.mentions import token_strings
@@ -49,15 +49,31 @@ def pipeline(name: str | None = None) -> Language:
 
 def line_sentences(doc: Doc) -> Doc:
     """Headlines, datelines and paragraphs are sentences of their own: a sentence starts after a blank
-    line, or after a line break when the next line starts with a capital and the line before is short."""
+    line, or after a line break when the next line starts with a capital and the line before is short; never
+    inside a line after a word that cannot end a sentence."""
+    import numpy
+
+    if not len(doc):
+        return doc
     text = doc.text
+    starts = doc.to_array("IDX").tolist()
+    last = len(doc) - 1
+    # inside a line, a sentence starts only after a sentence's end (not in "met today, 29 January 2013"),
+    # whatever the parser would say
+    words = token_strings(doc, "ORTH", lower=False)
+    marks = numpy.zeros((len(words), 1), dtype="int64")
+    marks[0, 0] = 1
+    for k in range(1, len(words)):
+        before = words[k - 1]
+        if before[-1:] not in _SENTENCE_ENDS and not before.isspace() and not words[k].isspace():
+            marks[k, 0] = -1
+    unsigned: Any = marks.astype("uint64")  # spaCy's arrays are unsigned: it reads -1 back from them
+    doc.from_array(["SENT_START"], unsigned)
     newline = text.find("\n")
     if newline < 0:
         return doc
     # only tokens after one that holds a line break can change: find those through the text
     # instead of looking at every token
-    starts = doc.to_array("IDX").tolist()
-    last = len(doc) - 1
     i = 0
     while newline >= 0:
         i = bisect_right(starts, newline, lo=i) - 1  # the token that holds this line break
@@ -75,6 +91,10 @@ def line_sentences(doc: Doc) -> Doc:
     return doc
 
 
+# What the last word of a sentence ends with (its full stop, a closing quote or bracket, a bullet's colon).
+_SENTENCE_ENDS = set(".!?:;\"”’')]…*•")
+
+
 def _install_line_sentences(nlp: Language) -> None:
     from spacy.language import Language
 
@@ -84,11 +104,16 @@ def _install_line_sentences(nlp: Language) -> None:
         nlp.add_pipe("kg_line_sentences", before="parser" if "parser" in nlp.pipe_names else None)
 
 
+# Abbreviated titles before a name that spaCy's English tokenizer splits from their full stop.
+TITLE_ABBREVIATIONS = ("Msgr.", "Mgr.", "Amb.", "Lt.", "Maj.", "Capt.", "Hon.", "Sgt.", "Cdr.", "Cmdr.", "Brig.", "Pres.",
+                       "Fr.", "Col.")
+
+
 _WITH_INFIXES: weakref.WeakSet[Language] = weakref.WeakSet()  # pipelines whose tokenizer has them
 
 
 def _install_infixes(nlp: Language) -> None:
-    """Split "U.S.–New Zealand" and "U.S.-Philippines" into their countries."""
+    """Split "U.S.–New Zealand" and "U.S.-Philippines" into their countries; keep "Msgr." whole."""
     from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex
 
@@ -100,6 +125,8 @@ def _install_infixes(nlp: Language) -> None:
                       "kg needs spaCy's rule-based Tokenizer")
     infixes = list(nlp.Defaults.infixes or ()) + [r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])", r"(?<=[a-z])[–—](?=[A-Z])"]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    for abbreviation in TITLE_ABBREVIATIONS:  # "Msgr. Ettore Roe": a title, not the end of a sentence
+        tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     _WITH_INFIXES.add(nlp)
 
 
