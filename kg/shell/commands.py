@@ -129,7 +129,8 @@ def help_command(shell: Shell, rest: str) -> None:
     lines = [f"{c.usage.ljust(width)}  {c.help}" for c in cmds]
     lines.append("")
     lines.append("Enter runs a query once it is complete; Alt-Enter adds a line; an empty line runs what")
-    lines.append("was typed. Tab completes; Ctrl-R searches the history; Ctrl-X Ctrl-E opens $EDITOR;")
+    lines.append("was typed. Tab completes; Ctrl-R searches the history; Ctrl-X Ctrl-E (or \\e) opens $EDITOR")
+    lines.append("and brings the query back to the prompt for review;")
     lines.append("Ctrl-C cancels a running query or clears the line; Ctrl-D leaves.")
     shell.emit("\n".join(lines))
 
