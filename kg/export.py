@@ -168,6 +168,9 @@ def select(store: Store, request: DrawingRequest, last_query: str | None = None,
         title = f"{view.label(centre)}: neighbourhood, depth {request.depth}"
         return Selection(view, sorted(near), title, _captions(eg), centre, leaves)
     if request.saved:
+        from kg.suggest import check_saved_name
+
+        check_saved_name(request.saved)
         text = saved.bind(saved.get(request.saved), saved.parse_assignments(request.params))
         return _result_selection(store, eg, store.query(text), request.fold, f"Saved query {request.saved}")
     if request.query:
