@@ -280,6 +280,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     from kg.results import check_format, write
     from kg.sparqlparse import parse
 
+    if args.saved:
+        from kg.suggest import check_saved_name
+
+        check_saved_name(args.saved)
     text = queryrun.query_text(args.query, file=args.file, saved_name=args.saved, params=args.param)
     parsed = parse(text)
     if parsed.kind == "query":

@@ -168,6 +168,9 @@ def select(store: Store, request: DrawingRequest, last_query: str | None = None,
         title = f"{view.label(centre)}: neighbourhood, depth {request.depth}"
         return Selection(view, sorted(near), title, _captions(eg), centre, leaves)
     if request.saved:
+        from kg.suggest import check_saved_name
+
+        check_saved_name(request.saved)
         text = saved.bind(saved.get(request.saved), saved.parse_assignments(request.params))
         return _result_selection(store, eg, store.query(text), request.fold, f"Saved query {request.saved}")
     if request.query:
@@ -230,6 +233,7 @@ class Drawing:
     nodes: int
     edges: int
     boxes: int = 0  # boxes per country
+    engine: str = "dot"  # the Graphviz layout it is made for
 
     def text(self) -> str:
         return self.dot.to_string()
@@ -250,12 +254,15 @@ def _legend(kinds: Iterable[str], literals: bool, folded: bool) -> str:
     return '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3">' + "".join(rows) + "</TABLE>>"
 
 
-def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", literals: bool = False,
+def build_dot(sel: Selection, *, engine: str | None = None, rankdir: str = "LR", literals: bool = False,
               by_article: bool = False, by_country: bool | None = None, max_nodes: int = DEFAULT_MAX_NODES,
               node_url: Callable[[str], str] | None = None) -> Drawing:
     """The pydot graph for a selection, refused when it has more than `max_nodes` nodes.
     A node links to its IRI, or to `node_url(iri)` (the server links nodes to its entity pages).
-    `by_country` None: boxes per country when the drawing has more than LARGE_DRAWING nodes."""
+    `by_country` None: boxes per country when the drawing has more than LARGE_DRAWING nodes.
+    `engine` None: dot up to DOT_NODES nodes, fdp above and for boxes (dot stacks boxes in one tall
+    column; fdp packs them side by side and keeps each edge's label beside its edge). The engine
+    is also written into the DOT text (`layout`), so any Graphviz program draws it the same way."""
     import pydot
 
     from kg.netgraph import property_label
@@ -274,11 +281,13 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
         )
     if by_country is None:
         by_country = total > LARGE_DRAWING and not by_article
+    if engine is None:
+        engine = "fdp" if by_country or by_article or total > DOT_NODES else "dot"
 
     dot = pydot.Dot("kg", graph_type="digraph")
     graph_attrs = {
         "label": quoted(sel.title), "labelloc": "t", "fontsize": "16", "fontname": quoted(FONT),
-        "bgcolor": quoted("white"), "pad": "0.3", "tooltip": quoted(sel.title),
+        "bgcolor": quoted("white"), "pad": "0.3", "tooltip": quoted(sel.title), "layout": engine,
     }
     if engine == "dot":
         graph_attrs.update(rankdir=rankdir, nodesep="0.3", ranksep="0.6")
@@ -364,7 +373,7 @@ def build_dot(sel: Selection, *, engine: str = "dot", rankdir: str = "LR", liter
     folded = any(graph.edges[e]["folded"] for e in graph.subgraph(sel.nodes).edges(keys=True))
     dot.add_node(pydot.Node("legend", label=_legend(ordered, literals and lit > 0, folded), shape="none",
                             margin="0", fontsize="10", tooltip=quoted("Legend")))
-    return Drawing(dot, total, edges, len(containers) if by_country and not by_article else 0)
+    return Drawing(dot, total, edges, len(containers) if by_country and not by_article else 0, engine)
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -423,12 +432,10 @@ def export(store: Store, request: DrawingRequest, last_query: str | None = None,
     sel = select(store, request, last_query, last_result)
     if request.by_article and request.by_country:
         raise UsageError("give only one of --by-article and --by-country")
-    by_country = request.by_country or (len(sel.nodes) > LARGE_DRAWING and not request.by_article)
-    # dot stacks boxes in one tall column; fdp packs them side by side, with short edges inside each
-    engine = request.engine or ("fdp" if by_country or request.by_article or len(sel.nodes) > DOT_NODES else "dot")
-    drawing = build_dot(sel, engine=engine, rankdir=request.rankdir, literals=request.literals,
-                       by_article=request.by_article, by_country=by_country, max_nodes=request.max_nodes)
-    write_file(path, render(drawing.text(), fmt, engine), request.force)
+    drawing = build_dot(sel, engine=request.engine, rankdir=request.rankdir, literals=request.literals,
+                       by_article=request.by_article, by_country=True if request.by_country else None,
+                       max_nodes=request.max_nodes)
+    write_file(path, render(drawing.text(), fmt, drawing.engine), request.force)
     report = f"wrote {path}: {_count(drawing.nodes, 'node')}, {_count(drawing.edges, 'edge')}"
     if drawing.boxes:
         report += f" in {drawing.boxes} box{'' if drawing.boxes == 1 else 'es'} per country"

@@ -623,6 +623,7 @@ def test_a_large_drawing_is_laid_out_in_boxes_per_country(news, tmp_path):
     message = draw(news, [str(out), "--all"])
     nodes = int(re.search(r": (\d+) nodes", message).group(1))
     assert nodes > export.LARGE_DRAWING and message.endswith("in 4 boxes per country")
+    assert re.search(r"\blayout=fdp\b", out.read_text(encoding="utf-8"))  # the DOT file says how to lay it out
     dot = parse_dot(out)
     boxes = {unquote(sub.get("label")): {unquote(n.get("label")).split("\n")[0] for n in sub.get_nodes()
                                          if n.get("label")} for sub in dot.get_subgraphs()}

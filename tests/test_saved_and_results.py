@@ -224,3 +224,17 @@ def test_a_graph_format_for_a_select_is_refused_before_it_runs(seeds_store, caps
     assert code == 2 and out == ""
     assert err == ("kg: format ntriples is for the graphs of CONSTRUCT and DESCRIBE; a SELECT result prints as "
                    "table, csv, tsv, json, xml\n")
+
+
+def test_a_mistyped_saved_query_name_gets_the_closest_names(seeds_store, capsys, tmp_path):
+    from kg.cli import main
+
+    code = main(["query", "--store", str(seeds_store), "--saved", "officals"])
+    assert code == 2
+    assert capsys.readouterr().err == "kg: no saved query named 'officals' (did you mean officials?); kg saved lists them\n"
+    code = main(["export", "--store", str(seeds_store), "--saved", "oficials-of-contry", "-o", str(tmp_path / "x.dot")])
+    err = capsys.readouterr().err
+    assert code == 2 and "(did you mean officials-of-country" in err and not (tmp_path / "x.dot").exists()
+    code = main(["query", "--store", str(seeds_store), "--saved", "zzzz"])
+    err = capsys.readouterr().err
+    assert code == 2 and "(saved queries: " in err and "officials-who-met-counterparts" in err

@@ -357,6 +357,18 @@ def test_help_lists_every_registered_command(store_path):
     assert "unknown command \\nosuch" in out
 
 
+def test_mistyped_commands_and_saved_query_names_get_did_you_mean(store_path):
+    keys = "\\fromat csv" + ENTER + "\\exprot x.png" + ENTER + "\\descirbe x" + ENTER
+    keys += "\\n oficials-of-contry" + ENTER + "\\np timelien" + ENTER + "\\? \\labls" + ENTER
+    _, out, _ = drive(store_path, keys)
+    assert "unknown command \\fromat (did you mean \\format?); \\? lists the commands" in out
+    assert "unknown command \\exprot (did you mean \\export?)" in out
+    assert "unknown command \\descirbe (did you mean \\describe?)" in out
+    assert "no saved query named 'oficials-of-contry' (did you mean officials-of-country" in out
+    assert "no saved query named 'timelien' (did you mean timeline?); \\n lists them" in out
+    assert "unknown command \\labls (did you mean \\labels?)" in out
+
+
 def test_algebra_and_explain(store_path):
     keys = "SELECT ?o WHERE { ?o a kg:Official FILTER(?o != kgid:x) }" + ENTER + "\\algebra" + ENTER
     keys += "\\explain" + ENTER + "\\explain ASK { ?s kg:represents ?c }" + ENTER

@@ -139,3 +139,66 @@ def test_ctrl_r_then_enter_runs_the_entry_found(seeds_store, tmp_path):
     finally:
         child.sendeof()
         child.close()
+
+
+def _screen(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_a_wide_short_result_is_printed_without_a_pager_and_keeps_typed_ahead_input(seeds_store, tmp_path):
+    child = spawn_shell(seeds_store, tmp_path, "--no-color")
+    wide = "w" * 400
+    try:
+        # a one-row result printed as Turtle: one line far wider than the terminal, a few lines tall
+        child.send(f'CONSTRUCT {{ kgid:x rdfs:comment "{wide}" }} WHERE {{}}\r')
+        child.send("ASK { ?o a kg:Official }\r")  # typed while the first query runs
+        child.expect(r"1 triple")
+        assert f'rdfs:comment "{wide}" .' in _screen(child.before)  # whole, on the screen
+        child.expect("true", timeout=30)  # the typed-ahead query ran
+        child.expect("kg>")
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_a_tall_result_never_swallows_typed_ahead_input(seeds_store, tmp_path):
+    child = spawn_shell(seeds_store, tmp_path, "--no-color")
+    try:
+        # taller than the 40-line terminal: it would go to the pager, which would read what is typed next
+        child.send("SELECT ?n WHERE { VALUES ?n { " + " ".join(str(i) for i in range(80)) + " } }\r")
+        child.send("ASK { ?o a kg:Official }\r")
+        child.expect(r"80 rows")
+        child.expect("true", timeout=30)
+        child.expect("kg>")
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_ctrl_x_ctrl_e_brings_the_edited_query_back_for_review_as_backslash_e_does(seeds_store, tmp_path):
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/kg:Country/kg:Official/' \"$1\"\n")
+    editor.chmod(0o755)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "EDITOR": str(editor), "VISUAL": str(editor)}
+    child = pexpect.spawn(sys.executable, ["-m", "kg", "shell", "--store", str(seeds_store), "--no-color"], env=env,
+                          cwd=str(ROOT), dimensions=(40, 150), encoding="utf-8", timeout=60)
+    try:
+        child.expect("kg>")
+        child.send("SELECT (COUNT(*) AS ?n) WHERE { ?x a kg:Country }")
+        child.sendcontrol("x")
+        child.sendcontrol("e")
+        child.expect("Official")  # the edited query is back at the prompt (only what changed is redrawn) ...
+        with pytest.raises(pexpect.TIMEOUT):
+            child.expect(r"1 row", timeout=3)  # ... and has not run
+        child.send("\r")  # Enter runs it
+        child.expect(r"1 row")
+        assert re.search(r"\n *4\r?\n$", _screen(child.before))  # four officials in the seeds, not six countries
+        child.expect("kg>")
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)

@@ -74,9 +74,9 @@ def dispatch(shell: Shell, line: str) -> None:
     name, rest = split_command(line)
     cmd = COMMANDS.get(name)
     if cmd is None:
-        close = [c for c in sorted(COMMANDS) if c.startswith(name[:2])] if len(name) > 1 else []
-        hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
-        raise UsageError(f"unknown command {name}{hint}; \\? lists the commands")
+        from kg.suggest import hint
+
+        raise UsageError(f"unknown command {name}{hint(name, COMMANDS)}; \\? lists the commands")
     cmd.handler(shell, rest)
 
 
@@ -120,7 +120,9 @@ def help_command(shell: Shell, rest: str) -> None:
         name = name if name.startswith("\\") else "\\" + name
         cmd = COMMANDS.get(name)
         if cmd is None:
-            raise UsageError(f"unknown command {name}; \\? lists the commands")
+            from kg.suggest import hint
+
+            raise UsageError(f"unknown command {name}{hint(name, COMMANDS)}; \\? lists the commands")
         also = f"  (also {', '.join(cmd.aliases)})" if cmd.aliases else ""
         shell.emit(f"{cmd.usage}\n    {cmd.help}{also}")
         return
@@ -129,7 +131,8 @@ def help_command(shell: Shell, rest: str) -> None:
     lines = [f"{c.usage.ljust(width)}  {c.help}" for c in cmds]
     lines.append("")
     lines.append("Enter runs a query once it is complete; Alt-Enter adds a line; an empty line runs what")
-    lines.append("was typed. Tab completes; Ctrl-R searches the history; Ctrl-X Ctrl-E opens $EDITOR;")
+    lines.append("was typed. Tab completes; Ctrl-R searches the history; Ctrl-X Ctrl-E (or \\e) opens $EDITOR")
+    lines.append("and brings the query back to the prompt for review;")
     lines.append("Ctrl-C cancels a running query or clears the line; Ctrl-D leaves.")
     shell.emit("\n".join(lines))
 
@@ -285,6 +288,9 @@ def named_command(shell: Shell, rest: str) -> None:
             return
         shell.emit_rows(("name", "description", "parameters", "origin"), rows)
         return
+    from kg.suggest import check_saved_name
+
+    check_saved_name(args[0], "\\n")
     query = saved.get(args[0])
     text = saved.bind(query, saved.parse_assignments(args[1:]))
     shell.run_query(text, record=text)
@@ -297,6 +303,9 @@ def named_print_command(shell: Shell, rest: str) -> None:
     args = words(rest)
     if len(args) != 1:
         raise UsageError("\\np takes the name of a saved query")
+    from kg.suggest import check_saved_name
+
+    check_saved_name(args[0], "\\n")
     q = saved.get(args[0])
     shell.emit(q.text.rstrip("\n"), highlight=True)
 

@@ -1,6 +1,7 @@
 """Keys: Enter runs a complete query and otherwise starts a new line; Alt-Enter always starts
-a new line. Ctrl-X Ctrl-E ($EDITOR), Ctrl-R (history search), Tab and Ctrl-C/Ctrl-D come from
-prompt_toolkit."""
+a new line; Ctrl-X Ctrl-E opens the query in $EDITOR and, as `\\e` does, brings it back to the
+prompt for review (prompt_toolkit's own binding runs it at once). Ctrl-R (history search), Tab
+and Ctrl-C/Ctrl-D come from prompt_toolkit."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 def shell_bindings() -> Any:
     from prompt_toolkit import search
-    from prompt_toolkit.filters import is_searching
+    from prompt_toolkit.filters import has_selection, is_searching
     from prompt_toolkit.key_binding import KeyBindings
 
     from kg.shell.buffer import is_complete
@@ -44,5 +45,10 @@ def shell_bindings() -> Any:
     @kb.add("escape", "enter")
     def _newline(event: Any) -> None:
         event.current_buffer.newline(copy_margin=True)
+
+    @kb.add("c-x", "c-e", filter=~has_selection)
+    def _edit(event: Any) -> None:
+        """The edited query comes back to the prompt; Enter runs it."""
+        event.current_buffer.open_in_editor(validate_and_handle=False)
 
     return kb

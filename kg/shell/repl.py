@@ -3,6 +3,7 @@ everything they share (running queries on a worker thread, printing results, the
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shlex
@@ -259,12 +260,14 @@ class Shell:
             return False
 
     def emit(self, text: str, highlight: bool = False) -> None:
-        """Print text for the user, through a pager when it does not fit the terminal."""
+        """Print text for the user, through a pager when it is taller than the terminal and
+        nothing has been typed ahead: the pager reads the keyboard, and would take what was
+        typed for the next prompt as its own commands. A wide line alone never opens it."""
         if highlight and self.painter.enabled:
             text = _highlight(text)
         if not text.endswith("\n"):
             text += "\n"
-        if self.interactive and self._is_tty(self.out) and not self._fits(text):
+        if self.interactive and self._is_tty(self.out) and not self._fits(text) and not _typed_ahead():
             if self._page(text):
                 return
         self.out.write(text)
@@ -272,10 +275,7 @@ class Shell:
 
     def _fits(self, text: str) -> bool:
         size = shutil.get_terminal_size()
-        lines = text.splitlines()
-        from kg.shell.formatting import width_of
-
-        return len(lines) < size.lines - 2 and all(width_of(_strip_ansi(x)) <= size.columns for x in lines)
+        return text.count("\n") < size.lines - 2
 
     def _page(self, text: str) -> bool:
         pager = os.environ.get("PAGER") or "less -SRFX"
@@ -524,7 +524,7 @@ class Shell:
             style=prompt_style(self.color),
             include_default_pygments_style=False,
             color_depth=None if self.color else ColorDepth.MONOCHROME,
-            enable_open_in_editor=True,
+            enable_open_in_editor=False,  # Ctrl-X Ctrl-E is the shell's own (kg.shell.keys)
             tempfile_suffix=".rq",
             input=self.pt_input,
             output=self.pt_output,
@@ -560,10 +560,33 @@ class Shell:
         return EXIT_OK
 
 
-def _strip_ansi(text: str) -> str:
-    import re
+def _typed_ahead() -> bool:
+    """Whether keys wait unread on the terminal (typed while a query ran). Between prompts the
+    terminal is in canonical mode, which hides a line not yet ended by Enter: canonical mode is
+    turned off for the moment of the look, which keeps what is buffered."""
+    import select
+    import termios
 
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return False
+        saved = termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):
+        return False
+    raw = list(saved)
+    raw[3] &= ~termios.ICANON
+    raw[6] = list(saved[6])
+    raw[6][termios.VMIN], raw[6][termios.VTIME] = 0, 0
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, raw)
+        ready, _, _ = select.select([fd], [], [], 0)
+        return bool(ready)
+    except (OSError, termios.error):
+        return False
+    finally:
+        with contextlib.suppress(OSError, termios.error):
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
 def _highlight(text: str) -> str:
