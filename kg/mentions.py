@@ -1119,7 +1119,8 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
                 name = clean_name(re.sub(r"^\W+", "", named[-1]))  # spaCy may keep a list's bullet
                 if len(name.split()) == 1:
                     # the surname of a full name tagged before ("Shri Ana Berg ... Berg is the ...")
-                    earlier = [e.text for e in persons if e.end_char <= copula.start() - len(name) - 1
+                    before_copula = copula.start() if copula else pm.start
+                    earlier = [e.text for e in persons if e.end_char <= before_copula - len(name) - 1
                                and len(e.text.split()) > 1 and e.text.split()[-1] == name]
                     name = clean_name(earlier[-1]) if earlier else name
                 pm.name, pm.kind = name, "full" if len(name.split()) > 1 else "surname"

@@ -406,8 +406,9 @@ def _efforts(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
     doc = ctx.doc
     start = min([c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "poss")] + [tok.i])
     label = doc[start: tok.i + 1].text
-    owners = [country_of_span(ctx, doc[start].idx, tok.idx)]
-    if owners[0] is None:
+    own = country_of_span(ctx, doc[start].idx, tok.idx)
+    owners: list[str] = [own] if own else []
+    if not owners:
         # the agent of "made / exerted / led by X", or "of X"
         agent = [o for c in tok.subtree if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ == "of" and c.head.i == tok.i
                  for o in c.children if o.dep_ == "pobj"]
@@ -421,9 +422,9 @@ def _efforts(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
             elif o.lower_ == "countries" and any(c.lower_ in ("two", "both") for c in o.lefts):
                 sides = {off.country for off in ctx.facts.officials.values() if off.country}
                 owners = sorted(sides) if len(sides) == 2 else []
-        if not owners:
-            owners = [policy_owner(ctx, sent, tok)]
-    if owners[0] is None:
+        subject_owner = policy_owner(ctx, sent, tok) if not owners else None
+        owners = owners or ([subject_owner] if subject_owner else [])
+    if not owners:
         return None
     return PolicyFound(re.sub(r"^(?:the|a|an)\s+", "", label), owners[0], needs_owner=True, also=tuple(owners[1:]))
 
@@ -637,13 +638,13 @@ def _condemnation(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | N
     subject_part = (sent.start_char, tok.idx)
     owners = list(dict.fromkeys(c.code for c in ctx.m.countries if subject_part[0] <= c.start < subject_part[1]
                                 and c.kind in ("name", "demonym", "alias")))
-    if not owners:
-        who = [k for _, k in ctx.people_in(*subject_part) if k in ctx.facts.officials]
-        owners = [ctx.facts.officials[who[0]].country] if who else []
+    who = [k for _, k in ctx.people_in(*subject_part) if k in ctx.facts.officials]
+    if not owners and who and ctx.facts.officials[who[0]].country:
+        owners = [str(ctx.facts.officials[who[0]].country)]
     if not owners and re.search(r"\b(?:we|I)\s+(?:\w+\s+)?$", ctx.text[max(sent.start_char, tok.idx - 20): tok.idx]):
         sp = ctx.speaker_at(tok.idx)
-        owners = [ctx.facts.officials[sp].country] if sp else []
-    owners = [o for o in owners if o]
+        spoken = ctx.facts.officials[sp].country if sp else None
+        owners = [spoken] if spoken else []
     if not owners:
         return None
     return PolicyFound(f"condemnation of {target}", owners[0], needs_owner=True, also=tuple(owners[1:]))
