@@ -221,3 +221,11 @@ def test_the_visitor_named_after_the_visit_does_not_serve_the_country_visited(ex
             "The Foreign Minister, Jorge Soto, signed the agreement during the official visit to Chile of the "
             "President of the country, Paul Vella. Chile and Malta are friends. Malta values Chile.")
     assert countries(extract(text)).get("Paul Vella") != "CHL"
+
+
+def test_an_ambassador_is_not_guessed_for_the_country_where_they_meet(extract):
+    text = ("Talks in Lima\n\n"
+            "Ambassador Mary Kent met Deputy Minister Ana Torres in Lima on 3 May. Peru and Chile discussed trade. "
+            "Peru values the talks. Chile agreed.")
+    found = countries(extract(text))
+    assert found.get("Mary Kent") != "PER"

@@ -233,6 +233,8 @@ def assign_countries(ctx: Discourse) -> None:
         excluded = countries_dealt_with(ctx, off.key)
         for p in off.posts:
             excluded |= title_excludes(p.title)
+        if all(title_head(p.title) in _ENVOY_HEADS for p in off.posts):
+            excluded |= _posting_countries(ctx, off, setting)
         for country_rule in COUNTRY_RULES:
             choice = country_rule.find(setting, off, excluded)
             if choice is None:
@@ -250,6 +252,23 @@ def assign_countries(ctx: Discourse) -> None:
     # an official is someone with an office
     for key in [k for k, o in facts.officials.items() if not o.posts or not o.country]:
         del facts.officials[key]
+
+
+# an envoy serves the country that sends them, not the one they are posted to
+_ENVOY_HEADS = {"ambassador", "envoy", "chargé", "charge", "consul", "commissioner", "ambassadors"}
+
+
+def _posting_countries(ctx: Discourse, off: Official, setting: _CountrySetting) -> set[str]:
+    """Where an envoy is: the dateline's country and the countries of the cities their sentences name
+    ("Ambassador X met the Foreign Minister in Lima"); an envoy is posted abroad."""
+    out = {setting.dateline.country} if setting.dateline else set()
+    for start, _, key in ctx.resolved:
+        if key != off.key:
+            continue
+        sent = ctx.sentence_at(start)
+        out |= {p.country for p in ctx.m.places if sent.start_char <= p.start < sent.end_char
+                and p.kind == "city" and p.country}
+    return out
 
 
 def _continue_lists(ctx: Discourse) -> None:
