@@ -913,7 +913,9 @@ def find_people(doc: Doc, countries: list[CountryMention], gz: Gazetteer, text: 
     _given_names_to_full(people)
     # a release's header block, one short line per name or office: the lines serve one government
     for a, b in zip(people, people[1:]):
-        if re.fullmatch(r"[ \t]*\n[ \t]*", text[a.end: b.start]) and b.end - b.start < 80 and a.end - a.start < 80:
+        # (a line that only ends with a name, such as a headline, is no line of such a block)
+        if re.fullmatch(r"[ \t]*\n[ \t]*", text[a.end: b.start]) and b.end - b.start < 80 and a.end - a.start < 80 \
+                and not text[text.rfind("\n", 0, a.start) + 1: a.start].strip():
             b.list_continuation = True
     speakers = _speakers(text, people)
     return people, speakers

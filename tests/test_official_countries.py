@@ -229,3 +229,10 @@ def test_an_ambassador_is_not_guessed_for_the_country_where_they_meet(extract):
             "Peru values the talks. Chile agreed.")
     found = countries(extract(text))
     assert found.get("Mary Kent") != "PER"
+
+
+def test_a_headline_ending_with_a_name_is_no_header_block_for_the_next_line(extract):
+    text = ("Readout of Secretary Holt's Call with Philippine Secretary of National Defense Carlos Reyes\n"
+            "Secretary of Defense Jane Holt spoke today with Philippine Secretary of National Defense Carlos Reyes. "
+            "Secretary Holt reaffirmed the United States' ironclad commitment to the Philippines.")
+    assert countries(extract(text)) == {"Carlos Reyes": "PHL", "Jane Holt": "USA"}
