@@ -891,9 +891,16 @@ def find_people(doc: Doc, countries: list[CountryMention], gz: Gazetteer, text: 
             # "the Ambassadors of X in Y and Z, Ana Berg and Tom Ray, respectively": a plural office, then its holders
             pair = _apposed_pair(doc, after, limit, caps, gz, ents)
             if pair:
-                for s_tok, e_tok, holder in pair:
+                # "the Foreign Ministers of Japan and India, A and B": one of each, in that order
+                named = list(dict.fromkeys(c.code for c in countries if start_char <= c.start < doc[pair[0][0]].idx
+                                           and c.kind in ("name", "alias", "demonym")))
+                sides = named if len(named) == 2 else [country, country]
+                title_one = _singular_title(title_lower)
+                if len(named) == 2:
+                    title_one = re.sub(r"\s+(?:of|for)\s+(?:the\s+)?\S.*$", "", title_one) or title_one
+                for (s_tok, e_tok, holder), side in zip(pair, sides):
                     people.append(PersonMention(doc[s_tok].idx, doc[e_tok - 1].idx + len(doc[e_tok - 1].text), holder,
-                                                _singular_title(title_lower), country, kind="full"))
+                                                title_one, side, kind="full"))
                 resume = pair[-1][1]
                 continue
         # a title with no name: apposition to a name before it ("Panetta, the US defence secretary"),
