@@ -351,7 +351,7 @@ def test_efforts_of_a_kind_made_by_the_two_countries_are_each_ones(extract):
                     "within the framework of the mediation efforts exerted by the two countries in Gaza. "
                     "Qatar's humanitarian efforts were also discussed.")
     assert {(p.label, p.country) for p in facts.policies if "efforts" in p.label} == {
-        ("mediation efforts (Egypt)", "EGY"), ("mediation efforts (United States)", "USA"),
+        ("mediation efforts (Egypt and United States)", "EGY"), ("mediation efforts (Egypt and United States)", "USA"),
         ("Qatar's humanitarian efforts", "QAT")}
 
 

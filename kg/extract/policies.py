@@ -691,7 +691,9 @@ def _condemnation(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | N
         return None
     target = re.sub(r"^(?:the|a|an)\s+", "", after.group(1)).strip()
     target = re.split(r"\s+(?:and\s+(?:called|urged|demanded)|which|that|who)\b", target)[0]
-    target = " ".join(target.split()[:14])  # a name for the position, not the whole clause
+    if len(target.split()) > 8:  # a name for the position, not the whole clause: its purpose goes
+        target = re.split(r"\s+(?:in\s+order\s+)?to\s+(?=[a-z])", target)[0]
+    target = " ".join(target.split()[:14])
     subject_part = (sent.start_char, tok.idx)
     owners = list(dict.fromkeys(c.code for c in ctx.m.countries if subject_part[0] <= c.start < subject_part[1]
                                 and c.kind in ("name", "demonym", "alias")))
@@ -780,10 +782,13 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
         if date is None and (low in _MEASURE_HEADS and _taken_now(tok) or policy_rule.id == CONDEMNATION):
             # "Ghana has decided to impose countermeasures", "A and B condemn X": on the day of the report
             date = ctx.article.date
-        bare = label
-        for owner in (country, *found.also):
-            if owner and not _names_country(ctx, bare) and not (owner == UNION_CODE and UNION_NAMES.search(bare)):
-                label = f"{bare} ({ctx.gz.name(owner)})"
+        # one policy of one or more countries: named after its owners when its words name none ("mediation
+        # efforts (Egypt and United States)"; a position of many is one node under its own words)
+        holders = [c for c in (country, *found.also) if c] or [None]
+        if holders[0] and len(holders) <= 2 and not _names_country(ctx, label) \
+                and not (holders == [UNION_CODE] and UNION_NAMES.search(label)):
+            label = f"{label} ({' and '.join(ctx.gz.name(c) for c in holders if c)})"
+        for owner in holders:
             ctx.facts.policies.append(Policy(label, owner, date, found.action, ev))
 
 
