@@ -784,7 +784,7 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
             date = ctx.article.date
         # one policy of one or more countries: named after its owners when its words name none ("mediation
         # efforts (Egypt and United States)"; a position of many is one node under its own words)
-        holders = [c for c in (country, *found.also) if c] or [None]
+        holders: list[str | None] = [c for c in (country, *found.also) if c] or [None]
         if holders[0] and len(holders) <= 2 and not _names_country(ctx, label) \
                 and not (holders == [UNION_CODE] and UNION_NAMES.search(label)):
             label = f"{label} ({' and '.join(ctx.gz.name(c) for c in holders if c)})"
