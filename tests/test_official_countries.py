@@ -236,3 +236,10 @@ def test_a_headline_ending_with_a_name_is_no_header_block_for_the_next_line(extr
             "Secretary of Defense Jane Holt spoke today with Philippine Secretary of National Defense Carlos Reyes. "
             "Secretary Holt reaffirmed the United States' ironclad commitment to the Philippines.")
     assert countries(extract(text)) == {"Carlos Reyes": "PHL", "Jane Holt": "USA"}
+
+
+def test_a_guest_welcomed_to_a_capital_does_not_serve_its_country(extract):
+    text = ("Joint Press Conference\nCanberra, 3 May 2024\n"
+            "MINISTER DUNN: Thank you. It is a pleasure to welcome my friend, Foreign Minister Retno Sari, to Canberra. "
+            "Australia values the visit.")
+    assert countries(extract(text)).get("Retno Sari") != "AUS"
