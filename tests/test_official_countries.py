@@ -243,3 +243,10 @@ def test_a_guest_welcomed_to_a_capital_does_not_serve_its_country(extract):
             "MINISTER DUNN: Thank you. It is a pleasure to welcome my friend, Foreign Minister Retno Sari, to Canberra. "
             "Australia values the visit.")
     assert countries(extract(text)).get("Retno Sari") != "AUS"
+
+
+def test_the_other_side_of_an_inter_korean_meeting(extract):
+    text = ("Summit\n\n"
+            "President Lee Min-ho and North Korean leader Ri Chol hoped that their inter-Korean summit would go well. "
+            "The North Korean leader spoke first.")
+    assert countries(extract(text)) == {"Lee Min-ho": "KOR", "Ri Chol": "PRK"}
