@@ -250,3 +250,11 @@ def test_the_other_side_of_an_inter_korean_meeting(extract):
             "President Lee Min-ho and North Korean leader Ri Chol hoped that their inter-Korean summit would go well. "
             "The North Korean leader spoke first.")
     assert countries(extract(text)) == {"Lee Min-ho": "KOR", "Ri Chol": "PRK"}
+
+
+def test_a_deputy_prime_minister_and_minister_is_one_persons_offices(extract):
+    text = ("Talks\n\nDeputy Prime Minister Ana Berg of Norway met Defence Minister Tom Ray of Chile in Oslo. "
+            "The Deputy Prime Minister and Minister for Defence reaffirmed Norway's support for Chile.")
+    facts = extract(text)
+    assert countries(facts) == {"Ana Berg": "NOR", "Tom Ray": "CHL"}
+    assert all(p.country == "NOR" for p in facts.policies if "support" in p.label)

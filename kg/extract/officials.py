@@ -62,6 +62,10 @@ def resolve_officials(ctx: Discourse) -> None:
     ctx.resolved.sort()
 
 
+_LEADER_TITLES = {"prime minister", "president", "chancellor", "premier", "king", "queen", "emir", "amir", "sultan",
+                  "taoiseach"}
+
+
 def _two_holders(ctx: Discourse, pm: PersonMention) -> list[tuple[int, int, str]]:
     """ "The Prime Minister and President discussed ...": two offices no one holds together, each its holder's
     (one holder of both, "the Deputy Prime Minister and Minister for Defence", is one official)."""
@@ -70,10 +74,22 @@ def _two_holders(ctx: Discourse, pm: PersonMention) -> list[tuple[int, int, str]
     if joint is None or not pm.title or " and " not in pm.title:
         return []
     first_title, second_title = pm.title.split(" and ", 1)
+    second_title = re.sub(r"^the\s+", "", second_title)
+    # only two heads of state or government ("Deputy Prime Minister and Minister for X" is one person's offices)
+    if not all(fold(t) in _LEADER_TITLES for t in (first_title, second_title)):
+        return []
     first = _official_with_title(ctx, first_title, pm.start)
-    second = _official_with_title(ctx, re.sub(r"^the\s+", "", second_title), pm.start)
+    second = _official_with_title(ctx, second_title, pm.start)
     if first is None or second is None or first == second:
         return []
+    # each holds that very office (not one whose title merely starts so): "the Deputy Prime Minister and Minister
+    # for X" is one person's two offices
+    def plain(title: str) -> set[str]:  # "president of" (of Chile) is "president"
+        return {re.sub(r"(?:\s+(?:of|for|the))+$", "", f) for f in _title_forms(title)}
+
+    for key, title in ((first, first_title), (second, second_title)):
+        if not any(plain(p.title) & plain(title) for p in ctx.facts.officials[key].posts):
+            return []
     return [(pm.start, pm.start + joint.start(), first), (pm.start + joint.end(), pm.end, second)]
 
 
