@@ -400,3 +400,8 @@ def test_solidarity_a_call_for_and_being_committed_to_are_the_subjects_positions
 def test_the_eu_condemning_an_act_holds_that_position(extract):
     facts = extract("Statement\n\nThe EU condemns Russia's illegal annexation of Crimea.")
     assert owner_of(facts, "condemnation of Russia's illegal annexation") == "EUU"
+
+
+def test_a_country_named_before_the_subject_does_not_condemn(extract):
+    facts = extract("Statement\n\nResponding to Ruritania's missile tests, Chile condemned the launches.")
+    assert {p.country for p in facts.policies if p.label.startswith("condemnation")} == {"CHL"}

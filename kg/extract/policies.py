@@ -695,6 +695,9 @@ def _condemnation(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | N
         target = re.split(r"\s+(?:in\s+order\s+)?to\s+(?=[a-z])", target)[0]
     target = " ".join(target.split()[:14])
     subject_part = (sent.start_char, tok.idx)
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None) if tok.pos_ == "VERB" else None
+    if subj is not None:  # a sound parse: the subject's own words ("Responding to X's attack, Y condemned ...")
+        subject_part = (subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text))
     owners = list(dict.fromkeys(c.code for c in ctx.m.countries if subject_part[0] <= c.start < subject_part[1]
                                 and c.kind in ("name", "demonym", "alias")))
     if not owners and UNION_NAMES.search(ctx.text, *subject_part):
