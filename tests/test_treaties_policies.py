@@ -403,5 +403,5 @@ def test_the_eu_condemning_an_act_holds_that_position(extract):
 
 
 def test_a_country_named_before_the_subject_does_not_condemn(extract):
-    facts = extract("Statement\n\nResponding to Ruritania's missile tests, Chile condemned the launches.")
+    facts = extract("Statement\n\nResponding to Russia's missile tests, Chile condemned the launches.")
     assert {p.country for p in facts.policies if p.label.startswith("condemnation")} == {"CHL"}
