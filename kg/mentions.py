@@ -891,9 +891,16 @@ def find_people(doc: Doc, countries: list[CountryMention], gz: Gazetteer, text: 
             # "the Ambassadors of X in Y and Z, Ana Berg and Tom Ray, respectively": a plural office, then its holders
             pair = _apposed_pair(doc, after, limit, caps, gz, ents)
             if pair:
-                for s_tok, e_tok, holder in pair:
+                # "the Foreign Ministers of Japan and India, A and B": one of each, in that order
+                named = list(dict.fromkeys(c.code for c in countries if start_char <= c.start < doc[pair[0][0]].idx
+                                           and c.kind in ("name", "alias", "demonym")))
+                sides = named if len(named) == 2 else [country, country]
+                title_one = _singular_title(title_lower)
+                if len(named) == 2:
+                    title_one = re.sub(r"\s+(?:of|for)\s+(?:the\s+)?\S.*$", "", title_one) or title_one
+                for (s_tok, e_tok, holder), side in zip(pair, sides):
                     people.append(PersonMention(doc[s_tok].idx, doc[e_tok - 1].idx + len(doc[e_tok - 1].text), holder,
-                                                _singular_title(title_lower), country, kind="full"))
+                                                title_one, side, kind="full"))
                 resume = pair[-1][1]
                 continue
         # a title with no name: apposition to a name before it ("Panetta, the US defence secretary"),
@@ -913,7 +920,9 @@ def find_people(doc: Doc, countries: list[CountryMention], gz: Gazetteer, text: 
     _given_names_to_full(people)
     # a release's header block, one short line per name or office: the lines serve one government
     for a, b in zip(people, people[1:]):
-        if re.fullmatch(r"[ \t]*\n[ \t]*", text[a.end: b.start]) and b.end - b.start < 80 and a.end - a.start < 80:
+        # (a line that only ends with a name, such as a headline, is no line of such a block)
+        if re.fullmatch(r"[ \t]*\n[ \t]*", text[a.end: b.start]) and b.end - b.start < 80 and a.end - a.start < 80 \
+                and not text[text.rfind("\n", 0, a.start) + 1: a.start].strip():
             b.list_continuation = True
     speakers = _speakers(text, people)
     return people, speakers
@@ -1119,7 +1128,8 @@ def _attach_appositions(doc: Doc, people: list[PersonMention], countries: list[C
                 name = clean_name(re.sub(r"^\W+", "", named[-1]))  # spaCy may keep a list's bullet
                 if len(name.split()) == 1:
                     # the surname of a full name tagged before ("Shri Ana Berg ... Berg is the ...")
-                    earlier = [e.text for e in persons if e.end_char <= copula.start() - len(name) - 1
+                    before_copula = copula.start() if copula else pm.start
+                    earlier = [e.text for e in persons if e.end_char <= before_copula - len(name) - 1
                                and len(e.text.split()) > 1 and e.text.split()[-1] == name]
                     name = clean_name(earlier[-1]) if earlier else name
                 pm.name, pm.kind = name, "full" if len(name.split()) > 1 else "surname"

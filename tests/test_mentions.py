@@ -509,3 +509,9 @@ def test_an_untagged_surname_before_a_title_in_commas_takes_the_full_name_named_
     people = [(p.name, p.title, p.country) for p in m.people if p.name]
     assert ("Jane Holt", "secretary of the navy", "USA") in people
     assert ("Mark Hall", "minister for defence", "AUS") in people
+
+
+def test_a_plural_office_of_two_countries_then_two_names_gives_one_of_each(mentions):
+    m = mentions("The Foreign Ministers of Japan and India, Ken Sato and Ravi Kumar, met in Tokyo on 3 May.")
+    assert [(p.name, p.title, p.country) for p in m.people if p.name] == [
+        ("Ken Sato", "foreign minister", "JPN"), ("Ravi Kumar", "foreign minister", "IND")]

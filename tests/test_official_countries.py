@@ -221,3 +221,40 @@ def test_the_visitor_named_after_the_visit_does_not_serve_the_country_visited(ex
             "The Foreign Minister, Jorge Soto, signed the agreement during the official visit to Chile of the "
             "President of the country, Paul Vella. Chile and Malta are friends. Malta values Chile.")
     assert countries(extract(text)).get("Paul Vella") != "CHL"
+
+
+def test_an_ambassador_is_not_guessed_for_the_country_where_they_meet(extract):
+    text = ("Talks in Lima\n\n"
+            "Ambassador Mary Kent met Deputy Minister Ana Torres in Lima on 3 May. Peru and Chile discussed trade. "
+            "Peru values the talks. Chile agreed.")
+    found = countries(extract(text))
+    assert found.get("Mary Kent") != "PER"
+
+
+def test_a_headline_ending_with_a_name_is_no_header_block_for_the_next_line(extract):
+    text = ("Readout of Secretary Holt's Call with Philippine Secretary of National Defense Carlos Reyes\n"
+            "Secretary of Defense Jane Holt spoke today with Philippine Secretary of National Defense Carlos Reyes. "
+            "Secretary Holt reaffirmed the United States' ironclad commitment to the Philippines.")
+    assert countries(extract(text)) == {"Carlos Reyes": "PHL", "Jane Holt": "USA"}
+
+
+def test_a_guest_welcomed_to_a_capital_does_not_serve_its_country(extract):
+    text = ("Joint Press Conference\nCanberra, 3 May 2024\n"
+            "MINISTER DUNN: Thank you. It is a pleasure to welcome my friend, Foreign Minister Retno Sari, to Canberra. "
+            "Australia values the visit.")
+    assert countries(extract(text)).get("Retno Sari") != "AUS"
+
+
+def test_the_other_side_of_an_inter_korean_meeting(extract):
+    text = ("Summit\n\n"
+            "President Lee Min-ho and North Korean leader Ri Chol hoped that their inter-Korean summit would go well. "
+            "The North Korean leader spoke first.")
+    assert countries(extract(text)) == {"Lee Min-ho": "KOR", "Ri Chol": "PRK"}
+
+
+def test_a_deputy_prime_minister_and_minister_is_one_persons_offices(extract):
+    text = ("Talks\n\nDeputy Prime Minister Ana Berg of Norway met Defence Minister Tom Ray of Chile in Oslo. "
+            "The Deputy Prime Minister and Minister for Defence reaffirmed Norway's support for Chile.")
+    facts = extract(text)
+    assert countries(facts) == {"Ana Berg": "NOR", "Tom Ray": "CHL"}
+    assert all(p.country == "NOR" for p in facts.policies if "support" in p.label)

@@ -351,7 +351,7 @@ def test_efforts_of_a_kind_made_by_the_two_countries_are_each_ones(extract):
                     "within the framework of the mediation efforts exerted by the two countries in Gaza. "
                     "Qatar's humanitarian efforts were also discussed.")
     assert {(p.label, p.country) for p in facts.policies if "efforts" in p.label} == {
-        ("mediation efforts (Egypt)", "EGY"), ("mediation efforts (United States)", "USA"),
+        ("mediation efforts (Egypt and United States)", "EGY"), ("mediation efforts (Egypt and United States)", "USA"),
         ("Qatar's humanitarian efforts", "QAT")}
 
 
@@ -385,3 +385,23 @@ def test_a_programme_for_our_country_is_the_subjects_countrys(extract):
                     "reconstruction of our ports after the earthquake. Norway will support the reconstruction of Chile.")
     assert owner_of(facts, "reconstruction of its ports") == "CHL"
     assert not any("reconstruction of Chile" in label for label in owners(facts))
+
+
+def test_solidarity_a_call_for_and_being_committed_to_are_the_subjects_positions(extract):
+    facts = extract("Statement\n\nJapan expressed its solidarity with the people of Ruritania. Chile reiterated its "
+                    "call for an immediate ceasefire. The EU remains committed to supporting Ruritania's sovereignty. "
+                    "Peru is committed to working at this. Norway received a phone call for help.")
+    assert owner_of(facts, "solidarity with the people of Ruritania") == "JPN"
+    assert owner_of(facts, "call for an immediate ceasefire") == "CHL"
+    assert owner_of(facts, "commitment to supporting Ruritania's sovereignty") == "EUU"
+    assert not any("working at this" in label or "help" in label for label in owners(facts))
+
+
+def test_the_eu_condemning_an_act_holds_that_position(extract):
+    facts = extract("Statement\n\nThe EU condemns Russia's illegal annexation of Crimea.")
+    assert owner_of(facts, "condemnation of Russia's illegal annexation") == "EUU"
+
+
+def test_a_country_named_before_the_subject_does_not_condemn(extract):
+    facts = extract("Statement\n\nResponding to Russia's missile tests, Chile condemned the launches.")
+    assert {p.country for p in facts.policies if p.label.startswith("condemnation")} == {"CHL"}

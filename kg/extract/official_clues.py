@@ -58,8 +58,9 @@ def countries_dealt_with(ctx: Discourse, key: str) -> set[str]:
             other_country = ctx.facts.officials[other].country if other else None
             if other_country:
                 out.add(other_country)
-        # the visitor of "the visit to Chile of X", "X's visit to Chile", "the visit of X to Chile"
-        visited = _visit_destination(ctx, start, end)
+        # the visitor of "the visit to Chile of X", "X's visit to Chile", "the visit of X to Chile", and the
+        # guest of "welcomed X to Canberra"
+        visited = _visit_destination(ctx, start, end) or _welcomed_to(ctx, span.root)
         if visited:
             out.add(visited)
         # the subject, or one who goes with it ("X, together with Y, met ...", "X and Y met ...")
@@ -149,6 +150,23 @@ def _visit_destination(ctx: Discourse, start: int, end: int) -> str | None:
     after = VISIT_TO_AFTER.match(ctx.text[end: end + 60])
     if after and (after.group(0).startswith(("'", "’")) or VISIT_OF.search(ctx.text[max(0, start - 30): start])):
         return country_at(ctx, end + after.start(1), kinds=("name", "alias", "capital"))
+    return None
+
+
+def _welcomed_to(ctx: Discourse, person: Token) -> str | None:
+    """The country (or capital's country) a guest is welcomed or invited to: "welcomed X to Canberra"."""
+    node = person
+    while node.dep_ in ("appos", "conj") and node.head is not node:
+        node = node.head
+    verb = node.head
+    if node.dep_ != "dobj" or verb.lemma_ not in ("welcome", "invite", "receive"):
+        return None
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "to":
+            for place in prep.children:
+                code = country_at(ctx, place.idx, kinds=("name", "alias", "capital"))
+                if code:
+                    return code
     return None
 
 

@@ -25,7 +25,7 @@ from kg.extract.official_clues import (
     visit_host_country,
 )
 from kg.facts import Official, Post
-from kg.gazetteer import fold, gazetteer
+from kg.gazetteer import PAIR_WORDS, fold, gazetteer
 from kg.mentions import NAME_SUFFIXES, TITLE_MODIFIERS, PersonMention, style_country, title_excludes
 
 # the rule id of a post read with a person's name ("Foreign Minister Ana Berg", "Berg, the foreign minister")
@@ -62,6 +62,10 @@ def resolve_officials(ctx: Discourse) -> None:
     ctx.resolved.sort()
 
 
+_LEADER_TITLES = {"prime minister", "president", "chancellor", "premier", "king", "queen", "emir", "amir", "sultan",
+                  "taoiseach"}
+
+
 def _two_holders(ctx: Discourse, pm: PersonMention) -> list[tuple[int, int, str]]:
     """ "The Prime Minister and President discussed ...": two offices no one holds together, each its holder's
     (one holder of both, "the Deputy Prime Minister and Minister for Defence", is one official)."""
@@ -70,10 +74,22 @@ def _two_holders(ctx: Discourse, pm: PersonMention) -> list[tuple[int, int, str]
     if joint is None or not pm.title or " and " not in pm.title:
         return []
     first_title, second_title = pm.title.split(" and ", 1)
+    second_title = re.sub(r"^the\s+", "", second_title)
+    # only two heads of state or government ("Deputy Prime Minister and Minister for X" is one person's offices)
+    if not all(fold(t) in _LEADER_TITLES for t in (first_title, second_title)):
+        return []
     first = _official_with_title(ctx, first_title, pm.start)
-    second = _official_with_title(ctx, re.sub(r"^the\s+", "", second_title), pm.start)
+    second = _official_with_title(ctx, second_title, pm.start)
     if first is None or second is None or first == second:
         return []
+    # each holds that very office (not one whose title merely starts so): "the Deputy Prime Minister and Minister
+    # for X" is one person's two offices
+    def plain(title: str) -> set[str]:  # "president of" (of Chile) is "president"
+        return {re.sub(r"(?:\s+(?:of|for|the))+$", "", f) for f in _title_forms(title)}
+
+    for key, title in ((first, first_title), (second, second_title)):
+        if not any(plain(p.title) & plain(title) for p in ctx.facts.officials[key].posts):
+            return []
     return [(pm.start, pm.start + joint.start(), first), (pm.start + joint.end(), pm.end, second)]
 
 
@@ -233,6 +249,8 @@ def assign_countries(ctx: Discourse) -> None:
         excluded = countries_dealt_with(ctx, off.key)
         for p in off.posts:
             excluded |= title_excludes(p.title)
+        if all(title_head(p.title) in _ENVOY_HEADS for p in off.posts):
+            excluded |= _posting_countries(ctx, off, setting)
         for country_rule in COUNTRY_RULES:
             choice = country_rule.find(setting, off, excluded)
             if choice is None:
@@ -250,6 +268,23 @@ def assign_countries(ctx: Discourse) -> None:
     # an official is someone with an office
     for key in [k for k, o in facts.officials.items() if not o.posts or not o.country]:
         del facts.officials[key]
+
+
+# an envoy serves the country that sends them, not the one they are posted to
+_ENVOY_HEADS = {"ambassador", "envoy", "chargé", "charge", "consul", "commissioner", "ambassadors"}
+
+
+def _posting_countries(ctx: Discourse, off: Official, setting: _CountrySetting) -> set[str]:
+    """Where an envoy is: the dateline's country and the countries of the cities their sentences name
+    ("Ambassador X met the Foreign Minister in Lima"); an envoy is posted abroad."""
+    out = {setting.dateline.country} if setting.dateline else set()
+    for start, _, key in ctx.resolved:
+        if key != off.key:
+            continue
+        sent = ctx.sentence_at(start)
+        out |= {p.country for p in ctx.m.places if sent.start_char <= p.start < sent.end_char
+                and p.kind == "city" and p.country}
+    return out
 
 
 def _continue_lists(ctx: Discourse) -> None:
@@ -464,6 +499,18 @@ def _visit_host(setting: _CountrySetting, off: Official, excluded: set[str]) -> 
     return None
 
 
+def _pair_word_side(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
+    """In an article on "inter-Korean" or "cross-Strait" relations, the side of the two an official does not
+    stand apart from ("President X and the North Korean leader Y": X is the other side)."""
+    low = setting.ctx.text.lower()
+    for word, pair in PAIR_WORDS.items():
+        if word in low:
+            sides = [c for c in pair if c not in excluded]
+            if len(sides) == 1:
+                return sides[0]
+    return None
+
+
 def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A country the article is about that no other official here already stands for: a guess between
     counterparts of one country would more often be wrong than right; but in an article about one country
@@ -516,6 +563,7 @@ COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
     CountryRule("officials.visit-host", _visit_host),
+    CountryRule("officials.pair-word-side", _pair_word_side),
     CountryRule(ARTICLE_FOCUS, _article_focus),
     CountryRule(ONLY_OFFICE_HOLDER, _only_office_holder),
     CountryRule("officials.country-style", _country_style),

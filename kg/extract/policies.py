@@ -406,8 +406,9 @@ def _efforts(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
     doc = ctx.doc
     start = min([c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "poss")] + [tok.i])
     label = doc[start: tok.i + 1].text
-    owners = [country_of_span(ctx, doc[start].idx, tok.idx)]
-    if owners[0] is None:
+    own = country_of_span(ctx, doc[start].idx, tok.idx)
+    owners: list[str] = [own] if own else []
+    if not owners:
         # the agent of "made / exerted / led by X", or "of X"
         agent = [o for c in tok.subtree if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ == "of" and c.head.i == tok.i
                  for o in c.children if o.dep_ == "pobj"]
@@ -421,9 +422,9 @@ def _efforts(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
             elif o.lower_ == "countries" and any(c.lower_ in ("two", "both") for c in o.lefts):
                 sides = {off.country for off in ctx.facts.officials.values() if off.country}
                 owners = sorted(sides) if len(sides) == 2 else []
-        if not owners:
-            owners = [policy_owner(ctx, sent, tok)]
-    if owners[0] is None:
+        subject_owner = policy_owner(ctx, sent, tok) if not owners else None
+        owners = owners or ([subject_owner] if subject_owner else [])
+    if not owners:
         return None
     return PolicyFound(re.sub(r"^(?:the|a|an)\s+", "", label), owners[0], needs_owner=True, also=tuple(owners[1:]))
 
@@ -471,6 +472,63 @@ def _home_programme(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound |
                 or agent_country(ctx, subj)
     label = re.sub(r"\bour\b", "its", re.sub(r"^(?:the|a|an)\s+", "", doc[s:e].text))
     return PolicyFound(label, owner, needs_owner=True)
+
+
+def _has_prep(tok: Token, word: str) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == word for c in tok.rights)
+
+
+def _is_stance_noun(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    """ "its solidarity with X", "its call for a ceasefire" (not a phone call: only with "for" and an owner)."""
+    if tok.pos_ != "NOUN" or tok.dep_ == "compound":
+        return False
+    if tok.lower_ == "solidarity":  # (the parse may hang "with" on the verb: read the next word)
+        return tok.i + 1 < sent.end and ctx.doc[tok.i + 1].lower_ == "with"
+    return _has_prep(tok, "for") and not any(c.lower_ in ("phone", "telephone", "video") for c in tok.lefts)
+
+
+def _stance_noun(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "Japan expressed its solidarity with the people of X", "Chile reiterated its call for an immediate
+    ceasefire": a position of the country whose it is."""
+    doc = ctx.doc
+    s, e = _np_text(tok)
+    s = max(s, tok.i)  # "its" and adjectives say whose, not which
+    if tok.lower_ == "solidarity":  # "solidarity with X" (a complement `_np_text` does not take)
+        prep = doc[tok.i + 1]
+        e = max((t.right_edge.i for t in prep.children), default=prep.i) + 1
+        for k in range(prep.i, e):
+            if doc[k].text in (",", ";") or doc[k].dep_ in ("relcl", "cc"):
+                e = k
+                break
+    label = doc[s:e].text
+    if e - s < 3:
+        return None
+    return PolicyFound(label, owner_left_or_subject(ctx, sent, tok, s), needs_owner=True)
+
+
+def _is_committed_to(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
+    return tok.dep_ in ("acomp", "amod", "xcomp", "ROOT", "conj") and _has_prep(tok, "to") \
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.head.children if tok.dep_ == "acomp")
+
+
+def _committed_to(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | None:
+    """ "The EU remains committed to supporting X's sovereignty": the subject's commitment."""
+    doc = ctx.doc
+    prep = next(c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "to")
+    end = prep.right_edge.i + 1
+    for k in range(prep.i, end):
+        if doc[k].text in (",", ";") or doc[k].dep_ == "relcl":
+            end = k
+            break
+    if any(doc[k].lower_ in AGREEMENT_WORDS for k in range(prep.i, end)) or end - prep.i < 2:
+        return None  # committed to an agreement: the agreement's story
+    if not any(doc[k].pos_ in ("NOUN", "PROPN") for k in range(prep.i, end)):
+        return None  # "committed to working at this": to nothing named
+    if any(doc[k].lower_ in POLICY_HEADS | SUPPORT_HEADS for k in range(prep.i, end)):
+        return None  # "committed to its one-China policy": the policy itself is the fact
+    subj = next(c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    owner = agent_country(ctx, subj)
+    return PolicyFound("commitment " + doc[prep.i: end].text, owner, needs_owner=True)
 
 
 def _is_membership_bid(ctx: Discourse, sent: Sentence, tok: Token) -> bool:
@@ -614,7 +672,7 @@ def _sanction_verb(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | 
 # what a condemnation condemns, after the verb: up to the clause's end (the parse of a long subject listing
 # countries is often wrong, so this reads the words)
 _CONDEMNED = re.compile(r"\s+(?:(?:in\s+the\s+strongest\s+(?:possible\s+)?terms|strongly|firmly|unequivocally)\s+)?"
-                        r"((?:the|a|an|any|all)\s+[^,;:.]{3,120})")
+                        r"((?:the|a|an|any|all)\s+[^,;:.]{3,120}|[A-Z][^,;:.]{3,120})")
 
 
 CONDEMNATION = "policies.condemnation"
@@ -633,17 +691,24 @@ def _condemnation(ctx: Discourse, sent: Sentence, tok: Token) -> PolicyFound | N
         return None
     target = re.sub(r"^(?:the|a|an)\s+", "", after.group(1)).strip()
     target = re.split(r"\s+(?:and\s+(?:called|urged|demanded)|which|that|who)\b", target)[0]
-    target = " ".join(target.split()[:14])  # a name for the position, not the whole clause
+    if len(target.split()) > 8:  # a name for the position, not the whole clause: its purpose goes
+        target = re.split(r"\s+(?:in\s+order\s+)?to\s+(?=[a-z])", target)[0]
+    target = " ".join(target.split()[:14])
     subject_part = (sent.start_char, tok.idx)
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None) if tok.pos_ == "VERB" else None
+    if subj is not None:  # a sound parse: the subject's own words ("Responding to X's attack, Y condemned ...")
+        subject_part = (subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text))
     owners = list(dict.fromkeys(c.code for c in ctx.m.countries if subject_part[0] <= c.start < subject_part[1]
                                 and c.kind in ("name", "demonym", "alias")))
-    if not owners:
-        who = [k for _, k in ctx.people_in(*subject_part) if k in ctx.facts.officials]
-        owners = [ctx.facts.officials[who[0]].country] if who else []
+    if not owners and UNION_NAMES.search(ctx.text, *subject_part):
+        owners = [UNION_CODE]
+    who = [k for _, k in ctx.people_in(*subject_part) if k in ctx.facts.officials]
+    if not owners and who and ctx.facts.officials[who[0]].country:
+        owners = [str(ctx.facts.officials[who[0]].country)]
     if not owners and re.search(r"\b(?:we|I)\s+(?:\w+\s+)?$", ctx.text[max(sent.start_char, tok.idx - 20): tok.idx]):
         sp = ctx.speaker_at(tok.idx)
-        owners = [ctx.facts.officials[sp].country] if sp else []
-    owners = [o for o in owners if o]
+        spoken = ctx.facts.officials[sp].country if sp else None
+        owners = [spoken] if spoken else []
     if not owners:
         return None
     return PolicyFound(f"condemnation of {target}", owners[0], needs_owner=True, also=tuple(owners[1:]))
@@ -666,6 +731,8 @@ RULES: RuleFamily[PolicyFound] = RuleFamily("policies", [
     rule("policies.efforts", _efforts, words={"efforts", "effort"}, applies=_is_efforts),
     rule("policies.joint-project", _joint_project, words={"project", "projects"}, applies=_is_noun),
     rule("policies.home-programme", _home_programme, words=_HOME_PROGRAMMES, applies=_is_home_programme),
+    rule("policies.stance-noun", _stance_noun, words={"solidarity", "call", "calls"}, applies=_is_stance_noun),
+    rule("policies.committed-to", _committed_to, words={"committed"}, applies=_is_committed_to),
     rule("policies.membership-or-bid", _membership_bid, words={"bid", "bids", "candidacy", "membership", "accession",
                                                                 "request", "requests", "application", "applications"},
          applies=_is_membership_bid),
@@ -718,10 +785,13 @@ def sentence_policies(ctx: Discourse, sent: Sentence) -> None:
         if date is None and (low in _MEASURE_HEADS and _taken_now(tok) or policy_rule.id == CONDEMNATION):
             # "Ghana has decided to impose countermeasures", "A and B condemn X": on the day of the report
             date = ctx.article.date
-        bare = label
-        for owner in (country, *found.also):
-            if owner and not _names_country(ctx, bare) and not (owner == UNION_CODE and UNION_NAMES.search(bare)):
-                label = f"{bare} ({ctx.gz.name(owner)})"
+        # one policy of one or more countries: named after its owners when its words name none ("mediation
+        # efforts (Egypt and United States)"; a position of many is one node under its own words)
+        holders: list[str | None] = [c for c in (country, *found.also) if c] or [None]
+        if holders[0] and len(holders) <= 2 and not _names_country(ctx, label) \
+                and not (holders == [UNION_CODE] and UNION_NAMES.search(label)):
+            label = f"{label} ({' and '.join(ctx.gz.name(c) for c in holders if c)})"
+        for owner in holders:
             ctx.facts.policies.append(Policy(label, owner, date, found.action, ev))
 
 
