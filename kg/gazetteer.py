@@ -256,14 +256,6 @@ NO_PRESIDENT: frozenset[str] = frozenset({
 })
 
 
-# Words that name the two sides of a divided nation's relations (general usage): "inter-Korean talks",
-# "cross-Strait relations"
-PAIR_WORDS: dict[str, tuple[str, str]] = {
-    "inter-korean": ("KOR", "PRK"),
-    "cross-strait": ("CHN", "TWN"),
-}
-
-
 def fold(text: str) -> str:
     """Lower case, no accents, curly quotes and dashes made plain, white space folded."""
     if text.isascii():  # nothing to decompose or replace: the common case, and much quicker

@@ -245,13 +245,6 @@ def test_a_guest_welcomed_to_a_capital_does_not_serve_its_country(extract):
     assert countries(extract(text)).get("Retno Sari") != "AUS"
 
 
-def test_the_other_side_of_an_inter_korean_meeting(extract):
-    text = ("Summit\n\n"
-            "President Lee Min-ho and North Korean leader Ri Chol hoped that their inter-Korean summit would go well. "
-            "The North Korean leader spoke first.")
-    assert countries(extract(text)) == {"Lee Min-ho": "KOR", "Ri Chol": "PRK"}
-
-
 def test_a_deputy_prime_minister_and_minister_is_one_persons_offices(extract):
     text = ("Talks\n\nDeputy Prime Minister Ana Berg of Norway met Defence Minister Tom Ray of Chile in Oslo. "
             "The Deputy Prime Minister and Minister for Defence reaffirmed Norway's support for Chile.")

@@ -25,7 +25,7 @@ from kg.extract.official_clues import (
     visit_host_country,
 )
 from kg.facts import Official, Post
-from kg.gazetteer import PAIR_WORDS, fold, gazetteer
+from kg.gazetteer import fold, gazetteer
 from kg.mentions import NAME_SUFFIXES, TITLE_MODIFIERS, PersonMention, style_country, title_excludes
 
 # the rule id of a post read with a person's name ("Foreign Minister Ana Berg", "Berg, the foreign minister")
@@ -499,18 +499,6 @@ def _visit_host(setting: _CountrySetting, off: Official, excluded: set[str]) -> 
     return None
 
 
-def _pair_word_side(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
-    """In an article on "inter-Korean" or "cross-Strait" relations, the side of the two an official does not
-    stand apart from ("President X and the North Korean leader Y": X is the other side)."""
-    low = setting.ctx.text.lower()
-    for word, pair in PAIR_WORDS.items():
-        if word in low:
-            sides = [c for c in pair if c not in excluded]
-            if len(sides) == 1:
-                return sides[0]
-    return None
-
-
 def _article_focus(setting: _CountrySetting, off: Official, excluded: set[str]) -> str | None:
     """A country the article is about that no other official here already stands for: a guess between
     counterparts of one country would more often be wrong than right; but in an article about one country
@@ -563,7 +551,6 @@ COUNTRY_RULES: tuple[CountryRule, ...] = (
     CountryRule("officials.section-pair", _section_pair),
     CountryRule("officials.us-secretary", _us_secretary),
     CountryRule("officials.visit-host", _visit_host),
-    CountryRule("officials.pair-word-side", _pair_word_side),
     CountryRule(ARTICLE_FOCUS, _article_focus),
     CountryRule(ONLY_OFFICE_HOLDER, _only_office_holder),
     CountryRule("officials.country-style", _country_style),
