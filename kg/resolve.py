@@ -672,9 +672,39 @@ class ResolveReport:
     seconds: float
 
 
+# Which articles (and which reading of them) the knowledge graph's resolved part was made from: a
+# digest the knowledge graph keeps, so that a build stopped before it resolved is caught up by the next.
+_READINGS = "SELECT ?g ?version WHERE { GRAPH ?g { ?g a kg:Article OPTIONAL { ?g kg:extractorVersion ?version } } }"
+_STAMP = f"SELECT ?digest WHERE {{ <{KNOWLEDGE_GRAPH}> <{KG.resolvedFrom}> ?digest }}"
+
+
+def _readings_digest(store: Store) -> str:
+    import hashlib
+
+    readings = sorted(f"{g} {v or ''}" for g, v in store.select_all(_READINGS, "?g ?version"))
+    return hashlib.sha256("\n".join(readings).encode()).hexdigest() if readings else ""  # "": no article
+
+
+def _stamps(store: Store) -> list[Literal]:
+    return [d for (d,) in store.query(_STAMP).rows if isinstance(d, Literal)]
+
+
+def is_resolved(store: Store) -> bool:
+    """Whether the knowledge graph's people, posts and events were resolved from the articles the
+    store holds now (a build stopped between writing articles and resolving them leaves it behind)."""
+    digest = _readings_digest(store)
+    return [str(d) for d in _stamps(store)] == ([digest] if digest else [])
+
+
+def resolve_if_needed(store: Store) -> ResolveReport | None:
+    """Resolve unless the knowledge graph is resolved from the articles the store holds now."""
+    return None if is_resolved(store) else resolve(store)
+
+
 def resolve(store: Store) -> ResolveReport:
     """Make the knowledge graph's people, posts and events what every article's reports say."""
     started = time.perf_counter()
+    digest = _readings_digest(store)
     resolution = compute(store)
     wanted = triples(resolution) | _located(resolution)
     held: set[Triple] = {(s, p, o) for s, p, o in store.select_all(_RESOLVED_NOW, "?s ?p ?o")
@@ -687,6 +717,14 @@ def resolve(store: Store) -> ResolveReport:
         store.delete_triples(KNOWLEDGE_GRAPH, gone)
     if new:
         store.merge_graph(KNOWLEDGE_GRAPH, new)
+    # last: a resolution stopped before this point is done again by the next build
+    stamps = _stamps(store)
+    if [str(d) for d in stamps] != ([digest] if digest else []):
+        graph = URIRef(KNOWLEDGE_GRAPH)
+        if stamps:
+            store.delete_triples(KNOWLEDGE_GRAPH, [(graph, KG.resolvedFrom, d) for d in stamps])
+        if digest:
+            store.merge_graph(KNOWLEDGE_GRAPH, [(graph, KG.resolvedFrom, Literal(digest))])
     return ResolveReport(len(resolution.people), len(resolution.events), len(new), len(gone),
                          time.perf_counter() - started)
 
@@ -778,5 +816,5 @@ def conflicts_text(store: Store) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Conflict", "Side", "conflicts", "conflicts_text", "Event", "Person", "Resolution", "ResolveReport", "compute", "name_key", "read_reports", "resolve",
+__all__ = ["Conflict", "Side", "conflicts", "conflicts_text", "is_resolved", "resolve_if_needed", "Event", "Person", "Resolution", "ResolveReport", "compute", "name_key", "read_reports", "resolve",
            "resolve_events", "resolve_people", "resolve_posts", "triples"]

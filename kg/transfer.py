@@ -155,9 +155,9 @@ def load_file(location: str | None, path: str, graph: str | None = None) -> Load
     with open_store(location) as store:
         count = store.load_quads(quads)
         if any(str(q[2]) == _ARTICLE_CLASS and str(q[3]) != KNOWLEDGE_GRAPH for q in quads):
-            from kg.resolve import resolve
+            from kg.resolve import resolve_if_needed
 
-            resolve(store)  # articles came in: people, posts and events are resolved again
+            resolve_if_needed(store)  # articles came in: people, posts and events are resolved again
         return Loaded(count, graphs, store.location)
 
 

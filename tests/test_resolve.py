@@ -421,3 +421,28 @@ def test_kg_conflicts_and_the_shell_command_print_the_disagreements(seeds_store:
                            capture_output=True, text=True, cwd=root, timeout=300)
     assert shell.returncode == 0, shell.stderr
     assert "no conflicts: the articles agree" in shell.stdout
+
+
+@pytest.mark.slow
+def test_a_build_stopped_before_it_resolved_is_caught_up_by_the_next(tmp_path: Path) -> None:
+    from kg.build import build_paths
+    from kg.ontology import KNOWLEDGE_GRAPH
+    from kg.resolve import is_resolved
+    from kg.store import open_store
+
+    corpus = _corpus(tmp_path / "corpus")
+    store = tmp_path / "store"
+    build_paths(str(store), [str(corpus)])
+    before = _nquads(store)
+    with open_store(str(store)) as db:
+        assert is_resolved(db)
+        # as a build killed after writing its articles and before resolving them leaves it
+        resolved = [(s, p, o) for s, p, o, g in db.quads() if str(g) == KNOWLEDGE_GRAPH
+                    and str(p).endswith("#resolvedFrom")]
+        people = db.query("SELECT ?s ?p ?o WHERE { ?s kg:reportedAs ?r . ?s ?p ?o }").rows
+        db.delete_triples(KNOWLEDGE_GRAPH, resolved + [(s, p, o) for s, p, o in people])  # type: ignore[misc]
+        assert not is_resolved(db)
+    assert _rows(store, "officials") == []
+    report = build_paths(str(store), [str(corpus)])
+    assert (report.built, report.unchanged) == (0, 4) and report.resolve_seconds > 0
+    assert _nquads(store) == before
