@@ -11,9 +11,9 @@ choice among values is by evidence and then by a fixed order, and the knowledge 
 part is recomputed whole and written as the difference from what it holds.
 
 People: a name is its first and last word (middle initials and suffixes do not count). Reports of
-one name are one person when they give the same country, or share an office (one article's wrong
-country is then a conflict, not a second person); namesakes of different countries and offices stay
-apart. A surname alone joins the one full-name person with that surname, country and a compatible
+one name are one person when they give the same country, or share an office and one of the two
+countries is not read from the person's title (one article's wrong country is then a conflict, not
+a second person); namesakes of different countries and offices stay apart. A surname alone joins the one full-name person with that surname, country and a compatible
 office; none or several, it stays apart.
 
 Events: two reports are one event when their kinds, statuses, dates (the same day; a partial date
@@ -50,8 +50,12 @@ _COUNTRY_NS = str(KGID["country/"])
 
 # `GRAPH ?g { ?g a kg:Article ... }`: article graphs only (a server also holds the knowledge graph
 # as a named graph, where the article is not described as itself).
-_OFFICIALS = """SELECT ?g ?o ?name ?country ?published WHERE { GRAPH ?g { ?g a kg:Article .
-  ?o a kg:Official ; rdfs:label ?name . OPTIONAL { ?o kg:represents ?country } OPTIONAL { ?g dct:date ?published } } }"""
+_OFFICIALS = """SELECT ?g ?o ?name ?country ?published ?rule WHERE { GRAPH ?g { ?g a kg:Article .
+  ?o a kg:Official ; rdfs:label ?name . OPTIONAL { ?o kg:represents ?country
+    OPTIONAL { ?ev rdf:subject ?o ; rdf:predicate kg:represents ; kg:rule ?rule } }
+  OPTIONAL { ?g dct:date ?published } } }"""
+# the rule that reads an official's country from their own title ("Canadian Foreign Minister ...")
+_COUNTRY_OF_TITLE = "officials.country-of-title"
 _POSTS = """SELECT ?g ?o ?post ?title ?country WHERE { GRAPH ?g { ?g a kg:Article .
   ?o kg:holdsPost ?post . ?post kg:title ?title . OPTIONAL { ?post kg:postCountry ?country } } }"""
 _DIALOGUES = """SELECT ?g ?d ?label ?type ?status ?name ?date ?published WHERE { GRAPH ?g { ?g a kg:Article .
@@ -89,6 +93,7 @@ class OfficialReport:
     country: str | None
     published: str | None
     posts: list[PostReport] = field(default_factory=list)
+    country_from_title: bool = False  # the country is read from the official's own title
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -131,10 +136,12 @@ def _s(term: object) -> str | None:
 def read_reports(store: Store) -> Reports:
     """Every article's officials, posts and dialogues, as compact records."""
     officials: dict[tuple[str, str], OfficialReport] = {}
-    for g, o, name, country, published in store.select_all(_OFFICIALS, "?g ?o ?name ?country ?published"):
+    for g, o, name, country, published, rule in store.select_all(_OFFICIALS, "?g ?o ?name ?country ?published ?rule"):
         key = (str(g), str(o))
         if key not in officials:
             officials[key] = OfficialReport(str(g), str(o), str(name), _code(country), _s(published))
+        if str(rule) == _COUNTRY_OF_TITLE:
+            officials[key].country_from_title = True
     for g, o, post, title, country in store.select_all(_POSTS, "?g ?o ?post ?title ?country"):
         report = officials.get((str(g), str(o)))
         if report is not None and str(post) not in {p.iri for p in report.posts}:
@@ -232,9 +239,14 @@ class _UnionFind:
 
 
 def _same_person(a: OfficialReport, b: OfficialReport, offices: dict[tuple[str, str], set[str]]) -> bool:
+    """Two reports of one name are one person with the same country; with two countries, only when
+    they give the same office and one of the countries is not read from the person's own title
+    (a country the context suggests may be wrong; two titles naming two countries are namesakes)."""
     if a.country == b.country or a.country is None or b.country is None:
         return True
-    return bool(offices[a.ref] & offices[b.ref])  # one office, one country's usage: a wrong country
+    if a.country_from_title and b.country_from_title:
+        return False
+    return bool(offices[a.ref] & offices[b.ref])
 
 
 def resolve_people(officials: list[OfficialReport]) -> tuple[list[Person], dict[tuple[str, str], Person]]:
