@@ -140,8 +140,12 @@ def read_reports(store: Store) -> Reports:
         key = (str(g), str(o))
         if key not in officials:
             officials[key] = OfficialReport(str(g), str(o), str(name), _code(country), _s(published))
+        # a server may answer an OPTIONAL with a row of its own: what one row lacks, another gives
+        known = officials[key]
+        known.country = known.country or _code(country)
+        known.published = known.published or _s(published)
         if str(rule) == _COUNTRY_OF_TITLE:
-            officials[key].country_from_title = True
+            known.country_from_title = True
     for g, o, post, title, country in store.select_all(_POSTS, "?g ?o ?post ?title ?country"):
         report = officials.get((str(g), str(o)))
         if report is not None and str(post) not in {p.iri for p in report.posts}:
@@ -152,6 +156,9 @@ def read_reports(store: Store) -> Reports:
         if key not in dialogues:
             dialogues[key] = DialogueReport(str(g), str(d), str(label), _s(kind) or "meeting", _s(status) or "held",
                                             _s(name), _s(date), _s(published))
+        seen = dialogues[key]
+        seen.name, seen.date = seen.name or _s(name), seen.date or _s(date)
+        seen.published = seen.published or _s(published)
     for g, d, p, o in store.select_all(_DIALOGUE_LINKS, "?g ?d ?p ?o"):
         dialogue = dialogues.get((str(g), str(d)))
         if dialogue is None:
@@ -686,14 +693,14 @@ class ResolveReport:
 
 # Which articles (and which reading of them) the knowledge graph's resolved part was made from: a
 # digest the knowledge graph keeps, so that a build stopped before it resolved is caught up by the next.
-_READINGS = "SELECT ?g ?version WHERE { GRAPH ?g { ?g a kg:Article OPTIONAL { ?g kg:extractorVersion ?version } } }"
+_READINGS = "SELECT ?g ?version WHERE { GRAPH ?g { ?g a kg:Article ; kg:extractorVersion ?version } }"
 _STAMP = f"SELECT ?digest WHERE {{ <{KNOWLEDGE_GRAPH}> <{KG.resolvedFrom}> ?digest }}"
 
 
 def _readings_digest(store: Store) -> str:
     import hashlib
 
-    readings = sorted(f"{g} {v or ''}" for g, v in store.select_all(_READINGS, "?g ?version"))
+    readings = sorted({f"{g} {'' if v is None else v}" for g, v in store.select_all(_READINGS, "?g ?version")})
     return hashlib.sha256("\n".join(readings).encode()).hexdigest() if readings else ""  # "": no article
 
 
