@@ -34,6 +34,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib import namespace as _ns
@@ -407,16 +408,24 @@ class Event:
 
 
 def _edition(report: DialogueReport) -> frozenset[str]:
-    text = fold(report.name or "")
-    if report.name and report.date:  # the label's year is the date's, added by the extractor
-        text = text.replace(report.date[:4], " ")
+    return _edition_of(report.name or "", report.date or "")
+
+
+@lru_cache(maxsize=65536)
+def _edition_of(name: str, date: str) -> frozenset[str]:
+    text = fold(name)
+    if name and date:  # the label's year is the date's, added by the extractor
+        text = text.replace(date[:4], " ")
     return frozenset(_EDITION.findall(text))
 
 
 def _name(report: DialogueReport) -> str | None:
-    if not report.name:
-        return None
-    return " ".join(re.sub(r"\b(?:the|(?:19|20)\d\d)\b", " ", re.sub(r"[^\w\s]", " ", fold(report.name))).split()) or None
+    return _name_of(report.name) if report.name else None
+
+
+@lru_cache(maxsize=65536)
+def _name_of(name: str) -> str | None:
+    return " ".join(re.sub(r"\b(?:the|(?:19|20)\d\d)\b", " ", re.sub(r"[^\w\s]", " ", fold(name))).split()) or None
 
 
 def _dates_fit(a: str | None, b: str | None) -> bool:
