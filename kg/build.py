@@ -32,7 +32,7 @@ from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.ontology import LEGACY_ENTITIES_GRAPH
 from kg.pipeline import _oneline, extract_articles
-from kg.resolve import resolve
+from kg.resolve import resolve_if_needed
 from kg.store import ArticleGraph, Store, open_store
 
 INDEX_QUERY = """
@@ -222,8 +222,8 @@ def build_paths(
             dropped_now = _drop_replaced(store, plan)
             if dropped_now and not stop.requested:
                 store.prune_entities()
-            if dropped_now or report.removed:
-                report.resolve_seconds = resolve(store).seconds
+            if not stop.requested:
+                _resolve(store, report)
             report.interrupted = stop.requested
             report.not_built = len(todo) if stop.requested else 0
             report.seconds = time.perf_counter() - started
@@ -286,9 +286,7 @@ def build_paths(
         if (report.built or dropped) and held_articles:
             # a changed article may have been the last to mention an entity
             store.prune_entities()
-        if report.built or dropped or report.removed:
-            # one node per person, post and event, from every article's reports
-            report.resolve_seconds = resolve(store).seconds
+        _resolve(store, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -425,9 +423,17 @@ def remove_paths(location: str | None, paths: list[str]) -> tuple[list[str], lis
             os.path.abspath(s) == os.path.abspath(p) or os.path.abspath(s).startswith(os.path.abspath(p) + os.sep)
             for s in built.values())]
         removed = _remove(store, built)
-        if removed:
-            resolve(store)  # the merges the removed articles took part in are redone
+        resolve_if_needed(store)  # the merges the removed articles took part in are redone
         return removed, unmatched
+
+
+def _resolve(store: Store, report: BuildReport) -> None:
+    """One node per person, post and event, from every article's reports: redone whenever the
+    articles differ from those the knowledge graph was last resolved from (also after a build
+    stopped before it could resolve)."""
+    done = resolve_if_needed(store)
+    if done is not None:
+        report.resolve_seconds = done.seconds
 
 
 @dataclass

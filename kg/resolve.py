@@ -11,9 +11,9 @@ choice among values is by evidence and then by a fixed order, and the knowledge 
 part is recomputed whole and written as the difference from what it holds.
 
 People: a name is its first and last word (middle initials and suffixes do not count). Reports of
-one name are one person when they give the same country, or share an office (one article's wrong
-country is then a conflict, not a second person); namesakes of different countries and offices stay
-apart. A surname alone joins the one full-name person with that surname, country and a compatible
+one name are one person when they give the same country, or share an office and one of the two
+countries is not read from the person's title (one article's wrong country is then a conflict, not
+a second person); namesakes of different countries and offices stay apart. A surname alone joins the one full-name person with that surname, country and a compatible
 office; none or several, it stays apart.
 
 Events: two reports are one event when their kinds, statuses, dates (the same day; a partial date
@@ -34,6 +34,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib import namespace as _ns
@@ -50,8 +51,12 @@ _COUNTRY_NS = str(KGID["country/"])
 
 # `GRAPH ?g { ?g a kg:Article ... }`: article graphs only (a server also holds the knowledge graph
 # as a named graph, where the article is not described as itself).
-_OFFICIALS = """SELECT ?g ?o ?name ?country ?published WHERE { GRAPH ?g { ?g a kg:Article .
-  ?o a kg:Official ; rdfs:label ?name . OPTIONAL { ?o kg:represents ?country } OPTIONAL { ?g dct:date ?published } } }"""
+_OFFICIALS = """SELECT ?g ?o ?name ?country ?published ?rule WHERE { GRAPH ?g { ?g a kg:Article .
+  ?o a kg:Official ; rdfs:label ?name . OPTIONAL { ?o kg:represents ?country
+    OPTIONAL { ?ev rdf:subject ?o ; rdf:predicate kg:represents ; kg:rule ?rule } }
+  OPTIONAL { ?g dct:date ?published } } }"""
+# the rule that reads an official's country from their own title ("Canadian Foreign Minister ...")
+_COUNTRY_OF_TITLE = "officials.country-of-title"
 _POSTS = """SELECT ?g ?o ?post ?title ?country WHERE { GRAPH ?g { ?g a kg:Article .
   ?o kg:holdsPost ?post . ?post kg:title ?title . OPTIONAL { ?post kg:postCountry ?country } } }"""
 _DIALOGUES = """SELECT ?g ?d ?label ?type ?status ?name ?date ?published WHERE { GRAPH ?g { ?g a kg:Article .
@@ -89,6 +94,7 @@ class OfficialReport:
     country: str | None
     published: str | None
     posts: list[PostReport] = field(default_factory=list)
+    country_from_title: bool = False  # the country is read from the official's own title
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -131,10 +137,16 @@ def _s(term: object) -> str | None:
 def read_reports(store: Store) -> Reports:
     """Every article's officials, posts and dialogues, as compact records."""
     officials: dict[tuple[str, str], OfficialReport] = {}
-    for g, o, name, country, published in store.select_all(_OFFICIALS, "?g ?o ?name ?country ?published"):
+    for g, o, name, country, published, rule in store.select_all(_OFFICIALS, "?g ?o ?name ?country ?published ?rule"):
         key = (str(g), str(o))
         if key not in officials:
             officials[key] = OfficialReport(str(g), str(o), str(name), _code(country), _s(published))
+        # a server may answer an OPTIONAL with a row of its own: what one row lacks, another gives
+        known = officials[key]
+        known.country = known.country or _code(country)
+        known.published = known.published or _s(published)
+        if str(rule) == _COUNTRY_OF_TITLE:
+            known.country_from_title = True
     for g, o, post, title, country in store.select_all(_POSTS, "?g ?o ?post ?title ?country"):
         report = officials.get((str(g), str(o)))
         if report is not None and str(post) not in {p.iri for p in report.posts}:
@@ -145,6 +157,9 @@ def read_reports(store: Store) -> Reports:
         if key not in dialogues:
             dialogues[key] = DialogueReport(str(g), str(d), str(label), _s(kind) or "meeting", _s(status) or "held",
                                             _s(name), _s(date), _s(published))
+        seen = dialogues[key]
+        seen.name, seen.date = seen.name or _s(name), seen.date or _s(date)
+        seen.published = seen.published or _s(published)
     for g, d, p, o in store.select_all(_DIALOGUE_LINKS, "?g ?d ?p ?o"):
         dialogue = dialogues.get((str(g), str(d)))
         if dialogue is None:
@@ -232,9 +247,14 @@ class _UnionFind:
 
 
 def _same_person(a: OfficialReport, b: OfficialReport, offices: dict[tuple[str, str], set[str]]) -> bool:
+    """Two reports of one name are one person with the same country; with two countries, only when
+    they give the same office and one of the countries is not read from the person's own title
+    (a country the context suggests may be wrong; two titles naming two countries are namesakes)."""
     if a.country == b.country or a.country is None or b.country is None:
         return True
-    return bool(offices[a.ref] & offices[b.ref])  # one office, one country's usage: a wrong country
+    if a.country_from_title and b.country_from_title:
+        return False
+    return bool(offices[a.ref] & offices[b.ref])
 
 
 def resolve_people(officials: list[OfficialReport]) -> tuple[list[Person], dict[tuple[str, str], Person]]:
@@ -388,16 +408,24 @@ class Event:
 
 
 def _edition(report: DialogueReport) -> frozenset[str]:
-    text = fold(report.name or "")
-    if report.name and report.date:  # the label's year is the date's, added by the extractor
-        text = text.replace(report.date[:4], " ")
+    return _edition_of(report.name or "", report.date or "")
+
+
+@lru_cache(maxsize=65536)
+def _edition_of(name: str, date: str) -> frozenset[str]:
+    text = fold(name)
+    if name and date:  # the label's year is the date's, added by the extractor
+        text = text.replace(date[:4], " ")
     return frozenset(_EDITION.findall(text))
 
 
 def _name(report: DialogueReport) -> str | None:
-    if not report.name:
-        return None
-    return " ".join(re.sub(r"\b(?:the|(?:19|20)\d\d)\b", " ", re.sub(r"[^\w\s]", " ", fold(report.name))).split()) or None
+    return _name_of(report.name) if report.name else None
+
+
+@lru_cache(maxsize=65536)
+def _name_of(name: str) -> str | None:
+    return " ".join(re.sub(r"\b(?:the|(?:19|20)\d\d)\b", " ", re.sub(r"[^\w\s]", " ", fold(name))).split()) or None
 
 
 def _dates_fit(a: str | None, b: str | None) -> bool:
@@ -672,9 +700,39 @@ class ResolveReport:
     seconds: float
 
 
+# Which articles (and which reading of them) the knowledge graph's resolved part was made from: a
+# digest the knowledge graph keeps, so that a build stopped before it resolved is caught up by the next.
+_READINGS = "SELECT ?g ?version WHERE { GRAPH ?g { ?g a kg:Article ; kg:extractorVersion ?version } }"
+_STAMP = f"SELECT ?digest WHERE {{ <{KNOWLEDGE_GRAPH}> <{KG.resolvedFrom}> ?digest }}"
+
+
+def _readings_digest(store: Store) -> str:
+    import hashlib
+
+    readings = sorted({f"{g} {'' if v is None else v}" for g, v in store.select_all(_READINGS, "?g ?version")})
+    return hashlib.sha256("\n".join(readings).encode()).hexdigest() if readings else ""  # "": no article
+
+
+def _stamps(store: Store) -> list[Literal]:
+    return [d for (d,) in store.query(_STAMP).rows if isinstance(d, Literal)]
+
+
+def is_resolved(store: Store) -> bool:
+    """Whether the knowledge graph's people, posts and events were resolved from the articles the
+    store holds now (a build stopped between writing articles and resolving them leaves it behind)."""
+    digest = _readings_digest(store)
+    return [str(d) for d in _stamps(store)] == ([digest] if digest else [])
+
+
+def resolve_if_needed(store: Store) -> ResolveReport | None:
+    """Resolve unless the knowledge graph is resolved from the articles the store holds now."""
+    return None if is_resolved(store) else resolve(store)
+
+
 def resolve(store: Store) -> ResolveReport:
     """Make the knowledge graph's people, posts and events what every article's reports say."""
     started = time.perf_counter()
+    digest = _readings_digest(store)
     resolution = compute(store)
     wanted = triples(resolution) | _located(resolution)
     held: set[Triple] = {(s, p, o) for s, p, o in store.select_all(_RESOLVED_NOW, "?s ?p ?o")
@@ -687,6 +745,14 @@ def resolve(store: Store) -> ResolveReport:
         store.delete_triples(KNOWLEDGE_GRAPH, gone)
     if new:
         store.merge_graph(KNOWLEDGE_GRAPH, new)
+    # last: a resolution stopped before this point is done again by the next build
+    stamps = _stamps(store)
+    if [str(d) for d in stamps] != ([digest] if digest else []):
+        graph = URIRef(KNOWLEDGE_GRAPH)
+        if stamps:
+            store.delete_triples(KNOWLEDGE_GRAPH, [(graph, KG.resolvedFrom, d) for d in stamps])
+        if digest:
+            store.merge_graph(KNOWLEDGE_GRAPH, [(graph, KG.resolvedFrom, Literal(digest))])
     return ResolveReport(len(resolution.people), len(resolution.events), len(new), len(gone),
                          time.perf_counter() - started)
 
@@ -778,5 +844,5 @@ def conflicts_text(store: Store) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Conflict", "Side", "conflicts", "conflicts_text", "Event", "Person", "Resolution", "ResolveReport", "compute", "name_key", "read_reports", "resolve",
+__all__ = ["Conflict", "Side", "conflicts", "conflicts_text", "is_resolved", "resolve_if_needed", "Event", "Person", "Resolution", "ResolveReport", "compute", "name_key", "read_reports", "resolve",
            "resolve_events", "resolve_people", "resolve_posts", "triples"]

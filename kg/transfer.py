@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import UsageError
-from kg.ontology import KNOWLEDGE_GRAPH
 
 if TYPE_CHECKING:
     from kg.store import Quad
@@ -181,12 +180,7 @@ def load_file(location: str | None, path: str, graph: str | None = None) -> Load
     quads = read_quads(path, graph)
     graphs = len({str(q[3]) for q in quads})
     with open_store(location) as store:
+        # a dump holds its resolved people, posts and events; articles loaded into a store holding
+        # others are resolved together by the next `kg build` (the resolution stamp tells it)
         count = store.load_quads(quads)
-        if any(str(q[2]) == _ARTICLE_CLASS and str(q[3]) != KNOWLEDGE_GRAPH for q in quads):
-            from kg.resolve import resolve
-
-            resolve(store)  # articles came in: people, posts and events are resolved again
         return Loaded(count, graphs, store.location)
-
-
-_ARTICLE_CLASS = "https://w3id.org/kg-news/ontology#Article"

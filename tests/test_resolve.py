@@ -25,10 +25,12 @@ COUNTRY = "https://w3id.org/kg-news/id/country/"
 PERSON = "https://w3id.org/kg-news/id/person/"
 
 
-def official(article: str, name: str, country: str | None, *titles: str, published: str | None = None) -> OfficialReport:
+def official(article: str, name: str, country: str | None, *titles: str, published: str | None = None,
+             from_title: bool = True) -> OfficialReport:
+    """One article's official; `from_title`: its country is read from its own title."""
     iri = PERSON + "-".join(name.lower().split())
     posts = [PostReport(f"{iri}--{n}", t, country) for n, t in enumerate(titles)]
-    return OfficialReport(f"urn:article:{article}", iri, name, country, published, posts)
+    return OfficialReport(f"urn:article:{article}", iri, name, country, published, posts, from_title)
 
 
 def people_of(reports: list[OfficialReport]) -> dict[str, set[tuple[str, str]]]:
@@ -114,11 +116,19 @@ def test_namesakes_of_different_countries_and_offices_stay_apart() -> None:
                      "John Smith (NZL)": {("b", "John Smith")}}
 
 
+def test_namesakes_whose_titles_name_two_countries_stay_apart_even_in_one_office() -> None:
+    people, _ = resolve_people([
+        official("a", "John Smith", "CAN", "Foreign Minister"),
+        official("b", "John Smith", "AUS", "Foreign Minister"),
+    ])
+    assert sorted(p.country or "" for p in people) == ["AUS", "CAN"]
+
+
 def test_one_article_giving_the_wrong_country_is_a_conflict_not_a_second_person() -> None:
     people, _ = resolve_people([
         official("a", "Ken Ito", "JPN", "Prime Minister"),
         official("b", "Ito", "JPN", "Prime Minister"),
-        official("c", "Ken Ito", "AUS", "Prime Minister"),
+        official("c", "Ken Ito", "AUS", "Prime Minister", from_title=False),  # a country the context suggested
     ])
     assert len(people) == 1
     assert people[0].country == "JPN" and people[0].countries == {"JPN": 2, "AUS": 1}
@@ -421,3 +431,28 @@ def test_kg_conflicts_and_the_shell_command_print_the_disagreements(seeds_store:
                            capture_output=True, text=True, cwd=root, timeout=300)
     assert shell.returncode == 0, shell.stderr
     assert "no conflicts: the articles agree" in shell.stdout
+
+
+@pytest.mark.slow
+def test_a_build_stopped_before_it_resolved_is_caught_up_by_the_next(tmp_path: Path) -> None:
+    from kg.build import build_paths
+    from kg.ontology import KNOWLEDGE_GRAPH
+    from kg.resolve import is_resolved
+    from kg.store import open_store
+
+    corpus = _corpus(tmp_path / "corpus")
+    store = tmp_path / "store"
+    build_paths(str(store), [str(corpus)])
+    before = _nquads(store)
+    with open_store(str(store)) as db:
+        assert is_resolved(db)
+        # as a build killed after writing its articles and before resolving them leaves it
+        resolved = [(s, p, o) for s, p, o, g in db.quads() if str(g) == KNOWLEDGE_GRAPH
+                    and str(p).endswith("#resolvedFrom")]
+        people = db.query("SELECT ?s ?p ?o WHERE { ?s kg:reportedAs ?r . ?s ?p ?o }").rows
+        db.delete_triples(KNOWLEDGE_GRAPH, resolved + [(s, p, o) for s, p, o in people])  # type: ignore[misc]
+        assert not is_resolved(db)
+    assert _rows(store, "officials") == []
+    report = build_paths(str(store), [str(corpus)])
+    assert (report.built, report.unchanged) == (0, 4) and report.resolve_seconds > 0
+    assert _nquads(store) == before

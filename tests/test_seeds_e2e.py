@@ -33,7 +33,7 @@ def test_officials_with_titles_and_countries(seeds_store):
     }
     titles = {r["name"]: r["title"] for r in rows(seeds_store, "officials")}
     assert titles["Christopher Landau"] == "Deputy Secretary of State"  # as the text writes it
-    assert "foreign affairs" in titles["Bede Corry"]
+    assert "Foreign Affairs" in titles["Bede Corry"]
 
 
 def test_counterparts_met_where_and_when(seeds_store):
