@@ -727,18 +727,18 @@ def bench_cluster(work: Path, articles: int, rounds: int) -> None:
                            "workers_one_client_feeds": round(3_600_000 / client_ms / per_hour)}))
 
 
-# --- 8. kg serve ----------------------------------------------------------------------------------
+# --- 9. kg serve ----------------------------------------------------------------------------------
 
 
 def bench_serve_section(work: Path, triples: int, quick: bool) -> None:
     from serve import bench_serve
 
     def note(measure: str, value: float, context: dict[str, object]) -> None:  # a figure without a goal
-        RESULTS.append(Result("8", measure, round(value, 3), "-", True, context))
+        RESULTS.append(Result("9", measure, round(value, 3), "-", True, context))
 
     if not bench_serve(work, triples, seconds=4 if quick else 30, clients=16, repeats=1 if quick else 3,
                        record=record, note=note):
-        record("8", "Oxigraph's server (the oxigraph package, kg's bench extra) installed", 0, "installed", False)
+        record("9", "Oxigraph's server (the oxigraph package, kg's bench extra) installed", 0, "installed", False)
 
 
 # --- the run --------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """`kg serve` against Oxigraph's own server (`oxigraph serve`, the `oxigraph` package on PyPI, the
-`bench` extra of kg) on copies of the same store, measured side by side: section 8 of `make bench`.
+`bench` extra of kg) on copies of the same store, measured side by side: section 9 of `make bench`.
 
     python benchmarks/serve.py [--triples 1000000] [--seconds 30] [--clients 16] [--workdir DIR]
 
@@ -128,7 +128,7 @@ def throughput(url: str, queries: list[str], clients: int, seconds: float) -> tu
 
 def bench_serve(work: Path, triples: int, seconds: float, clients: int, repeats: int, record: Record,
                 note: Callable[[str, float, dict[str, Any]], None] | None = None) -> bool:
-    """Section 8 of `make bench`; False if Oxigraph's server is not installed."""
+    """Section 9 of `make bench`; False if Oxigraph's server is not installed."""
     import httpx
     from run import graph_file, oxigraph_folder
 
@@ -197,7 +197,7 @@ def bench_serve(work: Path, triples: int, seconds: float, clients: int, repeats:
             small_times = in_turns({k: post(url, small) for k, (_, url) in servers.items()}, 20, block=25)
         small_ms = {k: statistics.median(v) * 1000 for k, v in small_times.items()}
         added = small_ms["kg"] - local_ms
-        record("8", "latency kg serve adds to a one-row query (median ms over the same work in-process)", added,
+        record("9", "latency kg serve adds to a one-row query (median ms over the same work in-process)", added,
                "≤ 2 ms", added <= 2.0, in_process_ms=round(local_ms, 3), kg_serve_ms=round(small_ms["kg"], 2),
                oxigraph_serve_ms=round(small_ms["oxigraph"], 2), load_average=load())
 
@@ -213,14 +213,14 @@ def bench_serve(work: Path, triples: int, seconds: float, clients: int, repeats:
             errors = sum(e for _, e, _ in totals.values())
             ratio = rates["kg"] / rates["oxigraph"]
             memory.append(tree_rss_mb(kg_pid))
-            record("8", f"{clients} clients for {seconds:g} s, {label}: kg serve ÷ Oxigraph's server answers/s",
+            record("9", f"{clients} clients for {seconds:g} s, {label}: kg serve ÷ Oxigraph's server answers/s",
                    ratio, "≥ 0.8, no errors", ratio >= 0.8 and errors == 0, kg_per_s=round(rates["kg"], 2),
                    oxigraph_per_s=round(rates["oxigraph"], 2), errors=errors, kg_answers=totals["kg"][0],
                    oxigraph_answers=totals["oxigraph"][0], load_average=load())
         # Flat: the second load run (the saved queries, the largest results) leaves the server and
         # its workers within 10% of where the first left them.
         growth = memory[2] / memory[1]
-        record("8", "kg serve memory (server and workers) after ÷ before the saved-query load run", growth,
+        record("9", "kg serve memory (server and workers) after ÷ before the saved-query load run", growth,
                "≤ 1.1 (flat)", growth <= 1.1, mb=" -> ".join(f"{m:.0f}" for m in memory))
     finally:
         for process, _ in servers.values():

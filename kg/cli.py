@@ -471,7 +471,7 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS,
                    help=f"largest result in rows or triples (default {DEFAULT_MAX_ROWS:,})")
     p.add_argument("--workers", type=int, default=default_workers(),
-                   help="query worker processes (default: the number of CPUs, at least 2)")
+                   help="query worker processes (default: two per CPU)")
     p.add_argument("--allow-update", action="store_true",
                    help=f"accept SPARQL Update with 'Authorization: Bearer' and the token in ${TOKEN_ENV}")
     p.add_argument("--allow-service", action="store_true",
