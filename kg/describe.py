@@ -179,15 +179,26 @@ def labels(store: Store, iris: list[str]) -> dict[str, str]:
     return {str(e): str(lab) for e, lab in rows if e is not None and lab is not None}
 
 
+def _source_paths(store: Store, articles: list[URIRef]) -> dict[Term | None, str]:
+    """The file each article was read from."""
+    if not articles:
+        return {}
+    values = " ".join(a.n3() for a in sorted(set(articles)))
+    rows = store.query("SELECT ?a ?path WHERE { VALUES ?a { " + values + " } GRAPH ?a { ?a kg:sourcePath ?path } }").rows
+    return {a: str(path) for a, path in rows if path is not None}
+
+
 def explain_text(store: Store, text: str) -> str:
     """A readable account of an entity: each fact, then the sentence and article it came from and the
     extraction rule that read it."""
     iri = resolve_entity(store, text)
-    result = describe(store, iri)
+    # sourced_facts follows a resolved node to the articles' reports of it, where the sentences are
+    result = sourced_facts(store, iri)
     names = labels(store, [str(iri)] + [str(r[1]) for r in result.rows if isinstance(r[1], URIRef)])
+    paths = _source_paths(store, [r[5] for r in result.rows if isinstance(r[5], URIRef)])
     lines = [f"{names.get(str(iri), text)}  ({display(iri)})"]
     last = None
-    for prop, value, direction, article, quote, confidence, rule in result.rows:
+    for prop, value, direction, quote, confidence, article, _title, _published, rule in result.rows:
         arrow = "→" if str(direction) == "out" else "←"
         fact = f"  {display(prop)} {arrow} {display(value, names)}"
         if fact != last:
@@ -196,7 +207,7 @@ def explain_text(store: Store, text: str) -> str:
         if quote is not None:
             conf = f" [{float(confidence):.2f}]" if confidence is not None else ""
             by_rule = f"  rule {rule}" if rule is not None else ""  # the extraction rule to look at if it is wrong
-            lines.append(f"      “{quote}”  — {article}{conf}{by_rule}")
+            lines.append(f"      “{quote}”  — {paths.get(article, article)}{conf}{by_rule}")
     if len(lines) == 1:
         lines.append("  (no facts)")
     return "\n".join(lines)

@@ -26,7 +26,7 @@ def test_graph_generator_gives_article_graphs_in_the_ontology():
         assert (URIRef(g.iri), RDF.type, KG.Article) in g.triples
     # Officials recur across articles, as they do in the news: each article mentions them.
     mentions = [s for g in graphs for s, p, o in g.triples if p == KG.mentionedIn and (s, RDF.type, KG.Official)
-                in g.shared]
+                in g.triples]
     assert len(set(mentions)) < len(mentions)
     assert [len(g) for g in graphgen.article_graphs(3000)] == [len(g) for g in graphs]
 
