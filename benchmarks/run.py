@@ -313,11 +313,36 @@ def rdflib_times(nq: Path, paths: list[Path], cap: float) -> dict[str, tuple[flo
 def graph_file(work: Path, triples: int) -> Path:
     from graphgen import write_nquads
 
-    path = work / f"graph-{triples}.nq"
+    path = work / f"graph-{triples}.resolved.nq"
     if not path.exists():
         print(f"  generating {path.name} ...", flush=True)
-        write_nquads(path, triples)
+        raw = work / f"graph-{triples}.articles.nq"
+        write_nquads(raw, triples)
+        _resolved_copy(raw, path)
+        raw.unlink()
     return path
+
+
+def _resolved_copy(raw: Path, path: Path) -> None:
+    """The generated articles with the knowledge graph's people, posts and events resolved, as a
+    build leaves them: the generator writes what each article reports."""
+    import pyoxigraph as ox
+
+    from kg.resolve import resolve
+    from kg.store import OxigraphStore
+
+    folder = raw.with_suffix(".tmpstore")
+    shutil.rmtree(folder, ignore_errors=True)
+    db = ox.Store(str(folder))
+    db.bulk_load(path=str(raw), format=ox.RdfFormat.N_QUADS)
+    db.flush()
+    del db
+    with OxigraphStore(folder) as store:
+        resolve(store)
+    db = ox.Store(str(folder))
+    db.dump(str(path), format=ox.RdfFormat.N_QUADS)
+    del db
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def oxigraph_folder(work: Path, nq: Path) -> Path:

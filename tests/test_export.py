@@ -525,6 +525,7 @@ def news_like_store(path: Path) -> OxigraphStore:
         TreatyEvent,
     )
     from kg.mapping import to_triples
+    from kg.resolve import resolve
 
     evidence = Evidence(0, 10, "A sentence.", 0.8, "test.rule")
     people = {code: [(f"{code.lower()}-official-{i}", f"{name} Official {chr(65 + i)}") for i in range(n)]
@@ -561,6 +562,7 @@ def news_like_store(path: Path) -> OxigraphStore:
         article = Article(f"news/{a}.txt", "", f"Article {a}", PartialDate(2020 + a, 1, 1), None, f"hash{a}")
         graphs.append(to_triples(article, facts))
     store.write_articles(graphs)
+    resolve(store)  # the knowledge graph's people, posts and events, as a build makes them
     return store
 
 
