@@ -438,3 +438,16 @@ def test_an_abbreviated_title_ends_no_sentence(extract):
                     "Msgr. Paolo Conti, Italian Under-Secretary for Foreign Affairs.")
     assert pairs(facts) == {frozenset({"ola dahl", "paolo conti"})}
 
+
+
+def test_a_round_of_talks_hosted_by_a_city_is_its_own_event_beside_a_call(extract):
+    facts = extract("Call\n\nPresident Anna Berg of Norway received a phone call from Canadian Prime Minister John Hale. "
+                    "The two leaders reviewed the negotiation round currently hosted by Geneva.")
+    places = {d.type: [p.name for p in d.places] for d in facts.dialogues}
+    assert places.get("talks") == ["Geneva"]
+    assert "Geneva" not in places.get("call", [])
+
+
+def test_a_round_of_sanctions_is_no_event(extract):
+    facts = extract("Sanctions\n\nThe government in Oslo announced a new round of sanctions in Geneva on Tuesday.")
+    assert not [d for d in facts.dialogues if d.type == "talks"]

@@ -66,6 +66,8 @@ def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
         return False
     if (a.type in _PRESS_TYPES) != (b.type in _PRESS_TYPES) and {a.type, b.type} & _MEETING_TYPES:
         return False  # a news conference after the talks is an event of its own
+    if (a.type == "call") != (b.type == "call") and (a.places if b.type == "call" else b.places):
+        return False  # talks somewhere are not the phone call that mentions them ("reviewed the round hosted by X")
     return True
 
 

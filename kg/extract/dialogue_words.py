@@ -23,6 +23,9 @@ def places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
         if start <= p.start < end:
             before = text[max(start, p.start - 16): p.start].lower()
             after = text[p.end: p.end + 2]
+            if HOSTED_BY_BEFORE.search(before):
+                out.append(p)  # "the talks hosted by Cairo": where they are, whatever else the sentence says
+                continue
             if p.kind == "country" and (not DESTINATION_BEFORE.search(before) or after[:1] in ("–", "-", "—")):
                 continue
             if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
@@ -40,6 +43,9 @@ def places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
 # Words before a country that make it where an event is: "in Japan", "visited Japan", "a visit to Japan".
 DESTINATION_BEFORE = re.compile(r"\b(?:in|visit|visited|visiting|visits|(?:visit|visits|trip|travel|travels|travelled|"
                                 r"traveled|journey) to|tour of)\s+(?:the\s+)?$", re.I)
+
+
+HOSTED_BY_BEFORE = re.compile(r"\b(?:hosted|convened|held)\s+(?:by|in)\s+(?:the\s+)?$", re.I)
 
 
 TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"

@@ -110,6 +110,19 @@ def _event_noun(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     return EventWord(kind, "noun")
 
 
+# What a round is a round of: "a round of talks", "the negotiation round" (not "a round of sanctions")
+_ROUND_OF = {"talks", "negotiations", "negotiation", "consultations", "discussions", "dialogue", "negotiating"}
+
+
+def _round_of_talks(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the negotiation round hosted by Cairo", "a new round of talks" (not "a round of sanctions")."""
+    before = tok.doc[tok.i - 1].lower_ if tok.i > 0 else ""
+    of_what = [o.lower_ for c in tok.children if c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
+    if before in _ROUND_OF or any(w in _ROUND_OF for w in of_what):
+        return EventWord("talks", "noun")
+    return None
+
+
 def _event_verb(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
     """ "met", "visited", "travelled to", "telephoned"."""
     return EventWord(DIALOGUE_VERBS[tok.lemma_.lower()], "verb")
@@ -250,6 +263,7 @@ _NAMEABLE_KINDS = {"dialogue", "summit", "talks", "meeting", "consultations", "f
 TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.named-only-noun", _named_only_noun, words=NAMED_ONLY_NOUNS, applies=_is_name_head),
     rule("dialogues.event-noun", _event_noun, words=DIALOGUE_NOUNS, applies=_is_noun),
+    rule("dialogues.round-of-talks-noun", _round_of_talks, words={"round", "rounds"}, applies=_is_noun),
     rule("dialogues.speak-with-verb", _speak_with, lemmas={"speak"}, applies=_is_verb),
     rule("dialogues.call-on-verb", _call_on, lemmas={"call"}, applies=_is_verb_with_on),
     rule("dialogues.call-verb", _call_someone, lemmas={"call"}, applies=_is_verb),
