@@ -451,3 +451,18 @@ def test_a_round_of_talks_hosted_by_a_city_is_its_own_event_beside_a_call(extrac
 def test_a_round_of_sanctions_is_no_event(extract):
     facts = extract("Sanctions\n\nThe government in Oslo announced a new round of sanctions in Geneva on Tuesday.")
     assert not [d for d in facts.dialogues if d.type == "talks"]
+
+
+def test_a_greeting_on_the_day_the_text_tells_below_a_long_header_at_the_datelines_city(extract):
+    header = "Release\n\nNo. 12/34\n\nMINISTER VISITS OSLO\n\n5 March 2019\n\nPress Release\nNo. 12/34\n\n"
+    facts = extract(header + "20190305 OSLO, 5 March -- At 10 a.m. on Monday, 4 March, Canadian Foreign Minister "
+                    "Mary Brown arrived at the palace where she was greeted by Norwegian Prime Minister Erik Lund.")
+    assert pairs(facts) == {frozenset({"mary brown", "erik lund"})}
+    meeting = facts.dialogues[0]
+    assert meeting.date == PartialDate(2019, 3, 4)
+    assert [p.name for p in meeting.places] == ["Oslo"]
+
+
+def test_greeting_a_decision_is_no_meeting(extract):
+    facts = extract("Statement\n\nCanadian Foreign Minister Mary Brown greeted the decision of the council on Monday.")
+    assert not facts.dialogues

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.articles import in_dateline
 from kg.dates import DateMention
 from kg.extract.candidates import DialogueMention
 from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text, surely_other_spans
@@ -171,7 +172,8 @@ def _exchange_views(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | N
 
 
 def _receive_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
-    """ "received the Defence Minister", "were received by the Permanent Secretary" (not "received support")."""
+    """ "received the Defence Minister", "were received by the Permanent Secretary", "was greeted by the President"
+    (not "received support", "greeted the decision")."""
     guests = [c for c in tok.children if c.dep_ == "dobj"]
     hosts = [o for c in tok.children if c.dep_ == "agent" for o in conjoined(c)]
     if not any(is_person(o) for o in guests + hosts):
@@ -270,6 +272,7 @@ TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.discuss-with-verb", _discuss_with, lemmas={"discuss"}, applies=_is_verb),
     rule("dialogues.exchange-views-verb", _exchange_views, lemmas={"exchange"}, applies=_is_verb),
     rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
+    rule("dialogues.greet-verb", _receive_someone, lemmas={"greet"}, applies=_is_verb),
     rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
     rule("dialogues.sign-together-verb", _signed_together, lemmas={"sign"}, applies=_is_verb),
     rule("dialogues.agreement-reached-verb", _agreement_reached, lemmas={"reach", "conclude"}, applies=_is_verb),
@@ -456,6 +459,9 @@ class _SentenceSetting:
         self.triggers = triggers
         self.places = places_in(ctx, sent.start_char, sent.end_char)
         self.dates = ctx.dates_in(sent.start_char, sent.end_char, clauses=True)  # the clauses are read below
+        told = [d for d in self.dates if not in_dateline(ctx.text, d.start, d.end)]
+        if told and len(told) < len(self.dates):
+            self.dates = told  # "CITY, 5 March -- on Monday, 4 March, X met Y": the day the text tells
         starts = ctx.token_starts
         self.date_tokens = [bisect_right(starts, d.start) - 1 for d in self.dates]
         self.place_tokens = [bisect_right(starts, p.start) - 1 for p in self.places]
