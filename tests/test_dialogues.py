@@ -466,3 +466,10 @@ def test_a_greeting_on_the_day_the_text_tells_below_a_long_header_at_the_datelin
 def test_greeting_a_decision_is_no_meeting(extract):
     facts = extract("Statement\n\nCanadian Foreign Minister Mary Brown greeted the decision of the council on Monday.")
     assert not facts.dialogues
+
+
+def test_a_meeting_at_a_later_hour_is_on_the_day_just_told(extract):
+    facts = extract("Visit\n\nOn Monday, 4 March 2019, Canadian Foreign Minister Mary Brown met Norwegian Prime Minister "
+                    "Erik Lund in Oslo.\n\nAt 11 a.m., Brown held a meeting with Norwegian Defence Minister Ola Dahl.")
+    meeting = by_people(facts)[frozenset({"mary brown", "ola dahl"})]
+    assert meeting.date == PartialDate(2019, 3, 4)

@@ -568,6 +568,8 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         and (is_title_line or (not planned and bool(_JUST_NOW.search(own_words))))
     if dated_by_article:
         date = ctx.article.date
+    elif date is None and not planned and ctx.focus_date is not None and _SAME_DAY_OPENING.match(sent.text):
+        date = ctx.focus_date  # "At 11 a.m., X held a meeting with Y": later on the day just told
     setting = pos == "noun" and is_setting(tok, named)
     own_people = phrase_people(ctx, sent, tok, people) if pos == "noun" else None
     d = DialogueMention(
@@ -607,6 +609,10 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     return d
 
 
+# A sentence that opens with a time of day, or "later that day", goes on with the day told before it.
+_SAME_DAY_OPENING = re.compile(r"\s*(?:(?:at|by|around|from|shortly after)\s+\d{1,2}(?:[:.]\d\d)?\s*"
+                               r"(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|hours\b)|later (?:that|the same) "
+                               r"(?:day|morning|afternoon|evening)\b|(?:that|the same) (?:afternoon|evening)\b)", re.I)
 _RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
 _JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
 
