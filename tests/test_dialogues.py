@@ -473,3 +473,12 @@ def test_a_meeting_at_a_later_hour_is_on_the_day_just_told(extract):
                     "Erik Lund in Oslo.\n\nAt 11 a.m., Brown held a meeting with Norwegian Defence Minister Ola Dahl.")
     meeting = by_people(facts)[frozenset({"mary brown", "ola dahl"})]
     assert meeting.date == PartialDate(2019, 3, 4)
+
+
+def test_a_summit_hoped_to_lead_to_results_took_place_but_one_to_come_stays_planned(extract):
+    held = extract("Statement\n\nCanadian Prime Minister John Hale and Norwegian Prime Minister Erik Lund hoped that their "
+                   "summit would lead to good results, in a conversation in Oslo on 4 March 2019.")
+    assert {d.status for d in held.dialogues} == {"held"}
+    planned = extract("Statement\n\nCanadian Prime Minister John Hale and Norwegian Prime Minister Erik Lund hoped that the "
+                      "upcoming summit in Oslo would lead to good results.")
+    assert {d.status for d in planned.dialogues} == {"planned"}
