@@ -482,3 +482,9 @@ def test_a_summit_hoped_to_lead_to_results_took_place_but_one_to_come_stays_plan
     planned = extract("Statement\n\nCanadian Prime Minister John Hale and Norwegian Prime Minister Erik Lund hoped that the "
                       "upcoming summit in Oslo would lead to good results.")
     assert {d.status for d in planned.dialogues} == {"planned"}
+
+
+def test_an_acronym_in_brackets_stays_inside_the_events_name(extract):
+    facts = extract("Summit\n\nNorwegian Prime Minister Erik Lund hosted the Northern Maritime Group (NMG) Leaders’ Summit "
+                    "in Oslo on 4 March 2019.")
+    assert [d.label for d in facts.dialogues if d.named] == ["Northern Maritime Group (NMG) Leaders’ Summit 2019"]

@@ -107,6 +107,11 @@ def named_event(sent: Sentence, tok: Token) -> str | None:
                 or prev.like_num:
             j -= 1
             continue
+        # an acronym in brackets inside the name: "Joint Expeditionary Force (JEF) Leaders' Summit"
+        if prev.text == ")" and j - 3 >= sent.start and doc[j - 3].text == "(" and doc[j - 2].text.isupper() \
+                and 2 <= len(doc[j - 2].text) <= 8:
+            j -= 3
+            continue
         # a plural possessive inside the name: "Defence Ministers' Meeting"
         if prev.text in ("'", "’") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() and doc[j - 2].text.endswith("s"):
             j -= 1
