@@ -488,3 +488,10 @@ def test_an_acronym_in_brackets_stays_inside_the_events_name(extract):
     facts = extract("Summit\n\nNorwegian Prime Minister Erik Lund hosted the Northern Maritime Group (NMG) Leaders’ Summit "
                     "in Oslo on 4 March 2019.")
     assert [d.label for d in facts.dialogues if d.named] == ["Northern Maritime Group (NMG) Leaders’ Summit 2019"]
+
+
+def test_the_next_plenary_to_hold_at_a_city_is_a_planned_meeting_there(extract):
+    facts = extract("Communiqué\n\nThe joint commission of Norway and Canada met today, 4 March 2019, in Oslo. The Parties "
+                    "agreed on future steps and to hold the next Plenary meeting in June 2019 at Vatican City.")
+    planned = [d for d in facts.dialogues if d.status == "planned"]
+    assert [(d.date, [p.name for p in d.places]) for d in planned] == [(PartialDate(2019, 6), ["Vatican City"])]

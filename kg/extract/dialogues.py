@@ -511,7 +511,30 @@ def _own_setting(ctx: Discourse, setting: _SentenceSetting, n: int, seen_types: 
             city = ctx.gz.city(c.text) if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == tok.i - 1 else None
             if city is not None:
                 own_places = [PlaceMention(c.idx, c.idx + len(c.text), city.name, city.country, city.geonameid, "city")]
+    if pos == "noun" and not own_places:
+        own_places = _city_after_at(ctx, tok)
     return own_dates, own_places
+
+
+def _city_after_at(ctx: Discourse, tok: Token) -> list[PlaceMention]:
+    """ "the meeting at Vatican City", "to hold the meeting in June at X": a city the gazetteer knows after "in" or
+    "at" on the event noun or on the verb it is the object of, when the place mentions hold none there."""
+    holders = [tok] + ([tok.head] if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" else [])
+    for holder in holders:
+        for prep in holder.children:
+            if prep.lower_ not in ("in", "at"):
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
+                    continue
+                words = [w for w in obj.subtree if w.i <= obj.i and w.dep_ in ("compound", "pobj") and w.pos_ == "PROPN"]
+                if not words:
+                    continue
+                start, end = words[0].idx, obj.idx + len(obj.text)
+                city = ctx.gz.city(ctx.text[start:end])
+                if city is not None:
+                    return [PlaceMention(start, end, city.name, city.country, city.geonameid, "city")]
+    return []
 
 
 _ARRIVAL_WORDS = {"arrive", "arrival", "land"}
@@ -559,6 +582,8 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     planned = bool(PLANNED_WORDS.search(own_words)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
                                                         and not welcoming_now(tok)) \
         or any(d.future for d in own_dates)
+    # "to hold the next plenary meeting": the one to come
+    planned = planned or (pos == "noun" and any(c.dep_ == "amod" and c.lower_ in _NEXT_WORDS for c in tok.children))
     if named is None and not people and not own_places and not own_dates and not definite and not possessive \
             and not is_title_line:
         return None
@@ -613,6 +638,7 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
 _SAME_DAY_OPENING = re.compile(r"\s*(?:(?:at|by|around|from|shortly after)\s+\d{1,2}(?:[:.]\d\d)?\s*"
                                r"(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|hours\b)|later (?:that|the same) "
                                r"(?:day|morning|afternoon|evening)\b|(?:that|the same) (?:afternoon|evening)\b)", re.I)
+_NEXT_WORDS = {"next", "forthcoming", "upcoming", "coming"}
 _RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
 _JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
 
