@@ -495,3 +495,11 @@ def test_the_next_plenary_to_hold_at_a_city_is_a_planned_meeting_there(extract):
                     "agreed on future steps and to hold the next Plenary meeting in June 2019 at Vatican City.")
     planned = [d for d in facts.dialogues if d.status == "planned"]
     assert [(d.date, [p.name for p in d.places]) for d in planned] == [(PartialDate(2019, 6), ["Vatican City"])]
+
+
+def test_a_press_conference_after_a_visit_is_at_the_visit_on_its_day(extract):
+    facts = extract("Visit\n\nThe council's envoy thanked Norway during a visit to Oslo on Thursday (4 March 2019)."
+                    "\n\nAddressing a press conference alongside Norwegian Prime Minister Erik Lund, the envoy praised "
+                    "the partnership.")
+    press = [d for d in facts.dialogues if d.type == "news conference"]
+    assert [(d.date, [p.name for p in d.places]) for d in press] == [(PartialDate(2019, 3, 4), ["Oslo"])]

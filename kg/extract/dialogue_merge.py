@@ -163,6 +163,12 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
             if focus is not None:
                 d.date = d.date or focus.date
                 d.places = d.places or list(focus.places)
+        if d.type in _PRESS_TYPES and d.status == "held" and not d.date and not d.places and not d.named:
+            # "during a visit to X on Thursday ... a joint press conference with Y": at the visit, on its day
+            visit = next((m for m in reversed(merged) if m.status == "held" and m.type == "visit" and m.date and m.places),
+                         None)
+            if visit is not None:
+                d.date, d.places = visit.date, list(visit.places)
         if d.also and d.status == "held" and not (d.date and d.places):
             # "X also met Y": on the occasion (the day, the place) of X's event told before
             occasion = next((m for m in reversed(merged) if m.status == "held" and set(m.participants) & set(d.participants)
