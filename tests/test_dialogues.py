@@ -503,3 +503,11 @@ def test_a_press_conference_after_a_visit_is_at_the_visit_on_its_day(extract):
                     "the partnership.")
     press = [d for d in facts.dialogues if d.type == "news conference"]
     assert [(d.date, [p.name for p in d.places]) for d in press] == [(PartialDate(2019, 3, 4), ["Oslo"])]
+
+
+def test_a_dialogue_held_over_the_last_day_is_of_the_articles_date(extract):
+    facts = extract("Remarks\n\nSecretary of State John Hale\nOttawa\nMarch 4, 2019\n\nSECRETARY HALE: I am delighted to be "
+                    "joined by Foreign Minister Erik Lund of Norway. We have been delighted over the course of the last "
+                    "day and a half to be engaged in the third session of the Canada-Norway Strategic Dialogue.")
+    dialogue = next(d for d in facts.dialogues if d.named)
+    assert dialogue.date == PartialDate(2019, 3, 4)

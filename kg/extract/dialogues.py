@@ -640,7 +640,8 @@ _SAME_DAY_OPENING = re.compile(r"\s*(?:(?:at|by|around|from|shortly after)\s+\d{
                                r"(?:day|morning|afternoon|evening)\b|(?:that|the same) (?:afternoon|evening)\b)", re.I)
 _NEXT_WORDS = {"next", "forthcoming", "upcoming", "coming"}
 _RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
-_JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
+_JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening)|"
+                       r"over the (?:course of the )?(?:last|past) (?:day|two days|few days|couple of days))\b", re.I)
 
 
 # --- what the rules read of a sentence ------------------------------------------------------------
