@@ -511,3 +511,10 @@ def test_a_dialogue_held_over_the_last_day_is_of_the_articles_date(extract):
                     "day and a half to be engaged in the third session of the Canada-Norway Strategic Dialogue.")
     dialogue = next(d for d in facts.dialogues if d.named)
     assert dialogue.date == PartialDate(2019, 3, 4)
+
+
+def test_a_meeting_named_by_the_body_it_is_of_keeps_of_and_and_in_its_name(extract):
+    facts = extract("Communiqué\n\nThe ministers signed the protocol in the margins of the 12th Regular Meeting of the "
+                    "Conference of Heads of State and Government of the Northern Community in St. John's, Antigua.")
+    assert [d.label for d in facts.dialogues if d.named] == [
+        "Regular Meeting of the Conference of Heads of State and Government of the Northern Community"]

@@ -123,8 +123,31 @@ def named_event(sent: Sentence, tok: Token) -> str | None:
         return None
     words = [w.lower_ for w in doc[j: i] if w.is_alpha or "-" in w.text]
     if all(w in GENERIC_EVENT_WORDS for w in words):
-        return None
+        # "the 47th Regular Meeting of the Conference of Heads of Government": named by the body it is of
+        body_end = _body_after_of(sent, tok)
+        return doc[j: body_end].text if body_end is not None and j < i else None
     return doc[j: i + 1].text
+
+
+def _body_after_of(sent: Sentence, tok: Token) -> int | None:
+    """The end (token index) of "of the Capitalised Body" after an event word, "of" and "and" inside it included
+    ("of the Conference of Heads of State and Government"), if one follows; else None."""
+    doc = tok.doc
+    k = tok.i + 1
+    if k >= sent.end or doc[k].lower_ != "of":
+        return None
+    k += 1
+    if k < sent.end and doc[k].lower_ == "the":
+        k += 1
+    end = None
+    while k < sent.end:
+        w = doc[k]
+        if w.text[:1].isupper() and w.pos_ in ("PROPN", "NOUN", "ADJ"):
+            end = k + 1
+        elif not (w.lower_ in ("of", "and", "the") and end is not None):
+            break
+        k += 1
+    return end
 
 
 ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
