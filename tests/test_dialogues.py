@@ -518,3 +518,10 @@ def test_a_meeting_named_by_the_body_it_is_of_keeps_of_and_and_in_its_name(extra
                     "Conference of Heads of State and Government of the Northern Community in St. John's, Antigua.")
     assert [d.label for d in facts.dialogues if d.named] == [
         "Regular Meeting of the Conference of Heads of State and Government of the Northern Community"]
+
+
+def test_of_and_and_between_capitalised_words_stay_inside_a_summits_name(extract):
+    facts = extract("Summit\n\nNorwegian Prime Minister Erik Lund attended the Nordic Council of Heads of State and "
+                    "Government Summit in Oslo on 4 March 2019.")
+    assert [d.label for d in facts.dialogues if d.named] == [
+        "Nordic Council of Heads of State and Government Summit 2019"]

@@ -107,6 +107,11 @@ def named_event(sent: Sentence, tok: Token) -> str | None:
                 or prev.like_num:
             j -= 1
             continue
+        # "of" and "and" between capitalised words: "Forum of Heads of State and Government Summit"
+        if prev.lower_ in ("of", "and") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() \
+                and doc[j - 2].pos_ in ("PROPN", "NOUN") and j < i:
+            j -= 1
+            continue
         # an acronym in brackets inside the name: "Joint Expeditionary Force (JEF) Leaders' Summit"
         if prev.text == ")" and j - 3 >= sent.start and doc[j - 3].text == "(" and doc[j - 2].text.isupper() \
                 and 2 <= len(doc[j - 2].text) <= 8:
