@@ -432,9 +432,9 @@ _DATELINE_HEAD = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?(?:,\s*[A-Z]
 # ... and what follows it: the end of the line, or a dash, bar, colon or slash ("/ENA/") before the text.
 _DATELINE_TAIL = re.compile(r"^\s*\)?\s*(?:\([^()]{1,30}\)\s*)?(?:[—–|:/-]|$)")
 # A wire-style dateline with no date: "WELLINGTON — ...", "WASHINGTON (AP) - ...".
-# (also "NAIROBI, June 5 (Reuters) -": a day without a year says nothing of the year, but the place stands)
+# (also "NAIROBI, June 5 (Reuters) -", "MEXICO CITY, 5 March --": a day without a year says nothing of the year, but the place stands)
 _CAPITALS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.' -]{2,40}?(?:,\s*[A-Z][A-Za-z. ]{1,20}?)?)"
-                                r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|-{1,2})(?:\s|$)")
+                                r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?\s*(?:\([^()]{1,30}\)\s*)?(?:—|–|-{1,2})(?:\s|$)")
 # Separators between the parts of a header line ("June 3, 2025 - Vancouver, British Columbia - Global Affairs").
 _HEADER_PARTS = re.compile(r"\s+[-–—/|]\s+|\s*[—–|]\s*|,\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+[A-Z]|[.!?]$")
@@ -457,6 +457,18 @@ def _dateline(line: str) -> tuple[str, PartialDate] | None:
     return place, first.date
 
 
+# What stands before a dateline's date on its line (a place in capitals, a number) and what follows it (a dash)
+_DATELINE_LEAD = re.compile(r"^[\dA-Z][\dA-Z.,'’ ()/-]{0,60}$")
+_DATELINE_DASH = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?(?:--|[—–/|:-])")
+
+
+def in_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the date at text[start:end] is a dateline's ("MEXICO CITY, 5 March -- At 9 a.m. on 4 March"):
+    the day the article was written, not the day of what it tells."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_DATELINE_LEAD.match(text[line_start:start])) and bool(_DATELINE_DASH.match(text[end:end + 12]))
+
+
 def _city_in(text: str) -> str | None:
     """The city a place text names: all of it ("Washington, D.C."), else the first comma-separated
     part that is a city ("Naval Base Headquarters, Auckland", "Vancouver, British Columbia")."""
@@ -477,13 +489,16 @@ def _city_in(text: str) -> str | None:
     return None
 
 
+# A wire service's filing number before the dateline ("19960305 MEXICO CITY, 5 March --")
+_FILING_STAMP = re.compile(r"^\d{6,8}\s+(?=[A-Z])")
+
+
 def dateline_place(text: str) -> str | None:
     """A place on a short header line ('Washington, D.C. | February 2, 2026', 'WELLINGTON —'), in the
     dateline that opens the body ('HANOI, March 12, 2024 - ...'), or, failing those, the city
     among the parts of a header line ('Ministry of Foreign Affairs, Jakarta')."""
-    lines = _header_lines(text)[1:]
+    lines = [_FILING_STAMP.sub("", line.strip()) for line in _header_lines(text)[1:]]
     for line in lines:
-        line = line.strip()
         m = _DATELINE_PLACE.match(line) if len(line) <= 80 else None
         if m:
             city = _city_in(m.group(1))
@@ -505,6 +520,12 @@ def dateline_place(text: str) -> str | None:
             city = _city_in(part.strip(" -–—/|"))
             if city:
                 return city
+    for line in text.split("\n")[8:16]:
+        # a dateline below a long header (a release's numbers, title and date lines)
+        m = _CAPITALS_DATELINE.match(_FILING_STAMP.sub("", line.strip()))
+        city = _city_in(m.group("place")) if m else None
+        if city:
+            return city
     return None
 
 

@@ -438,3 +438,90 @@ def test_an_abbreviated_title_ends_no_sentence(extract):
                     "Msgr. Paolo Conti, Italian Under-Secretary for Foreign Affairs.")
     assert pairs(facts) == {frozenset({"ola dahl", "paolo conti"})}
 
+
+
+def test_a_round_of_talks_hosted_by_a_city_is_its_own_event_beside_a_call(extract):
+    facts = extract("Call\n\nPresident Anna Berg of Norway received a phone call from Canadian Prime Minister John Hale. "
+                    "The two leaders reviewed the negotiation round currently hosted by Geneva.")
+    places = {d.type: [p.name for p in d.places] for d in facts.dialogues}
+    assert places.get("talks") == ["Geneva"]
+    assert "Geneva" not in places.get("call", [])
+
+
+def test_a_round_of_sanctions_is_no_event(extract):
+    facts = extract("Sanctions\n\nThe government in Oslo announced a new round of sanctions in Geneva on Tuesday.")
+    assert not [d for d in facts.dialogues if d.type == "talks"]
+
+
+def test_a_greeting_on_the_day_the_text_tells_below_a_long_header_at_the_datelines_city(extract):
+    header = "Release\n\nNo. 12/34\n\nMINISTER VISITS OSLO\n\n5 March 2019\n\nPress Release\nNo. 12/34\n\n"
+    facts = extract(header + "20190305 OSLO, 5 March -- At 10 a.m. on Monday, 4 March, Canadian Foreign Minister "
+                    "Mary Brown arrived at the palace where she was greeted by Norwegian Prime Minister Erik Lund.")
+    assert pairs(facts) == {frozenset({"mary brown", "erik lund"})}
+    meeting = facts.dialogues[0]
+    assert meeting.date == PartialDate(2019, 3, 4)
+    assert [p.name for p in meeting.places] == ["Oslo"]
+
+
+def test_greeting_a_decision_is_no_meeting(extract):
+    facts = extract("Statement\n\nCanadian Foreign Minister Mary Brown greeted the decision of the council on Monday.")
+    assert not facts.dialogues
+
+
+def test_a_meeting_at_a_later_hour_is_on_the_day_just_told(extract):
+    facts = extract("Visit\n\nOn Monday, 4 March 2019, Canadian Foreign Minister Mary Brown met Norwegian Prime Minister "
+                    "Erik Lund in Oslo.\n\nAt 11 a.m., Brown held a meeting with Norwegian Defence Minister Ola Dahl.")
+    meeting = by_people(facts)[frozenset({"mary brown", "ola dahl"})]
+    assert meeting.date == PartialDate(2019, 3, 4)
+
+
+def test_a_summit_hoped_to_lead_to_results_took_place_but_one_to_come_stays_planned(extract):
+    held = extract("Statement\n\nCanadian Prime Minister John Hale and Norwegian Prime Minister Erik Lund hoped that their "
+                   "summit would lead to good results, in a conversation in Oslo on 4 March 2019.")
+    assert {d.status for d in held.dialogues} == {"held"}
+    planned = extract("Statement\n\nCanadian Prime Minister John Hale and Norwegian Prime Minister Erik Lund hoped that the "
+                      "upcoming summit in Oslo would lead to good results.")
+    assert {d.status for d in planned.dialogues} == {"planned"}
+
+
+def test_an_acronym_in_brackets_stays_inside_the_events_name(extract):
+    facts = extract("Summit\n\nNorwegian Prime Minister Erik Lund hosted the Northern Maritime Group (NMG) Leaders’ Summit "
+                    "in Oslo on 4 March 2019.")
+    assert [d.label for d in facts.dialogues if d.named] == ["Northern Maritime Group (NMG) Leaders’ Summit 2019"]
+
+
+def test_the_next_plenary_to_hold_at_a_city_is_a_planned_meeting_there(extract):
+    facts = extract("Communiqué\n\nThe joint commission of Norway and Canada met today, 4 March 2019, in Oslo. The Parties "
+                    "agreed on future steps and to hold the next Plenary meeting in June 2019 at Vatican City.")
+    planned = [d for d in facts.dialogues if d.status == "planned"]
+    assert [(d.date, [p.name for p in d.places]) for d in planned] == [(PartialDate(2019, 6), ["Vatican City"])]
+
+
+def test_a_press_conference_after_a_visit_is_at_the_visit_on_its_day(extract):
+    facts = extract("Visit\n\nThe council's envoy thanked Norway during a visit to Oslo on Thursday (4 March 2019)."
+                    "\n\nAddressing a press conference alongside Norwegian Prime Minister Erik Lund, the envoy praised "
+                    "the partnership.")
+    press = [d for d in facts.dialogues if d.type == "news conference"]
+    assert [(d.date, [p.name for p in d.places]) for d in press] == [(PartialDate(2019, 3, 4), ["Oslo"])]
+
+
+def test_a_dialogue_held_over_the_last_day_is_of_the_articles_date(extract):
+    facts = extract("Remarks\n\nSecretary of State John Hale\nOttawa\nMarch 4, 2019\n\nSECRETARY HALE: I am delighted to be "
+                    "joined by Foreign Minister Erik Lund of Norway. We have been delighted over the course of the last "
+                    "day and a half to be engaged in the third session of the Canada-Norway Strategic Dialogue.")
+    dialogue = next(d for d in facts.dialogues if d.named)
+    assert dialogue.date == PartialDate(2019, 3, 4)
+
+
+def test_a_meeting_named_by_the_body_it_is_of_keeps_of_and_and_in_its_name(extract):
+    facts = extract("Communiqué\n\nThe ministers signed the protocol in the margins of the 12th Regular Meeting of the "
+                    "Conference of Heads of State and Government of the Northern Community in St. John's, Antigua.")
+    assert [d.label for d in facts.dialogues if d.named] == [
+        "Regular Meeting of the Conference of Heads of State and Government of the Northern Community"]
+
+
+def test_of_and_and_between_capitalised_words_stay_inside_a_summits_name(extract):
+    facts = extract("Summit\n\nNorwegian Prime Minister Erik Lund attended the Nordic Council of Heads of State and "
+                    "Government Summit in Oslo on 4 March 2019.")
+    assert [d.label for d in facts.dialogues if d.named] == [
+        "Nordic Council of Heads of State and Government Summit 2019"]

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from kg.extract.context import Sentence
 
 # Clauses below a trigger's own clause that say nothing of its tense or negation.
+# Verbs of what an event brings about: their "would" speaks of the outcome, not of the event to come
+_OUTCOME_VERBS = {"lead", "contribute", "bring", "produce", "yield", "result", "pave", "help", "deliver", "mark"}
 _CLAUSE_CHILDREN = {"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis", "xcomp"}
 
 
@@ -35,6 +37,8 @@ def own_clause_text(tok: Token, pos: str) -> str:
                 continue
             if node.i != tok.i and c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ in ("VERB", "AUX"):
                 continue
+            if c.dep_ == "aux" and c.lower_ == "would" and node.lemma_.lower() in _OUTCOME_VERBS:
+                continue  # "hoped the summit would lead to results": what it brings is hoped, not the summit
             keep.update(range(c.left_edge.i, c.right_edge.i + 1))
         head = node.head
         if head is node:

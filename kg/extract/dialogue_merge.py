@@ -66,6 +66,8 @@ def _compatible(a: DialogueMention, b: DialogueMention) -> bool:
         return False
     if (a.type in _PRESS_TYPES) != (b.type in _PRESS_TYPES) and {a.type, b.type} & _MEETING_TYPES:
         return False  # a news conference after the talks is an event of its own
+    if (a.type == "call") != (b.type == "call") and (a.places if b.type == "call" else b.places):
+        return False  # talks somewhere are not the phone call that mentions them ("reviewed the round hosted by X")
     return True
 
 
@@ -161,6 +163,12 @@ def merge_dialogues(ctx: Discourse, found: list[DialogueMention]) -> list[Dialog
             if focus is not None:
                 d.date = d.date or focus.date
                 d.places = d.places or list(focus.places)
+        if d.type in _PRESS_TYPES and d.status == "held" and not d.date and not d.places and not d.named:
+            # "during a visit to X on Thursday ... a joint press conference with Y": at the visit, on its day
+            visit = next((m for m in reversed(merged) if m.status == "held" and m.type == "visit" and m.date and m.places),
+                         None)
+            if visit is not None:
+                d.date, d.places = visit.date, list(visit.places)
         if d.also and d.status == "held" and not (d.date and d.places):
             # "X also met Y": on the occasion (the day, the place) of X's event told before
             occasion = next((m for m in reversed(merged) if m.status == "held" and set(m.participants) & set(d.participants)

@@ -23,6 +23,9 @@ def places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
         if start <= p.start < end:
             before = text[max(start, p.start - 16): p.start].lower()
             after = text[p.end: p.end + 2]
+            if HOSTED_BY_BEFORE.search(before):
+                out.append(p)  # "the talks hosted by Cairo": where they are, whatever else the sentence says
+                continue
             if p.kind == "country" and (not DESTINATION_BEFORE.search(before) or after[:1] in ("–", "-", "—")):
                 continue
             if p.kind == "venue" and not re.search(r"\b(in|at|to|inside)\s+(the\s+)?(u[.\s]*s[.\s]*)?$", before):
@@ -40,6 +43,9 @@ def places_in(ctx: Discourse, start: int, end: int) -> list[PlaceMention]:
 # Words before a country that make it where an event is: "in Japan", "visited Japan", "a visit to Japan".
 DESTINATION_BEFORE = re.compile(r"\b(?:in|visit|visited|visiting|visits|(?:visit|visits|trip|travel|travels|travelled|"
                                 r"traveled|journey) to|tour of)\s+(?:the\s+)?$", re.I)
+
+
+HOSTED_BY_BEFORE = re.compile(r"\b(?:hosted|convened|held)\s+(?:by|in)\s+(?:the\s+)?$", re.I)
 
 
 TOPIC_BEFORE = re.compile(r"\b(?:situation|developments?|crisis|conflict|war|tensions?|peace|stability|security|"
@@ -101,6 +107,16 @@ def named_event(sent: Sentence, tok: Token) -> str | None:
                 or prev.like_num:
             j -= 1
             continue
+        # "of" and "and" between capitalised words: "Forum of Heads of State and Government Summit"
+        if prev.lower_ in ("of", "and") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() \
+                and doc[j - 2].pos_ in ("PROPN", "NOUN") and j < i:
+            j -= 1
+            continue
+        # an acronym in brackets inside the name: "Joint Expeditionary Force (JEF) Leaders' Summit"
+        if prev.text == ")" and j - 3 >= sent.start and doc[j - 3].text == "(" and doc[j - 2].text.isupper() \
+                and 2 <= len(doc[j - 2].text) <= 8:
+            j -= 3
+            continue
         # a plural possessive inside the name: "Defence Ministers' Meeting"
         if prev.text in ("'", "’") and j - 2 >= sent.start and doc[j - 2].text[:1].isupper() and doc[j - 2].text.endswith("s"):
             j -= 1
@@ -112,8 +128,31 @@ def named_event(sent: Sentence, tok: Token) -> str | None:
         return None
     words = [w.lower_ for w in doc[j: i] if w.is_alpha or "-" in w.text]
     if all(w in GENERIC_EVENT_WORDS for w in words):
-        return None
+        # "the 47th Regular Meeting of the Conference of Heads of Government": named by the body it is of
+        body_end = _body_after_of(sent, tok)
+        return doc[j: body_end].text if body_end is not None and j < i else None
     return doc[j: i + 1].text
+
+
+def _body_after_of(sent: Sentence, tok: Token) -> int | None:
+    """The end (token index) of "of the Capitalised Body" after an event word, "of" and "and" inside it included
+    ("of the Conference of Heads of State and Government"), if one follows; else None."""
+    doc = tok.doc
+    k = tok.i + 1
+    if k >= sent.end or doc[k].lower_ != "of":
+        return None
+    k += 1
+    if k < sent.end and doc[k].lower_ == "the":
+        k += 1
+    end = None
+    while k < sent.end:
+        w = doc[k]
+        if w.text[:1].isupper() and w.pos_ in ("PROPN", "NOUN", "ADJ"):
+            end = k + 1
+        elif not (w.lower_ in ("of", "and", "the") and end is not None):
+            break
+        k += 1
+    return end
 
 
 ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",

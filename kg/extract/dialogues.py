@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.articles import in_dateline
 from kg.dates import DateMention
 from kg.extract.candidates import DialogueMention
 from kg.extract.clauses import EVENT_SETTING_VERBS, event_clause, own_clause_text, surely_other_spans
@@ -110,6 +111,19 @@ def _event_noun(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
     return EventWord(kind, "noun")
 
 
+# What a round is a round of: "a round of talks", "the negotiation round" (not "a round of sanctions")
+_ROUND_OF = {"talks", "negotiations", "negotiation", "consultations", "discussions", "dialogue", "negotiating"}
+
+
+def _round_of_talks(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
+    """ "the negotiation round hosted by Cairo", "a new round of talks" (not "a round of sanctions")."""
+    before = tok.doc[tok.i - 1].lower_ if tok.i > 0 else ""
+    of_what = [o.lower_ for c in tok.children if c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
+    if before in _ROUND_OF or any(w in _ROUND_OF for w in of_what):
+        return EventWord("talks", "noun")
+    return None
+
+
 def _event_verb(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord:
     """ "met", "visited", "travelled to", "telephoned"."""
     return EventWord(DIALOGUE_VERBS[tok.lemma_.lower()], "verb")
@@ -158,7 +172,8 @@ def _exchange_views(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | N
 
 
 def _receive_someone(ctx: Discourse, sent: Sentence, tok: Token) -> EventWord | None:
-    """ "received the Defence Minister", "were received by the Permanent Secretary" (not "received support")."""
+    """ "received the Defence Minister", "were received by the Permanent Secretary", "was greeted by the President"
+    (not "received support", "greeted the decision")."""
     guests = [c for c in tok.children if c.dep_ == "dobj"]
     hosts = [o for c in tok.children if c.dep_ == "agent" for o in conjoined(c)]
     if not any(is_person(o) for o in guests + hosts):
@@ -250,12 +265,14 @@ _NAMEABLE_KINDS = {"dialogue", "summit", "talks", "meeting", "consultations", "f
 TRIGGERS: RuleFamily[EventWord] = RuleFamily("dialogues", [
     rule("dialogues.named-only-noun", _named_only_noun, words=NAMED_ONLY_NOUNS, applies=_is_name_head),
     rule("dialogues.event-noun", _event_noun, words=DIALOGUE_NOUNS, applies=_is_noun),
+    rule("dialogues.round-of-talks-noun", _round_of_talks, words={"round", "rounds"}, applies=_is_noun),
     rule("dialogues.speak-with-verb", _speak_with, lemmas={"speak"}, applies=_is_verb),
     rule("dialogues.call-on-verb", _call_on, lemmas={"call"}, applies=_is_verb_with_on),
     rule("dialogues.call-verb", _call_someone, lemmas={"call"}, applies=_is_verb),
     rule("dialogues.discuss-with-verb", _discuss_with, lemmas={"discuss"}, applies=_is_verb),
     rule("dialogues.exchange-views-verb", _exchange_views, lemmas={"exchange"}, applies=_is_verb),
     rule("dialogues.receive-verb", _receive_someone, lemmas={"receive"}, applies=_is_verb),
+    rule("dialogues.greet-verb", _receive_someone, lemmas={"greet"}, applies=_is_verb),
     rule("dialogues.audience-noun", _audience, words={"audience"}, applies=_is_noun),
     rule("dialogues.sign-together-verb", _signed_together, lemmas={"sign"}, applies=_is_verb),
     rule("dialogues.agreement-reached-verb", _agreement_reached, lemmas={"reach", "conclude"}, applies=_is_verb),
@@ -442,6 +459,9 @@ class _SentenceSetting:
         self.triggers = triggers
         self.places = places_in(ctx, sent.start_char, sent.end_char)
         self.dates = ctx.dates_in(sent.start_char, sent.end_char, clauses=True)  # the clauses are read below
+        told = [d for d in self.dates if not in_dateline(ctx.text, d.start, d.end)]
+        if told and len(told) < len(self.dates):
+            self.dates = told  # "CITY, 5 March -- on Monday, 4 March, X met Y": the day the text tells
         starts = ctx.token_starts
         self.date_tokens = [bisect_right(starts, d.start) - 1 for d in self.dates]
         self.place_tokens = [bisect_right(starts, p.start) - 1 for p in self.places]
@@ -491,7 +511,30 @@ def _own_setting(ctx: Discourse, setting: _SentenceSetting, n: int, seen_types: 
             city = ctx.gz.city(c.text) if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == tok.i - 1 else None
             if city is not None:
                 own_places = [PlaceMention(c.idx, c.idx + len(c.text), city.name, city.country, city.geonameid, "city")]
+    if pos == "noun" and not own_places:
+        own_places = _city_after_at(ctx, tok)
     return own_dates, own_places
+
+
+def _city_after_at(ctx: Discourse, tok: Token) -> list[PlaceMention]:
+    """ "the meeting at Vatican City", "to hold the meeting in June at X": a city the gazetteer knows after "in" or
+    "at" on the event noun or on the verb it is the object of, when the place mentions hold none there."""
+    holders = [tok] + ([tok.head] if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" else [])
+    for holder in holders:
+        for prep in holder.children:
+            if prep.lower_ not in ("in", "at"):
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
+                    continue
+                words = [w for w in obj.subtree if w.i <= obj.i and w.dep_ in ("compound", "pobj") and w.pos_ == "PROPN"]
+                if not words:
+                    continue
+                start, end = words[0].idx, obj.idx + len(obj.text)
+                city = ctx.gz.city(ctx.text[start:end])
+                if city is not None:
+                    return [PlaceMention(start, end, city.name, city.country, city.geonameid, "city")]
+    return []
 
 
 _ARRIVAL_WORDS = {"arrive", "arrival", "land"}
@@ -539,6 +582,8 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     planned = bool(PLANNED_WORDS.search(own_words)) or (tok.i > 0 and tok.doc[tok.i - 1].lower_ == "to"
                                                         and not welcoming_now(tok)) \
         or any(d.future for d in own_dates)
+    # "to hold the next plenary meeting": the one to come
+    planned = planned or (pos == "noun" and any(c.dep_ == "amod" and c.lower_ in _NEXT_WORDS for c in tok.children))
     if named is None and not people and not own_places and not own_dates and not definite and not possessive \
             and not is_title_line:
         return None
@@ -548,6 +593,8 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
         and (is_title_line or (not planned and bool(_JUST_NOW.search(own_words))))
     if dated_by_article:
         date = ctx.article.date
+    elif date is None and not planned and ctx.focus_date is not None and _SAME_DAY_OPENING.match(sent.text):
+        date = ctx.focus_date  # "At 11 a.m., X held a meeting with Y": later on the day just told
     setting = pos == "noun" and is_setting(tok, named)
     own_people = phrase_people(ctx, sent, tok, people) if pos == "noun" else None
     d = DialogueMention(
@@ -587,8 +634,14 @@ def _event_mention(ctx: Discourse, sent: Sentence, trigger: Trigger, people: lis
     return d
 
 
+# A sentence that opens with a time of day, or "later that day", goes on with the day told before it.
+_SAME_DAY_OPENING = re.compile(r"\s*(?:(?:at|by|around|from|shortly after)\s+\d{1,2}(?:[:.]\d\d)?\s*"
+                               r"(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|hours\b)|later (?:that|the same) "
+                               r"(?:day|morning|afternoon|evening)\b|(?:that|the same) (?:afternoon|evening)\b)", re.I)
+_NEXT_WORDS = {"next", "forthcoming", "upcoming", "coming"}
 _RECALL_VERBS = {"recall", "remember", "commemorate", "recollect"}
-_JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening))\b", re.I)
+_JUST_NOW = re.compile(r"\b(?:just|earlier today|this (?:morning|afternoon|evening)|"
+                       r"over the (?:course of the )?(?:last|past) (?:day|two days|few days|couple of days))\b", re.I)
 
 
 # --- what the rules read of a sentence ------------------------------------------------------------

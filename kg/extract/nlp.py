@@ -106,7 +106,7 @@ def _install_line_sentences(nlp: Language) -> None:
 
 # Abbreviated titles before a name that spaCy's English tokenizer splits from their full stop.
 TITLE_ABBREVIATIONS = ("Msgr.", "Mgr.", "Amb.", "Lt.", "Maj.", "Capt.", "Hon.", "Sgt.", "Cdr.", "Cmdr.", "Brig.", "Pres.",
-                       "Fr.", "Col.")
+                       "Fr.", "Col.", "St.")  # "St." also of places: "in St. George's"
 
 
 _WITH_INFIXES: weakref.WeakSet[Language] = weakref.WeakSet()  # pipelines whose tokenizer has them

@@ -12,7 +12,7 @@ DIALOGUE_NOUNS = {
     "summit": "summit", "conference": "conference", "briefing": "press briefing", "lunch": "working lunch",
     "dinner": "dinner", "call": "call", "conversation": "conversation", "dialogue": "dialogue",
     "discussions": "talks", "discussion": "talks", "consultations": "consultations", "meetings": "meeting",
-    "availability": "news conference",
+    "availability": "news conference", "gathering": "meeting", "plenary": "meeting",
 }
 DIALOGUE_VERBS = {"meet": "meeting", "visit": "visit", "host": "meeting", "speak": "call", "call": "call",
                   "travel": "visit", "telephone": "call", "phone": "call", "welcome": "meeting"}
