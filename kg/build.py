@@ -32,7 +32,7 @@ from kg.facts import ArticleFacts
 from kg.mapping import article_iri, to_triples
 from kg.ontology import LEGACY_ENTITIES_GRAPH
 from kg.pipeline import _oneline, extract_articles
-from kg.resolve import resolve_if_needed
+from kg.resolve import resolve, resolve_if_needed
 from kg.store import ArticleGraph, Store, open_store
 
 INDEX_QUERY = """
@@ -431,7 +431,9 @@ def _resolve(store: Store, report: BuildReport) -> None:
     """One node per person, post and event, from every article's reports: redone whenever the
     articles differ from those the knowledge graph was last resolved from (also after a build
     stopped before it could resolve)."""
-    done = resolve_if_needed(store)
+    # an article written again with the same text leaves the digest as it was, but writing it took
+    # its share of the resolved nodes out of the knowledge graph: resolve after every write
+    done = resolve(store) if report.built else resolve_if_needed(store)
     if done is not None:
         report.resolve_seconds = done.seconds
 
