@@ -109,10 +109,30 @@ def offices_of(title: str, country: str | None) -> list[Office]:
         if wording in BARE_TITLES:
             continue
         concept = national.get((country or "", wording)) or general.get(wording)
-        office = Office(concept, part, True) if concept else Office(_own_office(wording), part, False)
+        if concept:
+            office = Office(concept, part, True)
+        elif (deputy := _deputy_office(wording, country)) is not None:
+            office = Office(deputy, part, False)
+        else:
+            office = Office(_own_office(wording), part, False)
         if office.iri not in {o.iri for o in found}:
             found.append(office)
     return found
+
+
+# Ranks below an office that keep its name: "Deputy Foreign Minister" and "Deputy Minister of Foreign
+# Affairs" are one office, the deputy of the foreign minister.
+_DEPUTY_RANKS = ("deputy", "vice", "assistant", "under", "junior", "parliamentary")
+
+
+def _deputy_office(wording: str, country: str | None) -> str | None:
+    """The office of a deputy to an office the table knows ("deputy foreign minister"), or None."""
+    general, national = _table()
+    rank, _, rest = wording.partition(" ")
+    if rank not in _DEPUTY_RANKS or not rest:
+        return None
+    concept = national.get((country or "", rest)) or general.get(rest)
+    return None if concept is None else f"{OFFICE_NS}{rank}-{concept.rsplit('/', 1)[-1]}"
 
 
 def is_bare(title: str) -> bool:

@@ -69,6 +69,10 @@ def test_wordings_of_one_office_share_a_canonical_office_per_country_usage() -> 
     assert office("Deputy Prime Minister and Minister of Foreign Affairs", "NZL") == [
         "deputy-head-of-government", "foreign-minister"]
     assert office("Secretary", "USA") == []  # a bare title names no office by itself
+    # a deputy to a known office keeps the office's canonical name, however it is worded
+    assert office("Deputy Foreign Minister", "ISR") == office("Deputy Minister of Foreign Affairs", "ISR") \
+        == ["deputy-foreign-minister"]
+    assert office("Deputy Foreign Minister", "ISR") != office("Foreign Minister", "ISR")
 
 
 # --- people ---------------------------------------------------------------------------------------
