@@ -304,6 +304,14 @@ def problem(error: KgError) -> HTTPProblem:
     return HTTPProblem(status, message)
 
 
+def internal_problem(error: Exception) -> HTTPProblem:
+    """An error kg did not expect: one line for the client, the traceback on the server's stderr."""
+    import traceback
+
+    traceback.print_exception(error, file=sys.stderr)
+    return HTTPProblem(500, f"internal error: {type(error).__name__}: {error}".strip())
+
+
 def create_app(settings: ServerSettings) -> Any:
     """The Starlette application: SPARQL Protocol, Graph Store Protocol, service description, workbench."""
     from starlette.applications import Starlette
@@ -329,6 +337,8 @@ def create_app(settings: ServerSettings) -> Any:
                 return failure(e)
             except KgError as e:
                 return failure(problem(e))
+            except Exception as e:  # noqa: BLE001 - a readable line for the client; the trace for the log
+                return failure(internal_problem(e))
         return run
 
     async def protocol(request: Request, *, queries: bool = True, updates: bool = True) -> Response:
@@ -470,8 +480,8 @@ class QueryFastPath:
         try:
             answer, media = await self.server.answer_query(query, headers.get(b"accept", b"*/*").decode("latin-1"),
                                                            dataset)
-        except KgError as e:
-            failure = problem(e)
+        except Exception as e:  # noqa: BLE001 - KgError as its status says; anything else a readable 500
+            failure = problem(e) if isinstance(e, KgError) else internal_problem(e)
             text = (str(failure) + "\n").encode("utf-8")
             await send({"type": "http.response.start", "status": failure.status, "headers": [
                 (b"content-length", str(len(text)).encode()), (b"content-type", b"text/plain; charset=utf-8"),
