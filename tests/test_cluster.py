@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -282,7 +283,8 @@ def test_a_scheduler_lost_mid_build_is_one_line_and_exit_1(tmp_path: Path) -> No
 
     assert build.returncode == 1
     assert out == ""
-    assert err == f"kg: lost the connection to the Dask scheduler at {address}\n"
+    # one line; where the loss was seen while counting workers it says what Dask reported
+    assert re.fullmatch(rf"kg: lost the connection to the Dask scheduler at {re.escape(address)}( \([^\n]+\))?\n", err), err
 
 
 def run_kg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
