@@ -492,9 +492,9 @@ def test_an_acronym_in_brackets_stays_inside_the_events_name(extract):
 
 def test_the_next_plenary_to_hold_at_a_city_is_a_planned_meeting_there(extract):
     facts = extract("Communiqué\n\nThe joint commission of Norway and Canada met today, 4 March 2019, in Oslo. The Parties "
-                    "agreed on future steps and to hold the next Plenary meeting in June 2019 at Vatican City.")
+                    "also agreed to hold the next Plenary meeting in June 2019 at Geneva.")
     planned = [d for d in facts.dialogues if d.status == "planned"]
-    assert [(d.date, [p.name for p in d.places]) for d in planned] == [(PartialDate(2019, 6), ["Vatican City"])]
+    assert [(d.date, [p.name for p in d.places]) for d in planned] == [(PartialDate(2019, 6), ["Geneva"])]
 
 
 def test_a_press_conference_after_a_visit_is_at_the_visit_on_its_day(extract):
@@ -507,8 +507,8 @@ def test_a_press_conference_after_a_visit_is_at_the_visit_on_its_day(extract):
 
 def test_a_dialogue_held_over_the_last_day_is_of_the_articles_date(extract):
     facts = extract("Remarks\n\nSecretary of State John Hale\nOttawa\nMarch 4, 2019\n\nSECRETARY HALE: I am delighted to be "
-                    "joined by Foreign Minister Erik Lund of Norway. We have been delighted over the course of the last "
-                    "day and a half to be engaged in the third session of the Canada-Norway Strategic Dialogue.")
+                    "joined by Foreign Minister Erik Lund of Norway. It has been a pleasure over the course of the last "
+                    "day and a half to take part in the third session of the Canada-Norway Strategic Dialogue.")
     dialogue = next(d for d in facts.dialogues if d.named)
     assert dialogue.date == PartialDate(2019, 3, 4)
 

@@ -348,7 +348,7 @@ def test_activities_another_government_credits_a_country_with_are_its_own(extrac
 
 def test_efforts_of_a_kind_made_by_the_two_countries_are_each_ones(extract):
     facts = extract("Call\n\nPresident Omar Nabil of Egypt received a call from US President Tom Hale. The call came "
-                    "within the framework of the mediation efforts exerted by the two countries in Gaza. "
+                    "as part of the mediation efforts made by the two countries in the region. "
                     "Qatar's humanitarian efforts were also discussed.")
     assert {(p.label, p.country) for p in facts.policies if "efforts" in p.label} == {
         ("mediation efforts (Egypt and United States)", "EGY"), ("mediation efforts (Egypt and United States)", "USA"),
@@ -367,8 +367,8 @@ def test_countries_that_condemn_an_act_hold_that_position_on_the_day_of_the_stat
 
 def test_two_offices_named_together_are_their_two_holders(extract):
     facts = extract("Call\n\nToday, Prime Minister Ana Berg of Norway spoke with the President of Chile, Luis Rojas. "
-                    "The Prime Minister and President discussed their commitment to the protection of the oceans.")
-    found = [p for p in facts.policies if "protection of the oceans" in p.label]
+                    "The Prime Minister and President discussed their commitment to the protection of coral reefs.")
+    found = [p for p in facts.policies if "protection of coral reefs" in p.label]
     assert {p.country for p in found} == {"NOR", "CHL"}
 
 
