@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,8 @@ from kg.gazetteer import fold, gazetteer
 from kg.ontology import KGID
 from kg.store import ArticleGraph, Triple
 
+# one of an article graph's writers (both graphs, the knowledge graph only, the article's graph only)
+_Writer = Callable[[URIRef, URIRef, URIRef | Literal], None]
 
 class _Terms:
     """A namespace whose terms are made once: rdflib builds and checks a new URIRef on every
@@ -111,19 +114,7 @@ class _Graph:
 
     def entity(self, iri: URIRef, cls: URIRef, label: str) -> bool:
         """Describe a shared entity once per article; True the first time."""
-        if iri in self._typed:
-            return False
-        self._typed.add(iri)
-        self.describe(iri, RDF.type, cls)
-        self.describe(iri, RDFS.label, Literal(label))
-        self.add(iri, KG.mentionedIn, self.graph)
-        return True
-
-    def local(self, iri: URIRef, cls: URIRef, label: str) -> None:
-        """Something only this article knows (a dialogue it reports): described in its own graph."""
-        self.add(iri, RDF.type, cls)
-        self.add(iri, RDFS.label, Literal(label))
-        self.add(iri, KG.mentionedIn, self.graph)
+        return self._first_mention(iri, cls, label, write=self.describe, mention=self.add)
 
     def report(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         """What the article says of an official, a post or a dialogue: its own graph only."""
@@ -131,12 +122,16 @@ class _Graph:
 
     def reported_entity(self, iri: URIRef, cls: URIRef, label: str) -> bool:
         """An official, post or dialogue as this article reports it; True the first time."""
+        return self._first_mention(iri, cls, label, write=self.report, mention=self.report)
+
+    def _first_mention(self, iri: URIRef, cls: URIRef, label: str, *, write: _Writer, mention: _Writer) -> bool:
+        """Its class and label, and that this article mentions it: once per article."""
         if iri in self._typed:
             return False
         self._typed.add(iri)
-        self.report(iri, RDF.type, cls)
-        self.report(iri, RDFS.label, Literal(label))
-        self.report(iri, KG.mentionedIn, self.graph)
+        write(iri, RDF.type, cls)
+        write(iri, RDFS.label, Literal(label))
+        mention(iri, KG.mentionedIn, self.graph)
         return True
 
     def reported_fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
