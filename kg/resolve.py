@@ -40,6 +40,7 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as _ns
 
 from kg.gazetteer import fold
+from kg.mentions import NAME_SUFFIXES
 from kg.offices import Office, bare_office, is_bare, offices_of
 from kg.ontology import KG, KGID, KNOWLEDGE_GRAPH
 from kg.store import Store, Triple
@@ -192,14 +193,11 @@ def _code(term: object) -> str | None:
 
 # --- people -----------------------------------------------------------------------------------------
 
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-
-
 def name_key(name: str) -> tuple[str, ...]:
     """First and last word of a name, without middle initials and suffixes ("Antony J. Blinken" and
     "Antony Blinken" are both ("antony", "blinken")); a name of one word is a surname alone."""
     # doubled letters are one: transliterations differ there ("Zelenskyy", "Zelensky")
-    words = [re.sub(r"(\w)\1", r"\1", w) for w in re.sub(r"[^\w\s'-]+", " ", fold(name)).split() if w not in _SUFFIXES]
+    words = [re.sub(r"(\w)\1", r"\1", w) for w in re.sub(r"[^\w\s'-]+", " ", fold(name)).split() if w not in NAME_SUFFIXES]
     if len(words) > 2:
         words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
     if not words:
