@@ -58,13 +58,16 @@ def _table() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     national: dict[tuple[str, str], str] = {}
     for concept in sorted(set(graph.subjects(SKOS.inScheme, None)), key=str):
         countries = [str(c).rsplit("/", 1)[-1] for c in graph.objects(concept, URIRef(_USED_IN))]
+        # wordings of another concept, in these countries' usage: they name that concept
+        same = sorted(graph.objects(concept, SKOS.exactMatch), key=str)
+        iri = str(same[0]) if countries and same else str(concept)
         for label in sorted({*graph.objects(concept, SKOS.prefLabel), *graph.objects(concept, SKOS.altLabel)}, key=str):
             wording = _normal(str(label))
             if countries:
                 for code in countries:
-                    national[(code, wording)] = str(concept)
+                    national[(code, wording)] = iri
             else:
-                general.setdefault(wording, str(concept))
+                general.setdefault(wording, iri)
     return general, national
 
 
@@ -91,13 +94,45 @@ def split_title(title: str) -> list[str]:
 
 
 def _without_country(wording: str) -> str:
-    """"prime minister of australia" is the prime minister (the post's country says whose)."""
+    """"prime minister of australia" is the prime minister, "secretary of defence of the philippines"
+    the secretary of defence (the post's country says whose): the first "of" followed by nothing but
+    a country's name."""
     from kg.gazetteer import gazetteer
 
-    m = re.fullmatch(r"(.+?) of (?:the )?([a-z ,'-]+)", wording)
-    if m and gazetteer().country(m.group(2)):
-        return m.group(1)
+    for m in re.finditer(r" of (?:the )?", wording):
+        rest = wording[m.end():]
+        # _normal made "people's" "people s"; the gazetteer knows the name with its apostrophe
+        if re.fullmatch(r"[a-z ,'-]+", rest) and gazetteer().country(re.sub(r"\b(\w+) s\b", r"\1's", rest)):
+            return wording[:m.start()]
     return wording
+
+
+# Words that qualify an office without changing it: "Minister of National Defence" is the defence
+# minister, "Federal Foreign Minister" the foreign minister, "Union Home Minister" the home minister.
+_QUALIFIERS = re.compile(r"\b(?:national|federal|union)\b ?")
+# A minister's portfolio names the office first and may add others: "Minister of Foreign Affairs and
+# Trade", "Minister for Foreign Affairs and International Cooperation", "Minister of Foreign and
+# X Affairs" are the foreign minister. (A secretary of such a ministry may head its civil service
+# instead, so only a minister's title is read this way.)
+_MINISTER_OF = re.compile(r"(minister (?:of|for) )(?:the )?(\w+)(?: and [\w ]+| ,[\w ,]+)? (affairs)\b.*|"
+                          r"(minister (?:of|for) )(?:the )?([\w ]+?)(?: and |, ).*")
+
+
+def _plain(wording: str) -> str:
+    """The wording without qualifiers ("federal foreign minister" is "foreign minister")."""
+    return " ".join(_QUALIFIERS.sub("", wording).split()) or wording
+
+
+def _readings(wording: str) -> list[str]:
+    """The wording, then the same office without qualifiers, then a minister's first portfolio."""
+    found = [wording, _plain(wording)]
+    for text in list(found):
+        m = _MINISTER_OF.fullmatch(text)
+        if m and m.group(1):
+            found.append(f"{m.group(1)}{m.group(2)} {m.group(3)}")
+        elif m:
+            found.append(f"{m.group(4)}{m.group(5)}")
+    return list(dict.fromkeys(found))
 
 
 def offices_of(title: str, country: str | None) -> list[Office]:
@@ -108,13 +143,14 @@ def offices_of(title: str, country: str | None) -> list[Office]:
         wording = _without_country(_normal(part))
         if wording in BARE_TITLES:
             continue
-        concept = national.get((country or "", wording)) or general.get(wording)
+        readings = _readings(wording)
+        concept = next((c for w in readings if (c := national.get((country or "", w)) or general.get(w))), None)
         if concept:
             office = Office(concept, part, True)
-        elif (deputy := _deputy_office(wording, country)) is not None:
+        elif (deputy := next((d for w in readings if (d := _deputy_office(w, country))), None)) is not None:
             office = Office(deputy, part, False)
         else:
-            office = Office(_own_office(wording), part, False)
+            office = Office(_own_office(_plain(wording)), part, False)
         if office.iri not in {o.iri for o in found}:
             found.append(office)
     return found

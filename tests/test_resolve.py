@@ -75,6 +75,32 @@ def test_wordings_of_one_office_share_a_canonical_office_per_country_usage() -> 
     assert office("Deputy Foreign Minister", "ISR") != office("Foreign Minister", "ISR")
 
 
+def test_qualified_wordings_of_an_office_are_the_office() -> None:
+    def office(title: str, country: str) -> list[str]:
+        return [o.iri.rsplit("/", 1)[-1] for o in offices_of(title, country)]
+
+    # "of <the post's own country>" anywhere after the office, and the qualifiers that change nothing
+    assert office("Secretary of Defense of the Philippines", "PHL") == office("Secretary of National Defense", "PHL") \
+        == ["secretary-of-defense"]
+    assert office("Minister of Foreign Affairs of the People's Republic of China", "CHN") == ["foreign-minister"]
+    assert office("Federal Minister of Defence", "DEU") == office("Minister of National Defence", "CAN") \
+        == ["defence-minister"]
+    assert office("Union Minister of External Affairs", "IND") == office("Federal Foreign Minister", "DEU") \
+        == office("Minister for Foreign Affairs", "AUS") == ["foreign-minister"]
+    assert office("Union Home Minister", "IND") == office("Home Minister", "IND")
+    # a minister's further portfolios name the office first
+    assert office("Minister of Foreign Affairs and Trade", "NZL") == office("Minister for Foreign Affairs, Trade", "IRL") \
+        == office("Minister of Foreign and Regional Affairs", "TTO") == ["foreign-minister"]
+    assert office("Minister of State for Foreign Affairs", "GBR") != ["foreign-minister"]
+    # a secretary is the minister in some countries' usage only
+    assert office("Foreign Secretary", "GBR") == office("Secretary of Foreign Affairs", "MEX") == ["foreign-minister"]
+    assert office("Foreign Secretary", "IND") != ["foreign-minister"]
+    assert office("Secretary of Foreign Affairs and Trade", "NZL") != ["foreign-minister"]
+    assert office("Defence Secretary", "GBR") == ["defence-minister"]
+    assert office("Defence Secretary", "AUS") == office("Secretary of Defence", "AUS") != ["defence-minister"]
+    assert office("National Security Adviser", "USA") == ["national-security-adviser"]
+
+
 # --- people ---------------------------------------------------------------------------------------
 
 def test_a_surname_joins_the_one_full_name_official_of_its_country_and_office() -> None:
