@@ -449,6 +449,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     loaded = transfer.load_file(args.store, args.file, args.graph)
     print(f"loaded {loaded.triples} triples in {loaded.graphs} graphs from {args.file} into {loaded.location}",
           file=sys.stderr)
+    if loaded.resolved is not None:
+        print(f"resolved {loaded.resolved.people} people and {loaded.resolved.events} events across the store's "
+              "articles", file=sys.stderr)
     return EXIT_OK
 
 

@@ -5,7 +5,9 @@
 
 Both work on the embedded store and on SPARQL endpoints alike, so `kg dump --store .kg -o kg.trig`
 followed by `kg load --store http://host/sparql kg.trig` copies a graph to a server (and back).
-Each graph in a loaded file replaces the graph of the same name in the store, as a whole.
+Each graph in a loaded file replaces the graph of the same name in the store, as a whole (the
+knowledge graph is merged); then the people, posts and events of the store's articles are resolved
+again, as after a build, unless the knowledge graph was resolved from these very articles.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from kg.errors import UsageError
 
 if TYPE_CHECKING:
+    from kg.resolve import ResolveReport
     from kg.store import Quad
 
 # --format name -> (rdflib format, keeps named graphs)
@@ -171,6 +174,7 @@ class Loaded:
     triples: int
     graphs: int
     location: str  # where they went
+    resolved: ResolveReport | None = None  # None: the knowledge graph was resolved from these articles already
 
 
 def load_file(location: str | None, path: str, graph: str | None = None) -> Loaded:
@@ -179,8 +183,11 @@ def load_file(location: str | None, path: str, graph: str | None = None) -> Load
 
     quads = read_quads(path, graph)
     graphs = len({str(q[3]) for q in quads})
+    from kg.resolve import resolve_if_needed
+
     with open_store(location) as store:
-        # a dump holds its resolved people, posts and events; articles loaded into a store holding
-        # others are resolved together by the next `kg build` (the resolution stamp tells it)
         count = store.load_quads(quads)
-        return Loaded(count, graphs, store.location)
+        # A dump holds the people, posts and events resolved from its own articles: loaded whole into
+        # an empty store it is resolved already (its stamp says so); articles loaded beside others
+        # are resolved with them now, as a build would.
+        return Loaded(count, graphs, store.location, resolve_if_needed(store))

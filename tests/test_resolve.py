@@ -351,6 +351,33 @@ def test_build_order_and_removal_give_the_same_graph(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_kg_load_resolves_the_loaded_articles_with_the_stores_own(tmp_path: Path) -> None:
+    from kg.build import build_paths
+    from kg.transfer import load_file, serialize_store
+
+    corpus = _corpus(tmp_path / "corpus")
+    files = sorted(str(p) for p in corpus.iterdir())
+    both, mine, theirs = tmp_path / "both", tmp_path / "mine", tmp_path / "theirs"
+    build_paths(str(both), files[:2])
+    build_paths(str(mine), files[:1])
+    build_paths(str(theirs), files[1:2])
+    dump = tmp_path / "theirs.trig"
+    dump.write_bytes(serialize_store(str(theirs), "trig")[0])
+    loaded = load_file(str(mine), str(dump))
+    assert loaded.resolved is not None and loaded.resolved.people == 2
+    # one person and one event, as if both articles were built into one store
+    assert _rows(mine, "officials") == _rows(both, "officials")
+    assert _rows(mine, "officials-who-met-counterparts") == _rows(both, "officials-who-met-counterparts")
+    assert "Harlow" not in {r["name"] for r in _rows(mine, "officials")}
+    # the whole dump of a store into an empty one is resolved already: nothing to redo
+    copy = tmp_path / "copy"
+    whole = tmp_path / "both.trig"
+    whole.write_bytes(serialize_store(str(both), "trig")[0])
+    assert load_file(str(copy), str(whole)).resolved is None
+    assert _nquads(copy) == _nquads(both)
+
+
+@pytest.mark.slow
 @pytest.mark.virtuoso
 def test_a_sparql_server_resolves_as_the_embedded_store_does(tmp_path: Path) -> None:
     import _virtuoso
