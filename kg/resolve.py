@@ -505,8 +505,12 @@ def resolve_events(reports: Reports, of_report: dict[tuple[str, str], Person]) -
     compared (an index, not every pair)."""
     events = _Events(reports, of_report)
     dialogues = reports.dialogues
+    # "the talks" with nothing of their own: they follow the one event of their article they refer to
+    referring = _referring(dialogues, events)
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(dialogues):
+        if i in referring:
+            continue
         for person in events.who(d):
             by_key[person].append(i)
         if _name(d):
@@ -521,7 +525,7 @@ def resolve_events(reports: Reports, of_report: dict[tuple[str, str], Person]) -
     clusters: list[list[int]] = []
     levels = sorted({_precision(d) for d in dialogues}, reverse=True)
     for level in levels:
-        batch = [i for i, d in enumerate(dialogues) if _precision(d) == level]
+        batch = [i for i, d in enumerate(dialogues) if _precision(d) == level and i not in referring]
         # each report of this level joins the one earlier cluster it fits, decided against the
         # clusters of the levels before (not of its peers): independent of any order
         joined: dict[int, list[int]] = defaultdict(list)
@@ -560,7 +564,38 @@ def resolve_events(reports: Reports, of_report: dict[tuple[str, str], Person]) -
             for i in members:
                 cluster_of[i] = len(clusters)
             clusters.append(members)
+    for i, target in sorted(referring.items()):
+        clusters[cluster_of[target]].append(i)
     return [_event([dialogues[i] for i in c], events) for c in clusters]
+
+
+def _referring(dialogues: list[DialogueReport], events: _Events) -> dict[int, int]:
+    """Reports that only refer back to an event of their article ("the dialogue", "the talks" in
+    another paragraph: no name, date or place of their own, and no one the event lacks), each with
+    the one event it refers to: a report of the same article with a name, a date or a place, of a
+    compatible kind and status, whose participants include the referring report's. With two such
+    events, or none, the report stays an event of its own: never a guess between two."""
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(dialogues):
+        by_article[d.article].append(i)
+    found: dict[int, int] = {}
+    for members in by_article.values():
+        if len(members) < 2:
+            continue
+        for i in members:
+            d = dialogues[i]
+            if _anchored(d):
+                continue
+            targets = [j for j in members if j != i and _anchored(dialogues[j])
+                       and events.compatible(d, dialogues[j]) and events.who(d) <= events.who(dialogues[j])]
+            if len(targets) == 1:
+                found[i] = targets[0]
+    return found
+
+
+def _anchored(d: DialogueReport) -> bool:
+    """A report that says which event it is: by its name, date or place."""
+    return bool(d.name or d.date or d.places)
 
 
 def _root(parent: dict[int, int], i: int) -> int:

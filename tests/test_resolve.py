@@ -247,6 +247,38 @@ def test_the_same_named_event_is_one_whatever_its_people() -> None:
     assert found == [{"a-d1", "b-d1"}]  # a day apart: one event, its date a conflict
 
 
+def test_a_mention_referring_back_joins_the_one_event_of_its_article_it_fits() -> None:
+    officials = _pair("a") + _pair("b")
+    oslo = "https://w3id.org/kg-news/id/place/1"
+    places = {oslo: PlaceInfo("NOR", 2)}
+    named = dialogue("a", 1, "2024-05-02", "anna-berg", "ken-ito", kind="dialogue", name="Nordic-Japan Strategic Dialogue",
+                     places=(oslo,))
+    # "the dialogue" in another paragraph: nothing of its own, or people the event has
+    assert events_of(officials, [named, dialogue("a", 2, None, kind="dialogue")], places) == [{"a-d1", "a-d2"}]
+    assert events_of(officials, [named, dialogue("a", 2, None, "ken-ito", kind="talks")], places) == [{"a-d1", "a-d2"}]
+    # "the meeting" after a meeting with a date but no name
+    assert events_of(officials, [dialogue("a", 1, "2024-05-02", "anna-berg", "ken-ito"), dialogue("a", 2, None)]) \
+        == [{"a-d1", "a-d2"}]
+    # ... and follows it into the event another article reports
+    other = dialogue("b", 1, "2024-05-02", "anna-berg", "ken-ito", kind="dialogue", name="Nordic-Japan Strategic Dialogue")
+    assert events_of(officials, [named, dialogue("a", 2, None, kind="dialogue"), other], places) \
+        == [{"a-d1", "a-d2", "b-d1"}]
+
+
+def test_a_mention_referring_back_never_guesses_between_two_events_and_keeps_apart_from_what_does_not_fit() -> None:
+    officials = _pair("a") + [official("a", "Ola Vik", "NOR", "Defence Minister")]
+    named = dialogue("a", 1, "2024-05-02", "anna-berg", "ken-ito", kind="dialogue", name="Nordic-Japan Strategic Dialogue")
+    second = dialogue("a", 3, "2024-05-03", "anna-berg", "ken-ito")
+    assert len(events_of(officials, [named, second, dialogue("a", 2, None, kind="talks")])) == 3
+    # someone the event lacks, another status, another kind, another article: its own event
+    assert len(events_of(officials, [named, dialogue("a", 2, None, "ola-vik", kind="talks")])) == 2
+    assert len(events_of(officials, [named, dialogue("a", 2, None, kind="talks", status="planned")])) == 2
+    assert len(events_of(officials, [named, dialogue("a", 2, None, kind="summit")])) == 2
+    assert len(events_of(officials + _pair("b"), [named, dialogue("b", 2, None, kind="talks")])) == 2
+    # two mentions that refer to nothing with a name, date or place stay what they are
+    assert len(events_of(officials, [dialogue("a", 1, None, "anna-berg"), dialogue("a", 2, None, "anna-berg")])) == 2
+
+
 @pytest.mark.parametrize("order", [0, 1])
 def test_the_result_does_not_depend_on_the_order_of_the_reports(order: int) -> None:
     officials = _pair("a") + _pair("b") + [official("c", "Berg", "NOR", "Foreign Minister"),
