@@ -359,19 +359,27 @@ class ResolvedPost:
 
 def resolve_posts(person: Person) -> list[ResolvedPost]:
     """One post per office the person holds (for the person's country), titled as the text most
-    often writes it."""
+    often writes it. A bare "Secretary" or "the minister" is the one full office of that kind the
+    article gives the person (else the one any article gives): it adds its report and its article's
+    date to that post, never a post of its own. With none or two such offices it says nothing more;
+    only when no article gives the person any full office is the bare title the post ("Minister
+    Ishiba": the person is a minister of their country, which is all the text says)."""
     by_office: dict[str, list[tuple[Office, PostReport, OfficialReport]]] = defaultdict(list)
+    bare: list[tuple[PostReport, OfficialReport]] = []
     for m in person.members:
         for office, post in _offices(m):
             by_office[office.iri].append((office, post, m))
-    if not by_office:
-        # no article gives the full office: the bare title is all that is known ("Minister Ishiba"),
-        # kept so that the official is not lost
-        for m in person.members:
-            for post in m.posts:
-                if is_bare(post.title):
-                    office = bare_office(post.title)
-                    by_office[office.iri].append((office, post, m))
+        bare += [(post, m) for post in m.posts if is_bare(post.title)]
+    referred: dict[str, list[tuple[PostReport, OfficialReport]]] = defaultdict(list)
+    if by_office:
+        for post, m in bare:
+            office_iri = _office_of_bare(post.title, m, by_office)
+            if office_iri is not None:
+                referred[office_iri].append((post, m))
+    else:
+        for post, m in bare:
+            office = bare_office(post.title)
+            by_office[office.iri].append((office, post, m))
     posts: list[ResolvedPost] = []
     person_slug = person.iri.rsplit("/", 1)[-1]
     for office_iri in sorted(by_office):
@@ -383,9 +391,30 @@ def resolve_posts(person: Person) -> list[ResolvedPost]:
         slug = office_iri.rsplit("/", 1)[-1]
         # dots, which no article's post IRI holds: the resolved post is never an article's node
         iri = str(KGID[f"post/{person_slug}.{slug}.{country or 'x'}"])
-        dates = {m.published for _, _, m in held if m.published}
-        posts.append(ResolvedPost(iri, title, held[0][0], country, {p.iri for _, p, _ in held}, dates))
+        reports = [(p, m) for _, p, m in held] + referred[office_iri]
+        dates = {m.published for _, m in reports if m.published}
+        posts.append(ResolvedPost(iri, title, held[0][0], country, {p.iri for p, _ in reports}, dates))
     return posts
+
+
+def _office_of_bare(title: str, report: OfficialReport,
+                    by_office: dict[str, list[tuple[Office, PostReport, OfficialReport]]]) -> str | None:
+    """The one office of the person a bare title names: of its kind ("Secretary" a secretary's
+    office), given by the same article first, then by any; None when there are none or two."""
+    head = _normal_words(title)[-1:]
+    fitting = {iri: held for iri, held in by_office.items()
+               if any(set(head) <= set(_normal_words(o.wording)) for o, _, _ in held)}
+    for scope in ([iri for iri, held in fitting.items() if any(m.ref == report.ref for _, _, m in held)],
+                  list(fitting)):
+        if len(scope) == 1:
+            return scope[0]
+        if scope:
+            return None  # two offices of that kind: never a guess
+    return None
+
+
+def _normal_words(text: str) -> list[str]:
+    return re.sub(r"[^\w\s]", " ", fold(text)).split()
 
 
 # --- events -----------------------------------------------------------------------------------------

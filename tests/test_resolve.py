@@ -29,7 +29,7 @@ def official(article: str, name: str, country: str | None, *titles: str, publish
              from_title: bool = True) -> OfficialReport:
     """One article's official; `from_title`: its country is read from its own title."""
     iri = PERSON + "-".join(name.lower().split())
-    posts = [PostReport(f"{iri}--{n}", t, country) for n, t in enumerate(titles)]
+    posts = [PostReport(f"{iri}--{article}{n}", t, country) for n, t in enumerate(titles)]
     return OfficialReport(f"urn:article:{article}", iri, name, country, published, posts, from_title)
 
 
@@ -174,6 +174,40 @@ def test_posts_are_one_per_office_titled_as_the_text_writes_them_with_first_and_
     (post,) = resolve_posts(person)
     assert post.title == "Secretary of State"
     assert (min(post.dates), max(post.dates)) == ("2023-11-20", "2024-03-01")
+
+
+def _posts(*reports: OfficialReport) -> list[tuple[str, str, str, str, int]]:
+    """(title, office, first date, last date, reports) of each post of the one person reported."""
+    people, _ = resolve_people(list(reports))
+    (person,) = people
+    return sorted((p.title, p.office.iri.rsplit("/", 1)[-1] if p.office.known else "", min(p.dates, default=""),
+             max(p.dates, default=""), len(p.members)) for p in resolve_posts(person))
+
+
+def test_a_bare_title_is_the_one_full_office_of_its_kind_never_a_post_of_its_own() -> None:
+    # another article's bare "Secretary" is the Secretary of State: its date and report go to that post
+    assert _posts(official("a", "Ana Lopes", "USA", "Secretary of State", published="2024-01-05"),
+                  official("b", "Ana Lopes", "USA", "Secretary", published="2024-03-01")) == [
+        ("Secretary of State", "secretary-of-state", "2024-01-05", "2024-03-01", 2)]
+    # the office the same article gives comes first
+    assert _posts(official("a", "Ana Lopes", "NOR", "Foreign Minister", "the minister", published="2024-01-05"),
+                  official("b", "Ana Lopes", "NOR", "Minister of Defence", published="2024-03-01")) == [
+        ("Foreign Minister", "foreign-minister", "2024-01-05", "2024-01-05", 2),
+        ("Minister of Defence", "defence-minister", "2024-03-01", "2024-03-01", 1)]
+    # two offices of its kind elsewhere, or none: it says nothing more (no guess, no post "Minister")
+    assert _posts(official("a", "Ana Lopes", "NOR", "Foreign Minister", published="2024-01-05"),
+                  official("b", "Ana Lopes", "NOR", "Minister of Defence", published="2024-02-01"),
+                  official("c", "Ana Lopes", "NOR", "Minister", published="2024-03-01")) == [
+        ("Foreign Minister", "foreign-minister", "2024-01-05", "2024-01-05", 1),
+        ("Minister of Defence", "defence-minister", "2024-02-01", "2024-02-01", 1)]
+    assert _posts(official("a", "Ana Lopes", "NOR", "Prime Minister", published="2024-01-05"),
+                  official("b", "Ana Lopes", "NOR", "Secretary", published="2024-03-01")) == [
+        ("Prime Minister", "head-of-government", "2024-01-05", "2024-01-05", 1)]
+    # when it is all the articles say, the person is still an official: a minister of their country
+    # (the text gives the rank, not the ministry), a post with no canonical office
+    assert _posts(official("a", "Ishida", "JPN", "Minister", published="2024-01-05"),
+                  official("b", "Ishida", "JPN", "Minister", published="2024-02-05")) == [
+        ("Minister", "", "2024-01-05", "2024-02-05", 2)]
 
 
 # --- events ---------------------------------------------------------------------------------------
