@@ -20,6 +20,8 @@ Events: two reports are one event when their kinds, statuses, dates (the same da
 joins the one event it contains), places and editions are compatible and they share two
 participants or their name. Reports are joined from the most precise date to the least, so a
 month never bridges two days.
+A mention that only refers back to an event of its own article ("the talks": no name, date or
+place, no one the event lacks) follows the one compatible event there, never one of two.
 
 Where the reports of one node disagree (an official's country, an event's day), the knowledge
 graph keeps the value most reports give; `conflicts` lists each disagreement with its sentences.

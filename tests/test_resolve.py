@@ -87,7 +87,10 @@ def test_qualified_wordings_of_an_office_are_the_office() -> None:
         == ["defence-minister"]
     assert office("Union Minister of External Affairs", "IND") == office("Federal Foreign Minister", "DEU") \
         == office("Minister for Foreign Affairs", "AUS") == ["foreign-minister"]
-    assert office("Union Home Minister", "IND") == office("Home Minister", "IND")
+    assert office("Union Home Minister", "IND") == office("Minister of Home Affairs", "IND") \
+        == office("Home Secretary", "GBR") == office("Federal Minister of the Interior", "DEU") == ["interior-minister"]
+    assert office("Minister for Europe and Foreign Affairs", "FRA") == ["foreign-minister"]
+    assert office("Secretary of the Interior", "USA") != ["interior-minister"]
     # a minister's further portfolios name the office first
     assert office("Minister of Foreign Affairs and Trade", "NZL") == office("Minister for Foreign Affairs, Trade", "IRL") \
         == office("Minister of Foreign and Regional Affairs", "TTO") == ["foreign-minister"]
